@@ -1,0 +1,104 @@
+//! One file per subcommand, each thin: load, call the domain, render.
+
+mod check;
+mod init;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, ColorArg, Command, Global, LangArg};
+use crate::findings::{Lang, Msg};
+use crate::records::Date;
+
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("CARE_GIT_COMMIT"), ")");
+
+/// How a command ended when it did not succeed.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad usage or no records directory: exit 2.
+    Usage(Msg),
+    /// Refused or failed: exit 1, nothing changed.
+    Refused(Msg),
+}
+
+pub type Outcome = Result<ExitCode, Failure>;
+
+/// What every command knows: where the records are, today's date, the reader's language.
+pub struct Env {
+    pub dir: PathBuf,
+    pub today: Date,
+    pub lang: Lang,
+    pub color: bool,
+}
+
+impl Env {
+    fn new(g: &Global) -> Result<Env, Failure> {
+        let lang = Lang::from_env(g.lang.map(|l| match l {
+            LangArg::Zh => Lang::Zh,
+            LangArg::En => Lang::En,
+        }));
+        let today = match g.today {
+            Some(d) => d,
+            None => match std::env::var("CARE_TODAY") {
+                Ok(v) if !v.trim().is_empty() => crate::records::date::parse_date(&v).map_err(|m| Failure::Usage(m.prefixed("CARE_TODAY：", "CARE_TODAY: ")))?,
+                _ => chrono::Local::now().date_naive(),
+            },
+        };
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match g.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => !no_color && std::io::stdout().is_terminal(),
+        };
+        Ok(Env {
+            dir: g.dir.clone(),
+            today,
+            lang,
+            color,
+        })
+    }
+
+    pub fn say(&self, m: &Msg) -> String {
+        m.get(self.lang).to_owned()
+    }
+
+    /// Loads the records directory, or says why it is not one.
+    pub fn records(&self) -> Result<crate::records::Records, Failure> {
+        crate::records::check_dir(&self.dir).map_err(|e| Failure::Usage(e.0))?;
+        Ok(crate::records::Records::load(&self.dir))
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let env = match Env::new(&cli.global) {
+        Ok(env) => env,
+        Err(f) => return report(&Lang::from_env(None), f),
+    };
+    let result = match cli.command {
+        Command::Init { dir, example } => init::run(&env, dir, example),
+        Command::Check { format, deny_warnings } => check::run(&env, format, deny_warnings),
+    };
+    match result {
+        Ok(code) => code,
+        Err(f) => report(&env.lang, f),
+    }
+}
+
+fn report(lang: &Lang, f: Failure) -> ExitCode {
+    let (prefix, m, code) = match &f {
+        Failure::Usage(m) => (lang.pick("用法错误", "error"), m, 2),
+        Failure::Refused(m) => (lang.pick("已拒绝", "refused"), m, 1),
+    };
+    eprintln!("care: {prefix}: {}", m.get(*lang));
+    ExitCode::from(code)
+}

@@ -1,0 +1,177 @@
+//! Term settlement (SPEC §6, policy 三(三): 每学期结束前结算，结余部分及时退还).
+
+use std::collections::BTreeMap;
+
+use super::calendar::{care_days, is_payout, term_of};
+use super::digest::digest;
+use crate::findings::Msg;
+use crate::records::plan::{Plan, RefundBasis, Term};
+use crate::records::{Date, Entry, Kind, Money, Pupil};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Family {
+    pub pupil_id: String,
+    pub paid: Money,
+    pub share: Money,
+    /// Negative: money the family owes (`due`).
+    pub refund: Money,
+    pub days: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub term: String,
+    pub settled_on: Date,
+    pub basis: RefundBasis,
+    pub paid: Money,
+    pub costs: Money,
+    pub surplus: Money,
+    pub digest: String,
+    pub families: Vec<Family>,
+}
+
+/// The rows a settlement of `term` on `on` covers: the term's rows, less its payouts.
+pub fn term_rows<'a>(plan: &Plan, term: &Term, on: Date, entries: &'a [Entry]) -> Vec<&'a Entry> {
+    entries
+        .iter()
+        .filter(|e| term_of(plan, e).is_some_and(|t| t.id == term.id) && !is_payout(e, term, on))
+        .collect()
+}
+
+/// Splits `total` fen in proportion to `weights` by the largest-remainder method: every quota
+/// rounded toward zero, then the remaining fen one each to the largest remainders (in the
+/// direction of what remains), ties to the earlier key. Keys must be in byte order.
+/// Exact: quotas are compared as integer fractions over the common denominator.
+pub fn allocate(total: i128, weights: &[i128]) -> Option<Vec<i128>> {
+    let mut den: i128 = weights.iter().sum();
+    if den == 0 {
+        return if total == 0 { Some(vec![0; weights.len()]) } else { None };
+    }
+    let flip = if den < 0 { -1 } else { 1 };
+    den *= flip;
+    let mut parts = Vec::with_capacity(weights.len());
+    let mut rems = Vec::with_capacity(weights.len());
+    for &w in weights {
+        let num = total.checked_mul(w * flip)?;
+        parts.push(num / den);
+        rems.push(num % den);
+    }
+    let left = total - parts.iter().sum::<i128>();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    if left > 0 {
+        order.sort_by(|&a, &b| rems[b].cmp(&rems[a]).then(a.cmp(&b)));
+    } else {
+        order.sort_by(|&a, &b| rems[a].cmp(&rems[b]).then(a.cmp(&b)));
+    }
+    let step = left.signum();
+    for &i in order.iter().take(left.unsigned_abs() as usize) {
+        parts[i] += step;
+    }
+    Some(parts)
+}
+
+fn fen(m: Money) -> Result<i128, Msg> {
+    m.to_fen().ok_or_else(|| Msg::new(format!("金额 {m} 超过两位小数"), format!("the amount {m} has more than two decimals")))
+}
+
+/// Settles a term on a date. Fails, with a sentence that says why, when there is nothing to
+/// divide by (no payments, or no care days, with costs to share).
+pub fn settle(plan: &Plan, term: &Term, basis: RefundBasis, on: Date, entries: &[Entry], pupils: &[Pupil]) -> Result<Outcome, Msg> {
+    let rows = term_rows(plan, term, on, entries);
+    let mut paid: BTreeMap<&str, Money> = BTreeMap::new();
+    let mut costs = Money::ZERO;
+    for e in &rows {
+        match e.kind {
+            Kind::Fee | Kind::Refund => {
+                let id = e.pupil_id.as_deref().unwrap_or("");
+                *paid.entry(id).or_default() += e.signed();
+            }
+            Kind::Pay | Kind::Expense => costs += e.amount,
+        }
+    }
+    let mut days: BTreeMap<&str, u32> = BTreeMap::new();
+    if basis == RefundBasis::Days {
+        for p in pupils {
+            let w = care_days(plan, term, p);
+            if w > 0 {
+                days.insert(&p.id, w);
+                paid.entry(&p.id).or_default();
+            }
+        }
+    }
+    let total_paid: Money = paid.values().copied().sum();
+    let surplus = total_paid - costs;
+    let ids: Vec<&str> = paid.keys().copied().collect();
+    let paid_fen: Vec<i128> = paid.values().map(|m| fen(*m)).collect::<Result<_, _>>()?;
+
+    let (shares, refunds): (Vec<i128>, Vec<i128>) = match basis {
+        RefundBasis::Paid => {
+            let refunds = allocate(fen(surplus)?, &paid_fen).ok_or_else(|| {
+                Msg::new(
+                    format!("{} 学期没有家庭交费（P = 0），但有 {costs} 元支出要分摊；无法按交费比例结算", term.id),
+                    format!("term {} has no payments from families (P = 0) but {costs} of costs to share; it cannot be settled in proportion to payments", term.id),
+                )
+            })?;
+            (paid_fen.iter().zip(&refunds).map(|(p, r)| p - r).collect(), refunds)
+        }
+        RefundBasis::Days => {
+            let weights: Vec<i128> = ids.iter().map(|id| i128::from(days.get(id).copied().unwrap_or(0))).collect();
+            let shares = allocate(fen(costs)?, &weights).ok_or_else(|| {
+                Msg::new(
+                    format!("{} 学期没有托管天数，但有 {costs} 元支出要分摊；无法按天数结算", term.id),
+                    format!("term {} has no care days but {costs} of costs to share; it cannot be settled by days", term.id),
+                )
+            })?;
+            (shares.clone(), paid_fen.iter().zip(&shares).map(|(p, s)| p - s).collect())
+        }
+    };
+    let families = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| Family {
+            pupil_id: id.to_string(),
+            paid: Money::from_fen(paid_fen[i]),
+            share: Money::from_fen(shares[i]),
+            refund: Money::from_fen(refunds[i]),
+            days: days.get(id).copied().unwrap_or(0),
+        })
+        .collect();
+    Ok(Outcome {
+        term: term.id.clone(),
+        settled_on: on,
+        basis,
+        paid: total_paid,
+        costs,
+        surplus,
+        digest: digest(rows.iter().copied()),
+        families,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remainder_goes_to_largest_then_smaller_id() {
+        // 100 fen in three equal parts: 33 each, one left for the first id.
+        assert_eq!(allocate(100, &[1, 1, 1]).unwrap(), vec![34, 33, 33]);
+        // Quotas 0.5, 0.5: one fen for the first id.
+        assert_eq!(allocate(1, &[1, 1]).unwrap(), vec![1, 0]);
+        // Quotas 33.33.., 66.66..: the larger remainder wins.
+        assert_eq!(allocate(100, &[1, 2]).unwrap(), vec![33, 67]);
+    }
+
+    #[test]
+    fn deficits_round_toward_zero_then_take_the_rest() {
+        assert_eq!(allocate(-100, &[1, 1, 1]).unwrap(), vec![-34, -33, -33]);
+        assert_eq!(allocate(-100, &[1, 2]).unwrap(), vec![-33, -67]);
+    }
+
+    #[test]
+    fn nothing_to_divide_by() {
+        assert_eq!(allocate(0, &[0, 0]).unwrap(), vec![0, 0]);
+        assert!(allocate(5, &[0, 0]).is_none());
+        assert!(allocate(5, &[]).is_none());
+    }
+}

@@ -1,0 +1,3 @@
+//! Rendering for people and machines: findings, tables.
+
+pub mod findings;

@@ -1,0 +1,110 @@
+//! closes/YYYY-MM.toml, written by `care ledger close`, and closes/reopened.csv.
+
+use super::date::{Date, Month};
+use super::fields::Fields;
+use super::money::Money;
+use super::table::{Column, Table, parse_error, req};
+use super::toml_doc::{At, Doc};
+use crate::findings::{Finding, Msg};
+
+pub const DIR: &str = "closes";
+pub const REOPENED: &str = "closes/reopened.csv";
+pub const REOPENED_COLUMNS: &[Column] = &[req("month"), req("date"), req("reason")];
+
+pub fn path(month: Month) -> String {
+    format!("{DIR}/{month}.toml")
+}
+
+#[derive(Clone, Debug)]
+pub struct Close {
+    pub file: String,
+    pub month: Month,
+    pub closed_on: At<Date>,
+    pub opening: At<Money>,
+    pub fees: Money,
+    pub refunds: Money,
+    pub pay: Money,
+    pub expenses: Money,
+    pub closing: At<Money>,
+    pub rows: u64,
+    pub digest: At<String>,
+    pub line: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Reopen {
+    pub line: usize,
+    pub month: Month,
+    pub date: Date,
+    pub reason: String,
+}
+
+/// Reads one close file; the month comes from the file name and must agree with `month`.
+pub fn load(file: &str, text: &str, out: &mut Vec<Finding>) -> Option<Close> {
+    let mut doc = Doc::new(file, text);
+    let root = match doc.parse() {
+        Ok(r) => r,
+        Err(f) => {
+            out.push(f);
+            return None;
+        }
+    };
+    let t = root.get_ref();
+    let named = file.strip_prefix("closes/").and_then(|n| n.strip_suffix(".toml")).and_then(Month::parse);
+    let month = doc.string(t, "month", "month", 1, true);
+    let closed_on = doc.date(t, "closed_on", "closed_on", 1, true);
+    let opening = doc.money(t, "opening", "opening", 1, true);
+    let fees = doc.money(t, "fees", "fees", 1, true);
+    let refunds = doc.money(t, "refunds", "refunds", 1, true);
+    let pay = doc.money(t, "pay", "pay", 1, true);
+    let expenses = doc.money(t, "expenses", "expenses", 1, true);
+    let closing = doc.money(t, "closing", "closing", 1, true);
+    let rows = doc.integer(t, "rows", "rows");
+    let digest = doc.string(t, "digest", "digest", 1, true);
+    out.append(&mut doc.problems);
+    let month_at = month?;
+    let Some(m) = Month::parse(&month_at.v).filter(|m| named.is_none_or(|n| n == *m)) else {
+        out.push(parse_error(
+            file,
+            month_at.line,
+            Msg::new(format!("month“{}”与文件名不符", month_at.v), format!("month “{}” does not match the file name", month_at.v)),
+        ));
+        return None;
+    };
+    Some(Close {
+        file: file.to_owned(),
+        month: m,
+        closed_on: closed_on?,
+        opening: opening?,
+        fees: fees?.v,
+        refunds: refunds?.v,
+        pay: pay?.v,
+        expenses: expenses?.v,
+        closing: closing?,
+        rows: rows.map(|r| r.v as u64).unwrap_or(0),
+        digest: digest?,
+        line: month_at.line,
+    })
+}
+
+pub fn load_reopened(table: &Table, out: &mut Vec<Finding>) -> Vec<Reopen> {
+    let mut v = Vec::new();
+    for row in &table.rows {
+        let mut f = Fields::new(table, row);
+        let month_text = f.req("month");
+        let month = Month::parse(&month_text);
+        if month.is_none() && !month_text.is_empty() {
+            f.problem(Msg::new(format!("month“{month_text}”无效"), format!("month “{month_text}” is not a month")));
+        }
+        let r = Reopen {
+            line: row.line,
+            month: month.unwrap_or(Month { year: 1970, month: 1 }),
+            date: f.date("date").unwrap_or_default(),
+            reason: f.req("reason"),
+        };
+        if let Some(r) = f.finish(r, out) {
+            v.push(r);
+        }
+    }
+    v
+}

@@ -1,0 +1,162 @@
+//! Dates `YYYY-MM-DD`, months `YYYY-MM`, times `HH:MM`.
+
+use chrono::{Datelike, NaiveDate, NaiveTime};
+use std::fmt;
+
+use crate::findings::Msg;
+
+pub type Date = NaiveDate;
+
+pub fn parse_date(s: &str) -> Result<Date, Msg> {
+    let t = s.trim();
+    let shaped = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
+    match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        Ok(d) if shaped => Ok(d),
+        _ => Err(Msg::new(
+            format!(
+                "日期“{t}”无效；请写成 2026-09-01 这样的格式（Excel 可能把日期改成 2026/9/1，请把该列设为文本）"
+            ),
+            format!(
+                "“{t}” is not a date; write it as 2026-09-01 (Excel may have changed it to 2026/9/1: format the column as text)"
+            ),
+        )),
+    }
+}
+
+pub fn parse_time(s: &str) -> Result<NaiveTime, Msg> {
+    let t = s.trim();
+    match NaiveTime::parse_from_str(t, "%H:%M") {
+        Ok(v) if t.len() == 5 => Ok(v),
+        _ => Err(Msg::new(
+            format!("时间“{t}”无效；请写成 16:00 这样的格式"),
+            format!("“{t}” is not a time; write it as 16:00"),
+        )),
+    }
+}
+
+/// A calendar month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl Month {
+    pub fn parse(s: &str) -> Option<Month> {
+        let t = s.trim();
+        let (y, m) = t.split_once('-')?;
+        if y.len() != 4 || m.len() != 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let month = Month {
+            year: y.parse().ok()?,
+            month: m.parse().ok()?,
+        };
+        (1..=12).contains(&month.month).then_some(month)
+    }
+
+    pub fn parse_msg(s: &str) -> Result<Month, Msg> {
+        Month::parse(s).ok_or_else(|| {
+            Msg::new(
+                format!("月份“{}”无效；请写成 2026-09 这样的格式", s.trim()),
+                format!("“{}” is not a month; write it as 2026-09", s.trim()),
+            )
+        })
+    }
+
+    pub fn of(d: Date) -> Month {
+        Month {
+            year: d.year(),
+            month: d.month(),
+        }
+    }
+
+    pub fn first_day(self) -> Date {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or(NaiveDate::MIN)
+    }
+
+    pub fn next(self) -> Month {
+        if self.month == 12 {
+            Month {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+
+    pub fn prev(self) -> Month {
+        if self.month == 1 {
+            Month {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+
+    pub fn last_day(self) -> Date {
+        self.next().first_day().pred_opt().unwrap_or(NaiveDate::MAX)
+    }
+
+    pub fn contains(self, d: Date) -> bool {
+        Month::of(d) == self
+    }
+
+    /// Whether the month shares a day with the period from `start` to `end`, both included.
+    pub fn overlaps(self, start: Date, end: Date) -> bool {
+        self.first_day() <= end && start <= self.last_day()
+    }
+
+    /// The months from the one holding `start` to the one holding `end`.
+    pub fn span(start: Date, end: Date) -> impl Iterator<Item = Month> {
+        let last = Month::of(end);
+        std::iter::successors(Some(Month::of(start)), |m| Some(m.next())).take_while(move |m| *m <= last)
+    }
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_strict() {
+        assert!(parse_date("2026-09-01").is_ok());
+        for bad in ["2026/9/1", "2026-9-1", "2026-02-30", "yesterday", "", "20260901"] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn months() {
+        let m = Month::parse("2026-02").unwrap();
+        assert_eq!(m.last_day().to_string(), "2026-02-28");
+        assert_eq!(Month::parse("2026-12").unwrap().next().to_string(), "2027-01");
+        assert_eq!(Month::parse("2027-01").unwrap().prev().to_string(), "2026-12");
+        assert!(Month::parse("2026-13").is_none());
+        assert!(Month::parse("2026-1").is_none());
+        let d = |s| parse_date(s).unwrap();
+        let all: Vec<String> = Month::span(d("2026-09-01"), d("2027-01-22")).map(|m| m.to_string()).collect();
+        assert_eq!(all, ["2026-09", "2026-10", "2026-11", "2026-12", "2027-01"]);
+    }
+
+    #[test]
+    fn times() {
+        assert!(parse_time("16:00").is_ok());
+        assert!(parse_time("4pm").is_err());
+    }
+}

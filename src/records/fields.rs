@@ -1,0 +1,118 @@
+//! Reading one CSV row into typed values, gathering every problem of the row.
+
+use super::date::{Date, Month, parse_date};
+use super::money::Money;
+use super::table::{Row, Table, parse_error};
+use crate::findings::{Finding, Msg};
+
+pub struct Fields<'a> {
+    table: &'a Table,
+    row: &'a Row,
+    problems: Vec<Msg>,
+}
+
+impl<'a> Fields<'a> {
+    pub fn new(table: &'a Table, row: &'a Row) -> Self {
+        Fields {
+            table,
+            row,
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn text(&self, col: &str) -> &'a str {
+        self.table.get(self.row, col)
+    }
+
+    pub fn opt(&self, col: &str) -> Option<String> {
+        let v = self.text(col);
+        (!v.is_empty()).then(|| v.to_owned())
+    }
+
+    /// A value the row cannot do without.
+    pub fn req(&mut self, col: &str) -> String {
+        let v = self.text(col);
+        if v.is_empty() {
+            self.problems.push(Msg::new(format!("“{col}”为空，必须填写"), format!("“{col}” is empty and must be filled in")));
+        }
+        v.to_owned()
+    }
+
+    pub fn id(&mut self, col: &str) -> String {
+        let v = self.req(col);
+        if v.contains(|c: char| c.is_whitespace() || c == ',') {
+            self.problems.push(Msg::new(
+                format!("“{col}”的值“{v}”含有空格或逗号"),
+                format!("“{col}” value “{v}” contains a space or comma"),
+            ));
+        }
+        v
+    }
+
+    pub fn date(&mut self, col: &str) -> Option<Date> {
+        let v = self.text(col);
+        if v.is_empty() {
+            self.problems.push(Msg::new(format!("“{col}”为空，必须填写日期"), format!("“{col}” is empty; a date is required")));
+            return None;
+        }
+        self.parse(col, parse_date(v))
+    }
+
+    pub fn opt_date(&mut self, col: &str) -> Option<Date> {
+        let v = self.text(col);
+        if v.is_empty() {
+            return None;
+        }
+        self.parse(col, parse_date(v))
+    }
+
+    pub fn money(&mut self, col: &str) -> Option<Money> {
+        let v = self.text(col);
+        if v.is_empty() {
+            self.problems.push(Msg::new(format!("“{col}”为空，必须填写金额"), format!("“{col}” is empty; an amount is required")));
+            return None;
+        }
+        self.parse(col, Money::parse(v))
+    }
+
+    pub fn opt_money(&mut self, col: &str) -> Option<Money> {
+        let v = self.text(col);
+        if v.is_empty() {
+            return None;
+        }
+        self.parse(col, Money::parse(v))
+    }
+
+    pub fn opt_month(&mut self, col: &str) -> Option<Month> {
+        let v = self.text(col);
+        if v.is_empty() {
+            return None;
+        }
+        self.parse(col, Month::parse_msg(v))
+    }
+
+    pub fn problem(&mut self, m: Msg) {
+        self.problems.push(m);
+    }
+
+    fn parse<T>(&mut self, col: &str, r: Result<T, Msg>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(m) => {
+                self.problems.push(m.prefixed(&format!("{col}：", ), &format!("{col}: ")));
+                None
+            }
+        }
+    }
+
+    /// The typed row, or the findings that say why it cannot be read.
+    pub fn finish<T>(self, value: T, out: &mut Vec<Finding>) -> Option<T> {
+        if self.problems.is_empty() {
+            return Some(value);
+        }
+        for m in self.problems {
+            out.push(parse_error(&self.table.file, self.row.line, m));
+        }
+        None
+    }
+}

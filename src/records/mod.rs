@@ -1,0 +1,234 @@
+//! Loading a records directory into typed records that carry their file and line.
+
+pub mod closes;
+pub mod contracts;
+pub mod date;
+pub mod fields;
+pub mod ledger;
+pub mod money;
+pub mod plan;
+pub mod roster;
+pub mod settlements;
+pub mod surveys;
+pub mod table;
+pub mod text;
+pub mod toml_doc;
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::findings::{Finding, Msg};
+pub use closes::{Close, Reopen};
+pub use contracts::Contract;
+pub use date::{Date, Month};
+pub use ledger::{Entry, Kind};
+pub use money::Money;
+pub use plan::Plan;
+pub use roster::Pupil;
+pub use settlements::Settlement;
+pub use surveys::Survey;
+use table::{Column, Table, parse_error};
+
+/// Where the records' bytes come from: the directory, with some files replaced in memory.
+/// A write command checks the records as they would be after the write this way.
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub dir: PathBuf,
+    overrides: BTreeMap<String, Vec<u8>>,
+}
+
+impl Source {
+    pub fn new(dir: &Path) -> Self {
+        Source {
+            dir: dir.to_path_buf(),
+            overrides: BTreeMap::new(),
+        }
+    }
+
+    pub fn with(mut self, rel: &str, bytes: Vec<u8>) -> Self {
+        self.overrides.insert(rel.to_owned(), bytes);
+        self
+    }
+
+    pub fn read(&self, rel: &str) -> io::Result<Option<Vec<u8>>> {
+        if let Some(b) = self.overrides.get(rel) {
+            return Ok(Some(b.clone()));
+        }
+        match std::fs::read(self.dir.join(rel)) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Files `sub/*.ext`, as relative paths, sorted.
+    pub fn list(&self, sub: &str, ext: &str) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.dir.join(sub))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n.ends_with(ext) && !n.starts_with('.'))
+            .map(|n| format!("{sub}/{n}"))
+            .collect();
+        for k in self.overrides.keys() {
+            if k.starts_with(&format!("{sub}/")) && k.ends_with(ext) && !names.contains(k) {
+                names.push(k.clone());
+            }
+        }
+        names.sort();
+        names
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Records {
+    pub plan: Option<Plan>,
+    pub pupils: Vec<Pupil>,
+    pub contracts: Vec<Contract>,
+    pub entries: Vec<Entry>,
+    pub surveys: Vec<Survey>,
+    pub closes: Vec<Close>,
+    pub reopened: Vec<Reopen>,
+    pub settlements: Vec<Settlement>,
+    /// Every ledger row could be read: totals and digests over the ledger can be trusted.
+    pub ledger_complete: bool,
+    /// What loading found: unreadable files and rows, missing and unknown columns.
+    pub problems: Vec<Finding>,
+}
+
+/// The records directory is missing or is not one: bad usage, exit 2.
+#[derive(Debug)]
+pub struct NotRecords(pub Msg);
+
+pub fn check_dir(dir: &Path) -> Result<(), NotRecords> {
+    if !dir.is_dir() {
+        return Err(NotRecords(Msg::new(
+            format!("记录目录 {} 不存在", dir.display()),
+            format!("the records directory {} does not exist", dir.display()),
+        )));
+    }
+    if !dir.join(plan::FILE).exists() {
+        return Err(NotRecords(Msg::new(
+            format!("{} 不是记录目录（没有 plan.toml）；用 care init 新建一个，或用 -C 指定目录", dir.display()),
+            format!("{} is not a records directory (no plan.toml); create one with care init, or name it with -C", dir.display()),
+        )));
+    }
+    Ok(())
+}
+
+fn unreadable(file: &str, e: &io::Error) -> Finding {
+    parse_error(file, 1, Msg::new(format!("无法读取文件：{e}"), format!("cannot read the file: {e}")))
+}
+
+/// Reads and decodes a text file. `Ok(None)` when it does not exist.
+fn read_text(src: &Source, file: &str, out: &mut Vec<Finding>) -> Option<(String, text::Layout)> {
+    let bytes = match src.read(file) {
+        Ok(Some(b)) => b,
+        Ok(None) => return None,
+        Err(e) => {
+            out.push(unreadable(file, &e));
+            return None;
+        }
+    };
+    match text::decode(&bytes) {
+        Ok(d) => Some((d.text, d.layout)),
+        Err(m) => {
+            let at = std::str::from_utf8(&bytes).err().map_or(0, |e| e.valid_up_to());
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            out.push(parse_error(file, line, m));
+            None
+        }
+    }
+}
+
+/// Reads a CSV file into a table. A missing file that must exist is a finding.
+pub fn read_table(src: &Source, file: &str, columns: &[Column], must_exist: bool, out: &mut Vec<Finding>) -> Option<Table> {
+    let exists = matches!(src.read(file), Ok(Some(_)));
+    if !exists {
+        if must_exist {
+            let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
+            out.push(parse_error(
+                file,
+                1,
+                Msg::new(
+                    format!("缺少文件 {file}；请新建它，第一行为表头：{}", names.join(",")),
+                    format!("{file} is missing; create it with the header line: {}", names.join(",")),
+                ),
+            ));
+        }
+        return None;
+    }
+    let (text, layout) = read_text(src, file, out)?;
+    let (t, mut f) = table::parse(file, &text, layout, columns);
+    out.append(&mut f);
+    t
+}
+
+impl Records {
+    pub fn load(dir: &Path) -> Records {
+        Records::load_from(&Source::new(dir))
+    }
+
+    pub fn load_from(src: &Source) -> Records {
+        let mut r = Records::default();
+        let out = &mut r.problems;
+
+        if let Some((text, _)) = read_text(src, plan::FILE, out) {
+            r.plan = plan::load(&text, out);
+        }
+        if let Some(t) = read_table(src, roster::FILE, roster::COLUMNS, true, out) {
+            r.pupils = roster::load(&t, out);
+        }
+        if let Some(t) = read_table(src, contracts::FILE, contracts::COLUMNS, true, out) {
+            r.contracts = contracts::load(&t, out);
+        }
+        let before = out.iter().filter(|f| f.file == ledger::FILE && f.is_error()).count();
+        if let Some(t) = read_table(src, ledger::FILE, ledger::COLUMNS, true, out) {
+            r.entries = ledger::load(&t, out);
+            r.ledger_complete = out.iter().filter(|f| f.file == ledger::FILE && f.is_error()).count() == before;
+        }
+        if let Some(t) = read_table(src, surveys::FILE, surveys::COLUMNS, true, out) {
+            r.surveys = surveys::load(&t, out);
+        }
+        for file in src.list(closes::DIR, ".toml") {
+            if let Some((text, _)) = read_text(src, &file, out)
+                && let Some(c) = closes::load(&file, &text, out)
+            {
+                r.closes.push(c);
+            }
+        }
+        r.closes.sort_by_key(|c| c.month);
+        if let Some(t) = read_table(src, closes::REOPENED, closes::REOPENED_COLUMNS, false, out) {
+            r.reopened = closes::load_reopened(&t, out);
+        }
+        for file in src.list(settlements::DIR, ".toml") {
+            if let Some((text, _)) = read_text(src, &file, out)
+                && let Some(mut s) = settlements::load(&file, &text, out)
+            {
+                if let Some(t) = read_table(src, &s.csv_file, settlements::COLUMNS, true, out) {
+                    s.rows = settlements::load_rows(&t, out);
+                }
+                r.settlements.push(s);
+            }
+        }
+        r
+    }
+
+    pub fn pupil(&self, id: &str) -> Option<&Pupil> {
+        self.pupils.iter().find(|p| p.id == id)
+    }
+
+    pub fn contract(&self, id: &str) -> Option<&Contract> {
+        self.contracts.iter().find(|c| c.id == id)
+    }
+
+    pub fn settlement(&self, term: &str) -> Option<&Settlement> {
+        self.settlements.iter().find(|s| s.term.v == term)
+    }
+
+    pub fn close(&self, m: Month) -> Option<&Close> {
+        self.closes.iter().find(|c| c.month == m)
+    }
+}

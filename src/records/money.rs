@@ -1,0 +1,180 @@
+//! Money: yuan as an exact decimal, never a binary float.
+
+use rust_decimal::Decimal;
+use std::fmt;
+use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
+use std::str::FromStr;
+
+use crate::findings::Msg;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money(Decimal);
+
+impl Money {
+    pub const ZERO: Money = Money(Decimal::ZERO);
+
+    /// Reads `280`, `280.5`, `280.00`, `-3.20`. Refuses signs other than a leading `-`,
+    /// currency signs, thousands separators and exponents.
+    pub fn parse(s: &str) -> Result<Money, Msg> {
+        let t = s.trim();
+        let digits = t.strip_prefix('-').unwrap_or(t);
+        let (int, frac) = match digits.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (digits, None),
+        };
+        let ok = !int.is_empty()
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+            && int.len() <= 15
+            && frac.is_none_or(|f| f.len() <= 12);
+        if !ok {
+            return Err(Msg::new(
+                format!("金额“{t}”无法识别；请写成不带货币符号和千位分隔符的数字，如 280.00"),
+                format!(
+                    "“{t}” is not an amount of money; write digits with at most two decimals, no currency sign or thousands separator, e.g. 280.00"
+                ),
+            ));
+        }
+        Decimal::from_str(t).map(Money).map_err(|_| {
+            Msg::new(
+                format!("金额“{t}”无法识别"),
+                format!("“{t}” is not an amount of money"),
+            )
+        })
+    }
+
+    pub fn from_fen(fen: i128) -> Money {
+        Money(Decimal::from_i128_with_scale(fen, 2))
+    }
+
+    /// The amount in fen, when it has at most two decimals.
+    pub fn to_fen(self) -> Option<i128> {
+        let d = self.0 * Decimal::ONE_HUNDRED;
+        if d.fract().is_zero() {
+            d.trunc().mantissa().checked_div(10i128.pow(d.trunc().scale()))
+        } else {
+            None
+        }
+    }
+
+    /// How many decimal places were written.
+    pub fn decimals(self) -> u32 {
+        self.0.normalize().scale()
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0.is_zero()
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.0.is_sign_negative() && !self.0.is_zero()
+    }
+
+    pub fn is_positive(self) -> bool {
+        self.0.is_sign_positive() && !self.0.is_zero()
+    }
+
+    pub fn abs(self) -> Money {
+        Money(self.0.abs())
+    }
+
+    pub fn decimal(self) -> Decimal {
+        self.0
+    }
+
+    pub fn sum<I: IntoIterator<Item = Money>>(it: I) -> Money {
+        it.into_iter().fold(Money::ZERO, |a, b| a + b)
+    }
+}
+
+impl From<Decimal> for Money {
+    fn from(d: Decimal) -> Self {
+        Money(d)
+    }
+}
+
+/// Always two decimals: `280.00`. Amounts with more places (which `check` rejects) are shown as
+/// written rather than rounded, so nothing is hidden.
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = self.0.normalize();
+        if d.scale() < 2 {
+            d.rescale(2);
+        }
+        if d.is_zero() {
+            d = Decimal::new(0, 2);
+        }
+        write!(f, "{d}")
+    }
+}
+
+impl Add for Money {
+    type Output = Money;
+    fn add(self, o: Money) -> Money {
+        Money(self.0 + o.0)
+    }
+}
+impl Sub for Money {
+    type Output = Money;
+    fn sub(self, o: Money) -> Money {
+        Money(self.0 - o.0)
+    }
+}
+impl Neg for Money {
+    type Output = Money;
+    fn neg(self) -> Money {
+        Money(-self.0)
+    }
+}
+impl AddAssign for Money {
+    fn add_assign(&mut self, o: Money) {
+        self.0 += o.0;
+    }
+}
+impl SubAssign for Money {
+    fn sub_assign(&mut self, o: Money) {
+        self.0 -= o.0;
+    }
+}
+impl std::iter::Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        Money::sum(iter)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> Money {
+        Money::parse(s).unwrap()
+    }
+
+    #[test]
+    fn parses_what_the_spec_allows() {
+        assert_eq!(m("280").to_string(), "280.00");
+        assert_eq!(m("280.5").to_string(), "280.50");
+        assert_eq!(m(" 280.00 ").to_string(), "280.00");
+        assert_eq!(m("-3.2").to_string(), "-3.20");
+        assert_eq!(m("0").to_string(), "0.00");
+        assert_eq!(m("1.005").decimals(), 3);
+        assert_eq!(m("280.50").decimals(), 1);
+    }
+
+    #[test]
+    fn refuses_what_it_does_not() {
+        for bad in ["", "¥280", "1,000", "1e3", "+5", "abc", "2.", ".5", "NaN", "1 000"] {
+            assert!(Money::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn exact_sums() {
+        let total: Money = ["0.10", "0.20", "0.30"].iter().map(|s| m(s)).sum();
+        assert_eq!(total, m("0.6"));
+        assert_eq!(m("280.10").to_fen(), Some(28010));
+        assert_eq!(m("-0.01").to_fen(), Some(-1));
+        assert_eq!(m("1.005").to_fen(), None);
+        assert_eq!(Money::from_fen(-1234).to_string(), "-12.34");
+    }
+}

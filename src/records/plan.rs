@@ -1,0 +1,342 @@
+//! plan.toml: school, leadership group, parents' committee, fee standard, terms, service.
+
+use chrono::Weekday;
+
+use super::date::{Date, parse_time};
+use super::money::Money;
+use super::table::parse_error;
+use super::toml_doc::{At, Doc};
+use crate::findings::{Finding, Msg};
+
+pub const FILE: &str = "plan.toml";
+
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    pub school: School,
+    pub leadership: Option<Leadership>,
+    pub committee: Option<Committee>,
+    pub fees: Option<Fees>,
+    pub service: Service,
+    pub deadlines: Deadlines,
+    pub renew_below: rust_decimal::Decimal,
+    pub terms: Vec<Term>,
+    pub forbidden_categories: Vec<String>,
+    pub banned_activities: Vec<String>,
+    /// Line of the first `[[terms]]`, for findings about the terms as a whole.
+    pub line_of_terms: usize,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct School {
+    pub name: String,
+    pub city: String,
+    pub principal: String,
+    pub line: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Leadership {
+    pub head: At<String>,
+    pub deputies: Vec<String>,
+    pub members: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Committee {
+    pub line: usize,
+    pub established_on: At<Date>,
+    pub chair: String,
+    pub treasurer: String,
+    pub members: Vec<String>,
+}
+
+impl Committee {
+    /// Chair and treasurer count as members whether listed or not.
+    pub fn is_member(&self, name: &str) -> bool {
+        let name = name.trim();
+        !name.is_empty() && (self.chair == name || self.treasurer == name || self.members.iter().any(|m| m == name))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Basis {
+    Monthly,
+    Term,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum RefundBasis {
+    #[default]
+    Paid,
+    Days,
+}
+
+impl RefundBasis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefundBasis::Paid => "paid",
+            RefundBasis::Days => "days",
+        }
+    }
+    pub fn parse(s: &str) -> Option<RefundBasis> {
+        match s {
+            "paid" => Some(RefundBasis::Paid),
+            "days" => Some(RefundBasis::Days),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Fees {
+    pub line: usize,
+    pub decided_on: At<Date>,
+    pub published_on: Option<At<Date>>,
+    pub basis: Basis,
+    pub amount: At<Money>,
+    pub refund_basis: RefundBasis,
+}
+
+#[derive(Clone, Debug)]
+pub struct Service {
+    pub days: Vec<Weekday>,
+    pub starts: String,
+    pub ends: String,
+    pub venues: Vec<String>,
+    pub activities: At<Vec<String>>,
+}
+
+impl Default for Service {
+    fn default() -> Self {
+        Service {
+            days: vec![Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri],
+            starts: String::new(),
+            ends: String::new(),
+            venues: Vec::new(),
+            activities: At { v: Vec::new(), line: 0 },
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Deadlines {
+    pub close_within_days: i64,
+    pub refund_within_days: i64,
+}
+
+impl Default for Deadlines {
+    fn default() -> Self {
+        Deadlines {
+            close_within_days: 10,
+            refund_within_days: 15,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Term {
+    pub line: usize,
+    pub id: String,
+    pub name: String,
+    pub starts: Date,
+    pub ends: Date,
+    pub settle_by: At<Date>,
+    pub holidays: Vec<Date>,
+}
+
+impl Term {
+    pub fn contains(&self, d: Date) -> bool {
+        self.starts <= d && d <= self.ends
+    }
+}
+
+pub const DEFAULT_FORBIDDEN: &[&str] = &["venue", "rent", "utilities", "water", "electricity", "场地", "租金", "水电", "水费", "电费"];
+pub const DEFAULT_BANNED: &[&str] = &["补课", "新课", "学科培训", "tutoring"];
+
+fn weekday(s: &str) -> Option<Weekday> {
+    Some(match s.to_ascii_lowercase().as_str() {
+        "mon" => Weekday::Mon,
+        "tue" => Weekday::Tue,
+        "wed" => Weekday::Wed,
+        "thu" => Weekday::Thu,
+        "fri" => Weekday::Fri,
+        "sat" => Weekday::Sat,
+        "sun" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+/// Reads the plan. Returns `None` only when the TOML itself cannot be parsed; a bad key is a
+/// finding and the rest of the plan is still read.
+pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
+    let mut doc = Doc::new(FILE, text);
+    let root = match doc.parse() {
+        Ok(r) => r,
+        Err(f) => {
+            out.push(f);
+            return None;
+        }
+    };
+    let root = root.get_ref();
+    let mut plan = Plan::default();
+
+    match doc.table(root, "school") {
+        Some((t, line)) => {
+            plan.school = School {
+                name: doc.string(t, "name", "[school] name", line, true).map(|a| a.v).unwrap_or_default(),
+                city: doc.string(t, "city", "[school] city", line, false).map(|a| a.v).unwrap_or_default(),
+                principal: doc.string(t, "principal", "[school] principal", line, true).map(|a| a.v).unwrap_or_default(),
+                line,
+            }
+        }
+        None => out.push(parse_error(FILE, 1, Msg::new("缺少 [school] 表（学校名称、校长）", "the [school] table (name, principal) is missing"))),
+    }
+
+    if let Some((t, line)) = doc.table(root, "leadership") {
+        plan.leadership = Some(Leadership {
+            head: doc.string(t, "head", "[leadership] head", line, false).unwrap_or(At { v: String::new(), line }),
+            deputies: doc.strings(t, "deputies", "[leadership] deputies").map(|a| a.v).unwrap_or_default(),
+            members: doc.strings(t, "members", "[leadership] members").map(|a| a.v).unwrap_or_default(),
+        });
+    }
+
+    if let Some((t, line)) = doc.table(root, "committee") {
+        let established_on = doc.date(t, "established_on", "[committee] established_on", line, true);
+        let chair = doc.string(t, "chair", "[committee] chair", line, false).map(|a| a.v).unwrap_or_default();
+        let treasurer = doc.string(t, "treasurer", "[committee] treasurer", line, false).map(|a| a.v).unwrap_or_default();
+        let members = doc.strings(t, "members", "[committee] members").map(|a| a.v).unwrap_or_default();
+        if let Some(established_on) = established_on {
+            plan.committee = Some(Committee {
+                line,
+                established_on,
+                chair,
+                treasurer,
+                members,
+            });
+        }
+    }
+
+    if let Some((t, line)) = doc.table(root, "fees") {
+        let decided_on = doc.date(t, "decided_on", "[fees] decided_on", line, true);
+        let published_on = doc.date(t, "published_on", "[fees] published_on", line, false);
+        let amount = doc.money(t, "amount", "[fees] amount", line, true);
+        let basis = match doc.string(t, "basis", "[fees] basis", line, true) {
+            Some(a) if a.v == "monthly" => Some(Basis::Monthly),
+            Some(a) if a.v == "term" => Some(Basis::Term),
+            Some(a) => {
+                out.push(parse_error(FILE, a.line, Msg::new(format!("[fees] basis“{}”无效，应为 \"monthly\" 或 \"term\"", a.v), format!("[fees] basis “{}” must be \"monthly\" or \"term\"", a.v))));
+                None
+            }
+            None => None,
+        };
+        let refund_basis = match doc.string(t, "refund_basis", "[fees] refund_basis", line, false) {
+            None => Some(RefundBasis::Paid),
+            Some(a) => match RefundBasis::parse(&a.v) {
+                Some(b) => Some(b),
+                None => {
+                    out.push(parse_error(FILE, a.line, Msg::new(format!("[fees] refund_basis“{}”无效，应为 \"paid\" 或 \"days\"", a.v), format!("[fees] refund_basis “{}” must be \"paid\" or \"days\"", a.v))));
+                    None
+                }
+            },
+        };
+        if let (Some(decided_on), Some(amount), Some(basis), Some(refund_basis)) = (decided_on, amount, basis, refund_basis) {
+            plan.fees = Some(Fees {
+                line,
+                decided_on,
+                published_on,
+                basis,
+                amount,
+                refund_basis,
+            });
+        }
+    }
+
+    if let Some((t, line)) = doc.table(root, "service") {
+        if let Some(days) = doc.strings(t, "days", "[service] days") {
+            let mut parsed = Vec::new();
+            for d in &days.v {
+                match weekday(d) {
+                    Some(w) if !parsed.contains(&w) => parsed.push(w),
+                    Some(_) => {}
+                    None => out.push(parse_error(FILE, days.line, Msg::new(format!("[service] days 中的“{d}”无效，应为 mon、tue、wed、thu、fri、sat 或 sun"), format!("[service] days: “{d}” must be one of mon, tue, wed, thu, fri, sat, sun")))),
+                }
+            }
+            plan.service.days = parsed;
+        }
+        for key in ["starts", "ends"] {
+            if let Some(a) = doc.string(t, key, &format!("[service] {key}"), line, false) {
+                match parse_time(&a.v) {
+                    Ok(_) => {
+                        if key == "starts" {
+                            plan.service.starts = a.v
+                        } else {
+                            plan.service.ends = a.v
+                        }
+                    }
+                    Err(m) => out.push(parse_error(FILE, a.line, m.prefixed(&format!("[service] {key}："), &format!("[service] {key}: ")))),
+                }
+            }
+        }
+        plan.service.venues = doc.strings(t, "venues", "[service] venues").map(|a| a.v).unwrap_or_default();
+        if let Some(a) = doc.strings(t, "activities", "[service] activities") {
+            plan.service.activities = a;
+        }
+    }
+
+    if let Some((t, _)) = doc.table(root, "deadlines") {
+        if let Some(a) = doc.integer(t, "close_within_days", "[deadlines] close_within_days") {
+            plan.deadlines.close_within_days = a.v;
+        }
+        if let Some(a) = doc.integer(t, "refund_within_days", "[deadlines] refund_within_days") {
+            plan.deadlines.refund_within_days = a.v;
+        }
+    }
+
+    plan.renew_below = rust_decimal::Decimal::new(30, 1);
+    if let Some((t, _)) = doc.table(root, "surveys") {
+        if let Some(a) = doc.decimal(t, "renew_below", "[surveys] renew_below") {
+            plan.renew_below = a.v;
+        }
+    }
+
+    plan.forbidden_categories = DEFAULT_FORBIDDEN.iter().map(|s| s.to_string()).collect();
+    plan.banned_activities = DEFAULT_BANNED.iter().map(|s| s.to_string()).collect();
+    if let Some((t, _)) = doc.table(root, "rules") {
+        if let Some(a) = doc.strings(t, "forbidden_categories", "[rules] forbidden_categories") {
+            plan.forbidden_categories = a.v;
+        }
+        if let Some(a) = doc.strings(t, "banned_activities", "[rules] banned_activities") {
+            plan.banned_activities = a.v;
+        }
+    }
+
+    plan.line_of_terms = Doc::get(root, "terms").map_or(1, |v| doc.line(v.span()));
+    for (t, line) in doc.tables(root, "terms") {
+        let id = doc.string(t, "id", "[[terms]] id", line, true);
+        let name = doc.string(t, "name", "[[terms]] name", line, false);
+        let starts = doc.date(t, "starts", "[[terms]] starts", line, true);
+        let ends = doc.date(t, "ends", "[[terms]] ends", line, true);
+        let settle_by = doc.date(t, "settle_by", "[[terms]] settle_by", line, true);
+        let holidays = doc.dates(t, "holidays", "[[terms]] holidays");
+        if let Some(id) = &id
+            && id.v.contains(|c: char| c.is_whitespace() || c == ',')
+        {
+            out.push(parse_error(FILE, id.line, Msg::new(format!("学期 id“{}”含有空格或逗号", id.v), format!("term id “{}” contains a space or comma", id.v))));
+            continue;
+        }
+        if let (Some(id), Some(starts), Some(ends), Some(settle_by)) = (id, starts, ends, settle_by) {
+            plan.terms.push(Term {
+                line,
+                name: name.map(|n| n.v).unwrap_or_else(|| id.v.clone()),
+                id: id.v,
+                starts: starts.v,
+                ends: ends.v,
+                settle_by,
+                holidays: holidays.into_iter().map(|h| h.v).collect(),
+            });
+        }
+    }
+
+    out.append(&mut doc.problems);
+    Some(plan)
+}

@@ -1,0 +1,107 @@
+//! settlements/TERM.toml (the term's totals) and settlements/TERM.csv (one row per family).
+
+use super::date::Date;
+use super::fields::Fields;
+use super::money::Money;
+use super::plan::RefundBasis;
+use super::table::{Column, Table, parse_error, req};
+use super::toml_doc::{At, Doc};
+use crate::findings::{Finding, Msg};
+
+pub const DIR: &str = "settlements";
+pub const COLUMNS: &[Column] = &[req("pupil_id"), req("paid"), req("share"), req("refund")];
+
+pub fn toml_path(term: &str) -> String {
+    format!("{DIR}/{term}.toml")
+}
+pub fn csv_path(term: &str) -> String {
+    format!("{DIR}/{term}.csv")
+}
+
+#[derive(Clone, Debug)]
+pub struct Settlement {
+    pub file: String,
+    pub term: At<String>,
+    pub settled_on: At<Date>,
+    pub basis: RefundBasis,
+    pub paid: Money,
+    pub costs: Money,
+    pub surplus: Money,
+    pub families: u64,
+    pub digest: At<String>,
+    /// From settlements/TERM.csv; empty when that file is missing or unreadable.
+    pub rows: Vec<FamilyRow>,
+    pub csv_file: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FamilyRow {
+    pub line: usize,
+    pub pupil_id: String,
+    pub paid: Money,
+    pub share: Money,
+    pub refund: Money,
+}
+
+pub fn load(file: &str, text: &str, out: &mut Vec<Finding>) -> Option<Settlement> {
+    let mut doc = Doc::new(file, text);
+    let root = match doc.parse() {
+        Ok(r) => r,
+        Err(f) => {
+            out.push(f);
+            return None;
+        }
+    };
+    let t = root.get_ref();
+    let term = doc.string(t, "term", "term", 1, true);
+    let settled_on = doc.date(t, "settled_on", "settled_on", 1, true);
+    let basis_at = doc.string(t, "basis", "basis", 1, true);
+    let paid = doc.money(t, "paid", "paid", 1, true);
+    let costs = doc.money(t, "costs", "costs", 1, true);
+    let surplus = doc.money(t, "surplus", "surplus", 1, true);
+    let families = doc.integer(t, "families", "families");
+    let digest = doc.string(t, "digest", "digest", 1, true);
+    out.append(&mut doc.problems);
+    let basis_at = basis_at?;
+    let Some(basis) = RefundBasis::parse(&basis_at.v) else {
+        out.push(parse_error(file, basis_at.line, Msg::new("basis 应为 paid 或 days", "basis must be paid or days")));
+        return None;
+    };
+    let term = term?;
+    let named = file.strip_prefix("settlements/").and_then(|n| n.strip_suffix(".toml"));
+    if named.is_some_and(|n| n != term.v) {
+        out.push(parse_error(file, term.line, Msg::new(format!("term“{}”与文件名不符", term.v), format!("term “{}” does not match the file name", term.v))));
+        return None;
+    }
+    Some(Settlement {
+        file: file.to_owned(),
+        csv_file: csv_path(&term.v),
+        term,
+        settled_on: settled_on?,
+        basis,
+        paid: paid?.v,
+        costs: costs?.v,
+        surplus: surplus?.v,
+        families: families.map(|f| f.v as u64).unwrap_or(0),
+        digest: digest?,
+        rows: Vec::new(),
+    })
+}
+
+pub fn load_rows(table: &Table, out: &mut Vec<Finding>) -> Vec<FamilyRow> {
+    let mut v = Vec::with_capacity(table.rows.len());
+    for row in &table.rows {
+        let mut f = Fields::new(table, row);
+        let r = FamilyRow {
+            line: row.line,
+            pupil_id: f.id("pupil_id"),
+            paid: f.money("paid").unwrap_or_default(),
+            share: f.money("share").unwrap_or_default(),
+            refund: f.money("refund").unwrap_or_default(),
+        };
+        if let Some(r) = f.finish(r, out) {
+            v.push(r);
+        }
+    }
+    v
+}

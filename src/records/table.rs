@@ -1,0 +1,235 @@
+//! A CSV file as a header and trimmed rows that remember their line, with columns found by name.
+
+use std::collections::HashMap;
+
+use super::text::Layout;
+use crate::findings::{Finding, Msg, Severity};
+use crate::rules::ids;
+
+/// A column this spec names for a file.
+#[derive(Clone, Copy, Debug)]
+pub struct Column {
+    pub name: &'static str,
+    pub required: bool,
+}
+
+pub const fn req(name: &'static str) -> Column {
+    Column { name, required: true }
+}
+pub const fn opt(name: &'static str) -> Column {
+    Column { name, required: false }
+}
+
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub line: usize,
+    pub fields: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Table {
+    pub file: String,
+    pub layout: Layout,
+    pub headers: Vec<String>,
+    /// Line of the header row.
+    pub header_line: usize,
+    pub rows: Vec<Row>,
+    index: HashMap<String, usize>,
+}
+
+impl Table {
+    /// The trimmed value of a named column, or "" when the column is absent or the row short.
+    pub fn get<'r>(&self, row: &'r Row, col: &str) -> &'r str {
+        self.index
+            .get(col)
+            .and_then(|&i| row.fields.get(i))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    pub fn has(&self, col: &str) -> bool {
+        self.index.contains_key(col)
+    }
+
+    pub fn position(&self, col: &str) -> Option<usize> {
+        self.index.get(col).copied()
+    }
+}
+
+fn finding(rule: &'static str, severity: Severity, file: &str, line: usize, message: Msg, hint: Msg) -> Finding {
+    Finding {
+        rule,
+        severity,
+        file: file.to_owned(),
+        line,
+        message,
+        hint,
+    }
+}
+
+pub fn parse_error(file: &str, line: usize, message: Msg) -> Finding {
+    finding(
+        ids::FORMAT_PARSE,
+        Severity::Error,
+        file,
+        line,
+        message,
+        Msg::new(
+            "请按 SPEC 的格式改正这一行（或从 git 恢复文件）后再运行 care check",
+            "correct this line to the records format (or restore the file from git), then run care check again",
+        ),
+    )
+}
+
+/// Parses CSV text. Returns the table when its header could be read (even with rows that could
+/// not), and the findings: unreadable rows, missing and unknown columns.
+pub fn parse(file: &str, text: &str, layout: Layout, columns: &[Column]) -> (Option<Table>, Vec<Finding>) {
+    let mut out = Vec::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut header: Option<(usize, Vec<String>)> = None;
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line() as usize;
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(line, |p| p.line() as usize);
+                let fields: Vec<String> = record.iter().map(|f| f.trim().to_owned()).collect();
+                if fields.iter().all(String::is_empty) {
+                    continue;
+                }
+                match &header {
+                    None => header = Some((line, fields)),
+                    Some((_, h)) => {
+                        if fields.len() > h.len() && fields[h.len()..].iter().any(|f| !f.is_empty()) {
+                            out.push(parse_error(
+                                file,
+                                line,
+                                Msg::new(
+                                    format!("这一行有 {} 个字段，但表头只有 {} 列（可能是某个值里有未加引号的逗号）", fields.len(), h.len()),
+                                    format!(
+                                        "this row has {} fields but the header has {} columns (perhaps a comma inside a value that is not quoted)",
+                                        fields.len(),
+                                        h.len()
+                                    ),
+                                ),
+                            ));
+                            continue;
+                        }
+                        rows.push(Row { line, fields });
+                    }
+                }
+            }
+            Err(e) => {
+                let line = e.position().map_or(line, |p| p.line() as usize);
+                out.push(parse_error(
+                    file,
+                    line,
+                    Msg::new(format!("CSV 无法读取：{e}"), format!("unreadable CSV: {e}")),
+                ));
+                break;
+            }
+        }
+    }
+    let Some((header_line, headers)) = header else {
+        let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
+        out.push(parse_error(
+            file,
+            1,
+            Msg::new(
+                format!("文件是空的，缺少表头；第一行应为：{}", names.join(",")),
+                format!("the file is empty; its first line must be the header: {}", names.join(",")),
+            ),
+        ));
+        return (None, out);
+    };
+    let mut index = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        if index.insert(h.clone(), i).is_some() {
+            out.push(parse_error(
+                file,
+                header_line,
+                Msg::new(format!("表头中“{h}”列出现了两次"), format!("the header names column “{h}” twice")),
+            ));
+        }
+        if !h.is_empty() && !columns.iter().any(|c| c.name == h) {
+            out.push(finding(
+                ids::FORMAT_UNKNOWN_COLUMN,
+                Severity::Warning,
+                file,
+                header_line,
+                Msg::new(format!("未知的列“{h}”，care 会原样保留它"), format!("unknown column “{h}”; care keeps it untouched")),
+                Msg::new("若是拼写错误请改正列名；若是自己加的备注列可以不理会", "if it is a misspelling, correct the column name; a column of your own can stay"),
+            ));
+        }
+    }
+    let mut missing = false;
+    for c in columns.iter().filter(|c| c.required && !index.contains_key(c.name)) {
+        missing = true;
+        out.push(finding(
+            ids::FORMAT_MISSING_COLUMN,
+            Severity::Error,
+            file,
+            header_line,
+            Msg::new(format!("缺少必需的列“{}”", c.name), format!("the required column “{}” is missing", c.name)),
+            Msg::new(format!("在表头加上“{}”列并为每一行填写", c.name), format!("add a “{}” column to the header and fill it in on every row", c.name)),
+        ));
+    }
+    let table = Table {
+        file: file.to_owned(),
+        layout,
+        headers,
+        header_line,
+        rows,
+        index,
+    };
+    // Rows of a table without its required columns cannot be understood; the missing-column
+    // findings say so once instead of a finding on every row.
+    if missing { (None, out) } else { (Some(table), out) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COLS: &[Column] = &[req("a"), opt("b")];
+
+    #[test]
+    fn columns_by_name_trimmed_blank_lines_skipped() {
+        let (t, f) = parse("x.csv", "b , a\n\n 2, 1 \n,\n3,4\n", Layout::default(), COLS);
+        assert!(f.is_empty(), "{f:?}");
+        let t = t.unwrap();
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.get(&t.rows[0], "a"), "1");
+        assert_eq!(t.rows[1].line, 5);
+    }
+
+    #[test]
+    fn missing_and_unknown_columns() {
+        let (t, f) = parse("x.csv", "b,zz\n1,2\n", Layout::default(), COLS);
+        assert!(t.is_none());
+        let rules: Vec<_> = f.iter().map(|f| f.rule).collect();
+        assert!(rules.contains(&ids::FORMAT_MISSING_COLUMN));
+        assert!(rules.contains(&ids::FORMAT_UNKNOWN_COLUMN));
+    }
+
+    #[test]
+    fn quoted_newlines_keep_line_numbers() {
+        let (t, _) = parse("x.csv", "a,b\n\"1\n2\",x\n3,y\n", Layout::default(), COLS);
+        let t = t.unwrap();
+        assert_eq!(t.rows[0].line, 2);
+        assert_eq!(t.rows[1].line, 4);
+    }
+
+    #[test]
+    fn too_many_fields_is_a_parse_error() {
+        let (t, f) = parse("x.csv", "a,b\n1,2,3\n", Layout::default(), COLS);
+        assert_eq!(t.unwrap().rows.len(), 0);
+        assert_eq!(f[0].rule, ids::FORMAT_PARSE);
+        assert_eq!(f[0].line, 2);
+    }
+}

@@ -1,0 +1,149 @@
+//! Bytes on disk to text and back, keeping what Excel and WPS care about:
+//! UTF-8 with or without a byte-order mark, GB18030/GBK, LF or CRLF.
+
+use crate::findings::Msg;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Gb18030,
+}
+
+/// How a file was stored, so that a write can store it the same way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+    pub encoding: Encoding,
+    pub bom: bool,
+    pub crlf: bool,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout {
+            encoding: Encoding::Utf8,
+            bom: false,
+            crlf: false,
+        }
+    }
+}
+
+impl Layout {
+    pub fn newline(&self) -> &'static str {
+        if self.crlf { "\r\n" } else { "\n" }
+    }
+}
+
+#[derive(Debug)]
+pub struct Decoded {
+    pub text: String,
+    pub layout: Layout,
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Decodes a file's bytes. The error says, in both languages, what is wrong and what to do.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, Msg> {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(Msg::new(
+            "文件是 UTF-16 编码，请另存为 UTF-8 或 GB18030 的 CSV",
+            "the file is UTF-16; save it as UTF-8 or GB18030 CSV",
+        ));
+    }
+    if bytes.contains(&0) {
+        return Err(Msg::new(
+            "文件含有二进制内容（NUL 字节），不是文本文件；请从 git 恢复或重新导出",
+            "the file holds binary data (NUL bytes), not text; restore it from git or export it again",
+        ));
+    }
+    let (body, bom) = match bytes.strip_prefix(BOM) {
+        Some(rest) => (rest, true),
+        None => (bytes, false),
+    };
+    let (text, encoding) = match std::str::from_utf8(body) {
+        Ok(s) => (s.to_owned(), Encoding::Utf8),
+        Err(_) if bom => {
+            return Err(Msg::new(
+                "文件以 UTF-8 BOM 开头，但内容不是有效的 UTF-8",
+                "the file starts with a UTF-8 byte-order mark but is not valid UTF-8",
+            ));
+        }
+        Err(_) => {
+            let (s, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(body);
+            if had_errors {
+                return Err(Msg::new(
+                    "文件既不是 UTF-8 也不是 GB18030/GBK 编码，请另存为 UTF-8 的 CSV",
+                    "the file is neither UTF-8 nor GB18030/GBK; save it as UTF-8 CSV",
+                ));
+            }
+            (s.into_owned(), Encoding::Gb18030)
+        }
+    };
+    let crlf = text.contains("\r\n");
+    Ok(Decoded {
+        text,
+        layout: Layout {
+            encoding,
+            bom,
+            crlf,
+        },
+    })
+}
+
+/// Encodes text for a file of the given layout. Text must already use the layout's line ends.
+/// Fails when a character has no GB18030 form (GB18030 covers all of Unicode, so only in theory).
+pub fn encode(text: &str, layout: Layout) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() + 3);
+    if layout.bom {
+        out.extend_from_slice(BOM);
+    }
+    match layout.encoding {
+        Encoding::Utf8 => out.extend_from_slice(text.as_bytes()),
+        Encoding::Gb18030 => {
+            let (bytes, _, _) = encoding_rs::GB18030.encode(text);
+            out.extend_from_slice(&bytes);
+        }
+    }
+    out
+}
+
+/// The 1-based line of a byte offset in text.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_bom_and_crlf() {
+        let d = decode(b"\xEF\xBB\xBFa,b\r\n1,2\r\n").unwrap();
+        assert_eq!(d.text, "a,b\r\n1,2\r\n");
+        assert!(d.layout.bom && d.layout.crlf);
+        assert_eq!(d.layout.encoding, Encoding::Utf8);
+    }
+
+    #[test]
+    fn gb18030_round_trip() {
+        let (gbk, _, _) = encoding_rs::GB18030.encode("姓名,王小明\r\n");
+        let d = decode(&gbk).unwrap();
+        assert_eq!(d.text, "姓名,王小明\r\n");
+        assert_eq!(d.layout.encoding, Encoding::Gb18030);
+        assert_eq!(encode(&d.text, d.layout), gbk.into_owned());
+    }
+
+    #[test]
+    fn binary_and_utf16_are_refused() {
+        assert!(decode(b"a\0b").is_err());
+        assert!(decode(b"\xFF\xFEa\0").is_err());
+        assert!(decode(b"\x80\x80\xFF\xFF\xFE").is_err());
+    }
+
+    #[test]
+    fn lines() {
+        assert_eq!(line_of("a\nb\nc", 0), 1);
+        assert_eq!(line_of("a\nb\nc", 2), 2);
+        assert_eq!(line_of("a\nb\nc", 99), 3);
+    }
+}

@@ -1,0 +1,151 @@
+//! What every rule reads: the records, today, and indexes built once for all rules.
+
+use std::collections::HashMap;
+
+use crate::domain::calendar::term_of;
+use crate::records::plan::{Plan, Term};
+use crate::records::{Contract, Date, Entry, Month, Pupil, Records};
+
+pub struct Context<'a> {
+    pub records: &'a Records,
+    pub today: Date,
+    pub pupils: HashMap<&'a str, &'a Pupil>,
+    pub contracts: HashMap<&'a str, &'a Contract>,
+    /// The term of each ledger row, by the row's index in `records.entries`.
+    pub entry_terms: Vec<Option<&'a Term>>,
+    /// Indexes of the ledger rows dated in each month.
+    pub by_month: HashMap<Month, Vec<usize>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(records: &'a Records, today: Date) -> Self {
+        let mut pupils = HashMap::with_capacity(records.pupils.len());
+        for p in &records.pupils {
+            pupils.entry(p.id.as_str()).or_insert(p);
+        }
+        let mut contracts = HashMap::with_capacity(records.contracts.len());
+        for c in &records.contracts {
+            contracts.entry(c.id.as_str()).or_insert(c);
+        }
+        let entry_terms = match &records.plan {
+            Some(plan) => records.entries.iter().map(|e| term_of(plan, e)).collect(),
+            None => vec![None; records.entries.len()],
+        };
+        let mut by_month: HashMap<Month, Vec<usize>> = HashMap::new();
+        for (i, e) in records.entries.iter().enumerate() {
+            by_month.entry(Month::of(e.date)).or_default().push(i);
+        }
+        Context {
+            records,
+            today,
+            pupils,
+            contracts,
+            entry_terms,
+            by_month,
+        }
+    }
+
+    pub fn plan(&self) -> Option<&'a Plan> {
+        self.records.plan.as_ref()
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = (&'a Entry, Option<&'a Term>)> + '_ {
+        self.records.entries.iter().zip(self.entry_terms.iter().copied())
+    }
+
+    pub fn month_entries(&self, m: Month) -> impl Iterator<Item = &'a Entry> + '_ {
+        self.by_month.get(&m).into_iter().flatten().map(|&i| &self.records.entries[i])
+    }
+}
+
+#[cfg(test)]
+pub mod fixture {
+    //! The clean fixture of tests/fixtures/clean, edited in memory by rule tests.
+    use std::path::Path;
+
+    use crate::findings::Finding;
+    use crate::records::date::parse_date;
+    use crate::records::{Records, Source};
+
+    pub const PLAN: &str = include_str!("../../tests/fixtures/clean/plan.toml");
+    pub const ROSTER: &str = include_str!("../../tests/fixtures/clean/roster.csv");
+    pub const CONTRACTS: &str = include_str!("../../tests/fixtures/clean/contracts.csv");
+    pub const LEDGER: &str = include_str!("../../tests/fixtures/clean/ledger.csv");
+    pub const SURVEYS: &str = include_str!("../../tests/fixtures/clean/surveys.csv");
+    pub const TODAY: &str = "2026-09-25";
+
+    #[derive(Clone)]
+    pub struct Fixture {
+        files: Vec<(String, String)>,
+        today: String,
+    }
+
+    pub fn clean() -> Fixture {
+        Fixture {
+            files: vec![
+                ("plan.toml".into(), PLAN.into()),
+                ("roster.csv".into(), ROSTER.into()),
+                ("contracts.csv".into(), CONTRACTS.into()),
+                ("ledger.csv".into(), LEDGER.into()),
+                ("surveys.csv".into(), SURVEYS.into()),
+            ],
+            today: TODAY.into(),
+        }
+    }
+
+    impl Fixture {
+        pub fn set(&self, file: &str, text: &str) -> Self {
+            let mut f = self.clone();
+            f.set_in_place(file, text);
+            f
+        }
+
+        fn set_in_place(&mut self, file: &str, text: &str) {
+            self.files.retain(|(f, _)| f != file);
+            self.files.push((file.into(), text.into()));
+        }
+
+        pub fn replace(&self, file: &str, from: &str, to: &str) -> Self {
+            let mut this = self.clone();
+            let f = this.files.iter_mut().find(|(f, _)| f == file).expect("fixture file");
+            assert!(f.1.contains(from), "{from:?} not in {file}");
+            f.1 = f.1.replacen(from, to, 1);
+            this
+        }
+
+        pub fn append(&self, file: &str, line: &str) -> Self {
+            let mut this = self.clone();
+            let f = this.files.iter_mut().find(|(f, _)| f == file).expect("fixture file");
+            f.1.push_str(line);
+            f.1.push('\n');
+            this
+        }
+
+        pub fn today(&self, d: &str) -> Self {
+            let mut this = self.clone();
+            this.today = d.into();
+            this
+        }
+
+        pub fn records(&self) -> Records {
+            let mut src = Source::new(Path::new("/nonexistent-care-fixture"));
+            for (f, t) in &self.files {
+                src = src.with(f, t.clone().into_bytes());
+            }
+            Records::load_from(&src)
+        }
+
+        pub fn findings(&self) -> Vec<Finding> {
+            crate::rules::check(&self.records(), parse_date(&self.today).unwrap())
+        }
+
+        /// (file, line) of every finding of one rule.
+        pub fn fired(&self, rule: &str) -> Vec<(String, usize)> {
+            self.findings().into_iter().filter(|f| f.rule == rule).map(|f| (f.file, f.line)).collect()
+        }
+    }
+
+    pub fn at(file: &str, line: usize) -> Vec<(String, usize)> {
+        vec![(file.to_owned(), line)]
+    }
+}

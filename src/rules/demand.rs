@@ -1,0 +1,55 @@
+//! demand/no-applicants: no care without families who asked for it (二(四)).
+
+use std::collections::BTreeMap;
+
+use super::{Context, Meta, Rule, finding, ids};
+use crate::findings::{Finding, Msg, Severity::*};
+use crate::records::plan::FILE;
+
+pub struct NoApplicants;
+impl Rule for NoApplicants {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: ids::DEMAND_NO_APPLICANTS,
+            severity: Error,
+            policy: "二(四)",
+            hint: ("家长无托管需求的学期不得开展托管、不得收支：登记已签协议的学生，或删去这个学期的收支", "a term without families who asked for care must not run it or move money: record the pupils' signed agreements, or remove the term's money rows"),
+        }
+    }
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        let Some(p) = cx.plan() else { return };
+        let mut rows: BTreeMap<&str, usize> = BTreeMap::new();
+        for (_, t) in cx.entries() {
+            if let Some(t) = t {
+                *rows.entry(t.id.as_str()).or_default() += 1;
+            }
+        }
+        for t in &p.terms {
+            let Some(&n) = rows.get(t.id.as_str()) else { continue };
+            let agreed = cx.records.pupils.iter().any(|pu| pu.agreed_on.is_some_and(|a| a <= t.ends) && pu.ends.is_none_or(|e| e >= t.starts));
+            if !agreed {
+                out.push(finding(
+                    self.meta(),
+                    FILE,
+                    t.line,
+                    Msg::new(format!("学期 {} 有 {n} 笔收支，但没有一个签了托管协议的学生", t.id), format!("term {} has {n} money rows but no pupil with a signed agreement", t.id)),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::context::fixture::{at, clean};
+    use super::*;
+
+    #[test]
+    fn no_applicants() {
+        assert!(clean().fired(ids::DEMAND_NO_APPLICANTS).is_empty());
+        let roster = "pupil_id,name,grade,class,guardian,phone,applied_on,signed_by,reviewed_on,agreed_on,starts,ends,note\n";
+        let ledger = "date,kind,amount,pupil_id,contract_id,category,period,collected_by,receipt,memo\n2026-09-10,expense,120.50,,,materials,,,,\n";
+        let f = clean().set("roster.csv", roster).set("ledger.csv", ledger);
+        assert_eq!(f.fired(ids::DEMAND_NO_APPLICANTS), at("plan.toml", 38));
+    }
+}

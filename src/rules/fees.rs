@@ -1,0 +1,125 @@
+//! fees/*: the fee standard is published before fees are taken, and nobody pays more (四(一), 一(三)).
+
+use std::collections::HashMap;
+
+use super::{Context, Meta, Rule, finding, ids};
+use crate::domain::calendar::{Period, period};
+use crate::findings::{Finding, Msg, Severity::*};
+use crate::records::plan::{Basis, FILE as PLAN};
+use crate::records::{Kind, Money, ledger};
+
+pub struct Unpublished;
+impl Rule for Unpublished {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: ids::FEES_UNPUBLISHED,
+            severity: Error,
+            policy: "四(一)、三(四)",
+            hint: ("收费标准须先向家长公示再收费：在 [fees] published_on 填写公示日期，收费日期不得早于它", "post the fee standard to parents before taking fees: set [fees] published_on, and date no fee before it"),
+        }
+    }
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        let Some(p) = cx.plan() else { return };
+        let fees: Vec<_> = cx.records.entries.iter().filter(|e| e.kind == Kind::Fee).collect();
+        if fees.is_empty() {
+            return;
+        }
+        match p.fees.as_ref().and_then(|f| f.published_on.as_ref().map(|d| (f, d))) {
+            None => {
+                let line = p.fees.as_ref().map_or(1, |f| f.line);
+                out.push(finding(
+                    self.meta(),
+                    PLAN,
+                    line,
+                    Msg::new(format!("账上有 {} 笔收费，但收费标准没有公示日期 published_on", fees.len()), format!("the ledger has {} fees but the fee standard has no published_on date", fees.len())),
+                ));
+            }
+            Some((_, published)) => {
+                for e in fees.into_iter().filter(|e| e.date < published.v) {
+                    out.push(finding(
+                        self.meta(),
+                        ledger::FILE,
+                        e.line,
+                        Msg::new(format!("收费日期 {} 早于收费标准公示的 {}", e.date, published.v), format!("a fee dated {}, before the fee standard was posted to parents on {}", e.date, published.v)),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+pub struct OverStandard;
+impl Rule for OverStandard {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: ids::FEES_OVER_STANDARD,
+            severity: Error,
+            policy: "一(三)、三(四)",
+            hint: ("每个学生每月（或每学期）净收费不得超过收费标准：多收的部分用 refund 行退还，或改正金额或 period", "no pupil pays more, net of refunds, than the standard for a month (or term): return the excess with a refund row, or correct the amount or period"),
+        }
+    }
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        let Some(p) = cx.plan() else { return };
+        let Some(f) = &p.fees else { return };
+        // (pupil, period) → (net paid, line of the last fee).
+        let mut net: HashMap<(&str, String), (Money, usize)> = HashMap::new();
+        for (e, term) in cx.entries() {
+            if !matches!(e.kind, Kind::Fee | Kind::Refund) {
+                continue;
+            }
+            let Some(pupil) = e.pupil_id.as_deref() else { continue };
+            let key = match (f.basis, e.period.as_deref().and_then(|t| period(p, t))) {
+                (Basis::Monthly, Some(Period::Month(m))) => m.to_string(),
+                (Basis::Term, _) => match term {
+                    Some(t) => t.id.clone(),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            let slot = net.entry((pupil, key)).or_insert((Money::ZERO, e.line));
+            slot.0 += e.signed();
+            if e.kind == Kind::Fee {
+                slot.1 = slot.1.max(e.line);
+            }
+        }
+        let mut over: Vec<_> = net.into_iter().filter(|(_, (m, _))| *m > f.amount.v).collect();
+        over.sort_by_key(|(_, (_, line))| *line);
+        let std = f.amount.v;
+        for ((pupil, period), (paid, line)) in over {
+            out.push(finding(
+                self.meta(),
+                ledger::FILE,
+                line,
+                Msg::new(format!("{pupil} 在 {period} 净交费 {paid} 元，超过收费标准 {std} 元"), format!("{pupil} paid {paid} net for {period}, more than the standard of {std}")),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::context::fixture::{at, clean};
+    use super::*;
+
+    #[test]
+    fn clean_has_none() {
+        assert!(clean().fired(ids::FEES_UNPUBLISHED).is_empty());
+        assert!(clean().fired(ids::FEES_OVER_STANDARD).is_empty());
+    }
+
+    #[test]
+    fn unpublished() {
+        let f = clean().replace("plan.toml", "published_on = 2026-08-18", "published_on = 2026-09-02");
+        assert_eq!(f.fired(ids::FEES_UNPUBLISHED), vec![("ledger.csv".into(), 2), ("ledger.csv".into(), 3)]);
+        let f = clean().replace("plan.toml", "published_on = 2026-08-18\n", "");
+        assert_eq!(f.fired(ids::FEES_UNPUBLISHED), at("plan.toml", 17));
+    }
+
+    #[test]
+    fn over_standard_net_of_refunds() {
+        let f = clean().append("ledger.csv", "2026-09-20,fee,10.00,P0001,,,2026-09,周强,,");
+        assert_eq!(f.fired(ids::FEES_OVER_STANDARD), at("ledger.csv", 7));
+        let f = f.append("ledger.csv", "2026-09-21,refund,10.00,P0001,,,2026-09,,,");
+        assert!(f.fired(ids::FEES_OVER_STANDARD).is_empty());
+    }
+}

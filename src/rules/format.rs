@@ -1,0 +1,186 @@
+//! format/*: files that cannot be read, columns, ids, amounts.
+
+use std::collections::HashMap;
+
+use super::{Context, Meta, Rule, finding, ids};
+use crate::findings::{Finding, Msg, Severity::*};
+use crate::records::{contracts, ledger, plan, roster};
+
+/// Loading finds these; the rule hands them on.
+fn from_loading(cx: &Context, id: &str, out: &mut Vec<Finding>) {
+    out.extend(cx.records.problems.iter().filter(|f| f.rule == id).cloned());
+}
+
+pub struct Parse;
+impl Rule for Parse {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: ids::FORMAT_PARSE,
+            severity: Error,
+            policy: "三(三)",
+            hint: (
+                "请按记录格式改正这一行（或从 git 恢复文件）后再运行 care check",
+                "correct this line to the records format (or restore the file from git), then run care check again",
+            ),
+        }
+    }
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        from_loading(cx, self.meta().id, out);
+    }
+}
+
+pub struct MissingColumn;
+impl Rule for MissingColumn {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: ids::FORMAT_MISSING_COLUMN,
+            severity: Error,
+            policy: "三(三)",
+            hint: ("在表头加上缺少的列并为每一行填写", "add the missing column to the header and fill it in on every row"),
+        }
+    }
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        from_loading(cx, self.meta().id, out);
+    }
+}
+
+pub struct UnknownColumn;
+impl Rule for UnknownColumn {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: ids::FORMAT_UNKNOWN_COLUMN,
+            severity: Warning,
+            policy: "三(三)",
+            hint: ("若是拼写错误请改正列名；自己加的列 care 会原样保留", "if it is a misspelling, correct the column name; a column of your own is kept untouched"),
+        }
+    }
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        from_loading(cx, self.meta().id, out);
+    }
+}
+
+pub struct DuplicateId;
+impl Rule for DuplicateId {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: ids::FORMAT_DUPLICATE_ID,
+            severity: Error,
+            policy: "二(四)",
+            hint: ("每个编号在文件中只能出现一次：给重复的一行换一个新编号，或删去重复录入的行", "an id may appear once in its file: give the repeated row a new id, or delete a row entered twice"),
+        }
+    }
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        let r = cx.records;
+        let mut report = |file: &str, items: Vec<(&str, usize)>, what: (&str, &str)| {
+            let mut first: HashMap<&str, usize> = HashMap::with_capacity(items.len());
+            for (id, line) in items {
+                if let Some(&was) = first.get(id) {
+                    out.push(finding(
+                        self.meta(),
+                        file,
+                        line,
+                        Msg::new(format!("{}编号 {id} 重复，第 {was} 行已用过", what.0), format!("{} id {id} repeats; line {was} already uses it", what.1)),
+                    ));
+                } else {
+                    first.insert(id, line);
+                }
+            }
+        };
+        report(roster::FILE, r.pupils.iter().map(|p| (p.id.as_str(), p.line)).collect(), ("学生", "pupil"));
+        report(contracts::FILE, r.contracts.iter().map(|c| (c.id.as_str(), c.line)).collect(), ("聘用协议", "contract"));
+        if let Some(plan) = cx.plan() {
+            report(plan::FILE, plan.terms.iter().map(|t| (t.id.as_str(), t.line)).collect(), ("学期", "term"));
+        }
+    }
+}
+
+pub struct Amount;
+impl Rule for Amount {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: ids::FORMAT_AMOUNT,
+            severity: Error,
+            policy: "三(三)",
+            hint: (
+                "金额写成正数、最多两位小数（到分）；方向由 kind 表示，退费用 refund 行而不是负数",
+                "write money as a positive amount with at most two decimals (fen); the direction comes from kind, so a refund is a refund row, not a negative fee",
+            ),
+        }
+    }
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        let too_fine = |m: crate::records::Money| m.decimals() > 2;
+        for e in &cx.records.entries {
+            let a = e.amount;
+            if !a.is_positive() {
+                out.push(finding(self.meta(), ledger::FILE, e.line, Msg::new(format!("金额 {a} 必须大于零"), format!("the amount {a} must be more than zero"))));
+            } else if too_fine(a) {
+                out.push(finding(self.meta(), ledger::FILE, e.line, Msg::new(format!("金额 {a} 超过两位小数"), format!("the amount {a} has more than two decimals"))));
+            }
+        }
+        for c in &cx.records.contracts {
+            if let Some(rate) = c.rate.filter(|r| too_fine(*r) || r.is_negative()) {
+                out.push(finding(self.meta(), contracts::FILE, c.line, Msg::new(format!("报酬 {rate} 应为最多两位小数的正数"), format!("the rate {rate} must be positive with at most two decimals"))));
+            }
+        }
+        if let Some(f) = cx.plan().and_then(|p| p.fees.as_ref()) {
+            let a = f.amount.v;
+            if !a.is_positive() || too_fine(a) {
+                out.push(finding(self.meta(), plan::FILE, f.amount.line, Msg::new(format!("收费标准 {a} 应为最多两位小数的正数"), format!("the fee standard {a} must be positive with at most two decimals"))));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::context::fixture::{at, clean};
+    use super::*;
+
+    #[test]
+    fn clean_fixture_has_no_format_findings() {
+        let f = clean();
+        for id in [ids::FORMAT_PARSE, ids::FORMAT_MISSING_COLUMN, ids::FORMAT_UNKNOWN_COLUMN, ids::FORMAT_DUPLICATE_ID, ids::FORMAT_AMOUNT] {
+            assert!(f.fired(id).is_empty(), "{id}: {:?}", f.findings());
+        }
+    }
+
+    #[test]
+    fn parse_bad_date_and_money() {
+        let f = clean().replace("ledger.csv", "2026-09-10,expense,120.50", "2026-09-31,expense,12O.50");
+        let found: Vec<_> = f.findings().into_iter().filter(|x| x.rule == ids::FORMAT_PARSE).collect();
+        assert_eq!(found.len(), 2);
+        assert!(found.iter().all(|x| x.file == "ledger.csv" && x.line == 5));
+    }
+
+    #[test]
+    fn parse_toml_float_money_says_to_quote_it() {
+        let f = clean().replace("plan.toml", "amount = \"280.00\"", "amount = 280.0");
+        let found: Vec<_> = f.findings().into_iter().filter(|x| x.rule == ids::FORMAT_PARSE).collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].file.as_str(), found[0].line), ("plan.toml", 21));
+        assert!(found[0].message.en.contains("float"), "{}", found[0].message.en);
+    }
+
+    #[test]
+    fn missing_and_unknown_column() {
+        let f = clean().replace("contracts.csv", "contract_id,name,kind,role", "contract_id,nmae,kind,role");
+        assert_eq!(f.fired(ids::FORMAT_MISSING_COLUMN), at("contracts.csv", 1));
+        assert_eq!(f.fired(ids::FORMAT_UNKNOWN_COLUMN), at("contracts.csv", 1));
+    }
+
+    #[test]
+    fn duplicate_id() {
+        let f = clean().append("roster.csv", "P0002,李四,1,1,李华,,2026-08-21,李华,,,,,");
+        assert_eq!(f.fired(ids::FORMAT_DUPLICATE_ID), at("roster.csv", 6));
+    }
+
+    #[test]
+    fn amount_zero_negative_or_too_fine() {
+        let f = clean()
+            .append("ledger.csv", "2026-09-16,expense,0,,,materials,,,,")
+            .append("ledger.csv", "2026-09-16,expense,-5,,,materials,,,,")
+            .append("ledger.csv", "2026-09-16,expense,1.005,,,materials,,,,");
+        let lines: Vec<usize> = f.fired(ids::FORMAT_AMOUNT).into_iter().map(|x| x.1).collect();
+        assert_eq!(lines, vec![7, 8, 9]);
+    }
+}

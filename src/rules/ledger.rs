@@ -1,0 +1,72 @@
+//! ledger/*: every row belongs to a term, and periods name a month or a term.
+
+use super::{Context, Meta, Rule, finding, ids};
+use crate::domain::calendar::{Period as P, period, terms_of_month};
+use crate::findings::{Finding, Msg, Severity::*};
+use crate::records::{Kind, ledger};
+
+pub struct NoTerm;
+impl Rule for NoTerm {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: ids::LEDGER_NO_TERM,
+            severity: Error,
+            policy: "三(三)",
+            hint: ("每笔收支都属于一个学期：检查日期和 period，或在 plan.toml 中补上这个学期", "every row belongs to a term: check the date and period, or add the term to plan.toml"),
+        }
+    }
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        if cx.plan().is_none() {
+            return;
+        }
+        for (e, t) in cx.entries() {
+            if t.is_none() {
+                out.push(finding(self.meta(), ledger::FILE, e.line, Msg::new(format!("{} 的这笔收支不属于任何学期", e.date), format!("this row of {} belongs to no term", e.date))));
+            }
+        }
+    }
+}
+
+pub struct Period;
+impl Rule for Period {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: ids::LEDGER_PERIOD,
+            severity: Error,
+            policy: "三(三)",
+            hint: ("period 写成学期内的月份（如 2026-09）或学期 id（如 2026-autumn）", "write period as a month of a term (e.g. 2026-09) or a term id (e.g. 2026-autumn)"),
+        }
+    }
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        let Some(plan) = cx.plan() else { return };
+        for e in cx.records.entries.iter().filter(|e| matches!(e.kind, Kind::Fee | Kind::Refund)) {
+            let Some(text) = e.period.as_deref() else { continue };
+            let msg = match period(plan, text) {
+                None => Msg::new(format!("period“{text}”既不是月份也不是学期 id"), format!("period “{text}” is neither a month nor a term id")),
+                Some(P::Month(m)) if terms_of_month(plan, m).next().is_none() => Msg::new(format!("period {m} 不在任何学期之内"), format!("period {m} is not a month of any term")),
+                Some(_) => continue,
+            };
+            out.push(finding(self.meta(), ledger::FILE, e.line, msg));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::context::fixture::{at, clean};
+    use super::*;
+
+    #[test]
+    fn no_term() {
+        assert!(clean().fired(ids::LEDGER_NO_TERM).is_empty());
+        let f = clean().append("ledger.csv", "2026-08-20,expense,10,,,materials,,,,");
+        assert_eq!(f.fired(ids::LEDGER_NO_TERM), at("ledger.csv", 7));
+    }
+
+    #[test]
+    fn period() {
+        assert!(clean().fired(ids::LEDGER_PERIOD).is_empty());
+        let f = clean().replace("ledger.csv", "P0002,,,2026-09,", "P0002,,,2026-9,").replace("ledger.csv", "P0003,,,2026-09,", "P0003,,,2026-08,");
+        assert_eq!(f.fired(ids::LEDGER_PERIOD), vec![("ledger.csv".into(), 3), ("ledger.csv".into(), 4)]);
+    }
+}

@@ -1,0 +1,83 @@
+//! ref/*: rows that name a pupil or contract that does not exist.
+
+use super::{Context, Meta, Rule, finding, ids};
+use crate::findings::{Finding, Msg, Severity::*};
+use crate::records::{ledger, surveys};
+
+pub struct UnknownPupil;
+impl Rule for UnknownPupil {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: ids::REF_UNKNOWN_PUPIL,
+            severity: Error,
+            policy: "二(四)",
+            hint: ("检查学生编号是否写错；新学生请先用 care enroll 登记", "check the pupil id for a typo; enrol a new pupil first with care enroll"),
+        }
+    }
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        for e in &cx.records.entries {
+            if let Some(id) = &e.pupil_id
+                && !cx.pupils.contains_key(id.as_str())
+            {
+                out.push(finding(self.meta(), ledger::FILE, e.line, Msg::new(format!("学生编号 {id} 不在 roster.csv 中"), format!("pupil {id} is not in roster.csv"))));
+            }
+        }
+        for s in &cx.records.settlements {
+            for row in &s.rows {
+                if !cx.pupils.contains_key(row.pupil_id.as_str()) {
+                    out.push(finding(self.meta(), &s.csv_file, row.line, Msg::new(format!("学生编号 {} 不在 roster.csv 中", row.pupil_id), format!("pupil {} is not in roster.csv", row.pupil_id))));
+                }
+            }
+        }
+    }
+}
+
+pub struct UnknownContract;
+impl Rule for UnknownContract {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: ids::REF_UNKNOWN_CONTRACT,
+            severity: Error,
+            policy: "二(五)",
+            hint: ("检查协议编号是否写错；新聘人员请先用 care hire 登记聘用协议", "check the contract id for a typo; record a new hire first with care hire"),
+        }
+    }
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        for e in &cx.records.entries {
+            if let Some(id) = &e.contract_id
+                && !cx.contracts.contains_key(id.as_str())
+            {
+                out.push(finding(self.meta(), ledger::FILE, e.line, Msg::new(format!("聘用协议 {id} 不在 contracts.csv 中"), format!("contract {id} is not in contracts.csv"))));
+            }
+        }
+        for s in &cx.records.surveys {
+            if !cx.contracts.contains_key(s.contract_id.as_str()) {
+                out.push(finding(self.meta(), surveys::FILE, s.line, Msg::new(format!("聘用协议 {} 不在 contracts.csv 中", s.contract_id), format!("contract {} is not in contracts.csv", s.contract_id))));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::context::fixture::{at, clean};
+    use super::*;
+
+    #[test]
+    fn clean_has_none() {
+        assert!(clean().fired(ids::REF_UNKNOWN_PUPIL).is_empty());
+        assert!(clean().fired(ids::REF_UNKNOWN_CONTRACT).is_empty());
+    }
+
+    #[test]
+    fn unknown_pupil_in_ledger() {
+        let f = clean().replace("ledger.csv", "280.00,P0003", "280.00,P0009");
+        assert_eq!(f.fired(ids::REF_UNKNOWN_PUPIL), at("ledger.csv", 4));
+    }
+
+    #[test]
+    fn unknown_contract_in_ledger_and_surveys() {
+        let f = clean().replace("ledger.csv", ",C001,", ",C999,").replace("surveys.csv", "C001,", "C777,");
+        assert_eq!(f.fired(ids::REF_UNKNOWN_CONTRACT), vec![("ledger.csv".into(), 6), ("surveys.csv".into(), 2)]);
+    }
+}
