@@ -78,4 +78,200 @@ pub enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Record a pupil's written application (申请表); prints the id assigned
+    Enroll(EnrollArgs),
+    /// The school and committee reviewed and registered an application (审核登记)
+    Review {
+        id: String,
+        #[arg(long, value_parser = date_arg)]
+        on: Date,
+    },
+    /// The care agreement is signed (托管协议); care starts on --starts
+    Agree {
+        id: String,
+        #[arg(long, value_parser = date_arg)]
+        on: Date,
+        /// First day of care (default: the next service day on or after --on)
+        #[arg(long, value_parser = date_arg)]
+        starts: Option<Date>,
+    },
+    /// The family withdraws; care ends on --on
+    Withdraw {
+        id: String,
+        #[arg(long, value_parser = date_arg)]
+        on: Date,
+    },
+    /// Record a staff hiring agreement (聘用协议); prints the id assigned
+    Hire(HireArgs),
+    /// Money: add rows, show, close a month, reopen it
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
+    /// Settle a term: split the surplus among the families (SPEC §6)
+    Settle {
+        #[arg(long)]
+        term: String,
+        /// Date of the settlement (default: today)
+        #[arg(long, value_parser = date_arg)]
+        on: Option<Date>,
+        /// Also append the refund rows that pay each family out, dated --on
+        #[arg(long)]
+        record: bool,
+        /// Print the settlement, write nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Satisfaction ratings of staff (满意度测评)
+    #[command(subcommand)]
+    Survey(SurveyCommand),
+    /// Terms, pupils by status, balance, open months and the next deadlines
+    Status,
+    /// Rewrite files in canonical form without changing their meaning
+    Fmt {
+        /// Change nothing; exit 1 and name each file that would change
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct EnrollArgs {
+    #[arg(long)]
+    pub name: String,
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=6))]
+    pub grade: u8,
+    #[arg(long)]
+    pub class: String,
+    #[arg(long)]
+    pub guardian: String,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long, value_parser = date_arg)]
+    pub applied_on: Date,
+    /// Who signed the application; must be the guardian
+    #[arg(long)]
+    pub signed_by: String,
+    /// The id to use (default: the next P number)
+    #[arg(long)]
+    pub id: Option<String>,
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StaffKindArg {
+    Parent,
+    Professional,
+    School,
+}
+
+#[derive(Args, Debug)]
+pub struct HireArgs {
+    #[arg(long)]
+    pub name: String,
+    #[arg(long, value_enum)]
+    pub kind: StaffKindArg,
+    #[arg(long)]
+    pub role: String,
+    #[arg(long, value_parser = date_arg)]
+    pub signed_on: Date,
+    #[arg(long, value_parser = date_arg)]
+    pub starts: Date,
+    #[arg(long, value_parser = date_arg)]
+    pub ends: Date,
+    #[arg(long, value_parser = date_arg)]
+    pub qualified_on: Option<Date>,
+    #[arg(long, value_parser = date_arg)]
+    pub background_on: Option<Date>,
+    #[arg(long, value_parser = money_arg, requires = "unit")]
+    pub rate: Option<crate::records::Money>,
+    #[arg(long, requires = "rate")]
+    pub unit: Option<String>,
+    /// The id to use (default: the next C number)
+    #[arg(long)]
+    pub id: Option<String>,
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KindArg {
+    Fee,
+    Refund,
+    Pay,
+    Expense,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LedgerCommand {
+    /// Append a row of money
+    Add(LedgerAddArgs),
+    /// The rows and totals of a month or term, as a table
+    Show {
+        #[arg(long, conflicts_with = "term")]
+        month: Option<String>,
+        #[arg(long)]
+        term: Option<String>,
+    },
+    /// Close a month: closes/YYYY-MM.toml and the disclosure reports/disclosure-YYYY-MM.md
+    Close {
+        #[arg(long)]
+        month: String,
+        /// Date of the close (default: today)
+        #[arg(long, value_parser = date_arg)]
+        on: Option<Date>,
+    },
+    /// Reopen the latest closed month, recording why in closes/reopened.csv
+    Reopen {
+        #[arg(long)]
+        month: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct LedgerAddArgs {
+    #[arg(value_enum)]
+    pub kind: KindArg,
+    #[arg(long, value_parser = date_arg)]
+    pub date: Date,
+    #[arg(long, value_parser = money_arg)]
+    pub amount: crate::records::Money,
+    #[arg(long)]
+    pub pupil: Option<String>,
+    #[arg(long)]
+    pub contract: Option<String>,
+    #[arg(long)]
+    pub category: Option<String>,
+    #[arg(long)]
+    pub period: Option<String>,
+    #[arg(long)]
+    pub collected_by: Option<String>,
+    #[arg(long)]
+    pub receipt: Option<String>,
+    #[arg(long)]
+    pub memo: Option<String>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RespondentArg {
+    Pupil,
+    Parent,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SurveyCommand {
+    /// Append a rating
+    Add {
+        #[arg(long)]
+        contract: String,
+        #[arg(long, value_parser = date_arg)]
+        date: Date,
+        #[arg(long, value_enum)]
+        respondent: RespondentArg,
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+        score: u8,
+        #[arg(long)]
+        comment: Option<String>,
+    },
 }

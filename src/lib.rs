@@ -7,4 +7,6 @@ pub mod domain;
 pub mod findings;
 pub mod output;
 pub mod records;
+pub mod report;
 pub mod rules;
+pub mod store;

@@ -1,7 +1,16 @@
 //! One file per subcommand, each thin: load, call the domain, render.
 
 mod check;
+mod enroll;
+mod fmt;
+mod hire;
 mod init;
+mod ledger;
+mod pupil;
+mod settle;
+mod status;
+mod survey;
+pub mod write;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -9,7 +18,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, ColorArg, Command, Global, LangArg};
+use crate::cli::{Cli, ColorArg, Command, Global, LangArg, LedgerCommand, SurveyCommand};
 use crate::findings::{Lang, Msg};
 use crate::records::Date;
 
@@ -31,6 +40,8 @@ pub struct Env {
     pub dir: PathBuf,
     pub today: Date,
     pub lang: Lang,
+    /// The language was chosen (--lang, CARE_LANG or LANG) rather than defaulted.
+    pub lang_explicit: bool,
     pub color: bool,
 }
 
@@ -53,12 +64,19 @@ impl Env {
             ColorArg::Never => false,
             ColorArg::Auto => !no_color && std::io::stdout().is_terminal(),
         };
+        let lang_explicit = g.lang.is_some() || std::env::var("CARE_LANG").is_ok_and(|v| !v.trim().is_empty());
         Ok(Env {
             dir: g.dir.clone(),
             today,
             lang,
+            lang_explicit,
             color,
         })
+    }
+
+    /// Reports are Chinese unless --lang or CARE_LANG asks otherwise.
+    pub fn report_lang(&self) -> Lang {
+        if self.lang_explicit { self.lang } else { Lang::Zh }
     }
 
     pub fn say(&self, m: &Msg) -> String {
@@ -87,6 +105,19 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Init { dir, example } => init::run(&env, dir, example),
         Command::Check { format, deny_warnings } => check::run(&env, format, deny_warnings),
+        Command::Enroll(a) => enroll::run(&env, a),
+        Command::Review { id, on } => pupil::review(&env, &id, on),
+        Command::Agree { id, on, starts } => pupil::agree(&env, &id, on, starts),
+        Command::Withdraw { id, on } => pupil::withdraw(&env, &id, on),
+        Command::Hire(a) => hire::run(&env, a),
+        Command::Ledger(LedgerCommand::Add(a)) => ledger::add::run(&env, a),
+        Command::Ledger(LedgerCommand::Show { month, term }) => ledger::show::run(&env, month.as_deref(), term.as_deref()),
+        Command::Ledger(LedgerCommand::Close { month, on }) => ledger::close::run(&env, &month, on),
+        Command::Ledger(LedgerCommand::Reopen { month, reason }) => ledger::reopen::run(&env, &month, &reason),
+        Command::Settle { term, on, record, dry_run } => settle::run(&env, &term, on, record, dry_run),
+        Command::Survey(SurveyCommand::Add { contract, date, respondent, score, comment }) => survey::add(&env, &contract, date, respondent, score, comment),
+        Command::Status => status::run(&env),
+        Command::Fmt { check } => fmt::run(&env, check),
     };
     match result {
         Ok(code) => code,

@@ -1,3 +1,4 @@
 //! Rendering for people and machines: findings, tables.
 
 pub mod findings;
+pub mod table;

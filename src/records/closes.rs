@@ -108,3 +108,12 @@ pub fn load_reopened(table: &Table, out: &mut Vec<Finding>) -> Vec<Reopen> {
     }
     v
 }
+
+/// The text of a close file, as `care ledger close` writes it.
+#[allow(clippy::too_many_arguments)]
+pub fn render(month: Month, closed_on: Date, opening: Money, fees: Money, refunds: Money, pay: Money, expenses: Money, closing: Money, rows: u64, digest: &str) -> String {
+    format!(
+        "# {month} 月收支结账，由 care ledger close 写入，请勿手工修改 / written by care ledger close; do not edit\n\
+         month = \"{month}\"\nclosed_on = {closed_on}\nopening = \"{opening}\"\nfees = \"{fees}\"\nrefunds = \"{refunds}\"\npay = \"{pay}\"\nexpenses = \"{expenses}\"\nclosing = \"{closing}\"\nrows = {rows}\ndigest = \"{digest}\"\n"
+    )
+}

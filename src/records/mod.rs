@@ -35,7 +35,8 @@ use table::{Column, Table, parse_error};
 #[derive(Clone, Debug)]
 pub struct Source {
     pub dir: PathBuf,
-    overrides: BTreeMap<String, Vec<u8>>,
+    /// `None`: the file is deleted.
+    overrides: BTreeMap<String, Option<Vec<u8>>>,
 }
 
 impl Source {
@@ -47,13 +48,18 @@ impl Source {
     }
 
     pub fn with(mut self, rel: &str, bytes: Vec<u8>) -> Self {
-        self.overrides.insert(rel.to_owned(), bytes);
+        self.overrides.insert(rel.to_owned(), Some(bytes));
+        self
+    }
+
+    pub fn without(mut self, rel: &str) -> Self {
+        self.overrides.insert(rel.to_owned(), None);
         self
     }
 
     pub fn read(&self, rel: &str) -> io::Result<Option<Vec<u8>>> {
         if let Some(b) = self.overrides.get(rel) {
-            return Ok(Some(b.clone()));
+            return Ok(b.clone());
         }
         match std::fs::read(self.dir.join(rel)) {
             Ok(b) => Ok(Some(b)),
@@ -72,9 +78,12 @@ impl Source {
             .filter(|n| n.ends_with(ext) && !n.starts_with('.'))
             .map(|n| format!("{sub}/{n}"))
             .collect();
-        for k in self.overrides.keys() {
-            if k.starts_with(&format!("{sub}/")) && k.ends_with(ext) && !names.contains(k) {
-                names.push(k.clone());
+        for (k, v) in &self.overrides {
+            if k.starts_with(&format!("{sub}/")) && k.ends_with(ext) {
+                names.retain(|n| n != k);
+                if v.is_some() {
+                    names.push(k.clone());
+                }
             }
         }
         names.sort();

@@ -105,3 +105,22 @@ pub fn load_rows(table: &Table, out: &mut Vec<Finding>) -> Vec<FamilyRow> {
     }
     v
 }
+
+/// The text of settlements/TERM.toml, as `care settle` writes it.
+#[allow(clippy::too_many_arguments)]
+pub fn render_toml(term: &str, settled_on: Date, basis: RefundBasis, paid: Money, costs: Money, surplus: Money, families: usize, digest: &str) -> String {
+    format!(
+        "# 学期结算，由 care settle 写入，请勿手工修改 / written by care settle; do not edit\n\
+         term = \"{term}\"\nsettled_on = {settled_on}\nbasis = \"{}\"\npaid = \"{paid}\"\ncosts = \"{costs}\"\nsurplus = \"{surplus}\"\nfamilies = {families}\ndigest = \"{digest}\"\n",
+        basis.as_str()
+    )
+}
+
+/// The text of settlements/TERM.csv: `pupil_id,paid,share,refund`, one row per family.
+pub fn render_csv<'a>(rows: impl IntoIterator<Item = (&'a str, Money, Money, Money)>) -> String {
+    let mut s = String::from("pupil_id,paid,share,refund\n");
+    for (id, paid, share, refund) in rows {
+        s.push_str(&format!("{id},{paid},{share},{refund}\n"));
+    }
+    s
+}

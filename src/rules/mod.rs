@@ -20,6 +20,7 @@ mod staff;
 mod survey;
 
 pub use context::Context;
+pub use disclosure::months_to_close;
 
 use crate::findings::{Finding, Msg, Severity};
 use crate::records::{Date, Records};

@@ -1,0 +1,74 @@
+//! `care ledger add`: appends one row of money.
+
+use crate::cli::{KindArg, LedgerAddArgs};
+use crate::cmd::write::Write;
+use crate::cmd::{Env, Failure, Outcome};
+use crate::domain::calendar::{is_payout, term_of};
+use crate::findings::Msg;
+use crate::records::ledger::{COLUMNS, FILE};
+use crate::records::{Entry, Kind, Month};
+
+pub fn run(env: &Env, a: LedgerAddArgs) -> Outcome {
+    let mut w = Write::begin(env)?;
+    let kind = match a.kind {
+        KindArg::Fee => Kind::Fee,
+        KindArg::Refund => Kind::Refund,
+        KindArg::Pay => Kind::Pay,
+        KindArg::Expense => Kind::Expense,
+    };
+    let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let entry = Entry {
+        line: 0,
+        date: a.date,
+        kind,
+        amount: a.amount,
+        pupil_id: clean(a.pupil),
+        contract_id: clean(a.contract),
+        category: clean(a.category),
+        period: clean(a.period),
+        collected_by: clean(a.collected_by),
+        receipt: clean(a.receipt),
+        memo: clean(a.memo),
+    };
+    let month = Month::of(entry.date);
+    if let Some(c) = w.before.close(month) {
+        return Err(Failure::Refused(Msg::new(
+            format!("{month} 月已于 {} 结账公示（{}），不能再记入；请把更正记在当前月份，或先用 care ledger reopen 重开", c.closed_on.v, c.file),
+            format!("month {month} was closed on {} ({}); record the correction in the current month, or reopen it first with care ledger reopen", c.closed_on.v, c.file),
+        )));
+    }
+    if let Some(plan) = &w.before.plan
+        && let Some(term) = term_of(plan, &entry)
+        && let Some(s) = w.before.settlement(&term.id)
+        && !is_payout(&entry, term, s.settled_on.v)
+    {
+        return Err(Failure::Refused(Msg::new(
+            format!("学期 {} 已于 {} 结算，不能再记入该学期的收支（结算退款请用 refund 并把 period 写成 {}）", term.id, s.settled_on.v, term.id),
+            format!("term {} was settled on {}; its rows are locked (a settlement payout is a refund with period {})", term.id, s.settled_on.v, term.id),
+        )));
+    }
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    w.append_row(
+        FILE,
+        COLUMNS,
+        &[
+            ("date", entry.date.to_string()),
+            ("kind", kind.as_str().to_owned()),
+            ("amount", entry.amount.to_string()),
+            ("pupil_id", o(&entry.pupil_id)),
+            ("contract_id", o(&entry.contract_id)),
+            ("category", o(&entry.category)),
+            ("period", o(&entry.period)),
+            ("collected_by", o(&entry.collected_by)),
+            ("receipt", o(&entry.receipt)),
+            ("memo", o(&entry.memo)),
+        ],
+        false,
+    )?;
+    let who = entry.pupil_id.as_deref().or(entry.contract_id.as_deref()).or(entry.category.as_deref()).unwrap_or("");
+    let label = kind.label();
+    w.finish(
+        Msg::new(format!("已记账：{} {} {} 元 {who}", entry.date, label.zh, entry.amount), format!("recorded: {} {} {} {who}", entry.date, label.en, entry.amount)),
+        &[],
+    )
+}

@@ -1,0 +1,6 @@
+//! `care ledger add|show|close|reopen`.
+
+pub mod add;
+pub mod close;
+pub mod reopen;
+pub mod show;

@@ -1,0 +1,85 @@
+//! `care status`: terms, pupils by status, balance, open months and the next deadlines.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use chrono::Days;
+
+use super::{Env, Outcome};
+use crate::domain::calendar::is_payout;
+use crate::output::{findings::summary, table};
+use crate::records::Money;
+use crate::records::roster::Status;
+use crate::rules::Context;
+
+pub fn run(env: &Env) -> Outcome {
+    let r = env.records()?;
+    let l = |zh, en| env.lang.pick(zh, en);
+    let today = env.today;
+    let mut out = String::new();
+    if let Some(p) = &r.plan {
+        out.push_str(&format!("{} — {} {today}\n", p.school.name, l("今天", "today")));
+        let rows: Vec<Vec<String>> = p
+            .terms
+            .iter()
+            .map(|t| {
+                let settled = r.settlement(&t.id).map_or_else(|| l("未结算", "not settled").to_owned(), |s| format!("{} {}", l("已结算", "settled"), s.settled_on.v));
+                vec![t.id.clone(), t.name.clone(), t.starts.to_string(), t.ends.to_string(), t.settle_by.v.to_string(), settled]
+            })
+            .collect();
+        out.push_str(&table::render(&[l("学期", "term"), l("名称", "name"), l("开始", "starts"), l("结束", "ends"), l("结算期限", "settle by"), l("结算", "settlement")], &rows, &[]));
+        out.push('\n');
+    }
+    let mut by_status: BTreeMap<Status, usize> = BTreeMap::new();
+    for p in &r.pupils {
+        *by_status.entry(p.status(today)).or_default() += 1;
+    }
+    let rows: Vec<Vec<String>> = by_status.iter().map(|(s, n)| vec![s.label().get(env.lang).to_owned(), n.to_string()]).collect();
+    out.push_str(&table::render(&[l("学生状态", "pupils"), l("人数", "count")], &rows, &[1]));
+    out.push('\n');
+    let balance: Money = r.entries.iter().map(|e| e.signed()).sum();
+    out.push_str(&format!("{}：{balance}\n", l("账面余额", "balance")));
+
+    let cx = Context::new(&r, today);
+    let mut deadlines: Vec<(crate::records::Date, String)> = Vec::new();
+    if let Some(p) = &r.plan {
+        let within = Days::new(p.deadlines.close_within_days.max(0) as u64);
+        for m in crate::rules::months_to_close(&cx) {
+            if r.close(m).is_none() && m.first_day() <= today {
+                let by = m.last_day().checked_add_days(within).unwrap_or(m.last_day());
+                deadlines.push((by, format!("{} {m}", l("结账公示", "close and disclose"))));
+            }
+        }
+        for t in p.terms.iter().filter(|t| r.settlement(&t.id).is_none() && t.starts <= today) {
+            deadlines.push((t.settle_by.v, format!("{} {}", l("学期结算", "settle term"), t.id)));
+        }
+        let refund_within = Days::new(p.deadlines.refund_within_days.max(0) as u64);
+        for s in &r.settlements {
+            let Some(t) = p.terms.iter().find(|t| t.id == s.term.v) else { continue };
+            let paid: Money = r.entries.iter().filter(|e| is_payout(e, t, s.settled_on.v)).map(|e| -e.signed()).sum();
+            let due: Money = s.rows.iter().map(|f| f.refund).sum();
+            if paid != due {
+                let by = s.settled_on.v.checked_add_days(refund_within).unwrap_or(s.settled_on.v);
+                deadlines.push((by, format!("{} {} ({} {})", l("退还结余", "pay refunds of"), t.id, due - paid, l("未退", "outstanding"))));
+            }
+        }
+    }
+    deadlines.sort();
+    let rows: Vec<Vec<String>> = deadlines
+        .iter()
+        .map(|(d, what)| {
+            let late = if *d < today { l("已逾期", "overdue") } else { "" };
+            vec![d.to_string(), what.clone(), late.to_owned()]
+        })
+        .collect();
+    if rows.is_empty() {
+        out.push_str(l("没有待办的期限\n", "no deadlines ahead\n"));
+    } else {
+        out.push_str(&table::render(&[l("期限", "due"), l("事项", "what"), ""], &rows, &[]));
+        out.push('\n');
+    }
+    let findings = crate::rules::check(&r, today);
+    out.push_str(&format!("care check: {}\n", summary(&findings, env.lang)));
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,158 @@
+//! The steps every writing command shares: lock, load, build the change, check it, commit,
+//! say what was done in one line.
+
+use std::process::ExitCode;
+
+use super::{Env, Failure, Outcome};
+use crate::findings::Msg;
+use crate::records::table::{self, Column};
+use crate::records::text::decode;
+use crate::records::{Records, Source};
+use crate::store::edit::{append_line, csv_line, line_text, replace_line};
+use crate::store::{self, Change, Lock};
+
+pub struct Write<'e> {
+    pub env: &'e Env,
+    lock: Lock,
+    pub before: Records,
+    pub change: Change,
+}
+
+fn refused(m: Msg) -> Failure {
+    Failure::Refused(m)
+}
+
+impl<'e> Write<'e> {
+    pub fn begin(env: &'e Env) -> Result<Write<'e>, Failure> {
+        crate::records::check_dir(&env.dir).map_err(|e| Failure::Usage(e.0))?;
+        let lock = Lock::acquire(&env.dir).map_err(refused)?;
+        let before = Records::load(&env.dir);
+        Ok(Write {
+            env,
+            lock,
+            before,
+            change: Change::new(),
+        })
+    }
+
+    fn bytes(&self, file: &str) -> Result<Option<Vec<u8>>, Failure> {
+        self.change
+            .current(&self.env.dir, file)
+            .map_err(|e| refused(Msg::new(format!("无法读取 {file}：{e}"), format!("cannot read {file}: {e}"))))
+    }
+
+    fn table(&self, file: &str, bytes: &[u8], columns: &[Column]) -> Result<table::Table, Failure> {
+        let d = decode(bytes).map_err(|m| refused(m.prefixed(&format!("{file}："), &format!("{file}: "))))?;
+        let (t, findings) = table::parse(file, &d.text, d.layout, columns);
+        t.ok_or_else(|| {
+            let first = findings.into_iter().find(|f| f.is_error()).map(|f| f.message).unwrap_or_default();
+            refused(first.prefixed(&format!("{file}："), &format!("{file}: ")))
+        })
+    }
+
+    /// Appends a row to a CSV file, fields placed by the file's own header; unknown columns
+    /// stay empty. A missing file is created with the spec's header when `create` is set.
+    pub fn append_row(&mut self, file: &str, columns: &[Column], values: &[(&str, String)], create: bool) -> Result<(), Failure> {
+        let bytes = match self.bytes(file)? {
+            Some(b) => b,
+            None if create => {
+                let names: Vec<String> = columns.iter().map(|c| c.name.to_owned()).collect();
+                format!("{}\n", csv_line(&names)).into_bytes()
+            }
+            None => return Err(refused(Msg::new(format!("缺少文件 {file}"), format!("{file} is missing")))),
+        };
+        let t = self.table(file, &bytes, columns)?;
+        let fields: Vec<String> = t.headers.iter().map(|h| values.iter().find(|(k, _)| k == h).map(|(_, v)| v.clone()).unwrap_or_default()).collect();
+        for (k, v) in values {
+            if !v.is_empty() && !t.has(k) {
+                return Err(refused(Msg::new(format!("{file} 没有“{k}”列，请先在表头加上它"), format!("{file} has no “{k}” column; add it to the header first"))));
+            }
+        }
+        self.change.put(file, append_line(&bytes, &csv_line(&fields)));
+        Ok(())
+    }
+
+    /// Sets fields of the row at `line`; only that line of the file changes.
+    pub fn set_fields(&mut self, file: &str, columns: &[Column], line: usize, values: &[(&str, String)]) -> Result<(), Failure> {
+        let bytes = self.bytes(file)?.ok_or_else(|| refused(Msg::new(format!("缺少文件 {file}"), format!("{file} is missing"))))?;
+        let t = self.table(file, &bytes, columns)?;
+        let row = t.rows.iter().find(|r| r.line == line).ok_or_else(|| refused(Msg::new(format!("{file} 第 {line} 行不是数据行"), format!("{file} line {line} is not a row"))))?;
+        let single = line_text(&bytes, line).is_some_and(|text| {
+            let (one, _) = table::parse(file, &format!("{}\n{text}\n", csv_line(&t.headers)), t.layout, &[]);
+            one.is_some_and(|o| o.rows.len() == 1 && o.rows[0].fields == row.fields)
+        });
+        if !single {
+            return Err(refused(Msg::new(
+                format!("{file} 第 {line} 行跨了多行（某个值里有换行），care 不能安全地修改它；请手工编辑"),
+                format!("{file} line {line} spans several lines (a value holds a line break); care cannot edit it safely, edit it by hand"),
+            )));
+        }
+        let mut fields = row.fields.clone();
+        fields.resize(t.headers.len(), String::new());
+        for (k, v) in values {
+            let i = t.position(k).ok_or_else(|| refused(Msg::new(format!("{file} 没有“{k}”列，请先在表头加上它"), format!("{file} has no “{k}” column; add it to the header first"))))?;
+            fields[i] = v.clone();
+        }
+        let new = replace_line(&bytes, line, &csv_line(&fields)).map_err(refused)?;
+        self.change.put(file, new);
+        Ok(())
+    }
+
+    /// The records as they would be after the change so far.
+    pub fn after(&self) -> Records {
+        Records::load_from(&self.change.source(&self.env.dir))
+    }
+
+    pub fn source(&self) -> Source {
+        self.change.source(&self.env.dir)
+    }
+
+    /// Checks the change against every rule (less `exempt`), writes it, prints `done`.
+    pub fn finish(self, done: Msg, exempt: &[&str]) -> Outcome {
+        let mut errors = store::validate(&self.env.dir, &self.before, &self.change, self.env.today);
+        errors.retain(|f| !exempt.contains(&f.rule));
+        if !errors.is_empty() {
+            return Err(refused(store::refusal(&errors)));
+        }
+        store::commit(&self.env.dir, &self.lock, &self.change).map_err(refused)?;
+        println!("{}", self.env.say(&done));
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+impl Write<'_> {
+    /// Every value of a column as the file has it now, rows that do not parse included.
+    pub fn column(&self, file: &str, columns: &[Column], col: &str) -> Result<Vec<String>, Failure> {
+        let bytes = self.bytes(file)?.unwrap_or_default();
+        let t = self.table(file, &bytes, columns)?;
+        Ok(t.rows.iter().map(|r| t.get(r, col).to_owned()).collect())
+    }
+}
+
+/// The next free id: `prefix` and one more than the highest number in use, as wide as the
+/// widest one in use (or `width`): P0001, P0002, ... P0010.
+pub fn next_id(prefix: &str, used: &[String], width: usize) -> String {
+    let numbers: Vec<(u64, usize)> = used
+        .iter()
+        .filter_map(|id| id.strip_prefix(prefix))
+        .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        .filter_map(|d| d.parse::<u64>().ok().map(|n| (n, d.len())))
+        .collect();
+    let next = numbers.iter().map(|(n, _)| n).max().map_or(1, |m| m + 1);
+    let width = numbers.iter().map(|(_, w)| *w).max().unwrap_or(width);
+    format!("{prefix}{next:0width$}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_id;
+
+    #[test]
+    fn next_ids_keep_the_width_in_use() {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(next_id("P", &[], 4), "P0001");
+        assert_eq!(next_id("P", &v(&["P0009", "P0002", "X7"]), 4), "P0010");
+        assert_eq!(next_id("C", &v(&["C01"]), 3), "C02");
+        assert_eq!(next_id("C", &v(&["C99"]), 3), "C100");
+    }
+}

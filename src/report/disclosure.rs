@@ -1,0 +1,109 @@
+//! The monthly disclosure to parents (收支公示, 三(三): 每月应定期将收费收支情况向家长公开).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Value, json};
+
+use super::labels;
+use super::mask::mask;
+use crate::domain::close::MonthTotals;
+use crate::findings::Lang;
+use crate::records::{Date, Kind, Money, Month, Records};
+
+/// The opening balance of a month: the closing balance of the latest close before it, or 0.
+pub fn opening(records: &Records, month: Month) -> Money {
+    records.closes.iter().filter(|c| c.month < month).max_by_key(|c| c.month).map_or(Money::ZERO, |c| c.closing.v)
+}
+
+/// The disclosure's context: figures of the month, spending itemised, names masked unless `no_mask`.
+pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: Lang, no_mask: bool) -> Value {
+    let close = records.close(month);
+    let opening = close.map_or_else(|| opening(records, month), |c| c.opening.v);
+    let t = MonthTotals::of(month, &records.entries);
+    let closing = t.closing(opening);
+    let closed_on = closed_on.or(close.map(|c| c.closed_on.v));
+    let rows: Vec<_> = records.entries.iter().filter(|e| month.contains(e.date)).collect();
+    let families: BTreeSet<&str> = rows.iter().filter(|e| e.kind == Kind::Fee).filter_map(|e| e.pupil_id.as_deref()).collect();
+    let mut by_category: BTreeMap<String, Money> = BTreeMap::new();
+    let mut spending = Vec::new();
+    let mut refunds = Vec::new();
+    let name_of = |id: &str| {
+        records.pupil(id).map(|p| if no_mask { p.name.clone() } else { mask(&p.name) }).unwrap_or_default()
+    };
+    let mut sorted = rows.clone();
+    sorted.sort_by_key(|e| (e.date, e.line));
+    for e in sorted {
+        match e.kind {
+            Kind::Pay => {
+                let c = e.contract_id.as_deref().and_then(|id| records.contract(id));
+                let who = c.map(|c| format!("{}（{}）", c.name, c.role)).unwrap_or_else(|| e.contract_id.clone().unwrap_or_default());
+                *by_category.entry(lang.pick("劳务费", "staff pay").to_owned()).or_default() += e.amount;
+                spending.push(json!({"date": e.date.to_string(), "kind": e.kind.label().get(lang), "item": who, "amount": e.amount.to_string(), "receipt": e.receipt, "memo": e.memo}));
+            }
+            Kind::Expense => {
+                let cat = e.category.clone().unwrap_or_default();
+                *by_category.entry(cat.clone()).or_default() += e.amount;
+                spending.push(json!({"date": e.date.to_string(), "kind": e.kind.label().get(lang), "item": cat, "amount": e.amount.to_string(), "receipt": e.receipt, "memo": e.memo}));
+            }
+            Kind::Refund => {
+                let id = e.pupil_id.clone().unwrap_or_default();
+                refunds.push(json!({"date": e.date.to_string(), "pupil_id": id, "name": name_of(&id), "period": e.period, "amount": e.amount.to_string()}));
+            }
+            Kind::Fee => {}
+        }
+    }
+    let plan = records.plan.as_ref();
+    json!({
+        "lang": match lang { Lang::Zh => "zh", Lang::En => "en" },
+        "school": plan.map(|p| p.school.name.clone()).unwrap_or_default(),
+        "committee_chair": plan.and_then(|p| p.committee.as_ref()).map(|c| c.chair.clone()),
+        "treasurer": plan.and_then(|p| p.committee.as_ref()).map(|c| c.treasurer.clone()),
+        "month": month.to_string(),
+        "closed": close.is_some() || closed_on.is_some(),
+        "closed_on": closed_on.map(|d| d.to_string()),
+        "opening": opening.to_string(),
+        "fees": t.fees.to_string(),
+        "refunds": t.refunds.to_string(),
+        "pay": t.pay.to_string(),
+        "expenses": t.expenses.to_string(),
+        "spent": (t.pay + t.expenses).to_string(),
+        "closing": closing.to_string(),
+        "rows": t.rows,
+        "digest": t.digest,
+        "families": families.len(),
+        "by_category": by_category.into_iter().map(|(k, v)| json!({"category": k, "amount": v.to_string()})).collect::<Vec<_>>(),
+        "spending": spending,
+        "refund_items": refunds,
+        "t": labels(lang, LABELS),
+    })
+}
+
+
+const LABELS: &[(&str, &str, &str)] = &[
+    ("title", "课后服务收支公示", "After-school care: monthly income and spending"),
+    ("month", "月份", "Month"),
+    ("closed_on", "结账日期", "Closed on"),
+    ("not_closed", "本月尚未结账，以下为当前数字", "This month is not closed yet; the figures are as they stand"),
+    ("opening", "期初余额", "Opening balance"),
+    ("fees", "收取托管费", "Fees received"),
+    ("refunds", "退费", "Refunds"),
+    ("pay", "劳务费", "Staff pay"),
+    ("expenses", "其他支出", "Other expenses"),
+    ("closing", "期末余额", "Closing balance"),
+    ("families", "交费家庭数", "Paying families"),
+    ("by_category", "支出分类", "Spending by category"),
+    ("category", "类别", "Category"),
+    ("amount", "金额（元）", "Amount (yuan)"),
+    ("spending", "支出明细", "Itemised spending"),
+    ("date", "日期", "Date"),
+    ("kind", "类型", "Kind"),
+    ("item", "项目", "Item"),
+    ("receipt", "凭证号", "Receipt"),
+    ("memo", "备注", "Memo"),
+    ("refund_items", "退费明细", "Refunds paid"),
+    ("pupil", "学生", "Pupil"),
+    ("period", "期间", "Period"),
+    ("none", "无", "None"),
+    ("digest", "账目校验码", "Ledger digest"),
+    ("footer", "本公示由家长委员会编制，依据《课后服务工作实施方案》三(三)每月向家长公开。如有疑问请联系家委会。", "Prepared by the parents' committee and disclosed to parents every month under section 三(三) of the after-school care policy. Questions go to the committee."),
+];

@@ -1,0 +1,103 @@
+//! Line-level edits of a CSV file's bytes. Other lines keep their bytes exactly: a `git diff`
+//! shows only the new or changed line, and the file keeps its encoding, BOM and line ends.
+
+use crate::findings::Msg;
+use crate::records::text::{Layout, decode, encode};
+
+/// One CSV record as text, quoted where needed, without a line end.
+pub fn csv_line(fields: &[String]) -> String {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let _ = w.write_record(fields);
+    let bytes = w.into_inner().unwrap_or_default();
+    let mut s = String::from_utf8(bytes).unwrap_or_default();
+    if s.ends_with('\n') {
+        s.pop();
+    }
+    s
+}
+
+/// The file's layout, read from its bytes.
+pub fn layout(bytes: &[u8]) -> Layout {
+    decode(bytes).map(|d| d.layout).unwrap_or_default()
+}
+
+/// Appends a line in the file's encoding and line ends.
+pub fn append_line(bytes: &[u8], line: &str) -> Vec<u8> {
+    let l = layout(bytes);
+    let mut out = bytes.to_vec();
+    if !out.is_empty() && !out.ends_with(b"\n") {
+        out.extend_from_slice(l.newline().as_bytes());
+    }
+    let body = Layout { bom: false, ..l };
+    out.extend_from_slice(&encode(line, body));
+    out.extend_from_slice(l.newline().as_bytes());
+    out
+}
+
+/// Replaces line `line` (1-based) with new text, keeping that line's own line end.
+/// `\n` never occurs inside a multi-byte UTF-8 or GB18030 character, so lines split cleanly.
+pub fn replace_line(bytes: &[u8], line: usize, text: &str) -> Result<Vec<u8>, Msg> {
+    let l = layout(bytes);
+    let mut out = Vec::with_capacity(bytes.len() + text.len());
+    let mut found = false;
+    for (i, chunk) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
+        if i + 1 != line {
+            out.extend_from_slice(chunk);
+            continue;
+        }
+        found = true;
+        let ending: &[u8] = if chunk.ends_with(b"\r\n") {
+            b"\r\n"
+        } else if chunk.ends_with(b"\n") {
+            b"\n"
+        } else {
+            b""
+        };
+        let keep_bom = i == 0 && l.bom;
+        out.extend_from_slice(&encode(text, Layout { bom: keep_bom, ..l }));
+        out.extend_from_slice(ending);
+    }
+    if found {
+        Ok(out)
+    } else {
+        Err(Msg::new(format!("文件中没有第 {line} 行"), format!("the file has no line {line}")))
+    }
+}
+
+/// The text of line `line` (1-based), decoded.
+pub fn line_text(bytes: &[u8], line: usize) -> Option<String> {
+    let chunk = bytes.split_inclusive(|&b| b == b'\n').nth(line.checked_sub(1)?)?;
+    let d = decode(chunk).ok()?;
+    Some(d.text.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn append_keeps_crlf_and_gb18030() {
+        let (gbk, _, _) = encoding_rs::GB18030.encode("name,note\r\n王小明,x\r\n");
+        let out = append_line(&gbk, "李想,\"a,b\"");
+        let (expected, _, _) = encoding_rs::GB18030.encode("name,note\r\n王小明,x\r\n李想,\"a,b\"\r\n");
+        assert_eq!(out, expected.into_owned());
+    }
+
+    #[test]
+    fn append_after_a_missing_final_newline() {
+        assert_eq!(append_line(b"\xEF\xBB\xBFa\nb", "c"), b"\xEF\xBB\xBFa\nb\nc\n".to_vec());
+    }
+
+    #[test]
+    fn replace_one_line_only() {
+        let out = replace_line(b"h\r\nx\r\ny", 2, "z").unwrap();
+        assert_eq!(out, b"h\r\nz\r\ny".to_vec());
+        assert!(replace_line(b"h\n", 5, "z").is_err());
+        assert_eq!(line_text(b"h\r\nx\r\n", 2).unwrap(), "x");
+    }
+
+    #[test]
+    fn csv_quoting() {
+        assert_eq!(csv_line(&["a".into(), "b,c".into(), "say \"hi\"".into()]), "a,\"b,c\",\"say \"\"hi\"\"\"");
+    }
+}

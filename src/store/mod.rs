@@ -1,0 +1,138 @@
+//! The one place that writes records: take the lock, build the new content in memory, check
+//! it, write temporary files beside the targets and rename them over. A refused or failed
+//! write leaves every file as it was.
+
+pub mod edit;
+pub mod lock;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::findings::{Finding, Msg};
+use crate::records::{Date, Records, Source};
+
+pub use lock::Lock;
+
+/// New contents for some files of the records directory, by relative path.
+#[derive(Clone, Debug, Default)]
+pub struct Change {
+    /// `None` removes the file.
+    pub files: BTreeMap<String, Option<Vec<u8>>>,
+}
+
+impl Change {
+    pub fn new() -> Self {
+        Change::default()
+    }
+
+    pub fn put(&mut self, rel: &str, bytes: Vec<u8>) {
+        self.files.insert(rel.to_owned(), Some(bytes));
+    }
+
+    pub fn remove(&mut self, rel: &str) {
+        self.files.insert(rel.to_owned(), None);
+    }
+
+    /// The file's bytes as this change leaves them, else as they are on disk.
+    pub fn current(&self, dir: &Path, rel: &str) -> std::io::Result<Option<Vec<u8>>> {
+        match self.files.get(rel) {
+            Some(v) => Ok(v.clone()),
+            None => Source::new(dir).read(rel),
+        }
+    }
+
+    /// The records as they would be after the change.
+    pub fn source(&self, dir: &Path) -> Source {
+        let mut s = Source::new(dir);
+        for (k, v) in &self.files {
+            s = match v {
+                Some(bytes) => s.with(k, bytes.clone()),
+                None => s.without(k),
+            };
+        }
+        s
+    }
+}
+
+/// The errors a change would add: findings of severity error after it that were not there
+/// before it. Unrelated errors already in the records do not block a write.
+pub fn new_errors(before: &[Finding], after: &[Finding]) -> Vec<Finding> {
+    let old: std::collections::HashSet<_> = before.iter().map(Finding::key).collect();
+    after.iter().filter(|f| f.is_error() && !old.contains(&f.key())).cloned().collect()
+}
+
+/// Checks a change against every rule; the errors it would add, if any.
+pub fn validate(dir: &Path, before: &Records, change: &Change, today: Date) -> Vec<Finding> {
+    let was = crate::rules::check(before, today);
+    let after = Records::load_from(&change.source(dir));
+    let now = crate::rules::check(&after, today);
+    new_errors(&was, &now)
+}
+
+/// The refusal message for errors a change would add: each finding's place and sentence.
+pub fn refusal(errors: &[Finding]) -> Msg {
+    let lines = |zh: bool| {
+        errors
+            .iter()
+            .map(|f| format!("\n  {}:{}: [{}] {}", f.file, f.line, f.rule, if zh { &f.message.zh } else { &f.message.en }))
+            .collect::<String>()
+    };
+    Msg::new(format!("这样写入会违反规则，未做任何修改：{}", lines(true)), format!("this would break the rules; nothing was changed:{}", lines(false)))
+}
+
+fn io_failure(path: &Path, e: &std::io::Error) -> Msg {
+    Msg::new(format!("写入 {} 失败：{e}；文件未改动", path.display()), format!("could not write {}: {e}; the file is unchanged", path.display()))
+}
+
+/// Writes every file of the change: all temporary files first, then the renames. If a rename
+/// fails, the files already replaced are put back.
+pub fn commit(dir: &Path, _lock: &Lock, change: &Change) -> Result<(), Msg> {
+    let mut staged: Vec<(PathBuf, Option<tempfile::NamedTempFile>, Option<Vec<u8>>)> = Vec::new();
+    for (rel, bytes) in &change.files {
+        let Some(bytes) = bytes else {
+            let target = dir.join(rel);
+            let old = std::fs::read(&target).ok();
+            staged.push((target, None, old));
+            continue;
+        };
+        let target = dir.join(rel);
+        let parent = target.parent().unwrap_or(dir).to_path_buf();
+        std::fs::create_dir_all(&parent).map_err(|e| io_failure(&target, &e))?;
+        let mut tmp = tempfile::Builder::new().prefix(".care-").suffix(".tmp").tempfile_in(&parent).map_err(|e| io_failure(&target, &e))?;
+        tmp.write_all(bytes).and_then(|_| tmp.as_file().sync_all()).map_err(|e| io_failure(&target, &e))?;
+        if let Ok(meta) = std::fs::metadata(&target) {
+            let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
+        }
+        let old = std::fs::read(&target).ok();
+        staged.push((target, Some(tmp), old));
+    }
+    let mut done: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
+    for (target, tmp, old) in staged {
+        let result = match tmp {
+            Some(tmp) => tmp.persist(&target).map(|_| ()).map_err(|e| e.error),
+            None => match std::fs::remove_file(&target) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            },
+        };
+        if let Err(e) = result {
+            for (path, old) in done.into_iter().rev() {
+                match old {
+                    Some(bytes) => {
+                        let _ = std::fs::write(&path, bytes);
+                    }
+                    None => {
+                        let _ = std::fs::remove_file(&path);
+                    }
+                }
+            }
+            return Err(io_failure(&target, &e));
+        }
+        done.push((target, old));
+    }
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
