@@ -108,7 +108,5 @@ impl Finding {
 
 /// Orders findings by file, line and rule, the order a reader goes through the files.
 pub fn sort(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        (a.file.as_str(), a.line, a.rule, &a.message.en).cmp(&(b.file.as_str(), b.line, b.rule, &b.message.en))
-    });
+    findings.sort_by(|a, b| (a.file.as_str(), a.line, a.rule, &a.message.en).cmp(&(b.file.as_str(), b.line, b.rule, &b.message.en)));
 }

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod domain;
+pub mod example;
 pub mod findings;
 pub mod output;
 pub mod records;

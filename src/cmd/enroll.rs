@@ -11,10 +11,18 @@ pub fn run(env: &Env, a: EnrollArgs) -> Outcome {
     let name = a.name.trim().to_owned();
     let guardian = a.guardian.trim().to_owned();
     let class = a.class.trim().to_owned();
-    if let Some(p) = w.before.pupils.iter().find(|p| p.name == name && p.grade == a.grade && p.class == class && p.guardian == guardian) {
+    if let Some(p) = w
+        .before
+        .pupils
+        .iter()
+        .find(|p| p.name == name && p.grade == a.grade && p.class == class && p.guardian == guardian)
+    {
         return Err(Failure::Refused(Msg::new(
             format!("{name}（{}年级{class}班，监护人{guardian}）已经申请过，编号 {}", a.grade, p.id),
-            format!("{name} (grade {}, class {class}, guardian {guardian}) has already applied, as {}", a.grade, p.id),
+            format!(
+                "{name} (grade {}, class {class}, guardian {guardian}) has already applied, as {}",
+                a.grade, p.id
+            ),
         )));
     }
     let id = match a.id {
@@ -37,5 +45,11 @@ pub fn run(env: &Env, a: EnrollArgs) -> Outcome {
         ],
         false,
     )?;
-    w.finish(Msg::new(format!("已登记 {id}：{name} 的托管申请（{}）", a.applied_on), format!("enrolled {id}: {name}, applied on {}", a.applied_on)), &[])
+    w.finish(
+        Msg::new(
+            format!("已登记 {id}：{name} 的托管申请（{}）", a.applied_on),
+            format!("enrolled {id}: {name}, applied on {}", a.applied_on),
+        ),
+        &[],
+    )
 }

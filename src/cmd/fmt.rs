@@ -34,32 +34,59 @@ fn kind_rank(k: &str) -> usize {
 }
 
 const SPECS: &[Spec] = &[
-    Spec { file: roster::FILE, columns: roster::COLUMNS, money: &[], order: |t, a, b| natural(t.get(a, "pupil_id"), t.get(b, "pupil_id")) },
-    Spec { file: contracts::FILE, columns: contracts::COLUMNS, money: &["rate"], order: |t, a, b| natural(t.get(a, "contract_id"), t.get(b, "contract_id")) },
+    Spec {
+        file: roster::FILE,
+        columns: roster::COLUMNS,
+        money: &[],
+        order: |t, a, b| natural(t.get(a, "pupil_id"), t.get(b, "pupil_id")),
+    },
+    Spec {
+        file: contracts::FILE,
+        columns: contracts::COLUMNS,
+        money: &["rate"],
+        order: |t, a, b| natural(t.get(a, "contract_id"), t.get(b, "contract_id")),
+    },
     Spec {
         file: ledger::FILE,
         columns: ledger::COLUMNS,
         money: &["amount"],
-        order: |t, a, b| t.get(a, "date").cmp(t.get(b, "date")).then_with(|| kind_rank(t.get(a, "kind")).cmp(&kind_rank(t.get(b, "kind")))),
+        order: |t, a, b| {
+            t.get(a, "date")
+                .cmp(t.get(b, "date"))
+                .then_with(|| kind_rank(t.get(a, "kind")).cmp(&kind_rank(t.get(b, "kind"))))
+        },
     },
     Spec {
         file: surveys::FILE,
         columns: surveys::COLUMNS,
         money: &[],
-        order: |t, a, b| t.get(a, "date").cmp(t.get(b, "date")).then_with(|| natural(t.get(a, "contract_id"), t.get(b, "contract_id"))),
+        order: |t, a, b| {
+            t.get(a, "date")
+                .cmp(t.get(b, "date"))
+                .then_with(|| natural(t.get(a, "contract_id"), t.get(b, "contract_id")))
+        },
     },
 ];
 
+/// A file's bytes now and in canonical form.
+type Formatted = (Vec<u8>, Vec<u8>);
+
 /// The canonical bytes of one file, or `None` when it is missing.
-fn canonical(src: &Source, spec: &Spec) -> Result<Option<(Vec<u8>, Vec<u8>)>, Msg> {
-    let Some(bytes) = src.read(spec.file).map_err(|e| Msg::new(format!("无法读取 {}：{e}", spec.file), format!("cannot read {}: {e}", spec.file)))? else {
+fn canonical(src: &Source, spec: &Spec) -> Result<Option<Formatted>, Msg> {
+    let Some(bytes) = src
+        .read(spec.file)
+        .map_err(|e| Msg::new(format!("无法读取 {}：{e}", spec.file), format!("cannot read {}: {e}", spec.file)))?
+    else {
         return Ok(None);
     };
     let d = decode(&bytes).map_err(|m| m.prefixed(&format!("{}：", spec.file), &format!("{}: ", spec.file)))?;
     let (t, findings) = table::parse(spec.file, &d.text, d.layout, spec.columns);
     let unreadable = findings.iter().any(|f| f.is_error());
     let Some(t) = t.filter(|_| !unreadable) else {
-        return Err(Msg::new(format!("{} 有无法读取的内容；请先运行 care check 并改正", spec.file), format!("{} has content that cannot be read; run care check and correct it first", spec.file)));
+        return Err(Msg::new(
+            format!("{} 有无法读取的内容；请先运行 care check 并改正", spec.file),
+            format!("{} has content that cannot be read; run care check and correct it first", spec.file),
+        ));
     };
     let mut rows: Vec<&Row> = t.rows.iter().collect();
     rows.sort_by(|a, b| (spec.order)(&t, a, b));
@@ -96,7 +123,10 @@ pub fn run(env: &Env, check: bool) -> Outcome {
             }
         }
         for f in &changed {
-            println!("{}", env.say(&Msg::new(format!("{f} 需要整理格式"), format!("{f} would be reformatted"))));
+            println!(
+                "{}",
+                env.say(&Msg::new(format!("{f} 需要整理格式"), format!("{f} would be reformatted")))
+            );
         }
         return Ok(if changed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) });
     }
@@ -112,9 +142,15 @@ pub fn run(env: &Env, check: bool) -> Outcome {
         }
     }
     let done = if changed.is_empty() {
-        Msg::new("所有文件格式都已规范，未做修改", "every file is already in canonical form; nothing changed")
+        Msg::new(
+            "所有文件格式都已规范，未做修改",
+            "every file is already in canonical form; nothing changed",
+        )
     } else {
-        Msg::new(format!("已整理格式：{}", changed.join("、")), format!("reformatted {}", changed.join(", ")))
+        Msg::new(
+            format!("已整理格式：{}", changed.join("、")),
+            format!("reformatted {}", changed.join(", ")),
+        )
     };
     w.finish(done, &[])
 }

@@ -39,7 +39,10 @@ pub fn run(env: &Env, a: HireArgs) -> Outcome {
         false,
     )?;
     w.finish(
-        Msg::new(format!("已登记聘用协议 {id}：{name}，{}～{}", a.starts, a.ends), format!("hired {id}: {name}, {} to {}", a.starts, a.ends)),
+        Msg::new(
+            format!("已登记聘用协议 {id}：{name}，{}～{}", a.starts, a.ends),
+            format!("hired {id}: {name}, {} to {}", a.starts, a.ends),
+        ),
         &[],
     )
 }

@@ -1,12 +1,88 @@
-//! `care init [DIR] [--example]`.
+//! `care init [DIR] [--example]`: a new records repository.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::{Env, Failure, Outcome};
 use crate::findings::Msg;
+use crate::records::{contracts, ledger, plan, roster, surveys};
+use crate::store::edit::csv_line;
+use crate::store::{self, Change, Lock};
 
-pub fn run(_env: &Env, _dir: Option<PathBuf>, _example: bool) -> Outcome {
-    Err(Failure::Refused(Msg::new("尚未实现", "not implemented yet")))
-        .map(|()| ExitCode::SUCCESS)
+fn header(columns: &[crate::records::table::Column]) -> String {
+    let names: Vec<String> = columns.iter().map(|c| c.name.to_owned()).collect();
+    format!("{}\n", csv_line(&names))
+}
+
+/// The files of a blank records repository.
+pub fn blank() -> Vec<(String, String)> {
+    vec![
+        (plan::FILE.into(), include_str!("../../assets/init/plan.toml").into()),
+        (roster::FILE.into(), header(roster::COLUMNS)),
+        (contracts::FILE.into(), header(contracts::COLUMNS)),
+        (ledger::FILE.into(), header(ledger::COLUMNS)),
+        (surveys::FILE.into(), header(surveys::COLUMNS)),
+        (".gitignore".into(), include_str!("../../assets/init/gitignore").into()),
+        (
+            ".github/workflows/care.yml".into(),
+            include_str!("../../assets/init/care.yml").into(),
+        ),
+    ]
+}
+
+pub fn run(env: &Env, dir: Option<PathBuf>, example: bool) -> Outcome {
+    let dir = dir.unwrap_or_else(|| env.dir.clone());
+    if dir.join(plan::FILE).exists() {
+        return Err(Failure::Refused(Msg::new(
+            format!("{} 已经是记录目录（有 plan.toml），未做修改", dir.display()),
+            format!(
+                "{} is already a records directory (it has plan.toml); nothing was changed",
+                dir.display()
+            ),
+        )));
+    }
+    let files: Vec<(String, String)> = if example {
+        crate::example::files().map_err(Failure::Refused)?.into_iter().collect()
+    } else {
+        blank()
+    };
+    let mut change = Change::new();
+    for (path, text) in &files {
+        if dir.join(path).exists() {
+            return Err(Failure::Refused(Msg::new(
+                format!("{} 已存在，未做修改", dir.join(path).display()),
+                format!("{} already exists; nothing was changed", dir.join(path).display()),
+            )));
+        }
+        change.put(path, text.clone().into_bytes());
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        Failure::Refused(Msg::new(
+            format!("无法创建 {}：{e}", dir.display()),
+            format!("cannot create {}: {e}", dir.display()),
+        ))
+    })?;
+    let lock = Lock::acquire(&dir).map_err(Failure::Refused)?;
+    store::commit(&dir, &lock, &change).map_err(Failure::Refused)?;
+    let what = if example {
+        Msg::new("示例记录（一个完整的已结算学期）", "example records (one complete, settled term)")
+    } else {
+        Msg::new("空白记录", "blank records")
+    };
+    println!(
+        "{}",
+        env.say(&Msg::new(
+            format!(
+                "已在 {} 创建{}；下一步：编辑 plan.toml，然后运行 care check",
+                dir.display(),
+                what.zh
+            ),
+            format!(
+                "created {} in {}; next: edit plan.toml, then run care check",
+                what.en,
+                dir.display()
+            )
+        ))
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -54,7 +54,9 @@ impl Env {
         let today = match g.today {
             Some(d) => d,
             None => match std::env::var("CARE_TODAY") {
-                Ok(v) if !v.trim().is_empty() => crate::records::date::parse_date(&v).map_err(|m| Failure::Usage(m.prefixed("CARE_TODAY：", "CARE_TODAY: ")))?,
+                Ok(v) if !v.trim().is_empty() => {
+                    crate::records::date::parse_date(&v).map_err(|m| Failure::Usage(m.prefixed("CARE_TODAY：", "CARE_TODAY: ")))?
+                }
                 _ => chrono::Local::now().date_naive(),
             },
         };
@@ -115,7 +117,13 @@ pub fn main() -> ExitCode {
         Command::Ledger(LedgerCommand::Close { month, on }) => ledger::close::run(&env, &month, on),
         Command::Ledger(LedgerCommand::Reopen { month, reason }) => ledger::reopen::run(&env, &month, &reason),
         Command::Settle { term, on, record, dry_run } => settle::run(&env, &term, on, record, dry_run),
-        Command::Survey(SurveyCommand::Add { contract, date, respondent, score, comment }) => survey::add(&env, &contract, date, respondent, score, comment),
+        Command::Survey(SurveyCommand::Add {
+            contract,
+            date,
+            respondent,
+            score,
+            comment,
+        }) => survey::add(&env, &contract, date, respondent, score, comment),
         Command::Status => status::run(&env),
         Command::Fmt { check } => fmt::run(&env, check),
     };

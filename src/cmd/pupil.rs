@@ -10,12 +10,18 @@ use crate::records::{Date, Pupil};
 
 fn pupil<'a>(w: &'a Write, id: &str) -> Result<&'a Pupil, Failure> {
     w.before.pupils.iter().find(|p| p.id == id).ok_or_else(|| {
-        Failure::Refused(Msg::new(format!("roster.csv 中没有学生 {id}"), format!("there is no pupil {id} in roster.csv")))
+        Failure::Refused(Msg::new(
+            format!("roster.csv 中没有学生 {id}"),
+            format!("there is no pupil {id} in roster.csv"),
+        ))
     })
 }
 
 fn already(what: (&str, &str), id: &str, on: Date) -> Failure {
-    Failure::Refused(Msg::new(format!("{id} 已于 {on} {}", what.0), format!("{id} was already {} on {on}", what.1)))
+    Failure::Refused(Msg::new(
+        format!("{id} 已于 {on} {}", what.0),
+        format!("{id} was already {} on {on}", what.1),
+    ))
 }
 
 pub fn review(env: &Env, id: &str, on: Date) -> Outcome {
@@ -26,7 +32,13 @@ pub fn review(env: &Env, id: &str, on: Date) -> Outcome {
     }
     let (line, name) = (p.line, p.name.clone());
     w.set_fields(FILE, COLUMNS, line, &[("reviewed_on", on.to_string())])?;
-    w.finish(Msg::new(format!("{id}（{name}）的申请已于 {on} 审核登记"), format!("{id} ({name}) reviewed and registered on {on}")), &[])
+    w.finish(
+        Msg::new(
+            format!("{id}（{name}）的申请已于 {on} 审核登记"),
+            format!("{id} ({name}) reviewed and registered on {on}"),
+        ),
+        &[],
+    )
 }
 
 pub fn agree(env: &Env, id: &str, on: Date, starts: Option<Date>) -> Outcome {
@@ -41,9 +53,17 @@ pub fn agree(env: &Env, id: &str, on: Date, starts: Option<Date>) -> Outcome {
         (None, None) => on,
     };
     let (line, name) = (p.line, p.name.clone());
-    w.set_fields(FILE, COLUMNS, line, &[("agreed_on", on.to_string()), ("starts", starts.to_string())])?;
+    w.set_fields(
+        FILE,
+        COLUMNS,
+        line,
+        &[("agreed_on", on.to_string()), ("starts", starts.to_string())],
+    )?;
     w.finish(
-        Msg::new(format!("{id}（{name}）已于 {on} 签订托管协议，{starts} 开始托管"), format!("{id} ({name}) agreement signed on {on}; care starts on {starts}")),
+        Msg::new(
+            format!("{id}（{name}）已于 {on} 签订托管协议，{starts} 开始托管"),
+            format!("{id} ({name}) agreement signed on {on}; care starts on {starts}"),
+        ),
         &[],
     )
 }
@@ -56,5 +76,11 @@ pub fn withdraw(env: &Env, id: &str, on: Date) -> Outcome {
     }
     let (line, name) = (p.line, p.name.clone());
     w.set_fields(FILE, COLUMNS, line, &[("ends", on.to_string())])?;
-    w.finish(Msg::new(format!("{id}（{name}）退出托管，最后一天为 {on}"), format!("{id} ({name}) withdrawn; the last day of care is {on}")), &[])
+    w.finish(
+        Msg::new(
+            format!("{id}（{name}）退出托管，最后一天为 {on}"),
+            format!("{id} ({name}) withdrawn; the last day of care is {on}"),
+        ),
+        &[],
+    )
 }

@@ -21,7 +21,13 @@ fn refuse(zh: String, en: String) -> Failure {
 pub fn table(r: &Records, o: &Settled, lang: Lang) -> String {
     let pick = |zh, en| lang.pick(zh, en);
     let days = o.families.iter().any(|f| f.days > 0);
-    let mut headers = vec![pick("学生", "pupil"), pick("姓名", "name"), pick("已交", "paid"), pick("分摊", "share"), pick("退还(负数为应补)", "refund (negative: due)")];
+    let mut headers = vec![
+        pick("学生", "pupil"),
+        pick("姓名", "name"),
+        pick("已交", "paid"),
+        pick("分摊", "share"),
+        pick("退还(负数为应补)", "refund (negative: due)"),
+    ];
     if days {
         headers.push(pick("托管天数", "care days"));
     }
@@ -30,7 +36,13 @@ pub fn table(r: &Records, o: &Settled, lang: Lang) -> String {
         .iter()
         .map(|f| {
             let name = r.pupil(&f.pupil_id).map(|p| p.name.clone()).unwrap_or_default();
-            let mut row = vec![f.pupil_id.clone(), name, f.paid.to_string(), f.share.to_string(), f.refund.to_string()];
+            let mut row = vec![
+                f.pupil_id.clone(),
+                name,
+                f.paid.to_string(),
+                f.share.to_string(),
+                f.refund.to_string(),
+            ];
             if days {
                 row.push(f.days.to_string());
             }
@@ -39,14 +51,40 @@ pub fn table(r: &Records, o: &Settled, lang: Lang) -> String {
         .collect();
     let shares: Money = o.families.iter().map(|f| f.share).sum();
     let refunds: Money = o.families.iter().map(|f| f.refund).sum();
-    let mut total = vec![pick("合计", "total").to_owned(), format!("{} {}", o.families.len(), pick("户", "families")), o.paid.to_string(), shares.to_string(), refunds.to_string()];
+    let mut total = vec![
+        pick("合计", "total").to_owned(),
+        format!("{} {}", o.families.len(), pick("户", "families")),
+        o.paid.to_string(),
+        shares.to_string(),
+        refunds.to_string(),
+    ];
     if days {
         total.push(o.families.iter().map(|f| f.days).sum::<u32>().to_string());
     }
     rows.push(total);
     let summary = match lang {
-        Lang::Zh => format!("学期 {}，{} 结算，按{}分摊：收入 P = {}，支出 C = {}，结余 S = {}", o.term, o.settled_on, if o.basis.as_str() == "days" { "托管天数" } else { "交费比例" }, o.paid, o.costs, o.surplus),
-        Lang::En => format!("term {}, settled on {}, basis {}: paid P = {}, costs C = {}, surplus S = {}", o.term, o.settled_on, o.basis.as_str(), o.paid, o.costs, o.surplus),
+        Lang::Zh => format!(
+            "学期 {}，{} 结算，按{}分摊：收入 P = {}，支出 C = {}，结余 S = {}",
+            o.term,
+            o.settled_on,
+            if o.basis.as_str() == "days" {
+                "托管天数"
+            } else {
+                "交费比例"
+            },
+            o.paid,
+            o.costs,
+            o.surplus
+        ),
+        Lang::En => format!(
+            "term {}, settled on {}, basis {}: paid P = {}, costs C = {}, surplus S = {}",
+            o.term,
+            o.settled_on,
+            o.basis.as_str(),
+            o.paid,
+            o.costs,
+            o.surplus
+        ),
     };
     format!("{summary}\n{}\n", table::render(&headers, &rows, &[2, 3, 4, 5]))
 }
@@ -56,29 +94,53 @@ pub fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run: bool)
     let mut w = Write::begin(env)?;
     let r = &w.before;
     let Some(plan) = &r.plan else {
-        return Err(refuse("plan.toml 无法读取；请先运行 care check".into(), "plan.toml cannot be read; run care check first".into()));
+        return Err(refuse(
+            "plan.toml 无法读取；请先运行 care check".into(),
+            "plan.toml cannot be read; run care check first".into(),
+        ));
     };
     let Some(t) = plan.terms.iter().find(|t| t.id == term) else {
         let known: Vec<&str> = plan.terms.iter().map(|t| t.id.as_str()).collect();
-        return Err(refuse(format!("plan.toml 中没有学期 {term}（有：{}）", known.join("、")), format!("plan.toml has no term {term} (it has: {})", known.join(", "))));
+        return Err(refuse(
+            format!("plan.toml 中没有学期 {term}（有：{}）", known.join("、")),
+            format!("plan.toml has no term {term} (it has: {})", known.join(", ")),
+        ));
     };
     if let Some(s) = r.settlement(term) {
         return Err(refuse(
-            format!("学期 {term} 已于 {} 结算（{}）；如需重新结算，见文档 docs/settlement.md", s.settled_on.v, s.file),
-            format!("term {term} was already settled on {} ({}); to settle it again, see docs/settlement.md", s.settled_on.v, s.file),
+            format!(
+                "学期 {term} 已于 {} 结算（{}）；如需重新结算，见文档 docs/settlement.md",
+                s.settled_on.v, s.file
+            ),
+            format!(
+                "term {term} was already settled on {} ({}); to settle it again, see docs/settlement.md",
+                s.settled_on.v, s.file
+            ),
         ));
     }
     if on < t.starts {
-        return Err(refuse(format!("结算日 {on} 早于学期开始的 {}", t.starts), format!("the settlement date {on} is before the term starts on {}", t.starts)));
+        return Err(refuse(
+            format!("结算日 {on} 早于学期开始的 {}", t.starts),
+            format!("the settlement date {on} is before the term starts on {}", t.starts),
+        ));
     }
     if !r.ledger_complete {
-        return Err(refuse("ledger.csv 有无法读取的行；请先运行 care check 并改正".into(), "ledger.csv has rows that cannot be read; run care check and correct them first".into()));
+        return Err(refuse(
+            "ledger.csv 有无法读取的行；请先运行 care check 并改正".into(),
+            "ledger.csv has rows that cannot be read; run care check and correct them first".into(),
+        ));
     }
     let lines: HashSet<usize> = term_rows(plan, t, on, &r.entries).iter().map(|e| e.line).collect();
-    let bad: Vec<_> = crate::rules::check(r, env.today).into_iter().filter(|f| f.is_error() && f.file == FILE && lines.contains(&f.line)).collect();
+    let bad: Vec<_> = crate::rules::check(r, env.today)
+        .into_iter()
+        .filter(|f| f.is_error() && f.file == FILE && lines.contains(&f.line))
+        .collect();
     if !bad.is_empty() {
         let m = crate::store::refusal(&bad);
-        return Err(refuse(format!("学期 {term} 的账有错误，不能结算：{}", m.zh), format!("term {term} has rows with errors and cannot be settled: {}", m.en)));
+        return Err(refuse(
+            format!("学期 {term} 的账有错误，不能结算：{}", m.zh),
+            format!("term {term} has rows with errors and cannot be settled: {}", m.en),
+        ));
     }
     let basis = plan.fees.as_ref().map(|f| f.refund_basis).unwrap_or_default();
     let o = settle(plan, t, basis, on, &r.entries, &r.pupils).map_err(Failure::Refused)?;
@@ -87,8 +149,14 @@ pub fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run: bool)
         println!("{}", env.lang.pick("（试算，未写入任何文件）", "(dry run: nothing written)"));
         return Ok(ExitCode::SUCCESS);
     }
-    w.change.put(&toml_path(term), render_toml(term, on, basis, o.paid, o.costs, o.surplus, o.families.len(), &o.digest).into_bytes());
-    w.change.put(&csv_path(term), render_csv(o.families.iter().map(|f| (f.pupil_id.as_str(), f.paid, f.share, f.refund))).into_bytes());
+    w.change.put(
+        &toml_path(term),
+        render_toml(term, on, basis, o.paid, o.costs, o.surplus, o.families.len(), &o.digest).into_bytes(),
+    );
+    w.change.put(
+        &csv_path(term),
+        render_csv(o.families.iter().map(|f| (f.pupil_id.as_str(), f.paid, f.share, f.refund))).into_bytes(),
+    );
     let mut payouts = 0;
     if record {
         for f in o.families.iter().filter(|f| f.refund.is_positive()) {
@@ -109,8 +177,30 @@ pub fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run: bool)
         }
     }
     let done = Msg::new(
-        format!("学期 {term} 已结算：{} 户，结余 {}；写入 {} 和 {}{}", o.families.len(), o.surplus, toml_path(term), csv_path(term), if record { format!("，并记入 {payouts} 笔退费") } else { String::new() }),
-        format!("settled {term}: {} families, surplus {}; wrote {} and {}{}", o.families.len(), o.surplus, toml_path(term), csv_path(term), if record { format!(", and recorded {payouts} refunds") } else { String::new() }),
+        format!(
+            "学期 {term} 已结算：{} 户，结余 {}；写入 {} 和 {}{}",
+            o.families.len(),
+            o.surplus,
+            toml_path(term),
+            csv_path(term),
+            if record {
+                format!("，并记入 {payouts} 笔退费")
+            } else {
+                String::new()
+            }
+        ),
+        format!(
+            "settled {term}: {} families, surplus {}; wrote {} and {}{}",
+            o.families.len(),
+            o.surplus,
+            toml_path(term),
+            csv_path(term),
+            if record {
+                format!(", and recorded {payouts} refunds")
+            } else {
+                String::new()
+            }
+        ),
     );
     // Refunds are paid after the settlement; until then, a mismatch is expected, not an error.
     w.finish(done, &[ids::SETTLEMENT_REFUND_MISMATCH])

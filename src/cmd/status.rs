@@ -23,18 +23,42 @@ pub fn run(env: &Env) -> Outcome {
             .terms
             .iter()
             .map(|t| {
-                let settled = r.settlement(&t.id).map_or_else(|| l("未结算", "not settled").to_owned(), |s| format!("{} {}", l("已结算", "settled"), s.settled_on.v));
-                vec![t.id.clone(), t.name.clone(), t.starts.to_string(), t.ends.to_string(), t.settle_by.v.to_string(), settled]
+                let settled = r.settlement(&t.id).map_or_else(
+                    || l("未结算", "not settled").to_owned(),
+                    |s| format!("{} {}", l("已结算", "settled"), s.settled_on.v),
+                );
+                vec![
+                    t.id.clone(),
+                    t.name.clone(),
+                    t.starts.to_string(),
+                    t.ends.to_string(),
+                    t.settle_by.v.to_string(),
+                    settled,
+                ]
             })
             .collect();
-        out.push_str(&table::render(&[l("学期", "term"), l("名称", "name"), l("开始", "starts"), l("结束", "ends"), l("结算期限", "settle by"), l("结算", "settlement")], &rows, &[]));
+        out.push_str(&table::render(
+            &[
+                l("学期", "term"),
+                l("名称", "name"),
+                l("开始", "starts"),
+                l("结束", "ends"),
+                l("结算期限", "settle by"),
+                l("结算", "settlement"),
+            ],
+            &rows,
+            &[],
+        ));
         out.push('\n');
     }
     let mut by_status: BTreeMap<Status, usize> = BTreeMap::new();
     for p in &r.pupils {
         *by_status.entry(p.status(today)).or_default() += 1;
     }
-    let rows: Vec<Vec<String>> = by_status.iter().map(|(s, n)| vec![s.label().get(env.lang).to_owned(), n.to_string()]).collect();
+    let rows: Vec<Vec<String>> = by_status
+        .iter()
+        .map(|(s, n)| vec![s.label().get(env.lang).to_owned(), n.to_string()])
+        .collect();
     out.push_str(&table::render(&[l("学生状态", "pupils"), l("人数", "count")], &rows, &[1]));
     out.push('\n');
     let balance: Money = r.entries.iter().map(|e| e.signed()).sum();
@@ -55,12 +79,28 @@ pub fn run(env: &Env) -> Outcome {
         }
         let refund_within = Days::new(p.deadlines.refund_within_days.max(0) as u64);
         for s in &r.settlements {
-            let Some(t) = p.terms.iter().find(|t| t.id == s.term.v) else { continue };
-            let paid: Money = r.entries.iter().filter(|e| is_payout(e, t, s.settled_on.v)).map(|e| -e.signed()).sum();
+            let Some(t) = p.terms.iter().find(|t| t.id == s.term.v) else {
+                continue;
+            };
+            let paid: Money = r
+                .entries
+                .iter()
+                .filter(|e| is_payout(e, t, s.settled_on.v))
+                .map(|e| -e.signed())
+                .sum();
             let due: Money = s.rows.iter().map(|f| f.refund).sum();
             if paid != due {
                 let by = s.settled_on.v.checked_add_days(refund_within).unwrap_or(s.settled_on.v);
-                deadlines.push((by, format!("{} {} ({} {})", l("退还结余", "pay refunds of"), t.id, due - paid, l("未退", "outstanding"))));
+                deadlines.push((
+                    by,
+                    format!(
+                        "{} {} ({} {})",
+                        l("退还结余", "pay refunds of"),
+                        t.id,
+                        due - paid,
+                        l("未退", "outstanding")
+                    ),
+                ));
             }
         }
     }

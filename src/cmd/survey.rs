@@ -25,5 +25,11 @@ pub fn add(env: &Env, contract: &str, date: Date, respondent: RespondentArg, sco
         ],
         false,
     )?;
-    w.finish(Msg::new(format!("已记录对 {contract} 的评分 {score}（{date}）"), format!("recorded a score of {score} for {contract} on {date}")), &[])
+    w.finish(
+        Msg::new(
+            format!("已记录对 {contract} 的评分 {score}（{date}）"),
+            format!("recorded a score of {score} for {contract} on {date}"),
+        ),
+        &[],
+    )
 }

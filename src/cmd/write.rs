@@ -62,10 +62,17 @@ impl<'e> Write<'e> {
             None => return Err(refused(Msg::new(format!("缺少文件 {file}"), format!("{file} is missing")))),
         };
         let t = self.table(file, &bytes, columns)?;
-        let fields: Vec<String> = t.headers.iter().map(|h| values.iter().find(|(k, _)| k == h).map(|(_, v)| v.clone()).unwrap_or_default()).collect();
+        let fields: Vec<String> = t
+            .headers
+            .iter()
+            .map(|h| values.iter().find(|(k, _)| k == h).map(|(_, v)| v.clone()).unwrap_or_default())
+            .collect();
         for (k, v) in values {
             if !v.is_empty() && !t.has(k) {
-                return Err(refused(Msg::new(format!("{file} 没有“{k}”列，请先在表头加上它"), format!("{file} has no “{k}” column; add it to the header first"))));
+                return Err(refused(Msg::new(
+                    format!("{file} 没有“{k}”列，请先在表头加上它"),
+                    format!("{file} has no “{k}” column; add it to the header first"),
+                )));
             }
         }
         self.change.put(file, append_line(&bytes, &csv_line(&fields)));
@@ -74,9 +81,16 @@ impl<'e> Write<'e> {
 
     /// Sets fields of the row at `line`; only that line of the file changes.
     pub fn set_fields(&mut self, file: &str, columns: &[Column], line: usize, values: &[(&str, String)]) -> Result<(), Failure> {
-        let bytes = self.bytes(file)?.ok_or_else(|| refused(Msg::new(format!("缺少文件 {file}"), format!("{file} is missing"))))?;
+        let bytes = self
+            .bytes(file)?
+            .ok_or_else(|| refused(Msg::new(format!("缺少文件 {file}"), format!("{file} is missing"))))?;
         let t = self.table(file, &bytes, columns)?;
-        let row = t.rows.iter().find(|r| r.line == line).ok_or_else(|| refused(Msg::new(format!("{file} 第 {line} 行不是数据行"), format!("{file} line {line} is not a row"))))?;
+        let row = t.rows.iter().find(|r| r.line == line).ok_or_else(|| {
+            refused(Msg::new(
+                format!("{file} 第 {line} 行不是数据行"),
+                format!("{file} line {line} is not a row"),
+            ))
+        })?;
         let single = line_text(&bytes, line).is_some_and(|text| {
             let (one, _) = table::parse(file, &format!("{}\n{text}\n", csv_line(&t.headers)), t.layout, &[]);
             one.is_some_and(|o| o.rows.len() == 1 && o.rows[0].fields == row.fields)
@@ -90,7 +104,12 @@ impl<'e> Write<'e> {
         let mut fields = row.fields.clone();
         fields.resize(t.headers.len(), String::new());
         for (k, v) in values {
-            let i = t.position(k).ok_or_else(|| refused(Msg::new(format!("{file} 没有“{k}”列，请先在表头加上它"), format!("{file} has no “{k}” column; add it to the header first"))))?;
+            let i = t.position(k).ok_or_else(|| {
+                refused(Msg::new(
+                    format!("{file} 没有“{k}”列，请先在表头加上它"),
+                    format!("{file} has no “{k}” column; add it to the header first"),
+                ))
+            })?;
             fields[i] = v.clone();
         }
         let new = replace_line(&bytes, line, &csv_line(&fields)).map_err(refused)?;

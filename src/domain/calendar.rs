@@ -37,7 +37,10 @@ pub fn term_of<'p>(plan: &'p Plan, e: &Entry) -> Option<&'p Term> {
         Some(Period::Month(m)) => {
             let mut candidates = terms_of_month(plan, m).peekable();
             let first = candidates.peek().copied();
-            candidates.find(|t| t.contains(e.date)).or(first).or_else(|| term_of_date(plan, e.date))
+            candidates
+                .find(|t| t.contains(e.date))
+                .or(first)
+                .or_else(|| term_of_date(plan, e.date))
         }
         None => term_of_date(plan, e.date),
     }
@@ -119,7 +122,10 @@ mod tests {
             name: "秋".into(),
             starts: d("2026-09-01"),
             ends: d("2027-01-22"),
-            settle_by: At { v: d("2027-01-15"), line: 1 },
+            settle_by: At {
+                v: d("2027-01-15"),
+                line: 1,
+            },
             holidays: vec![d("2026-10-01"), d("2026-10-02"), d("2026-10-05"), d("2026-10-06"), d("2026-10-07")],
         });
         p.terms.push(Term {
@@ -128,7 +134,10 @@ mod tests {
             name: "春".into(),
             starts: d("2027-02-22"),
             ends: d("2027-07-02"),
-            settle_by: At { v: d("2027-06-25"), line: 2 },
+            settle_by: At {
+                v: d("2027-06-25"),
+                line: 2,
+            },
             holidays: vec![],
         });
         p

@@ -71,7 +71,12 @@ pub fn allocate(total: i128, weights: &[i128]) -> Option<Vec<i128>> {
 }
 
 fn fen(m: Money) -> Result<i128, Msg> {
-    m.to_fen().ok_or_else(|| Msg::new(format!("金额 {m} 超过两位小数"), format!("the amount {m} has more than two decimals")))
+    m.to_fen().ok_or_else(|| {
+        Msg::new(
+            format!("金额 {m} 超过两位小数"),
+            format!("the amount {m} has more than two decimals"),
+        )
+    })
 }
 
 /// Settles a term on a date. Fails, with a sentence that says why, when there is nothing to
@@ -119,7 +124,10 @@ pub fn settle(plan: &Plan, term: &Term, basis: RefundBasis, on: Date, entries: &
             let shares = allocate(fen(costs)?, &weights).ok_or_else(|| {
                 Msg::new(
                     format!("{} 学期没有托管天数，但有 {costs} 元支出要分摊；无法按天数结算", term.id),
-                    format!("term {} has no care days but {costs} of costs to share; it cannot be settled by days", term.id),
+                    format!(
+                        "term {} has no care days but {costs} of costs to share; it cannot be settled by days",
+                        term.id
+                    ),
                 )
             })?;
             (shares.clone(), paid_fen.iter().zip(&shares).map(|(p, s)| p - s).collect())

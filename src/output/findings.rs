@@ -18,7 +18,11 @@ pub fn human(findings: &[Finding], lang: Lang, color: bool) -> String {
         };
         let place = paint(color, "1", &format!("{}:{}", f.file, f.line));
         out.push_str(&format!("{place}: {sev}[{}]: {}\n", f.rule, f.message.get(lang)));
-        out.push_str(&format!("  {} {}\n", paint(color, "36", lang.pick("修改：", "fix:")), f.hint.get(lang)));
+        out.push_str(&format!(
+            "  {} {}\n",
+            paint(color, "36", lang.pick("修改：", "fix:")),
+            f.hint.get(lang)
+        ));
     }
     out.push_str(&summary(findings, lang));
     out.push('\n');
@@ -114,12 +118,18 @@ mod tests {
     #[test]
     fn github_escapes() {
         let s = github(&[f(Severity::Error, "roster.csv")], Lang::En);
-        assert_eq!(s, "::error file=roster.csv,line=8,title=consent/unsigned::not signed, 100%25 (sign it)\n");
+        assert_eq!(
+            s,
+            "::error file=roster.csv,line=8,title=consent/unsigned::not signed, 100%25 (sign it)\n"
+        );
     }
 
     #[test]
     fn human_line() {
         let s = human(&[f(Severity::Error, "roster.csv")], Lang::En, false);
-        assert!(s.starts_with("roster.csv:8: error[consent/unsigned]: not signed, 100%\n  fix: sign it\n"), "{s}");
+        assert!(
+            s.starts_with("roster.csv:8: error[consent/unsigned]: not signed, 100%\n  fix: sign it\n"),
+            "{s}"
+        );
     }
 }

@@ -45,12 +45,15 @@ pub fn load(file: &str, text: &str, out: &mut Vec<Finding>) -> Option<Close> {
     let root = match doc.parse() {
         Ok(r) => r,
         Err(f) => {
-            out.push(f);
+            out.push(*f);
             return None;
         }
     };
     let t = root.get_ref();
-    let named = file.strip_prefix("closes/").and_then(|n| n.strip_suffix(".toml")).and_then(Month::parse);
+    let named = file
+        .strip_prefix("closes/")
+        .and_then(|n| n.strip_suffix(".toml"))
+        .and_then(Month::parse);
     let month = doc.string(t, "month", "month", 1, true);
     let closed_on = doc.date(t, "closed_on", "closed_on", 1, true);
     let opening = doc.money(t, "opening", "opening", 1, true);
@@ -67,7 +70,10 @@ pub fn load(file: &str, text: &str, out: &mut Vec<Finding>) -> Option<Close> {
         out.push(parse_error(
             file,
             month_at.line,
-            Msg::new(format!("month“{}”与文件名不符", month_at.v), format!("month “{}” does not match the file name", month_at.v)),
+            Msg::new(
+                format!("month“{}”与文件名不符", month_at.v),
+                format!("month “{}” does not match the file name", month_at.v),
+            ),
         ));
         return None;
     };
@@ -94,7 +100,10 @@ pub fn load_reopened(table: &Table, out: &mut Vec<Finding>) -> Vec<Reopen> {
         let month_text = f.req("month");
         let month = Month::parse(&month_text);
         if month.is_none() && !month_text.is_empty() {
-            f.problem(Msg::new(format!("month“{month_text}”无效"), format!("month “{month_text}” is not a month")));
+            f.problem(Msg::new(
+                format!("month“{month_text}”无效"),
+                format!("month “{month_text}” is not a month"),
+            ));
         }
         let r = Reopen {
             line: row.line,
@@ -111,7 +120,18 @@ pub fn load_reopened(table: &Table, out: &mut Vec<Finding>) -> Vec<Reopen> {
 
 /// The text of a close file, as `care ledger close` writes it.
 #[allow(clippy::too_many_arguments)]
-pub fn render(month: Month, closed_on: Date, opening: Money, fees: Money, refunds: Money, pay: Money, expenses: Money, closing: Money, rows: u64, digest: &str) -> String {
+pub fn render(
+    month: Month,
+    closed_on: Date,
+    opening: Money,
+    fees: Money,
+    refunds: Money,
+    pay: Money,
+    expenses: Money,
+    closing: Money,
+    rows: u64,
+    digest: &str,
+) -> String {
     format!(
         "# {month} 月收支结账，由 care ledger close 写入，请勿手工修改 / written by care ledger close; do not edit\n\
          month = \"{month}\"\nclosed_on = {closed_on}\nopening = \"{opening}\"\nfees = \"{fees}\"\nrefunds = \"{refunds}\"\npay = \"{pay}\"\nexpenses = \"{expenses}\"\nclosing = \"{closing}\"\nrows = {rows}\ndigest = \"{digest}\"\n"

@@ -13,12 +13,8 @@ pub fn parse_date(s: &str) -> Result<Date, Msg> {
     match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         Ok(d) if shaped => Ok(d),
         _ => Err(Msg::new(
-            format!(
-                "日期“{t}”无效；请写成 2026-09-01 这样的格式（Excel 可能把日期改成 2026/9/1，请把该列设为文本）"
-            ),
-            format!(
-                "“{t}” is not a date; write it as 2026-09-01 (Excel may have changed it to 2026/9/1: format the column as text)"
-            ),
+            format!("日期“{t}”无效；请写成 2026-09-01 这样的格式（Excel 可能把日期改成 2026/9/1，请把该列设为文本）"),
+            format!("“{t}” is not a date; write it as 2026-09-01 (Excel may have changed it to 2026/9/1: format the column as text)"),
         )),
     }
 }

@@ -33,7 +33,10 @@ impl<'a> Fields<'a> {
     pub fn req(&mut self, col: &str) -> String {
         let v = self.text(col);
         if v.is_empty() {
-            self.problems.push(Msg::new(format!("“{col}”为空，必须填写"), format!("“{col}” is empty and must be filled in")));
+            self.problems.push(Msg::new(
+                format!("“{col}”为空，必须填写"),
+                format!("“{col}” is empty and must be filled in"),
+            ));
         }
         v.to_owned()
     }
@@ -52,7 +55,10 @@ impl<'a> Fields<'a> {
     pub fn date(&mut self, col: &str) -> Option<Date> {
         let v = self.text(col);
         if v.is_empty() {
-            self.problems.push(Msg::new(format!("“{col}”为空，必须填写日期"), format!("“{col}” is empty; a date is required")));
+            self.problems.push(Msg::new(
+                format!("“{col}”为空，必须填写日期"),
+                format!("“{col}” is empty; a date is required"),
+            ));
             return None;
         }
         self.parse(col, parse_date(v))
@@ -69,7 +75,10 @@ impl<'a> Fields<'a> {
     pub fn money(&mut self, col: &str) -> Option<Money> {
         let v = self.text(col);
         if v.is_empty() {
-            self.problems.push(Msg::new(format!("“{col}”为空，必须填写金额"), format!("“{col}” is empty; an amount is required")));
+            self.problems.push(Msg::new(
+                format!("“{col}”为空，必须填写金额"),
+                format!("“{col}” is empty; an amount is required"),
+            ));
             return None;
         }
         self.parse(col, Money::parse(v))
@@ -99,7 +108,7 @@ impl<'a> Fields<'a> {
         match r {
             Ok(v) => Some(v),
             Err(m) => {
-                self.problems.push(m.prefixed(&format!("{col}：", ), &format!("{col}: ")));
+                self.problems.push(m.prefixed(&format!("{col}：",), &format!("{col}: ")));
                 None
             }
         }

@@ -120,15 +120,25 @@ pub fn check_dir(dir: &Path) -> Result<(), NotRecords> {
     }
     if !dir.join(plan::FILE).exists() {
         return Err(NotRecords(Msg::new(
-            format!("{} 不是记录目录（没有 plan.toml）；用 care init 新建一个，或用 -C 指定目录", dir.display()),
-            format!("{} is not a records directory (no plan.toml); create one with care init, or name it with -C", dir.display()),
+            format!(
+                "{} 不是记录目录（没有 plan.toml）；用 care init 新建一个，或用 -C 指定目录",
+                dir.display()
+            ),
+            format!(
+                "{} is not a records directory (no plan.toml); create one with care init, or name it with -C",
+                dir.display()
+            ),
         )));
     }
     Ok(())
 }
 
 fn unreadable(file: &str, e: &io::Error) -> Finding {
-    parse_error(file, 1, Msg::new(format!("无法读取文件：{e}"), format!("cannot read the file: {e}")))
+    parse_error(
+        file,
+        1,
+        Msg::new(format!("无法读取文件：{e}"), format!("cannot read the file: {e}")),
+    )
 }
 
 /// Reads and decodes a text file. `Ok(None)` when it does not exist.

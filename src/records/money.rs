@@ -35,12 +35,9 @@ impl Money {
                 ),
             ));
         }
-        Decimal::from_str(t).map(Money).map_err(|_| {
-            Msg::new(
-                format!("金额“{t}”无法识别"),
-                format!("“{t}” is not an amount of money"),
-            )
-        })
+        Decimal::from_str(t)
+            .map(Money)
+            .map_err(|_| Msg::new(format!("金额“{t}”无法识别"), format!("“{t}” is not an amount of money")))
     }
 
     pub fn from_fen(fen: i128) -> Money {

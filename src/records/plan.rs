@@ -150,7 +150,18 @@ impl Term {
     }
 }
 
-pub const DEFAULT_FORBIDDEN: &[&str] = &["venue", "rent", "utilities", "water", "electricity", "场地", "租金", "水电", "水费", "电费"];
+pub const DEFAULT_FORBIDDEN: &[&str] = &[
+    "venue",
+    "rent",
+    "utilities",
+    "water",
+    "electricity",
+    "场地",
+    "租金",
+    "水电",
+    "水费",
+    "电费",
+];
 pub const DEFAULT_BANNED: &[&str] = &["补课", "新课", "学科培训", "tutoring"];
 
 fn weekday(s: &str) -> Option<Weekday> {
@@ -173,7 +184,7 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
     let root = match doc.parse() {
         Ok(r) => r,
         Err(f) => {
-            out.push(f);
+            out.push(*f);
             return None;
         }
     };
@@ -185,16 +196,28 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
             plan.school = School {
                 name: doc.string(t, "name", "[school] name", line, true).map(|a| a.v).unwrap_or_default(),
                 city: doc.string(t, "city", "[school] city", line, false).map(|a| a.v).unwrap_or_default(),
-                principal: doc.string(t, "principal", "[school] principal", line, true).map(|a| a.v).unwrap_or_default(),
+                principal: doc
+                    .string(t, "principal", "[school] principal", line, true)
+                    .map(|a| a.v)
+                    .unwrap_or_default(),
                 line,
             }
         }
-        None => out.push(parse_error(FILE, 1, Msg::new("缺少 [school] 表（学校名称、校长）", "the [school] table (name, principal) is missing"))),
+        None => out.push(parse_error(
+            FILE,
+            1,
+            Msg::new(
+                "缺少 [school] 表（学校名称、校长）",
+                "the [school] table (name, principal) is missing",
+            ),
+        )),
     }
 
     if let Some((t, line)) = doc.table(root, "leadership") {
         plan.leadership = Some(Leadership {
-            head: doc.string(t, "head", "[leadership] head", line, false).unwrap_or(At { v: String::new(), line }),
+            head: doc
+                .string(t, "head", "[leadership] head", line, false)
+                .unwrap_or(At { v: String::new(), line }),
             deputies: doc.strings(t, "deputies", "[leadership] deputies").map(|a| a.v).unwrap_or_default(),
             members: doc.strings(t, "members", "[leadership] members").map(|a| a.v).unwrap_or_default(),
         });
@@ -202,8 +225,14 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
 
     if let Some((t, line)) = doc.table(root, "committee") {
         let established_on = doc.date(t, "established_on", "[committee] established_on", line, true);
-        let chair = doc.string(t, "chair", "[committee] chair", line, false).map(|a| a.v).unwrap_or_default();
-        let treasurer = doc.string(t, "treasurer", "[committee] treasurer", line, false).map(|a| a.v).unwrap_or_default();
+        let chair = doc
+            .string(t, "chair", "[committee] chair", line, false)
+            .map(|a| a.v)
+            .unwrap_or_default();
+        let treasurer = doc
+            .string(t, "treasurer", "[committee] treasurer", line, false)
+            .map(|a| a.v)
+            .unwrap_or_default();
         let members = doc.strings(t, "members", "[committee] members").map(|a| a.v).unwrap_or_default();
         if let Some(established_on) = established_on {
             plan.committee = Some(Committee {
@@ -224,7 +253,14 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
             Some(a) if a.v == "monthly" => Some(Basis::Monthly),
             Some(a) if a.v == "term" => Some(Basis::Term),
             Some(a) => {
-                out.push(parse_error(FILE, a.line, Msg::new(format!("[fees] basis“{}”无效，应为 \"monthly\" 或 \"term\"", a.v), format!("[fees] basis “{}” must be \"monthly\" or \"term\"", a.v))));
+                out.push(parse_error(
+                    FILE,
+                    a.line,
+                    Msg::new(
+                        format!("[fees] basis“{}”无效，应为 \"monthly\" 或 \"term\"", a.v),
+                        format!("[fees] basis “{}” must be \"monthly\" or \"term\"", a.v),
+                    ),
+                ));
                 None
             }
             None => None,
@@ -234,7 +270,14 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
             Some(a) => match RefundBasis::parse(&a.v) {
                 Some(b) => Some(b),
                 None => {
-                    out.push(parse_error(FILE, a.line, Msg::new(format!("[fees] refund_basis“{}”无效，应为 \"paid\" 或 \"days\"", a.v), format!("[fees] refund_basis “{}” must be \"paid\" or \"days\"", a.v))));
+                    out.push(parse_error(
+                        FILE,
+                        a.line,
+                        Msg::new(
+                            format!("[fees] refund_basis“{}”无效，应为 \"paid\" 或 \"days\"", a.v),
+                            format!("[fees] refund_basis “{}” must be \"paid\" or \"days\"", a.v),
+                        ),
+                    ));
                     None
                 }
             },
@@ -258,7 +301,14 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
                 match weekday(d) {
                     Some(w) if !parsed.contains(&w) => parsed.push(w),
                     Some(_) => {}
-                    None => out.push(parse_error(FILE, days.line, Msg::new(format!("[service] days 中的“{d}”无效，应为 mon、tue、wed、thu、fri、sat 或 sun"), format!("[service] days: “{d}” must be one of mon, tue, wed, thu, fri, sat, sun")))),
+                    None => out.push(parse_error(
+                        FILE,
+                        days.line,
+                        Msg::new(
+                            format!("[service] days 中的“{d}”无效，应为 mon、tue、wed、thu、fri、sat 或 sun"),
+                            format!("[service] days: “{d}” must be one of mon, tue, wed, thu, fri, sat, sun"),
+                        ),
+                    )),
                 }
             }
             plan.service.days = parsed;
@@ -273,7 +323,11 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
                             plan.service.ends = a.v
                         }
                     }
-                    Err(m) => out.push(parse_error(FILE, a.line, m.prefixed(&format!("[service] {key}："), &format!("[service] {key}: ")))),
+                    Err(m) => out.push(parse_error(
+                        FILE,
+                        a.line,
+                        m.prefixed(&format!("[service] {key}："), &format!("[service] {key}: ")),
+                    )),
                 }
             }
         }
@@ -293,10 +347,10 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
     }
 
     plan.renew_below = rust_decimal::Decimal::new(30, 1);
-    if let Some((t, _)) = doc.table(root, "surveys") {
-        if let Some(a) = doc.decimal(t, "renew_below", "[surveys] renew_below") {
-            plan.renew_below = a.v;
-        }
+    if let Some((t, _)) = doc.table(root, "surveys")
+        && let Some(a) = doc.decimal(t, "renew_below", "[surveys] renew_below")
+    {
+        plan.renew_below = a.v;
     }
 
     plan.forbidden_categories = DEFAULT_FORBIDDEN.iter().map(|s| s.to_string()).collect();
@@ -321,7 +375,14 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
         if let Some(id) = &id
             && id.v.contains(|c: char| c.is_whitespace() || c == ',')
         {
-            out.push(parse_error(FILE, id.line, Msg::new(format!("学期 id“{}”含有空格或逗号", id.v), format!("term id “{}” contains a space or comma", id.v))));
+            out.push(parse_error(
+                FILE,
+                id.line,
+                Msg::new(
+                    format!("学期 id“{}”含有空格或逗号", id.v),
+                    format!("term id “{}” contains a space or comma", id.v),
+                ),
+            ));
             continue;
         }
         if let (Some(id), Some(starts), Some(ends), Some(settle_by)) = (id, starts, ends, settle_by) {

@@ -48,7 +48,7 @@ pub fn load(file: &str, text: &str, out: &mut Vec<Finding>) -> Option<Settlement
     let root = match doc.parse() {
         Ok(r) => r,
         Err(f) => {
-            out.push(f);
+            out.push(*f);
             return None;
         }
     };
@@ -64,13 +64,24 @@ pub fn load(file: &str, text: &str, out: &mut Vec<Finding>) -> Option<Settlement
     out.append(&mut doc.problems);
     let basis_at = basis_at?;
     let Some(basis) = RefundBasis::parse(&basis_at.v) else {
-        out.push(parse_error(file, basis_at.line, Msg::new("basis 应为 paid 或 days", "basis must be paid or days")));
+        out.push(parse_error(
+            file,
+            basis_at.line,
+            Msg::new("basis 应为 paid 或 days", "basis must be paid or days"),
+        ));
         return None;
     };
     let term = term?;
     let named = file.strip_prefix("settlements/").and_then(|n| n.strip_suffix(".toml"));
     if named.is_some_and(|n| n != term.v) {
-        out.push(parse_error(file, term.line, Msg::new(format!("term“{}”与文件名不符", term.v), format!("term “{}” does not match the file name", term.v))));
+        out.push(parse_error(
+            file,
+            term.line,
+            Msg::new(
+                format!("term“{}”与文件名不符", term.v),
+                format!("term “{}” does not match the file name", term.v),
+            ),
+        ));
         return None;
     }
     Some(Settlement {
@@ -108,7 +119,16 @@ pub fn load_rows(table: &Table, out: &mut Vec<Finding>) -> Vec<FamilyRow> {
 
 /// The text of settlements/TERM.toml, as `care settle` writes it.
 #[allow(clippy::too_many_arguments)]
-pub fn render_toml(term: &str, settled_on: Date, basis: RefundBasis, paid: Money, costs: Money, surplus: Money, families: usize, digest: &str) -> String {
+pub fn render_toml(
+    term: &str,
+    settled_on: Date,
+    basis: RefundBasis,
+    paid: Money,
+    costs: Money,
+    surplus: Money,
+    families: usize,
+    digest: &str,
+) -> String {
     format!(
         "# 学期结算，由 care settle 写入，请勿手工修改 / written by care settle; do not edit\n\
          term = \"{term}\"\nsettled_on = {settled_on}\nbasis = \"{}\"\npaid = \"{paid}\"\ncosts = \"{costs}\"\nsurplus = \"{surplus}\"\nfamilies = {families}\ndigest = \"{digest}\"\n",

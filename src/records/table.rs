@@ -162,8 +162,14 @@ pub fn parse(file: &str, text: &str, layout: Layout, columns: &[Column]) -> (Opt
                 Severity::Warning,
                 file,
                 header_line,
-                Msg::new(format!("未知的列“{h}”，care 会原样保留它"), format!("unknown column “{h}”; care keeps it untouched")),
-                Msg::new("若是拼写错误请改正列名；若是自己加的备注列可以不理会", "if it is a misspelling, correct the column name; a column of your own can stay"),
+                Msg::new(
+                    format!("未知的列“{h}”，care 会原样保留它"),
+                    format!("unknown column “{h}”; care keeps it untouched"),
+                ),
+                Msg::new(
+                    "若是拼写错误请改正列名；若是自己加的备注列可以不理会",
+                    "if it is a misspelling, correct the column name; a column of your own can stay",
+                ),
             ));
         }
     }
@@ -175,8 +181,14 @@ pub fn parse(file: &str, text: &str, layout: Layout, columns: &[Column]) -> (Opt
             Severity::Error,
             file,
             header_line,
-            Msg::new(format!("缺少必需的列“{}”", c.name), format!("the required column “{}” is missing", c.name)),
-            Msg::new(format!("在表头加上“{}”列并为每一行填写", c.name), format!("add a “{}” column to the header and fill it in on every row", c.name)),
+            Msg::new(
+                format!("缺少必需的列“{}”", c.name),
+                format!("the required column “{}” is missing", c.name),
+            ),
+            Msg::new(
+                format!("在表头加上“{}”列并为每一行填写", c.name),
+                format!("add a “{}” column to the header and fill it in on every row", c.name),
+            ),
         ));
     }
     let table = Table {

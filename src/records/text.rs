@@ -81,11 +81,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Msg> {
     let crlf = text.contains("\r\n");
     Ok(Decoded {
         text,
-        layout: Layout {
-            encoding,
-            bom,
-            crlf,
-        },
+        layout: Layout { encoding, bom, crlf },
     })
 }
 

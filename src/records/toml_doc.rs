@@ -35,15 +35,15 @@ impl<'a> Doc<'a> {
     }
 
     /// Parses the text; a syntax error is a finding at its line.
-    pub fn parse(&self) -> Result<Spanned<Table<'a>>, Finding> {
+    pub fn parse(&self) -> Result<Spanned<Table<'a>>, Box<Finding>> {
         DeTable::parse(self.text).map_err(|e| {
             let line = e.span().map_or(1, |s| line_of(self.text, s.start));
             let detail = e.message().trim().to_owned();
-            parse_error(
+            Box::new(parse_error(
                 self.file,
                 line,
                 Msg::new(format!("TOML 无法解析：{detail}"), format!("not valid TOML: {detail}")),
-            )
+            ))
         })
     }
 
@@ -52,7 +52,11 @@ impl<'a> Doc<'a> {
     }
 
     fn problem(&mut self, line: usize, place: &str, zh: String, en: String) {
-        self.problems.push(parse_error(self.file, line, Msg::new(format!("{place}：{zh}"), format!("{place}: {en}"))));
+        self.problems.push(parse_error(
+            self.file,
+            line,
+            Msg::new(format!("{place}：{zh}"), format!("{place}: {en}")),
+        ));
     }
 
     pub fn get<'t>(t: &'t Table<'a>, key: &str) -> Option<&'t Value<'a>> {
@@ -79,7 +83,12 @@ impl<'a> Doc<'a> {
             DeValue::Table(inner) => Some((inner, self.line(v.span()))),
             other => {
                 let line = self.line(v.span());
-                self.problem(line, key, format!("应为表，实际是 {}", other.type_str()), format!("must be a table, not a {}", other.type_str()));
+                self.problem(
+                    line,
+                    key,
+                    format!("应为表，实际是 {}", other.type_str()),
+                    format!("must be a table, not a {}", other.type_str()),
+                );
                 None
             }
         }
@@ -102,7 +111,12 @@ impl<'a> Doc<'a> {
                 .collect(),
             _ => {
                 let line = self.line(v.span());
-                self.problem(line, key, "应写成 [[...]] 表数组".into(), "must be an array of tables, [[...]]".into());
+                self.problem(
+                    line,
+                    key,
+                    "应写成 [[...]] 表数组".into(),
+                    "must be an array of tables, [[...]]".into(),
+                );
                 Vec::new()
             }
         }
@@ -115,13 +129,21 @@ impl<'a> Doc<'a> {
         };
         let line = self.line(v.span());
         match v.get_ref() {
-            DeValue::String(s) if !s.trim().is_empty() || !required => Some(At { v: s.trim().to_owned(), line }),
+            DeValue::String(s) if !s.trim().is_empty() || !required => Some(At {
+                v: s.trim().to_owned(),
+                line,
+            }),
             DeValue::String(_) => {
                 self.problem(line, place, "不能为空".into(), "must not be empty".into());
                 None
             }
             other => {
-                self.problem(line, place, format!("应为字符串，实际是 {}", other.type_str()), format!("must be a string, not a {}", other.type_str()));
+                self.problem(
+                    line,
+                    place,
+                    format!("应为字符串，实际是 {}", other.type_str()),
+                    format!("must be a string, not a {}", other.type_str()),
+                );
                 None
             }
         }
@@ -141,14 +163,23 @@ impl<'a> Doc<'a> {
             DeValue::String(s) => s.to_string(),
             DeValue::Datetime(dt) if dt.date.is_some() && dt.time.is_none() && dt.offset.is_none() => dt.to_string(),
             other => {
-                self.problem(line, place, format!("应为日期（如 2026-09-01），实际是 {}", other.type_str()), format!("must be a date such as 2026-09-01, not a {}", other.type_str()));
+                self.problem(
+                    line,
+                    place,
+                    format!("应为日期（如 2026-09-01），实际是 {}", other.type_str()),
+                    format!("must be a date such as 2026-09-01, not a {}", other.type_str()),
+                );
                 return None;
             }
         };
         match parse_date(&text) {
             Ok(d) => Some(d),
             Err(m) => {
-                self.problems.push(parse_error(self.file, line, m.prefixed(&format!("{place}："), &format!("{place}: "))));
+                self.problems.push(parse_error(
+                    self.file,
+                    line,
+                    m.prefixed(&format!("{place}："), &format!("{place}: ")),
+                ));
                 None
             }
         }
@@ -183,14 +214,24 @@ impl<'a> Doc<'a> {
                         DeValue::String(s) => out.push(s.trim().to_owned()),
                         other => {
                             let l = self.line(item.span());
-                            self.problem(l, place, format!("每一项都应为字符串，实际有 {}", other.type_str()), format!("every item must be a string, found a {}", other.type_str()));
+                            self.problem(
+                                l,
+                                place,
+                                format!("每一项都应为字符串，实际有 {}", other.type_str()),
+                                format!("every item must be a string, found a {}", other.type_str()),
+                            );
                         }
                     }
                 }
                 Some(At { v: out, line })
             }
             other => {
-                self.problem(line, place, format!("应为字符串数组，实际是 {}", other.type_str()), format!("must be an array of strings, not a {}", other.type_str()));
+                self.problem(
+                    line,
+                    place,
+                    format!("应为字符串数组，实际是 {}", other.type_str()),
+                    format!("must be an array of strings, not a {}", other.type_str()),
+                );
                 None
             }
         }
@@ -216,14 +257,23 @@ impl<'a> Doc<'a> {
                 return None;
             }
             other => {
-                self.problem(line, place, format!("金额应为字符串，如 \"280.00\"，实际是 {}", other.type_str()), format!("money must be a string such as \"280.00\", not a {}", other.type_str()));
+                self.problem(
+                    line,
+                    place,
+                    format!("金额应为字符串，如 \"280.00\"，实际是 {}", other.type_str()),
+                    format!("money must be a string such as \"280.00\", not a {}", other.type_str()),
+                );
                 return None;
             }
         };
         match Money::parse(&text) {
             Ok(m) => Some(At { v: m, line }),
             Err(m) => {
-                self.problems.push(parse_error(self.file, line, m.prefixed(&format!("{place}："), &format!("{place}: "))));
+                self.problems.push(parse_error(
+                    self.file,
+                    line,
+                    m.prefixed(&format!("{place}："), &format!("{place}: ")),
+                ));
                 None
             }
         }
@@ -236,12 +286,22 @@ impl<'a> Doc<'a> {
             DeValue::Integer(i) => match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
                 Ok(n) if n >= 0 => Some(At { v: n, line }),
                 _ => {
-                    self.problem(line, place, "应为不小于 0 的整数".into(), "must be a whole number, 0 or more".into());
+                    self.problem(
+                        line,
+                        place,
+                        "应为不小于 0 的整数".into(),
+                        "must be a whole number, 0 or more".into(),
+                    );
                     None
                 }
             },
             other => {
-                self.problem(line, place, format!("应为整数，实际是 {}", other.type_str()), format!("must be a whole number, not a {}", other.type_str()));
+                self.problem(
+                    line,
+                    place,
+                    format!("应为整数，实际是 {}", other.type_str()),
+                    format!("must be a whole number, not a {}", other.type_str()),
+                );
                 None
             }
         }
@@ -249,6 +309,9 @@ impl<'a> Doc<'a> {
 
     /// A decimal that is not money (e.g. a score); a float is refused like money.
     pub fn decimal(&mut self, t: &Table<'a>, key: &str, place: &str) -> Option<At<rust_decimal::Decimal>> {
-        self.money(t, key, place, 0, false).map(|m| At { v: m.v.decimal(), line: m.line })
+        self.money(t, key, place, 0, false).map(|m| At {
+            v: m.v.decimal(),
+            line: m.line,
+        })
     }
 }

@@ -12,7 +12,12 @@ use crate::records::{Date, Kind, Money, Month, Records};
 
 /// The opening balance of a month: the closing balance of the latest close before it, or 0.
 pub fn opening(records: &Records, month: Month) -> Money {
-    records.closes.iter().filter(|c| c.month < month).max_by_key(|c| c.month).map_or(Money::ZERO, |c| c.closing.v)
+    records
+        .closes
+        .iter()
+        .filter(|c| c.month < month)
+        .max_by_key(|c| c.month)
+        .map_or(Money::ZERO, |c| c.closing.v)
 }
 
 /// The disclosure's context: figures of the month, spending itemised, names masked unless `no_mask`.
@@ -23,12 +28,19 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
     let closing = t.closing(opening);
     let closed_on = closed_on.or(close.map(|c| c.closed_on.v));
     let rows: Vec<_> = records.entries.iter().filter(|e| month.contains(e.date)).collect();
-    let families: BTreeSet<&str> = rows.iter().filter(|e| e.kind == Kind::Fee).filter_map(|e| e.pupil_id.as_deref()).collect();
+    let families: BTreeSet<&str> = rows
+        .iter()
+        .filter(|e| e.kind == Kind::Fee)
+        .filter_map(|e| e.pupil_id.as_deref())
+        .collect();
     let mut by_category: BTreeMap<String, Money> = BTreeMap::new();
     let mut spending = Vec::new();
     let mut refunds = Vec::new();
     let name_of = |id: &str| {
-        records.pupil(id).map(|p| if no_mask { p.name.clone() } else { mask(&p.name) }).unwrap_or_default()
+        records
+            .pupil(id)
+            .map(|p| if no_mask { p.name.clone() } else { mask(&p.name) })
+            .unwrap_or_default()
     };
     let mut sorted = rows.clone();
     sorted.sort_by_key(|e| (e.date, e.line));
@@ -36,7 +48,9 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
         match e.kind {
             Kind::Pay => {
                 let c = e.contract_id.as_deref().and_then(|id| records.contract(id));
-                let who = c.map(|c| format!("{}（{}）", c.name, c.role)).unwrap_or_else(|| e.contract_id.clone().unwrap_or_default());
+                let who = c
+                    .map(|c| format!("{}（{}）", c.name, c.role))
+                    .unwrap_or_else(|| e.contract_id.clone().unwrap_or_default());
                 *by_category.entry(lang.pick("劳务费", "staff pay").to_owned()).or_default() += e.amount;
                 spending.push(json!({"date": e.date.to_string(), "kind": e.kind.label().get(lang), "item": who, "amount": e.amount.to_string(), "receipt": e.receipt, "memo": e.memo}));
             }
@@ -78,12 +92,15 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
     })
 }
 
-
 const LABELS: &[(&str, &str, &str)] = &[
     ("title", "课后服务收支公示", "After-school care: monthly income and spending"),
     ("month", "月份", "Month"),
     ("closed_on", "结账日期", "Closed on"),
-    ("not_closed", "本月尚未结账，以下为当前数字", "This month is not closed yet; the figures are as they stand"),
+    (
+        "not_closed",
+        "本月尚未结账，以下为当前数字",
+        "This month is not closed yet; the figures are as they stand",
+    ),
     ("opening", "期初余额", "Opening balance"),
     ("fees", "收取托管费", "Fees received"),
     ("refunds", "退费", "Refunds"),
@@ -105,5 +122,9 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("period", "期间", "Period"),
     ("none", "无", "None"),
     ("digest", "账目校验码", "Ledger digest"),
-    ("footer", "本公示由家长委员会编制，依据《课后服务工作实施方案》三(三)每月向家长公开。如有疑问请联系家委会。", "Prepared by the parents' committee and disclosed to parents every month under section 三(三) of the after-school care policy. Questions go to the committee."),
+    (
+        "footer",
+        "本公示由家长委员会编制，依据《课后服务工作实施方案》三(三)每月向家长公开。如有疑问请联系家委会。",
+        "Prepared by the parents' committee and disclosed to parents every month under section 三(三) of the after-school care policy. Questions go to the committee.",
+    ),
 ];

@@ -32,13 +32,13 @@ impl Format {
 /// The built-in templates, by file name.
 pub const BUILT_IN: &[(&str, &str)] = &[("disclosure.md.tera", include_str!("../../templates/disclosure.md.tera"))];
 
-/// Renders a template with a context. The records repo's `templates/NAME` wins over the
-/// built-in one of that name.
-pub fn render_template(dir: &Path, name: &str, context: &Value) -> Result<String, Msg> {
-    let own = dir.join("templates").join(name);
-    let source = match std::fs::read_to_string(&own) {
-        Ok(s) => s,
-        Err(_) => BUILT_IN
+/// Renders a template with a context. The records repo's `templates/NAME` (when `dir` is given)
+/// wins over the built-in one of that name.
+pub fn render_template(dir: Option<&Path>, name: &str, context: &Value) -> Result<String, Msg> {
+    let own = dir.map(|d| d.join("templates").join(name));
+    let source = match own.map(std::fs::read_to_string) {
+        Some(Ok(s)) => s,
+        _ => BUILT_IN
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, s)| (*s).to_owned())
@@ -63,5 +63,10 @@ fn template_error(name: &str, e: &tera::Error) -> Msg {
 
 /// A template's words in the reader's language: `(key, Chinese, English)`.
 pub fn labels(lang: Lang, items: &[(&str, &str, &str)]) -> Value {
-    Value::Object(items.iter().map(|(k, zh, en)| ((*k).to_owned(), Value::String(lang.pick(zh, en).to_owned()))).collect())
+    Value::Object(
+        items
+            .iter()
+            .map(|(k, zh, en)| ((*k).to_owned(), Value::String(lang.pick(zh, en).to_owned())))
+            .collect(),
+    )
 }

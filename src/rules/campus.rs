@@ -11,12 +11,20 @@ impl Rule for VenueCost {
             id: ids::CAMPUS_VENUE_COST,
             severity: Error,
             policy: "一(二)、三(二)",
-            hint: ("场地、水电由学校免费提供，不能由家长分担：删去这笔支出，或请学校承担", "the school provides venues, water and electricity free; families must not pay for them: remove the expense, or have the school bear it"),
+            hint: (
+                "场地、水电由学校免费提供，不能由家长分担：删去这笔支出，或请学校承担",
+                "the school provides venues, water and electricity free; families must not pay for them: remove the expense, or have the school bear it",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan() else { return };
-        let words: Vec<String> = p.forbidden_categories.iter().map(|w| w.to_lowercase()).filter(|w| !w.is_empty()).collect();
+        let words: Vec<String> = p
+            .forbidden_categories
+            .iter()
+            .map(|w| w.to_lowercase())
+            .filter(|w| !w.is_empty())
+            .collect();
         for e in cx.records.entries.iter().filter(|e| e.kind == Kind::Expense) {
             let Some(cat) = &e.category else { continue };
             let lower = cat.to_lowercase();
@@ -25,7 +33,10 @@ impl Rule for VenueCost {
                     self.meta(),
                     ledger::FILE,
                     e.line,
-                    Msg::new(format!("支出类别“{cat}”属于场地或水电费用（{w}），应由学校免费提供"), format!("the expense category “{cat}” is venue or utilities ({w}), which the school provides free")),
+                    Msg::new(
+                        format!("支出类别“{cat}”属于场地或水电费用（{w}），应由学校免费提供"),
+                        format!("the expense category “{cat}” is venue or utilities ({w}), which the school provides free"),
+                    ),
                 ));
             }
         }
@@ -40,13 +51,21 @@ mod tests {
     #[test]
     fn venue_costs_in_either_language_and_any_case() {
         assert!(clean().fired(ids::CAMPUS_VENUE_COST).is_empty());
-        let f = clean().append("ledger.csv", "2026-09-20,expense,50,,,Electricity bill,,,,").append("ledger.csv", "2026-09-20,expense,50,,,水电费,,,,");
-        assert_eq!(f.fired(ids::CAMPUS_VENUE_COST), vec![("ledger.csv".into(), 7), ("ledger.csv".into(), 8)]);
+        let f = clean()
+            .append("ledger.csv", "2026-09-20,expense,50,,,Electricity bill,,,,")
+            .append("ledger.csv", "2026-09-20,expense,50,,,水电费,,,,");
+        assert_eq!(
+            f.fired(ids::CAMPUS_VENUE_COST),
+            vec![("ledger.csv".into(), 7), ("ledger.csv".into(), 8)]
+        );
     }
 
     #[test]
     fn the_plan_replaces_the_list() {
-        let f = clean().append("plan.toml", "\n[rules]\nforbidden_categories = [\"snacks\"]").append("ledger.csv", "2026-09-20,expense,50,,,rent,,,,").append("ledger.csv", "2026-09-20,expense,5,,,Snacks,,,,");
+        let f = clean()
+            .append("plan.toml", "\n[rules]\nforbidden_categories = [\"snacks\"]")
+            .append("ledger.csv", "2026-09-20,expense,50,,,rent,,,,")
+            .append("ledger.csv", "2026-09-20,expense,5,,,Snacks,,,,");
         assert_eq!(f.fired(ids::CAMPUS_VENUE_COST), at("ledger.csv", 8));
     }
 }

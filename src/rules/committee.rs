@@ -11,7 +11,10 @@ impl Rule for Missing {
             id: ids::COMMITTEE_MISSING,
             severity: Error,
             policy: "一(三)、二(二)",
-            hint: ("在 plan.toml 中加上 [committee]：成立日期、主任、财务和成员", "add [committee] to plan.toml: the date it was established, its chair, treasurer and members"),
+            hint: (
+                "在 plan.toml 中加上 [committee]：成立日期、主任、财务和成员",
+                "add [committee] to plan.toml: the date it was established, its chair, treasurer and members",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
@@ -22,7 +25,10 @@ impl Rule for Missing {
                 self.meta(),
                 plan::FILE,
                 1,
-                Msg::new(format!("账上有 {fees} 笔收费，但 plan.toml 没有家长委员会"), format!("the ledger has {fees} fees but plan.toml has no parents' committee")),
+                Msg::new(
+                    format!("账上有 {fees} 笔收费，但 plan.toml 没有家长委员会"),
+                    format!("the ledger has {fees} fees but plan.toml has no parents' committee"),
+                ),
             ));
         }
     }
@@ -35,16 +41,28 @@ impl Rule for FeeBeforeCommittee {
             id: ids::COMMITTEE_FEE_BEFORE_COMMITTEE,
             severity: Error,
             policy: "一(三)、二(三)",
-            hint: ("收费只能在家委会成立并商定收费标准之后：检查收费日期和 plan.toml 中的 established_on、decided_on", "fees come only after the committee exists and has decided the standard: check the fee's date and established_on, decided_on in plan.toml"),
+            hint: (
+                "收费只能在家委会成立并商定收费标准之后：检查收费日期和 plan.toml 中的 established_on、decided_on",
+                "fees come only after the committee exists and has decided the standard: check the fee's date and established_on, decided_on in plan.toml",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan() else { return };
         for e in cx.records.entries.iter().filter(|e| e.kind == Kind::Fee) {
             let msg = if let Some(c) = p.committee.as_ref().filter(|c| e.date < c.established_on.v) {
-                Msg::new(format!("收费日期 {} 早于家委会成立的 {}", e.date, c.established_on.v), format!("a fee dated {}, before the committee was established on {}", e.date, c.established_on.v))
+                Msg::new(
+                    format!("收费日期 {} 早于家委会成立的 {}", e.date, c.established_on.v),
+                    format!(
+                        "a fee dated {}, before the committee was established on {}",
+                        e.date, c.established_on.v
+                    ),
+                )
             } else if let Some(f) = p.fees.as_ref().filter(|f| e.date < f.decided_on.v) {
-                Msg::new(format!("收费日期 {} 早于收费标准商定的 {}", e.date, f.decided_on.v), format!("a fee dated {}, before the fee standard was decided on {}", e.date, f.decided_on.v))
+                Msg::new(
+                    format!("收费日期 {} 早于收费标准商定的 {}", e.date, f.decided_on.v),
+                    format!("a fee dated {}, before the fee standard was decided on {}", e.date, f.decided_on.v),
+                )
             } else {
                 continue;
             };
@@ -60,15 +78,26 @@ impl Rule for Collector {
             id: ids::COMMITTEE_COLLECTOR,
             severity: Error,
             policy: "一(三)、三(三)",
-            hint: ("收费由家委会成员收取：在 collected_by 填写收款的家委会成员，或把此人加入 [committee] members", "fees are collected by committee members: name the member in collected_by, or add the person to [committee] members"),
+            hint: (
+                "收费由家委会成员收取：在 collected_by 填写收款的家委会成员，或把此人加入 [committee] members",
+                "fees are collected by committee members: name the member in collected_by, or add the person to [committee] members",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(c) = cx.plan().and_then(|p| p.committee.as_ref()) else { return };
+        let Some(c) = cx.plan().and_then(|p| p.committee.as_ref()) else {
+            return;
+        };
         for e in cx.records.entries.iter().filter(|e| e.kind == Kind::Fee) {
             let msg = match e.collected_by.as_deref() {
-                None => Msg::new("这笔收费没有填写收款人 collected_by", "this fee does not say who collected it (collected_by)"),
-                Some(who) if !c.is_member(who) => Msg::new(format!("收款人“{who}”不是家委会成员"), format!("the fee was collected by “{who}”, who is not a committee member")),
+                None => Msg::new(
+                    "这笔收费没有填写收款人 collected_by",
+                    "this fee does not say who collected it (collected_by)",
+                ),
+                Some(who) if !c.is_member(who) => Msg::new(
+                    format!("收款人“{who}”不是家委会成员"),
+                    format!("the fee was collected by “{who}”, who is not a committee member"),
+                ),
                 Some(_) => continue,
             };
             out.push(finding(self.meta(), ledger::FILE, e.line, msg));
@@ -84,14 +113,22 @@ mod tests {
     #[test]
     fn clean_has_none() {
         let f = clean();
-        for id in [ids::COMMITTEE_MISSING, ids::COMMITTEE_FEE_BEFORE_COMMITTEE, ids::COMMITTEE_COLLECTOR] {
+        for id in [
+            ids::COMMITTEE_MISSING,
+            ids::COMMITTEE_FEE_BEFORE_COMMITTEE,
+            ids::COMMITTEE_COLLECTOR,
+        ] {
             assert!(f.fired(id).is_empty(), "{id}");
         }
     }
 
     #[test]
     fn missing() {
-        let f = clean().replace("plan.toml", "[committee]\nestablished_on = 2026-06-20\n", "[committee_]\nestablished_on = 2026-06-20\n");
+        let f = clean().replace(
+            "plan.toml",
+            "[committee]\nestablished_on = 2026-06-20\n",
+            "[committee_]\nestablished_on = 2026-06-20\n",
+        );
         assert_eq!(f.fired(ids::COMMITTEE_MISSING), at("plan.toml", 1));
     }
 
@@ -99,7 +136,9 @@ mod tests {
     fn fee_before_committee_or_standard() {
         let f = clean().replace("plan.toml", "established_on = 2026-06-20", "established_on = 2026-09-02");
         assert_eq!(f.fired(ids::COMMITTEE_FEE_BEFORE_COMMITTEE).len(), 2);
-        let f = clean().replace("plan.toml", "decided_on = 2026-08-15", "decided_on = 2026-09-01").replace("plan.toml", "published_on = 2026-08-18", "published_on = 2026-09-01");
+        let f = clean()
+            .replace("plan.toml", "decided_on = 2026-08-15", "decided_on = 2026-09-01")
+            .replace("plan.toml", "published_on = 2026-08-18", "published_on = 2026-09-01");
         assert!(f.fired(ids::COMMITTEE_FEE_BEFORE_COMMITTEE).is_empty());
         let f = clean().replace("plan.toml", "decided_on = 2026-08-15", "decided_on = 2026-09-02");
         assert_eq!(f.fired(ids::COMMITTEE_FEE_BEFORE_COMMITTEE).len(), 2);

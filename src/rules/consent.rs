@@ -12,17 +12,26 @@ impl Rule for Unsigned {
             id: ids::CONSENT_UNSIGNED,
             severity: Error,
             policy: "一(一)、二(四)",
-            hint: ("申请表须由监护人本人签字；在 signed_by 填写签字的监护人姓名，与 guardian 一致", "the application must be signed by the guardian; put the guardian's name, as in guardian, in signed_by"),
+            hint: (
+                "申请表须由监护人本人签字；在 signed_by 填写签字的监护人姓名，与 guardian 一致",
+                "the application must be signed by the guardian; put the guardian's name, as in guardian, in signed_by",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for p in &cx.records.pupils {
             let msg = if p.signed_by.is_empty() {
-                Msg::new(format!("{}（{}）的申请表没有家长签字", p.id, p.name), format!("the application for {} ({}) is not signed", p.id, p.name))
+                Msg::new(
+                    format!("{}（{}）的申请表没有家长签字", p.id, p.name),
+                    format!("the application for {} ({}) is not signed", p.id, p.name),
+                )
             } else if p.signed_by != p.guardian {
                 Msg::new(
                     format!("{}（{}）的申请表由“{}”签字，不是监护人“{}”", p.id, p.name, p.signed_by, p.guardian),
-                    format!("the application for {} ({}) is signed by “{}”, not by the guardian “{}”", p.id, p.name, p.signed_by, p.guardian),
+                    format!(
+                        "the application for {} ({}) is signed by “{}”, not by the guardian “{}”",
+                        p.id, p.name, p.signed_by, p.guardian
+                    ),
                 )
             } else {
                 continue;
@@ -39,7 +48,10 @@ impl Rule for Order {
             id: ids::CONSENT_ORDER,
             severity: Error,
             policy: "二(四)",
-            hint: ("先申请、再审核登记、再签协议、再开始托管：改正顺序不对的日期", "apply, then review, then sign the agreement, then start care: correct the date that is out of order"),
+            hint: (
+                "先申请、再审核登记、再签协议、再开始托管：改正顺序不对的日期",
+                "apply, then review, then sign the agreement, then start care: correct the date that is out of order",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
@@ -58,7 +70,10 @@ impl Rule for Order {
                     self.meta(),
                     roster::FILE,
                     p.line,
-                    Msg::new(format!("{} 的 {b}（{db}）早于 {a}（{da}）", p.id), format!("{}'s {b} ({db}) is before its {a} ({da})", p.id)),
+                    Msg::new(
+                        format!("{} 的 {b}（{db}）早于 {a}（{da}）", p.id),
+                        format!("{}'s {b} ({db}) is before its {a} ({da})", p.id),
+                    ),
                 ));
             }
         }
@@ -72,7 +87,10 @@ impl Rule for NoAgreement {
             id: ids::CONSENT_NO_AGREEMENT,
             severity: Error,
             policy: "一(一)、二(四)",
-            hint: ("托管开始前须审核登记并签订托管协议：用 care review 和 care agree 记录，或删去 starts", "care starts only after review and a signed agreement: record them with care review and care agree, or clear starts"),
+            hint: (
+                "托管开始前须审核登记并签订托管协议：用 care review 和 care agree 记录，或删去 starts",
+                "care starts only after review and a signed agreement: record them with care review and care agree, or clear starts",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
@@ -87,7 +105,10 @@ impl Rule for NoAgreement {
                 self.meta(),
                 roster::FILE,
                 p.line,
-                Msg::new(format!("{}（{}）开始托管，但没有{}", p.id, p.name, missing.0), format!("care for {} ({}) starts without {}", p.id, p.name, missing.1)),
+                Msg::new(
+                    format!("{}（{}）开始托管，但没有{}", p.id, p.name, missing.0),
+                    format!("care for {} ({}) starts without {}", p.id, p.name, missing.1),
+                ),
             ));
         }
     }
@@ -100,16 +121,27 @@ impl Rule for FeeWithoutAgreement {
             id: ids::CONSENT_FEE_WITHOUT_AGREEMENT,
             severity: Error,
             policy: "一(一)、一(三)",
-            hint: ("只向已签协议、在托管期内的学生收费：检查日期、period 和学生的 agreed_on、starts、ends", "take fees only from families with a signed agreement, for periods of care: check the date, the period and the pupil's agreed_on, starts and ends"),
+            hint: (
+                "只向已签协议、在托管期内的学生收费：检查日期、period 和学生的 agreed_on、starts、ends",
+                "take fees only from families with a signed agreement, for periods of care: check the date, the period and the pupil's agreed_on, starts and ends",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(plan) = cx.plan() else { return };
         for e in cx.records.entries.iter().filter(|e| e.kind == Kind::Fee) {
-            let Some(p) = e.pupil_id.as_deref().and_then(|id| cx.pupils.get(id)) else { continue };
+            let Some(p) = e.pupil_id.as_deref().and_then(|id| cx.pupils.get(id)) else {
+                continue;
+            };
             let msg = match p.agreed_on {
-                None => Some(Msg::new(format!("向 {} 收费，但还没有签托管协议", p.id), format!("a fee from {} but no care agreement has been signed", p.id))),
-                Some(a) if e.date < a => Some(Msg::new(format!("向 {} 收费的日期 {} 早于签协议的 {a}", p.id, e.date), format!("a fee from {} on {}, before the agreement of {a}", p.id, e.date))),
+                None => Some(Msg::new(
+                    format!("向 {} 收费，但还没有签托管协议", p.id),
+                    format!("a fee from {} but no care agreement has been signed", p.id),
+                )),
+                Some(a) if e.date < a => Some(Msg::new(
+                    format!("向 {} 收费的日期 {} 早于签协议的 {a}", p.id, e.date),
+                    format!("a fee from {} on {}, before the agreement of {a}", p.id, e.date),
+                )),
                 Some(_) => {
                     let span = match e.period.as_deref().and_then(|t| period(plan, t)) {
                         Some(Period::Month(m)) => Some((m.first_day(), m.last_day(), m.to_string())),
@@ -117,7 +149,10 @@ impl Rule for FeeWithoutAgreement {
                         None => None,
                     };
                     span.filter(|(from, to, _)| !in_care_during(p, *from, *to)).map(|(_, _, name)| {
-                        Msg::new(format!("向 {} 收取 {name} 的费用，但那时不在托管期内", p.id), format!("a fee from {} for {name}, a period outside the pupil's care", p.id))
+                        Msg::new(
+                            format!("向 {} 收取 {name} 的费用，但那时不在托管期内", p.id),
+                            format!("a fee from {} for {name}, a period outside the pupil's care", p.id),
+                        )
                     })
                 }
             };
@@ -136,7 +171,12 @@ mod tests {
     #[test]
     fn clean_has_none() {
         let f = clean();
-        for id in [ids::CONSENT_UNSIGNED, ids::CONSENT_ORDER, ids::CONSENT_NO_AGREEMENT, ids::CONSENT_FEE_WITHOUT_AGREEMENT] {
+        for id in [
+            ids::CONSENT_UNSIGNED,
+            ids::CONSENT_ORDER,
+            ids::CONSENT_NO_AGREEMENT,
+            ids::CONSENT_FEE_WITHOUT_AGREEMENT,
+        ] {
             assert!(f.fired(id).is_empty(), "{id}");
         }
     }
@@ -165,7 +205,9 @@ mod tests {
     fn fee_before_agreement_or_outside_care() {
         let f = clean().append("ledger.csv", "2026-09-20,fee,280.00,P0004,,,2026-09,周强,,");
         assert_eq!(f.fired(ids::CONSENT_FEE_WITHOUT_AGREEMENT), at("ledger.csv", 7));
-        let f = clean().replace("roster.csv", "2026-09-01,,\nP0002", "2026-09-01,2026-09-30,\nP0002").append("ledger.csv", "2026-09-20,fee,280.00,P0001,,,2026-10,周强,,");
+        let f = clean()
+            .replace("roster.csv", "2026-09-01,,\nP0002", "2026-09-01,2026-09-30,\nP0002")
+            .append("ledger.csv", "2026-09-20,fee,280.00,P0001,,,2026-10,周强,,");
         assert_eq!(f.fired(ids::CONSENT_FEE_WITHOUT_AGREEMENT), at("ledger.csv", 7));
     }
 }

@@ -11,12 +11,20 @@ impl Rule for BannedActivity {
             id: ids::CONTENT_BANNED_ACTIVITY,
             severity: Error,
             policy: "二(三)、三(四)",
-            hint: ("托管内容是作业辅导、阅读、体育、艺术、科普、游戏等，不得补课或上新课：从 [service] activities 中删去它", "care is homework help, reading, sport, art, science and play, never extra lessons: remove it from [service] activities"),
+            hint: (
+                "托管内容是作业辅导、阅读、体育、艺术、科普、游戏等，不得补课或上新课：从 [service] activities 中删去它",
+                "care is homework help, reading, sport, art, science and play, never extra lessons: remove it from [service] activities",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan() else { return };
-        let banned: Vec<String> = p.banned_activities.iter().map(|w| w.to_lowercase()).filter(|w| !w.is_empty()).collect();
+        let banned: Vec<String> = p
+            .banned_activities
+            .iter()
+            .map(|w| w.to_lowercase())
+            .filter(|w| !w.is_empty())
+            .collect();
         for a in &p.service.activities.v {
             let lower = a.to_lowercase();
             if let Some(w) = banned.iter().find(|w| lower.contains(w.as_str())) {
@@ -24,7 +32,10 @@ impl Rule for BannedActivity {
                     self.meta(),
                     FILE,
                     p.service.activities.line,
-                    Msg::new(format!("托管活动“{a}”属于补课（{w}），政策禁止"), format!("the activity “{a}” is extra lessons ({w}), which the policy forbids")),
+                    Msg::new(
+                        format!("托管活动“{a}”属于补课（{w}），政策禁止"),
+                        format!("the activity “{a}” is extra lessons ({w}), which the policy forbids"),
+                    ),
                 ));
             }
         }

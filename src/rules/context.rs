@@ -141,7 +141,11 @@ pub mod fixture {
 
         /// (file, line) of every finding of one rule.
         pub fn fired(&self, rule: &str) -> Vec<(String, usize)> {
-            self.findings().into_iter().filter(|f| f.rule == rule).map(|f| (f.file, f.line)).collect()
+            self.findings()
+                .into_iter()
+                .filter(|f| f.rule == rule)
+                .map(|f| (f.file, f.line))
+                .collect()
         }
     }
 

@@ -13,7 +13,10 @@ impl Rule for NoApplicants {
             id: ids::DEMAND_NO_APPLICANTS,
             severity: Error,
             policy: "二(四)",
-            hint: ("家长无托管需求的学期不得开展托管、不得收支：登记已签协议的学生，或删去这个学期的收支", "a term without families who asked for care must not run it or move money: record the pupils' signed agreements, or remove the term's money rows"),
+            hint: (
+                "家长无托管需求的学期不得开展托管、不得收支：登记已签协议的学生，或删去这个学期的收支",
+                "a term without families who asked for care must not run it or move money: record the pupils' signed agreements, or remove the term's money rows",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
@@ -26,13 +29,20 @@ impl Rule for NoApplicants {
         }
         for t in &p.terms {
             let Some(&n) = rows.get(t.id.as_str()) else { continue };
-            let agreed = cx.records.pupils.iter().any(|pu| pu.agreed_on.is_some_and(|a| a <= t.ends) && pu.ends.is_none_or(|e| e >= t.starts));
+            let agreed = cx
+                .records
+                .pupils
+                .iter()
+                .any(|pu| pu.agreed_on.is_some_and(|a| a <= t.ends) && pu.ends.is_none_or(|e| e >= t.starts));
             if !agreed {
                 out.push(finding(
                     self.meta(),
                     FILE,
                     t.line,
-                    Msg::new(format!("学期 {} 有 {n} 笔收支，但没有一个签了托管协议的学生", t.id), format!("term {} has {n} money rows but no pupil with a signed agreement", t.id)),
+                    Msg::new(
+                        format!("学期 {} 有 {n} 笔收支，但没有一个签了托管协议的学生", t.id),
+                        format!("term {} has {n} money rows but no pupil with a signed agreement", t.id),
+                    ),
                 ));
             }
         }
@@ -48,7 +58,8 @@ mod tests {
     fn no_applicants() {
         assert!(clean().fired(ids::DEMAND_NO_APPLICANTS).is_empty());
         let roster = "pupil_id,name,grade,class,guardian,phone,applied_on,signed_by,reviewed_on,agreed_on,starts,ends,note\n";
-        let ledger = "date,kind,amount,pupil_id,contract_id,category,period,collected_by,receipt,memo\n2026-09-10,expense,120.50,,,materials,,,,\n";
+        let ledger =
+            "date,kind,amount,pupil_id,contract_id,category,period,collected_by,receipt,memo\n2026-09-10,expense,120.50,,,materials,,,,\n";
         let f = clean().set("roster.csv", roster).set("ledger.csv", ledger);
         assert_eq!(f.fired(ids::DEMAND_NO_APPLICANTS), at("plan.toml", 38));
     }

@@ -27,7 +27,10 @@ impl Rule for MonthNotClosed {
             id: ids::DISCLOSURE_MONTH_NOT_CLOSED,
             severity: Error,
             policy: "三(三)、四(一)",
-            hint: ("每月结账并向家长公示：运行 care ledger close --month YYYY-MM", "close and disclose every month: run care ledger close --month YYYY-MM"),
+            hint: (
+                "每月结账并向家长公示：运行 care ledger close --month YYYY-MM",
+                "close and disclose every month: run care ledger close --month YYYY-MM",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
@@ -40,13 +43,19 @@ impl Rule for MonthNotClosed {
             }
             let (file, line) = match cx.month_entries(m).map(|e| e.line).min() {
                 Some(line) => (ledger::FILE, line),
-                None => (plan::FILE, p.terms.iter().find(|t| m.overlaps(t.starts, t.ends)).map_or(1, |t| t.line)),
+                None => (
+                    plan::FILE,
+                    p.terms.iter().find(|t| m.overlaps(t.starts, t.ends)).map_or(1, |t| t.line),
+                ),
             };
             out.push(finding(
                 self.meta(),
                 file,
                 line,
-                Msg::new(format!("{m} 月应在 {due} 前结账公示，但还没有结账"), format!("month {m} was due to be closed and disclosed by {due} and is not closed")),
+                Msg::new(
+                    format!("{m} 月应在 {due} 前结账公示，但还没有结账"),
+                    format!("month {m} was due to be closed and disclosed by {due} and is not closed"),
+                ),
             ));
         }
     }
@@ -74,15 +83,25 @@ impl Rule for ClosedMonthChanged {
             let moved = now.changes_from(c);
             let msg = if now.digest != c.digest.v {
                 if moved.is_empty() {
-                    Msg::new(format!("已结账的 {} 月有记录被修改（合计未变）", c.month), format!("a row of closed month {} was edited (the totals did not move)", c.month))
+                    Msg::new(
+                        format!("已结账的 {} 月有记录被修改（合计未变）", c.month),
+                        format!("a row of closed month {} was edited (the totals did not move)", c.month),
+                    )
                 } else {
-                    Msg::new(format!("已结账的 {} 月的账变了：{}", c.month, moved.join("，")), format!("closed month {} changed: {}", c.month, moved.join(", ")))
+                    Msg::new(
+                        format!("已结账的 {} 月的账变了：{}", c.month, moved.join("，")),
+                        format!("closed month {} changed: {}", c.month, moved.join(", ")),
+                    )
                 }
             } else if !moved.is_empty() || now.closing(c.opening.v) != c.closing.v {
                 let closing = now.closing(c.opening.v);
                 Msg::new(
                     format!("{} 的合计与账目不符：{}（按账目应结余 {closing}）", c.file, moved.join("，")),
-                    format!("{}'s totals do not match its rows: {} (the rows give a closing balance of {closing})", c.file, moved.join(", ")),
+                    format!(
+                        "{}'s totals do not match its rows: {} (the rows give a closing balance of {closing})",
+                        c.file,
+                        moved.join(", ")
+                    ),
                 )
             } else {
                 continue;
@@ -99,28 +118,49 @@ impl Rule for CloseOrder {
             id: ids::DISCLOSURE_CLOSE_ORDER,
             severity: Error,
             policy: "三(三)",
-            hint: ("按月份顺序结账，每月的期初余额等于上月的期末余额：先结更早的月份，或重开后重新结账", "close months in order, each opening with the previous closing balance: close the earlier month first, or reopen and close again"),
+            hint: (
+                "按月份顺序结账，每月的期初余额等于上月的期末余额：先结更早的月份，或重开后重新结账",
+                "close months in order, each opening with the previous closing balance: close the earlier month first, or reopen and close again",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let closes = &cx.records.closes;
         for (i, c) in closes.iter().enumerate() {
-            if let Some(open) = cx.by_month.keys().filter(|m| **m < c.month && cx.records.close(**m).is_none()).min() {
+            if let Some(open) = cx
+                .by_month
+                .keys()
+                .filter(|m| **m < c.month && cx.records.close(**m).is_none())
+                .min()
+            {
                 out.push(finding(
                     self.meta(),
                     &c.file,
                     c.line,
-                    Msg::new(format!("{} 月已结账，但更早的 {open} 月有收支还没结账", c.month), format!("month {} is closed while the earlier month {open}, which has rows, is not", c.month)),
+                    Msg::new(
+                        format!("{} 月已结账，但更早的 {open} 月有收支还没结账", c.month),
+                        format!("month {} is closed while the earlier month {open}, which has rows, is not", c.month),
+                    ),
                 ));
             }
             let expected = if i == 0 { Money::ZERO } else { closes[i - 1].closing.v };
             if c.opening.v != expected {
-                let prev = if i == 0 { "0".to_owned() } else { format!("{} ({})", expected, closes[i - 1].month) };
+                let prev = if i == 0 {
+                    "0".to_owned()
+                } else {
+                    format!("{} ({})", expected, closes[i - 1].month)
+                };
                 out.push(finding(
                     self.meta(),
                     &c.file,
                     c.opening.line,
-                    Msg::new(format!("{} 月的期初余额 {} 不等于上次结账的期末余额 {prev}", c.month, c.opening.v), format!("month {}'s opening balance {} is not the previous closing balance {prev}", c.month, c.opening.v)),
+                    Msg::new(
+                        format!("{} 月的期初余额 {} 不等于上次结账的期末余额 {prev}", c.month, c.opening.v),
+                        format!(
+                            "month {}'s opening balance {} is not the previous closing balance {prev}",
+                            c.month, c.opening.v
+                        ),
+                    ),
                 ));
             }
         }
@@ -155,7 +195,10 @@ mod tests {
     #[test]
     fn month_not_closed_after_the_deadline_only() {
         assert!(clean().today("2026-10-10").fired(ids::DISCLOSURE_MONTH_NOT_CLOSED).is_empty());
-        assert_eq!(clean().today("2026-10-11").fired(ids::DISCLOSURE_MONTH_NOT_CLOSED), at("ledger.csv", 2));
+        assert_eq!(
+            clean().today("2026-10-11").fired(ids::DISCLOSURE_MONTH_NOT_CLOSED),
+            at("ledger.csv", 2)
+        );
         let f = clean().today("2026-10-11");
         let f = f.set("closes/2026-09.toml", &close_text(&f, SEPT, "0"));
         assert!(f.fired(ids::DISCLOSURE_MONTH_NOT_CLOSED).is_empty());
@@ -169,7 +212,11 @@ mod tests {
         let f = f.set("closes/2026-09.toml", &close_text(&f, SEPT, "0"));
         assert!(f.fired(ids::DISCLOSURE_CLOSED_MONTH_CHANGED).is_empty());
         let g = f.replace("ledger.csv", "120.50", "120.51");
-        let found: Vec<_> = g.findings().into_iter().filter(|x| x.rule == ids::DISCLOSURE_CLOSED_MONTH_CHANGED).collect();
+        let found: Vec<_> = g
+            .findings()
+            .into_iter()
+            .filter(|x| x.rule == ids::DISCLOSURE_CLOSED_MONTH_CHANGED)
+            .collect();
         assert_eq!(found.len(), 1);
         assert_eq!((found[0].file.as_str(), found[0].line), ("closes/2026-09.toml", 10));
         assert!(found[0].message.en.contains("expenses 120.50 → 120.51"), "{}", found[0].message.en);
@@ -186,7 +233,9 @@ mod tests {
         let oct = close_text(&f, "2026-10", "0");
         let f2 = f.set("closes/2026-10.toml", &oct);
         assert_eq!(f2.fired(ids::DISCLOSURE_CLOSE_ORDER), at("closes/2026-10.toml", 1));
-        let f3 = f.set("closes/2026-09.toml", &close_text(&f, SEPT, "0")).set("closes/2026-10.toml", &oct);
+        let f3 = f
+            .set("closes/2026-09.toml", &close_text(&f, SEPT, "0"))
+            .set("closes/2026-10.toml", &oct);
         assert_eq!(f3.fired(ids::DISCLOSURE_CLOSE_ORDER), at("closes/2026-10.toml", 3));
     }
 }

@@ -15,7 +15,10 @@ impl Rule for Unpublished {
             id: ids::FEES_UNPUBLISHED,
             severity: Error,
             policy: "四(一)、三(四)",
-            hint: ("收费标准须先向家长公示再收费：在 [fees] published_on 填写公示日期，收费日期不得早于它", "post the fee standard to parents before taking fees: set [fees] published_on, and date no fee before it"),
+            hint: (
+                "收费标准须先向家长公示再收费：在 [fees] published_on 填写公示日期，收费日期不得早于它",
+                "post the fee standard to parents before taking fees: set [fees] published_on, and date no fee before it",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
@@ -31,7 +34,10 @@ impl Rule for Unpublished {
                     self.meta(),
                     PLAN,
                     line,
-                    Msg::new(format!("账上有 {} 笔收费，但收费标准没有公示日期 published_on", fees.len()), format!("the ledger has {} fees but the fee standard has no published_on date", fees.len())),
+                    Msg::new(
+                        format!("账上有 {} 笔收费，但收费标准没有公示日期 published_on", fees.len()),
+                        format!("the ledger has {} fees but the fee standard has no published_on date", fees.len()),
+                    ),
                 ));
             }
             Some((_, published)) => {
@@ -40,7 +46,13 @@ impl Rule for Unpublished {
                         self.meta(),
                         ledger::FILE,
                         e.line,
-                        Msg::new(format!("收费日期 {} 早于收费标准公示的 {}", e.date, published.v), format!("a fee dated {}, before the fee standard was posted to parents on {}", e.date, published.v)),
+                        Msg::new(
+                            format!("收费日期 {} 早于收费标准公示的 {}", e.date, published.v),
+                            format!(
+                                "a fee dated {}, before the fee standard was posted to parents on {}",
+                                e.date, published.v
+                            ),
+                        ),
                     ));
                 }
             }
@@ -55,7 +67,10 @@ impl Rule for OverStandard {
             id: ids::FEES_OVER_STANDARD,
             severity: Error,
             policy: "一(三)、三(四)",
-            hint: ("每个学生每月（或每学期）净收费不得超过收费标准：多收的部分用 refund 行退还，或改正金额或 period", "no pupil pays more, net of refunds, than the standard for a month (or term): return the excess with a refund row, or correct the amount or period"),
+            hint: (
+                "每个学生每月（或每学期）净收费不得超过收费标准：多收的部分用 refund 行退还，或改正金额或 period",
+                "no pupil pays more, net of refunds, than the standard for a month (or term): return the excess with a refund row, or correct the amount or period",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
@@ -90,7 +105,10 @@ impl Rule for OverStandard {
                 self.meta(),
                 ledger::FILE,
                 line,
-                Msg::new(format!("{pupil} 在 {period} 净交费 {paid} 元，超过收费标准 {std} 元"), format!("{pupil} paid {paid} net for {period}, more than the standard of {std}")),
+                Msg::new(
+                    format!("{pupil} 在 {period} 净交费 {paid} 元，超过收费标准 {std} 元"),
+                    format!("{pupil} paid {paid} net for {period}, more than the standard of {std}"),
+                ),
             ));
         }
     }
@@ -110,7 +128,10 @@ mod tests {
     #[test]
     fn unpublished() {
         let f = clean().replace("plan.toml", "published_on = 2026-08-18", "published_on = 2026-09-02");
-        assert_eq!(f.fired(ids::FEES_UNPUBLISHED), vec![("ledger.csv".into(), 2), ("ledger.csv".into(), 3)]);
+        assert_eq!(
+            f.fired(ids::FEES_UNPUBLISHED),
+            vec![("ledger.csv".into(), 2), ("ledger.csv".into(), 3)]
+        );
         let f = clean().replace("plan.toml", "published_on = 2026-08-18\n", "");
         assert_eq!(f.fired(ids::FEES_UNPUBLISHED), at("plan.toml", 17));
     }

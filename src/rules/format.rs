@@ -36,7 +36,10 @@ impl Rule for MissingColumn {
             id: ids::FORMAT_MISSING_COLUMN,
             severity: Error,
             policy: "三(三)",
-            hint: ("在表头加上缺少的列并为每一行填写", "add the missing column to the header and fill it in on every row"),
+            hint: (
+                "在表头加上缺少的列并为每一行填写",
+                "add the missing column to the header and fill it in on every row",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
@@ -51,7 +54,10 @@ impl Rule for UnknownColumn {
             id: ids::FORMAT_UNKNOWN_COLUMN,
             severity: Warning,
             policy: "三(三)",
-            hint: ("若是拼写错误请改正列名；自己加的列 care 会原样保留", "if it is a misspelling, correct the column name; a column of your own is kept untouched"),
+            hint: (
+                "若是拼写错误请改正列名；自己加的列 care 会原样保留",
+                "if it is a misspelling, correct the column name; a column of your own is kept untouched",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
@@ -66,7 +72,10 @@ impl Rule for DuplicateId {
             id: ids::FORMAT_DUPLICATE_ID,
             severity: Error,
             policy: "二(四)",
-            hint: ("每个编号在文件中只能出现一次：给重复的一行换一个新编号，或删去重复录入的行", "an id may appear once in its file: give the repeated row a new id, or delete a row entered twice"),
+            hint: (
+                "每个编号在文件中只能出现一次：给重复的一行换一个新编号，或删去重复录入的行",
+                "an id may appear once in its file: give the repeated row a new id, or delete a row entered twice",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
@@ -79,17 +88,32 @@ impl Rule for DuplicateId {
                         self.meta(),
                         file,
                         line,
-                        Msg::new(format!("{}编号 {id} 重复，第 {was} 行已用过", what.0), format!("{} id {id} repeats; line {was} already uses it", what.1)),
+                        Msg::new(
+                            format!("{}编号 {id} 重复，第 {was} 行已用过", what.0),
+                            format!("{} id {id} repeats; line {was} already uses it", what.1),
+                        ),
                     ));
                 } else {
                     first.insert(id, line);
                 }
             }
         };
-        report(roster::FILE, r.pupils.iter().map(|p| (p.id.as_str(), p.line)).collect(), ("学生", "pupil"));
-        report(contracts::FILE, r.contracts.iter().map(|c| (c.id.as_str(), c.line)).collect(), ("聘用协议", "contract"));
+        report(
+            roster::FILE,
+            r.pupils.iter().map(|p| (p.id.as_str(), p.line)).collect(),
+            ("学生", "pupil"),
+        );
+        report(
+            contracts::FILE,
+            r.contracts.iter().map(|c| (c.id.as_str(), c.line)).collect(),
+            ("聘用协议", "contract"),
+        );
         if let Some(plan) = cx.plan() {
-            report(plan::FILE, plan.terms.iter().map(|t| (t.id.as_str(), t.line)).collect(), ("学期", "term"));
+            report(
+                plan::FILE,
+                plan.terms.iter().map(|t| (t.id.as_str(), t.line)).collect(),
+                ("学期", "term"),
+            );
         }
     }
 }
@@ -112,20 +136,49 @@ impl Rule for Amount {
         for e in &cx.records.entries {
             let a = e.amount;
             if !a.is_positive() {
-                out.push(finding(self.meta(), ledger::FILE, e.line, Msg::new(format!("金额 {a} 必须大于零"), format!("the amount {a} must be more than zero"))));
+                out.push(finding(
+                    self.meta(),
+                    ledger::FILE,
+                    e.line,
+                    Msg::new(format!("金额 {a} 必须大于零"), format!("the amount {a} must be more than zero")),
+                ));
             } else if too_fine(a) {
-                out.push(finding(self.meta(), ledger::FILE, e.line, Msg::new(format!("金额 {a} 超过两位小数"), format!("the amount {a} has more than two decimals"))));
+                out.push(finding(
+                    self.meta(),
+                    ledger::FILE,
+                    e.line,
+                    Msg::new(
+                        format!("金额 {a} 超过两位小数"),
+                        format!("the amount {a} has more than two decimals"),
+                    ),
+                ));
             }
         }
         for c in &cx.records.contracts {
             if let Some(rate) = c.rate.filter(|r| too_fine(*r) || r.is_negative()) {
-                out.push(finding(self.meta(), contracts::FILE, c.line, Msg::new(format!("报酬 {rate} 应为最多两位小数的正数"), format!("the rate {rate} must be positive with at most two decimals"))));
+                out.push(finding(
+                    self.meta(),
+                    contracts::FILE,
+                    c.line,
+                    Msg::new(
+                        format!("报酬 {rate} 应为最多两位小数的正数"),
+                        format!("the rate {rate} must be positive with at most two decimals"),
+                    ),
+                ));
             }
         }
         if let Some(f) = cx.plan().and_then(|p| p.fees.as_ref()) {
             let a = f.amount.v;
             if !a.is_positive() || too_fine(a) {
-                out.push(finding(self.meta(), plan::FILE, f.amount.line, Msg::new(format!("收费标准 {a} 应为最多两位小数的正数"), format!("the fee standard {a} must be positive with at most two decimals"))));
+                out.push(finding(
+                    self.meta(),
+                    plan::FILE,
+                    f.amount.line,
+                    Msg::new(
+                        format!("收费标准 {a} 应为最多两位小数的正数"),
+                        format!("the fee standard {a} must be positive with at most two decimals"),
+                    ),
+                ));
             }
         }
     }
@@ -139,7 +192,13 @@ mod tests {
     #[test]
     fn clean_fixture_has_no_format_findings() {
         let f = clean();
-        for id in [ids::FORMAT_PARSE, ids::FORMAT_MISSING_COLUMN, ids::FORMAT_UNKNOWN_COLUMN, ids::FORMAT_DUPLICATE_ID, ids::FORMAT_AMOUNT] {
+        for id in [
+            ids::FORMAT_PARSE,
+            ids::FORMAT_MISSING_COLUMN,
+            ids::FORMAT_UNKNOWN_COLUMN,
+            ids::FORMAT_DUPLICATE_ID,
+            ids::FORMAT_AMOUNT,
+        ] {
             assert!(f.fired(id).is_empty(), "{id}: {:?}", f.findings());
         }
     }

@@ -12,7 +12,10 @@ impl Rule for NoTerm {
             id: ids::LEDGER_NO_TERM,
             severity: Error,
             policy: "三(三)",
-            hint: ("每笔收支都属于一个学期：检查日期和 period，或在 plan.toml 中补上这个学期", "every row belongs to a term: check the date and period, or add the term to plan.toml"),
+            hint: (
+                "每笔收支都属于一个学期：检查日期和 period，或在 plan.toml 中补上这个学期",
+                "every row belongs to a term: check the date and period, or add the term to plan.toml",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
@@ -21,7 +24,15 @@ impl Rule for NoTerm {
         }
         for (e, t) in cx.entries() {
             if t.is_none() {
-                out.push(finding(self.meta(), ledger::FILE, e.line, Msg::new(format!("{} 的这笔收支不属于任何学期", e.date), format!("this row of {} belongs to no term", e.date))));
+                out.push(finding(
+                    self.meta(),
+                    ledger::FILE,
+                    e.line,
+                    Msg::new(
+                        format!("{} 的这笔收支不属于任何学期", e.date),
+                        format!("this row of {} belongs to no term", e.date),
+                    ),
+                ));
             }
         }
     }
@@ -34,7 +45,10 @@ impl Rule for Period {
             id: ids::LEDGER_PERIOD,
             severity: Error,
             policy: "三(三)",
-            hint: ("period 写成学期内的月份（如 2026-09）或学期 id（如 2026-autumn）", "write period as a month of a term (e.g. 2026-09) or a term id (e.g. 2026-autumn)"),
+            hint: (
+                "period 写成学期内的月份（如 2026-09）或学期 id（如 2026-autumn）",
+                "write period as a month of a term (e.g. 2026-09) or a term id (e.g. 2026-autumn)",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
@@ -42,8 +56,14 @@ impl Rule for Period {
         for e in cx.records.entries.iter().filter(|e| matches!(e.kind, Kind::Fee | Kind::Refund)) {
             let Some(text) = e.period.as_deref() else { continue };
             let msg = match period(plan, text) {
-                None => Msg::new(format!("period“{text}”既不是月份也不是学期 id"), format!("period “{text}” is neither a month nor a term id")),
-                Some(P::Month(m)) if terms_of_month(plan, m).next().is_none() => Msg::new(format!("period {m} 不在任何学期之内"), format!("period {m} is not a month of any term")),
+                None => Msg::new(
+                    format!("period“{text}”既不是月份也不是学期 id"),
+                    format!("period “{text}” is neither a month nor a term id"),
+                ),
+                Some(P::Month(m)) if terms_of_month(plan, m).next().is_none() => Msg::new(
+                    format!("period {m} 不在任何学期之内"),
+                    format!("period {m} is not a month of any term"),
+                ),
                 Some(_) => continue,
             };
             out.push(finding(self.meta(), ledger::FILE, e.line, msg));
@@ -66,7 +86,14 @@ mod tests {
     #[test]
     fn period() {
         assert!(clean().fired(ids::LEDGER_PERIOD).is_empty());
-        let f = clean().replace("ledger.csv", "P0002,,,2026-09,", "P0002,,,2026-9,").replace("ledger.csv", "P0003,,,2026-09,", "P0003,,,2026-08,");
-        assert_eq!(f.fired(ids::LEDGER_PERIOD), vec![("ledger.csv".into(), 3), ("ledger.csv".into(), 4)]);
+        let f = clean().replace("ledger.csv", "P0002,,,2026-09,", "P0002,,,2026-9,").replace(
+            "ledger.csv",
+            "P0003,,,2026-09,",
+            "P0003,,,2026-08,",
+        );
+        assert_eq!(
+            f.fired(ids::LEDGER_PERIOD),
+            vec![("ledger.csv".into(), 3), ("ledger.csv".into(), 4)]
+        );
     }
 }

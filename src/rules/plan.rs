@@ -11,19 +11,36 @@ impl Rule for LeadershipHead {
             id: ids::PLAN_LEADERSHIP_HEAD,
             severity: Error,
             policy: "三(一)、四(一)",
-            hint: ("在 plan.toml 的 [leadership] 中把 head 写成 [school] principal 中的校长", "in plan.toml, set [leadership] head to the principal named in [school] principal"),
+            hint: (
+                "在 plan.toml 的 [leadership] 中把 head 写成 [school] principal 中的校长",
+                "in plan.toml, set [leadership] head to the principal named in [school] principal",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(plan) = cx.plan() else { return };
         let principal = &plan.school.principal;
         match &plan.leadership {
-            None => out.push(finding(self.meta(), FILE, plan.school.line.max(1), Msg::new("plan.toml 没有 [leadership] 课后托管工作指导小组", "plan.toml has no [leadership] group for after-school care"))),
+            None => out.push(finding(
+                self.meta(),
+                FILE,
+                plan.school.line.max(1),
+                Msg::new(
+                    "plan.toml 没有 [leadership] 课后托管工作指导小组",
+                    "plan.toml has no [leadership] group for after-school care",
+                ),
+            )),
             Some(l) if &l.head.v != principal => out.push(finding(
                 self.meta(),
                 FILE,
                 l.head.line,
-                Msg::new(format!("指导小组组长是“{}”，不是校长“{principal}”", l.head.v), format!("the leadership group is headed by “{}”, not by the principal “{principal}”", l.head.v)),
+                Msg::new(
+                    format!("指导小组组长是“{}”，不是校长“{principal}”", l.head.v),
+                    format!(
+                        "the leadership group is headed by “{}”, not by the principal “{principal}”",
+                        l.head.v
+                    ),
+                ),
             )),
             Some(_) => {}
         }
@@ -37,25 +54,50 @@ impl Rule for Terms {
             id: ids::PLAN_TERMS,
             severity: Error,
             policy: "三(三)",
-            hint: ("改正 plan.toml 中学期的日期：学期不能重叠，ends 不早于 starts，settle_by 在学期之内", "correct the term's dates in plan.toml: terms must not overlap, ends is not before starts, settle_by lies within the term"),
+            hint: (
+                "改正 plan.toml 中学期的日期：学期不能重叠，ends 不早于 starts，settle_by 在学期之内",
+                "correct the term's dates in plan.toml: terms must not overlap, ends is not before starts, settle_by lies within the term",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(plan) = cx.plan() else { return };
         for (i, t) in plan.terms.iter().enumerate() {
             if t.ends < t.starts {
-                out.push(finding(self.meta(), FILE, t.line, Msg::new(format!("学期 {} 的结束日 {} 早于开始日 {}", t.id, t.ends, t.starts), format!("term {} ends on {}, before it starts on {}", t.id, t.ends, t.starts))));
+                out.push(finding(
+                    self.meta(),
+                    FILE,
+                    t.line,
+                    Msg::new(
+                        format!("学期 {} 的结束日 {} 早于开始日 {}", t.id, t.ends, t.starts),
+                        format!("term {} ends on {}, before it starts on {}", t.id, t.ends, t.starts),
+                    ),
+                ));
             } else if !t.contains(t.settle_by.v) {
                 out.push(finding(
                     self.meta(),
                     FILE,
                     t.settle_by.line,
-                    Msg::new(format!("学期 {} 的结算日 {} 不在学期 {}～{} 之内", t.id, t.settle_by.v, t.starts, t.ends), format!("term {}'s settle_by {} lies outside the term, {} to {}", t.id, t.settle_by.v, t.starts, t.ends)),
+                    Msg::new(
+                        format!("学期 {} 的结算日 {} 不在学期 {}～{} 之内", t.id, t.settle_by.v, t.starts, t.ends),
+                        format!(
+                            "term {}'s settle_by {} lies outside the term, {} to {}",
+                            t.id, t.settle_by.v, t.starts, t.ends
+                        ),
+                    ),
                 ));
             }
             for o in &plan.terms[..i] {
                 if t.starts <= o.ends && o.starts <= t.ends {
-                    out.push(finding(self.meta(), FILE, t.line, Msg::new(format!("学期 {} 与学期 {} 的日期重叠", t.id, o.id), format!("term {} overlaps term {}", t.id, o.id))));
+                    out.push(finding(
+                        self.meta(),
+                        FILE,
+                        t.line,
+                        Msg::new(
+                            format!("学期 {} 与学期 {} 的日期重叠", t.id, o.id),
+                            format!("term {} overlaps term {}", t.id, o.id),
+                        ),
+                    ));
                 }
             }
         }
@@ -83,7 +125,10 @@ mod tests {
     fn settle_by_outside_and_overlap() {
         let f = clean().replace("plan.toml", "settle_by = 2027-01-15", "settle_by = 2027-02-15");
         assert_eq!(f.fired(ids::PLAN_TERMS), at("plan.toml", 43));
-        let f = clean().append("plan.toml", "\n[[terms]]\nid = \"x\"\nstarts = 2027-01-10\nends = 2027-06-30\nsettle_by = 2027-06-20");
+        let f = clean().append(
+            "plan.toml",
+            "\n[[terms]]\nid = \"x\"\nstarts = 2027-01-10\nends = 2027-06-30\nsettle_by = 2027-06-20",
+        );
         assert_eq!(f.fired(ids::PLAN_TERMS), at("plan.toml", 46));
     }
 }

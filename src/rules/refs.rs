@@ -11,7 +11,10 @@ impl Rule for UnknownPupil {
             id: ids::REF_UNKNOWN_PUPIL,
             severity: Error,
             policy: "二(四)",
-            hint: ("检查学生编号是否写错；新学生请先用 care enroll 登记", "check the pupil id for a typo; enrol a new pupil first with care enroll"),
+            hint: (
+                "检查学生编号是否写错；新学生请先用 care enroll 登记",
+                "check the pupil id for a typo; enrol a new pupil first with care enroll",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
@@ -19,13 +22,29 @@ impl Rule for UnknownPupil {
             if let Some(id) = &e.pupil_id
                 && !cx.pupils.contains_key(id.as_str())
             {
-                out.push(finding(self.meta(), ledger::FILE, e.line, Msg::new(format!("学生编号 {id} 不在 roster.csv 中"), format!("pupil {id} is not in roster.csv"))));
+                out.push(finding(
+                    self.meta(),
+                    ledger::FILE,
+                    e.line,
+                    Msg::new(
+                        format!("学生编号 {id} 不在 roster.csv 中"),
+                        format!("pupil {id} is not in roster.csv"),
+                    ),
+                ));
             }
         }
         for s in &cx.records.settlements {
             for row in &s.rows {
                 if !cx.pupils.contains_key(row.pupil_id.as_str()) {
-                    out.push(finding(self.meta(), &s.csv_file, row.line, Msg::new(format!("学生编号 {} 不在 roster.csv 中", row.pupil_id), format!("pupil {} is not in roster.csv", row.pupil_id))));
+                    out.push(finding(
+                        self.meta(),
+                        &s.csv_file,
+                        row.line,
+                        Msg::new(
+                            format!("学生编号 {} 不在 roster.csv 中", row.pupil_id),
+                            format!("pupil {} is not in roster.csv", row.pupil_id),
+                        ),
+                    ));
                 }
             }
         }
@@ -39,7 +58,10 @@ impl Rule for UnknownContract {
             id: ids::REF_UNKNOWN_CONTRACT,
             severity: Error,
             policy: "二(五)",
-            hint: ("检查协议编号是否写错；新聘人员请先用 care hire 登记聘用协议", "check the contract id for a typo; record a new hire first with care hire"),
+            hint: (
+                "检查协议编号是否写错；新聘人员请先用 care hire 登记聘用协议",
+                "check the contract id for a typo; record a new hire first with care hire",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
@@ -47,12 +69,28 @@ impl Rule for UnknownContract {
             if let Some(id) = &e.contract_id
                 && !cx.contracts.contains_key(id.as_str())
             {
-                out.push(finding(self.meta(), ledger::FILE, e.line, Msg::new(format!("聘用协议 {id} 不在 contracts.csv 中"), format!("contract {id} is not in contracts.csv"))));
+                out.push(finding(
+                    self.meta(),
+                    ledger::FILE,
+                    e.line,
+                    Msg::new(
+                        format!("聘用协议 {id} 不在 contracts.csv 中"),
+                        format!("contract {id} is not in contracts.csv"),
+                    ),
+                ));
             }
         }
         for s in &cx.records.surveys {
             if !cx.contracts.contains_key(s.contract_id.as_str()) {
-                out.push(finding(self.meta(), surveys::FILE, s.line, Msg::new(format!("聘用协议 {} 不在 contracts.csv 中", s.contract_id), format!("contract {} is not in contracts.csv", s.contract_id))));
+                out.push(finding(
+                    self.meta(),
+                    surveys::FILE,
+                    s.line,
+                    Msg::new(
+                        format!("聘用协议 {} 不在 contracts.csv 中", s.contract_id),
+                        format!("contract {} is not in contracts.csv", s.contract_id),
+                    ),
+                ));
             }
         }
     }
@@ -77,7 +115,12 @@ mod tests {
 
     #[test]
     fn unknown_contract_in_ledger_and_surveys() {
-        let f = clean().replace("ledger.csv", ",C001,", ",C999,").replace("surveys.csv", "C001,", "C777,");
-        assert_eq!(f.fired(ids::REF_UNKNOWN_CONTRACT), vec![("ledger.csv".into(), 6), ("surveys.csv".into(), 2)]);
+        let f = clean()
+            .replace("ledger.csv", ",C001,", ",C999,")
+            .replace("surveys.csv", "C001,", "C777,");
+        assert_eq!(
+            f.fired(ids::REF_UNKNOWN_CONTRACT),
+            vec![("ledger.csv".into(), 6), ("surveys.csv".into(), 2)]
+        );
     }
 }

@@ -17,17 +17,27 @@ impl Rule for Missing {
             id: ids::SETTLEMENT_MISSING,
             severity: Error,
             policy: "三(三)",
-            hint: ("学期结束前结算并退还结余：运行 care settle --term 学期id --record", "settle the term before it ends and refund the surplus: run care settle --term TERM --record"),
+            hint: (
+                "学期结束前结算并退还结余：运行 care settle --term 学期id --record",
+                "settle the term before it ends and refund the surplus: run care settle --term TERM --record",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan() else { return };
-        for t in p.terms.iter().filter(|t| cx.today > t.settle_by.v && cx.records.settlement(&t.id).is_none()) {
+        for t in p
+            .terms
+            .iter()
+            .filter(|t| cx.today > t.settle_by.v && cx.records.settlement(&t.id).is_none())
+        {
             out.push(finding(
                 self.meta(),
                 plan::FILE,
                 t.settle_by.line,
-                Msg::new(format!("学期 {} 应在 {} 前结算，但还没有结算", t.id, t.settle_by.v), format!("term {} was due to be settled by {} and has no settlement", t.id, t.settle_by.v)),
+                Msg::new(
+                    format!("学期 {} 应在 {} 前结算，但还没有结算", t.id, t.settle_by.v),
+                    format!("term {} was due to be settled by {} and has no settlement", t.id, t.settle_by.v),
+                ),
             ));
         }
     }
@@ -40,19 +50,30 @@ impl Rule for Late {
             id: ids::SETTLEMENT_LATE,
             severity: Warning,
             policy: "三(三)",
-            hint: ("以后请在 settle_by 之前结算；这次的结算仍然有效", "settle before settle_by next time; this settlement still stands"),
+            hint: (
+                "以后请在 settle_by 之前结算；这次的结算仍然有效",
+                "settle before settle_by next time; this settlement still stands",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan() else { return };
         for s in &cx.records.settlements {
-            let Some(t) = p.terms.iter().find(|t| t.id == s.term.v) else { continue };
+            let Some(t) = p.terms.iter().find(|t| t.id == s.term.v) else {
+                continue;
+            };
             if s.settled_on.v > t.settle_by.v {
                 out.push(finding(
                     self.meta(),
                     &s.file,
                     s.settled_on.line,
-                    Msg::new(format!("学期 {} 在 {} 结算，晚于规定的 {}", t.id, s.settled_on.v, t.settle_by.v), format!("term {} was settled on {}, after its settle_by date {}", t.id, s.settled_on.v, t.settle_by.v)),
+                    Msg::new(
+                        format!("学期 {} 在 {} 结算，晚于规定的 {}", t.id, s.settled_on.v, t.settle_by.v),
+                        format!(
+                            "term {} was settled on {}, after its settle_by date {}",
+                            t.id, s.settled_on.v, t.settle_by.v
+                        ),
+                    ),
                 ));
             }
         }
@@ -78,13 +99,23 @@ impl Rule for Stale {
             return;
         }
         for s in &cx.records.settlements {
-            let Some(t) = p.terms.iter().find(|t| t.id == s.term.v) else { continue };
+            let Some(t) = p.terms.iter().find(|t| t.id == s.term.v) else {
+                continue;
+            };
             let rows = term_rows(p, t, s.settled_on.v, &cx.records.entries);
             if crate::domain::digest::digest(rows.iter().copied()) == s.digest.v {
                 continue;
             }
-            let paid: Money = rows.iter().filter(|e| matches!(e.kind, Kind::Fee | Kind::Refund)).map(|e| e.signed()).sum();
-            let costs: Money = rows.iter().filter(|e| matches!(e.kind, Kind::Pay | Kind::Expense)).map(|e| e.amount).sum();
+            let paid: Money = rows
+                .iter()
+                .filter(|e| matches!(e.kind, Kind::Fee | Kind::Refund))
+                .map(|e| e.signed())
+                .sum();
+            let costs: Money = rows
+                .iter()
+                .filter(|e| matches!(e.kind, Kind::Pay | Kind::Expense))
+                .map(|e| e.amount)
+                .sum();
             let mut moved = Vec::new();
             if paid != s.paid {
                 moved.push(format!("paid {} → {paid}", s.paid));
@@ -92,12 +123,19 @@ impl Rule for Stale {
             if costs != s.costs {
                 moved.push(format!("costs {} → {costs}", s.costs));
             }
-            let detail = if moved.is_empty() { "rows edited, totals unchanged".to_owned() } else { moved.join(", ") };
+            let detail = if moved.is_empty() {
+                "rows edited, totals unchanged".to_owned()
+            } else {
+                moved.join(", ")
+            };
             out.push(finding(
                 self.meta(),
                 &s.file,
                 s.digest.line,
-                Msg::new(format!("学期 {} 结算后收支又有变动：{detail}", t.id), format!("term {}'s rows changed after its settlement: {detail}", t.id)),
+                Msg::new(
+                    format!("学期 {} 结算后收支又有变动：{detail}", t.id),
+                    format!("term {}'s rows changed after its settlement: {detail}", t.id),
+                ),
             ));
         }
     }
@@ -120,7 +158,9 @@ impl Rule for RefundMismatch {
         let Some(p) = cx.plan() else { return };
         let within = p.deadlines.refund_within_days.max(0) as u64;
         for s in &cx.records.settlements {
-            let Some(t) = p.terms.iter().find(|t| t.id == s.term.v) else { continue };
+            let Some(t) = p.terms.iter().find(|t| t.id == s.term.v) else {
+                continue;
+            };
             let due = s.settled_on.v.checked_add_days(Days::new(within)).unwrap_or(s.settled_on.v);
             if cx.today <= due {
                 continue;
@@ -149,7 +189,10 @@ impl Rule for RefundMismatch {
                     self.meta(),
                     ledger::FILE,
                     line,
-                    Msg::new(format!("向 {pupil} 退还了 {got} 元 {} 的结余，但结算表中没有这个家庭", t.id), format!("{got} was paid out to {pupil} for {}, a family not in its settlement", t.id)),
+                    Msg::new(
+                        format!("向 {pupil} 退还了 {got} 元 {} 的结余，但结算表中没有这个家庭", t.id),
+                        format!("{got} was paid out to {pupil} for {}, a family not in its settlement", t.id),
+                    ),
                 ));
             }
         }
@@ -182,20 +225,29 @@ mod tests {
         for fam in &o.families {
             csv.push_str(&format!("{},{},{},{}\n", fam.pupil_id, fam.paid, fam.share, fam.refund));
         }
-        f.set("settlements/2026-autumn.toml", &toml).set("settlements/2026-autumn.csv", &csv)
+        f.set("settlements/2026-autumn.toml", &toml)
+            .set("settlements/2026-autumn.csv", &csv)
     }
 
     #[test]
     fn missing_after_settle_by() {
         assert!(clean().today("2027-01-15").fired(ids::SETTLEMENT_MISSING).is_empty());
         assert_eq!(clean().today("2027-01-16").fired(ids::SETTLEMENT_MISSING), at("plan.toml", 43));
-        assert!(settled(clean(), "2026-09-26").today("2027-01-16").fired(ids::SETTLEMENT_MISSING).is_empty());
+        assert!(
+            settled(clean(), "2026-09-26")
+                .today("2027-01-16")
+                .fired(ids::SETTLEMENT_MISSING)
+                .is_empty()
+        );
     }
 
     #[test]
     fn late() {
         assert!(settled(clean(), "2027-01-15").fired(ids::SETTLEMENT_LATE).is_empty());
-        assert_eq!(settled(clean(), "2027-01-16").fired(ids::SETTLEMENT_LATE), at("settlements/2026-autumn.toml", 2));
+        assert_eq!(
+            settled(clean(), "2027-01-16").fired(ids::SETTLEMENT_LATE),
+            at("settlements/2026-autumn.toml", 2)
+        );
     }
 
     #[test]
@@ -214,7 +266,11 @@ mod tests {
     fn refund_mismatch_after_the_refund_deadline() {
         // P = 840, C = 420.50, S = 419.50: 139.83 + 139.83 + 139.84 → 139.84 to P0001 (ties to the smaller id).
         let f = settled(clean(), "2026-09-26");
-        let csv = f.records().settlements[0].rows.iter().map(|r| r.refund.to_string()).collect::<Vec<_>>();
+        let csv = f.records().settlements[0]
+            .rows
+            .iter()
+            .map(|r| r.refund.to_string())
+            .collect::<Vec<_>>();
         assert_eq!(csv, ["139.84", "139.83", "139.83"]);
         assert!(f.clone().today("2026-10-11").fired(ids::SETTLEMENT_REFUND_MISMATCH).is_empty());
         let f = f.today("2026-10-12");

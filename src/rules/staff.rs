@@ -16,7 +16,10 @@ impl Rule for Unsigned {
             id: ids::STAFF_UNSIGNED,
             severity: Error,
             policy: "二(五)、三(四)",
-            hint: ("先签聘用协议再上岗：改正 signed_on 或 starts", "sign the hiring agreement before work starts: correct signed_on or starts"),
+            hint: (
+                "先签聘用协议再上岗：改正 signed_on 或 starts",
+                "sign the hiring agreement before work starts: correct signed_on or starts",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
@@ -25,7 +28,13 @@ impl Rule for Unsigned {
                 self.meta(),
                 contracts::FILE,
                 c.line,
-                Msg::new(format!("{}（{}）{} 上岗，但聘用协议 {} 才签", c.id, c.name, c.starts, c.signed_on), format!("{} ({}) starts on {} but the agreement was signed on {}", c.id, c.name, c.starts, c.signed_on)),
+                Msg::new(
+                    format!("{}（{}）{} 上岗，但聘用协议 {} 才签", c.id, c.name, c.starts, c.signed_on),
+                    format!(
+                        "{} ({}) starts on {} but the agreement was signed on {}",
+                        c.id, c.name, c.starts, c.signed_on
+                    ),
+                ),
             ));
         }
     }
@@ -38,14 +47,26 @@ impl Rule for Unqualified {
             id: ids::STAFF_UNQUALIFIED,
             severity: Error,
             policy: "二(五)、三(四)",
-            hint: ("家委会须在上岗前审核服务人员条件：在 qualified_on 填写审核日期（不晚于 starts）", "the committee reviews qualifications before work starts: set qualified_on to that date, on or before starts"),
+            hint: (
+                "家委会须在上岗前审核服务人员条件：在 qualified_on 填写审核日期（不晚于 starts）",
+                "the committee reviews qualifications before work starts: set qualified_on to that date, on or before starts",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for c in &cx.records.contracts {
             let msg = match c.qualified_on {
-                None => Msg::new(format!("{}（{}）没有资格审核记录", c.id, c.name), format!("{} ({}) has no qualification review", c.id, c.name)),
-                Some(q) if q > c.starts => Msg::new(format!("{}（{}）{} 上岗，资格审核 {q} 才做", c.id, c.name, c.starts), format!("{} ({}) starts on {} but qualifications were reviewed on {q}", c.id, c.name, c.starts)),
+                None => Msg::new(
+                    format!("{}（{}）没有资格审核记录", c.id, c.name),
+                    format!("{} ({}) has no qualification review", c.id, c.name),
+                ),
+                Some(q) if q > c.starts => Msg::new(
+                    format!("{}（{}）{} 上岗，资格审核 {q} 才做", c.id, c.name, c.starts),
+                    format!(
+                        "{} ({}) starts on {} but qualifications were reviewed on {q}",
+                        c.id, c.name, c.starts
+                    ),
+                ),
                 Some(_) => continue,
             };
             out.push(finding(self.meta(), contracts::FILE, c.line, msg));
@@ -60,14 +81,26 @@ impl Rule for NoBackgroundCheck {
             id: ids::STAFF_NO_BACKGROUND_CHECK,
             severity: Error,
             policy: "四(二)",
-            hint: ("外聘人员（家长、社会专业人员）进校前须做背景调查：在 background_on 填写日期（不晚于 starts）", "outside staff (parents, professionals) need a background check before they start: set background_on, on or before starts"),
+            hint: (
+                "外聘人员（家长、社会专业人员）进校前须做背景调查：在 background_on 填写日期（不晚于 starts）",
+                "outside staff (parents, professionals) need a background check before they start: set background_on, on or before starts",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for c in cx.records.contracts.iter().filter(|c| c.kind.needs_background_check()) {
             let msg = match c.background_on {
-                None => Msg::new(format!("{}（{}）没有背景调查记录", c.id, c.name), format!("{} ({}) has no background check", c.id, c.name)),
-                Some(b) if b > c.starts => Msg::new(format!("{}（{}）{} 上岗，背景调查 {b} 才做", c.id, c.name, c.starts), format!("{} ({}) starts on {} but the background check was done on {b}", c.id, c.name, c.starts)),
+                None => Msg::new(
+                    format!("{}（{}）没有背景调查记录", c.id, c.name),
+                    format!("{} ({}) has no background check", c.id, c.name),
+                ),
+                Some(b) if b > c.starts => Msg::new(
+                    format!("{}（{}）{} 上岗，背景调查 {b} 才做", c.id, c.name, c.starts),
+                    format!(
+                        "{} ({}) starts on {} but the background check was done on {b}",
+                        c.id, c.name, c.starts
+                    ),
+                ),
                 Some(_) => continue,
             };
             out.push(finding(self.meta(), contracts::FILE, c.line, msg));
@@ -82,19 +115,30 @@ impl Rule for PayOutsideContract {
             id: ids::STAFF_PAY_OUTSIDE_CONTRACT,
             severity: Error,
             policy: "二(五)、四(三)",
-            hint: ("劳务费只能在聘用期内（或期满后 31 天内结清）支付：检查日期和协议编号", "pay falls within the contract's period (or the 31 days after it ends, for the last pay): check the date and the contract id"),
+            hint: (
+                "劳务费只能在聘用期内（或期满后 31 天内结清）支付：检查日期和协议编号",
+                "pay falls within the contract's period (or the 31 days after it ends, for the last pay): check the date and the contract id",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for e in cx.records.entries.iter().filter(|e| e.kind == Kind::Pay) {
-            let Some(c) = e.contract_id.as_deref().and_then(|id| cx.contracts.get(id)) else { continue };
+            let Some(c) = e.contract_id.as_deref().and_then(|id| cx.contracts.get(id)) else {
+                continue;
+            };
             let last = c.ends.checked_add_days(Days::new(PAY_GRACE_DAYS)).unwrap_or(c.ends);
             if e.date < c.starts || e.date > last {
                 out.push(finding(
                     self.meta(),
                     ledger::FILE,
                     e.line,
-                    Msg::new(format!("向 {} 支付的日期 {} 不在聘用期 {}～{} 之内", c.id, e.date, c.starts, c.ends), format!("pay to {} on {} is outside the contract's period, {} to {}", c.id, e.date, c.starts, c.ends)),
+                    Msg::new(
+                        format!("向 {} 支付的日期 {} 不在聘用期 {}～{} 之内", c.id, e.date, c.starts, c.ends),
+                        format!(
+                            "pay to {} on {} is outside the contract's period, {} to {}",
+                            c.id, e.date, c.starts, c.ends
+                        ),
+                    ),
                 ));
             }
         }
@@ -109,14 +153,23 @@ mod tests {
     #[test]
     fn clean_has_none() {
         let f = clean();
-        for id in [ids::STAFF_UNSIGNED, ids::STAFF_UNQUALIFIED, ids::STAFF_NO_BACKGROUND_CHECK, ids::STAFF_PAY_OUTSIDE_CONTRACT] {
+        for id in [
+            ids::STAFF_UNSIGNED,
+            ids::STAFF_UNQUALIFIED,
+            ids::STAFF_NO_BACKGROUND_CHECK,
+            ids::STAFF_PAY_OUTSIDE_CONTRACT,
+        ] {
             assert!(f.fired(id).is_empty(), "{id}");
         }
     }
 
     #[test]
     fn unsigned() {
-        let f = clean().replace("contracts.csv", "C002,孙家长,parent,体育,2026-08-25", "C002,孙家长,parent,体育,2026-09-02");
+        let f = clean().replace(
+            "contracts.csv",
+            "C002,孙家长,parent,体育,2026-08-25",
+            "C002,孙家长,parent,体育,2026-09-02",
+        );
         assert_eq!(f.fired(ids::STAFF_UNSIGNED), at("contracts.csv", 3));
     }
 
@@ -136,7 +189,9 @@ mod tests {
 
     #[test]
     fn pay_outside_with_grace() {
-        let f = clean().append("ledger.csv", "2027-02-22,pay,300.00,,C001,,,,,").append("ledger.csv", "2027-02-23,pay,300.00,,C001,,,,,");
+        let f = clean()
+            .append("ledger.csv", "2027-02-22,pay,300.00,,C001,,,,,")
+            .append("ledger.csv", "2027-02-23,pay,300.00,,C001,,,,,");
         assert_eq!(f.fired(ids::STAFF_PAY_OUTSIDE_CONTRACT), at("ledger.csv", 8));
     }
 }

@@ -13,16 +13,35 @@ impl Rule for Score {
             id: ids::SURVEY_SCORE,
             severity: Error,
             policy: "三(三)",
-            hint: ("score 写 1 到 5 的整数，respondent 写 pupil（学生）或 parent（家长）", "write score as a whole number from 1 to 5 and respondent as pupil or parent"),
+            hint: (
+                "score 写 1 到 5 的整数，respondent 写 pupil（学生）或 parent（家长）",
+                "write score as a whole number from 1 to 5 and respondent as pupil or parent",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for s in &cx.records.surveys {
             if s.score().is_none() {
-                out.push(finding(self.meta(), surveys::FILE, s.line, Msg::new(format!("评分“{}”无效，应为 1 到 5 的整数", s.score), format!("the score “{}” is not a whole number from 1 to 5", s.score))));
+                out.push(finding(
+                    self.meta(),
+                    surveys::FILE,
+                    s.line,
+                    Msg::new(
+                        format!("评分“{}”无效，应为 1 到 5 的整数", s.score),
+                        format!("the score “{}” is not a whole number from 1 to 5", s.score),
+                    ),
+                ));
             }
             if !s.respondent_ok() {
-                out.push(finding(self.meta(), surveys::FILE, s.line, Msg::new(format!("评价人“{}”无效，应为 pupil 或 parent", s.respondent), format!("the respondent “{}” must be pupil or parent", s.respondent))));
+                out.push(finding(
+                    self.meta(),
+                    surveys::FILE,
+                    s.line,
+                    Msg::new(
+                        format!("评价人“{}”无效，应为 pupil 或 parent", s.respondent),
+                        format!("the respondent “{}” must be pupil or parent", s.respondent),
+                    ),
+                ));
             }
         }
     }
@@ -35,7 +54,10 @@ impl Rule for Missing {
             id: ids::SURVEY_MISSING,
             severity: Warning,
             policy: "三(三)",
-            hint: ("每学期组织学生和家长对服务人员做满意度测评：用 care survey add 记录", "have pupils and parents rate each staff member every term: record it with care survey add"),
+            hint: (
+                "每学期组织学生和家长对服务人员做满意度测评：用 care survey add 记录",
+                "have pupils and parents rate each staff member every term: record it with care survey add",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
@@ -47,7 +69,10 @@ impl Rule for Missing {
                         self.meta(),
                         contracts::FILE,
                         c.line,
-                        Msg::new(format!("{}（{}）在学期 {} 没有满意度测评", c.id, c.name, t.id), format!("{} ({}) has no satisfaction survey in term {}", c.id, c.name, t.id)),
+                        Msg::new(
+                            format!("{}（{}）在学期 {} 没有满意度测评", c.id, c.name, t.id),
+                            format!("{} ({}) has no satisfaction survey in term {}", c.id, c.name, t.id),
+                        ),
                     ));
                 }
             }
@@ -57,7 +82,13 @@ impl Rule for Missing {
 
 /// The mean of a contract's valid scores.
 pub fn mean_score(cx: &Context, c: &Contract) -> Option<(Decimal, usize)> {
-    let scores: Vec<u8> = cx.records.surveys.iter().filter(|s| s.contract_id == c.id).filter_map(|s| s.score()).collect();
+    let scores: Vec<u8> = cx
+        .records
+        .surveys
+        .iter()
+        .filter(|s| s.contract_id == c.id)
+        .filter_map(|s| s.score())
+        .collect();
     if scores.is_empty() {
         return None;
     }
@@ -72,13 +103,21 @@ impl Rule for LowRenewal {
             id: ids::SURVEY_LOW_RENEWAL,
             severity: Warning,
             policy: "三(三)",
-            hint: ("满意度测评结果是续签的重要依据：请家委会复核这次续签，并在 note 中写明理由", "ratings are the basis for renewing: have the committee review this renewal and write the reason in note"),
+            hint: (
+                "满意度测评结果是续签的重要依据：请家委会复核这次续签，并在 note 中写明理由",
+                "ratings are the basis for renewing: have the committee review this renewal and write the reason in note",
+            ),
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan() else { return };
         for c in &cx.records.contracts {
-            let previous = cx.records.contracts.iter().filter(|o| o.name == c.name && o.id != c.id && o.starts < c.starts).max_by_key(|o| o.starts);
+            let previous = cx
+                .records
+                .contracts
+                .iter()
+                .filter(|o| o.name == c.name && o.id != c.id && o.starts < c.starts)
+                .max_by_key(|o| o.starts);
             let Some(prev) = previous else { continue };
             let Some((mean, n)) = mean_score(cx, prev) else { continue };
             if mean < p.renew_below {
@@ -88,8 +127,14 @@ impl Rule for LowRenewal {
                     contracts::FILE,
                     c.line,
                     Msg::new(
-                        format!("续聘 {}，但其上一份协议 {} 的平均满意度 {mean}（{n} 份）低于 {}", c.name, prev.id, p.renew_below),
-                        format!("{} is renewed although the mean score of the previous contract {} was {mean} ({n} ratings), under {}", c.name, prev.id, p.renew_below),
+                        format!(
+                            "续聘 {}，但其上一份协议 {} 的平均满意度 {mean}（{n} 份）低于 {}",
+                            c.name, prev.id, p.renew_below
+                        ),
+                        format!(
+                            "{} is renewed although the mean score of the previous contract {} was {mean} ({n} ratings), under {}",
+                            c.name, prev.id, p.renew_below
+                        ),
                     ),
                 ));
             }
@@ -105,14 +150,25 @@ mod tests {
     #[test]
     fn score() {
         assert!(clean().fired(ids::SURVEY_SCORE).is_empty());
-        let f = clean().append("surveys.csv", "C001,2026-09-21,parent,6,").append("surveys.csv", "C001,2026-09-21,teacher,4,").append("surveys.csv", "C001,2026-09-21,pupil,4.5,");
-        assert_eq!(f.fired(ids::SURVEY_SCORE), vec![("surveys.csv".into(), 3), ("surveys.csv".into(), 4), ("surveys.csv".into(), 5)]);
+        let f = clean()
+            .append("surveys.csv", "C001,2026-09-21,parent,6,")
+            .append("surveys.csv", "C001,2026-09-21,teacher,4,")
+            .append("surveys.csv", "C001,2026-09-21,pupil,4.5,");
+        assert_eq!(
+            f.fired(ids::SURVEY_SCORE),
+            vec![("surveys.csv".into(), 3), ("surveys.csv".into(), 4), ("surveys.csv".into(), 5)]
+        );
     }
 
     #[test]
     fn missing_once_the_term_has_ended() {
         assert!(clean().fired(ids::SURVEY_MISSING).is_empty());
-        let lines: Vec<usize> = clean().today("2027-01-23").fired(ids::SURVEY_MISSING).into_iter().map(|x| x.1).collect();
+        let lines: Vec<usize> = clean()
+            .today("2027-01-23")
+            .fired(ids::SURVEY_MISSING)
+            .into_iter()
+            .map(|x| x.1)
+            .collect();
         assert_eq!(lines, vec![3, 4]);
     }
 
@@ -120,7 +176,10 @@ mod tests {
     fn low_renewal() {
         assert!(clean().fired(ids::SURVEY_LOW_RENEWAL).is_empty());
         let f = clean()
-            .append("contracts.csv", "C004,赵老师,school,作业辅导,2027-02-01,2027-02-22,2027-07-02,2027-02-01,,60.00,hour,")
+            .append(
+                "contracts.csv",
+                "C004,赵老师,school,作业辅导,2027-02-01,2027-02-22,2027-07-02,2027-02-01,,60.00,hour,",
+            )
             .append("surveys.csv", "C001,2026-09-22,pupil,1,");
         // Scores 5 and 1: mean 3.0, not under 3.0.
         assert!(f.fired(ids::SURVEY_LOW_RENEWAL).is_empty());

@@ -6,7 +6,9 @@ use crate::records::text::{Layout, decode, encode};
 
 /// One CSV record as text, quoted where needed, without a line end.
 pub fn csv_line(fields: &[String]) -> String {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
     let _ = w.write_record(fields);
     let bytes = w.into_inner().unwrap_or_default();
     let mut s = String::from_utf8(bytes).unwrap_or_default();
@@ -98,6 +100,9 @@ mod tests {
 
     #[test]
     fn csv_quoting() {
-        assert_eq!(csv_line(&["a".into(), "b,c".into(), "say \"hi\"".into()]), "a,\"b,c\",\"say \"\"hi\"\"\"");
+        assert_eq!(
+            csv_line(&["a".into(), "b,c".into(), "say \"hi\"".into()]),
+            "a,\"b,c\",\"say \"\"hi\"\"\""
+        );
     }
 }

@@ -11,7 +11,10 @@ pub const LOCK_FILE: &str = ".care.lock";
 
 /// How long a second run waits for the first: `CARE_LOCK_WAIT` seconds, default 10.
 fn wait() -> Duration {
-    let secs = std::env::var("CARE_LOCK_WAIT").ok().and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(10);
+    let secs = std::env::var("CARE_LOCK_WAIT")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(10);
     Duration::from_secs(secs)
 }
 
@@ -26,9 +29,17 @@ impl Lock {
         let path = dir.join(LOCK_FILE);
         let deadline = Instant::now() + wait();
         loop {
-            let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| {
-                Msg::new(format!("无法创建锁文件 {}：{e}", path.display()), format!("cannot create the lock file {}: {e}", path.display()))
-            })?;
+            let file = OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .map_err(|e| {
+                    Msg::new(
+                        format!("无法创建锁文件 {}：{e}", path.display()),
+                        format!("cannot create the lock file {}: {e}", path.display()),
+                    )
+                })?;
             match file.try_lock() {
                 Ok(()) => {
                     // The holder before us may have removed the file after we opened it; a lock
@@ -39,13 +50,22 @@ impl Lock {
                 }
                 Err(std::fs::TryLockError::WouldBlock) => {}
                 Err(std::fs::TryLockError::Error(e)) => {
-                    return Err(Msg::new(format!("无法锁定 {}：{e}", path.display()), format!("cannot lock {}: {e}", path.display())));
+                    return Err(Msg::new(
+                        format!("无法锁定 {}：{e}", path.display()),
+                        format!("cannot lock {}: {e}", path.display()),
+                    ));
                 }
             }
             if Instant::now() >= deadline {
                 return Err(Msg::new(
-                    format!("另一个 care 正在写入记录（锁文件 {}）；请等它结束后重试。若没有其他 care 在运行，可删除该锁文件", path.display()),
-                    format!("another care is writing the records (lock file {}); try again when it is done. If no other care is running, delete the lock file", path.display()),
+                    format!(
+                        "另一个 care 正在写入记录（锁文件 {}）；请等它结束后重试。若没有其他 care 在运行，可删除该锁文件",
+                        path.display()
+                    ),
+                    format!(
+                        "another care is writing the records (lock file {}); try again when it is done. If no other care is running, delete the lock file",
+                        path.display()
+                    ),
                 ));
             }
             std::thread::sleep(Duration::from_millis(50));

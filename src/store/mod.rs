@@ -75,14 +75,28 @@ pub fn refusal(errors: &[Finding]) -> Msg {
     let lines = |zh: bool| {
         errors
             .iter()
-            .map(|f| format!("\n  {}:{}: [{}] {}", f.file, f.line, f.rule, if zh { &f.message.zh } else { &f.message.en }))
+            .map(|f| {
+                format!(
+                    "\n  {}:{}: [{}] {}",
+                    f.file,
+                    f.line,
+                    f.rule,
+                    if zh { &f.message.zh } else { &f.message.en }
+                )
+            })
             .collect::<String>()
     };
-    Msg::new(format!("这样写入会违反规则，未做任何修改：{}", lines(true)), format!("this would break the rules; nothing was changed:{}", lines(false)))
+    Msg::new(
+        format!("这样写入会违反规则，未做任何修改：{}", lines(true)),
+        format!("this would break the rules; nothing was changed:{}", lines(false)),
+    )
 }
 
 fn io_failure(path: &Path, e: &std::io::Error) -> Msg {
-    Msg::new(format!("写入 {} 失败：{e}；文件未改动", path.display()), format!("could not write {}: {e}; the file is unchanged", path.display()))
+    Msg::new(
+        format!("写入 {} 失败：{e}；文件未改动", path.display()),
+        format!("could not write {}: {e}; the file is unchanged", path.display()),
+    )
 }
 
 /// Writes every file of the change: all temporary files first, then the renames. If a rename
@@ -99,8 +113,14 @@ pub fn commit(dir: &Path, _lock: &Lock, change: &Change) -> Result<(), Msg> {
         let target = dir.join(rel);
         let parent = target.parent().unwrap_or(dir).to_path_buf();
         std::fs::create_dir_all(&parent).map_err(|e| io_failure(&target, &e))?;
-        let mut tmp = tempfile::Builder::new().prefix(".care-").suffix(".tmp").tempfile_in(&parent).map_err(|e| io_failure(&target, &e))?;
-        tmp.write_all(bytes).and_then(|_| tmp.as_file().sync_all()).map_err(|e| io_failure(&target, &e))?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".care-")
+            .suffix(".tmp")
+            .tempfile_in(&parent)
+            .map_err(|e| io_failure(&target, &e))?;
+        tmp.write_all(bytes)
+            .and_then(|_| tmp.as_file().sync_all())
+            .map_err(|e| io_failure(&target, &e))?;
         if let Ok(meta) = std::fs::metadata(&target) {
             let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
         }

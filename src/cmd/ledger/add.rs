@@ -33,8 +33,14 @@ pub fn run(env: &Env, a: LedgerAddArgs) -> Outcome {
     let month = Month::of(entry.date);
     if let Some(c) = w.before.close(month) {
         return Err(Failure::Refused(Msg::new(
-            format!("{month} 月已于 {} 结账公示（{}），不能再记入；请把更正记在当前月份，或先用 care ledger reopen 重开", c.closed_on.v, c.file),
-            format!("month {month} was closed on {} ({}); record the correction in the current month, or reopen it first with care ledger reopen", c.closed_on.v, c.file),
+            format!(
+                "{month} 月已于 {} 结账公示（{}），不能再记入；请把更正记在当前月份，或先用 care ledger reopen 重开",
+                c.closed_on.v, c.file
+            ),
+            format!(
+                "month {month} was closed on {} ({}); record the correction in the current month, or reopen it first with care ledger reopen",
+                c.closed_on.v, c.file
+            ),
         )));
     }
     if let Some(plan) = &w.before.plan
@@ -43,8 +49,14 @@ pub fn run(env: &Env, a: LedgerAddArgs) -> Outcome {
         && !is_payout(&entry, term, s.settled_on.v)
     {
         return Err(Failure::Refused(Msg::new(
-            format!("学期 {} 已于 {} 结算，不能再记入该学期的收支（结算退款请用 refund 并把 period 写成 {}）", term.id, s.settled_on.v, term.id),
-            format!("term {} was settled on {}; its rows are locked (a settlement payout is a refund with period {})", term.id, s.settled_on.v, term.id),
+            format!(
+                "学期 {} 已于 {} 结算，不能再记入该学期的收支（结算退款请用 refund 并把 period 写成 {}）",
+                term.id, s.settled_on.v, term.id
+            ),
+            format!(
+                "term {} was settled on {}; its rows are locked (a settlement payout is a refund with period {})",
+                term.id, s.settled_on.v, term.id
+            ),
         )));
     }
     let o = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -65,10 +77,18 @@ pub fn run(env: &Env, a: LedgerAddArgs) -> Outcome {
         ],
         false,
     )?;
-    let who = entry.pupil_id.as_deref().or(entry.contract_id.as_deref()).or(entry.category.as_deref()).unwrap_or("");
+    let who = entry
+        .pupil_id
+        .as_deref()
+        .or(entry.contract_id.as_deref())
+        .or(entry.category.as_deref())
+        .unwrap_or("");
     let label = kind.label();
     w.finish(
-        Msg::new(format!("已记账：{} {} {} 元 {who}", entry.date, label.zh, entry.amount), format!("recorded: {} {} {} {who}", entry.date, label.en, entry.amount)),
+        Msg::new(
+            format!("已记账：{} {} {} 元 {who}", entry.date, label.zh, entry.amount),
+            format!("recorded: {} {} {} {who}", entry.date, label.en, entry.amount),
+        ),
         &[],
     )
 }

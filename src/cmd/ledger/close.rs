@@ -24,22 +24,46 @@ pub fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
     let mut w = Write::begin(env)?;
     let r = &w.before;
     if on <= month.last_day() {
-        return Err(refuse(format!("{month} 月到 {} 才结束，{on} 还不能结账", month.last_day()), format!("month {month} runs to {}; it cannot be closed on {on}", month.last_day())));
+        return Err(refuse(
+            format!("{month} 月到 {} 才结束，{on} 还不能结账", month.last_day()),
+            format!("month {month} runs to {}; it cannot be closed on {on}", month.last_day()),
+        ));
     }
     if let Some(c) = r.close(month) {
-        return Err(refuse(format!("{month} 月已于 {} 结账（{}）", c.closed_on.v, c.file), format!("month {month} is already closed ({}, on {})", c.file, c.closed_on.v)));
+        return Err(refuse(
+            format!("{month} 月已于 {} 结账（{}）", c.closed_on.v, c.file),
+            format!("month {month} is already closed ({}, on {})", c.file, c.closed_on.v),
+        ));
     }
-    if let Some(open) = r.entries.iter().map(|e| Month::of(e.date)).filter(|m| *m < month && r.close(*m).is_none()).min() {
-        return Err(refuse(format!("更早的 {open} 月有收支还没结账；请先结 {open} 月"), format!("the earlier month {open} has rows and is not closed; close {open} first")));
+    if let Some(open) = r
+        .entries
+        .iter()
+        .map(|e| Month::of(e.date))
+        .filter(|m| *m < month && r.close(*m).is_none())
+        .min()
+    {
+        return Err(refuse(
+            format!("更早的 {open} 月有收支还没结账；请先结 {open} 月"),
+            format!("the earlier month {open} has rows and is not closed; close {open} first"),
+        ));
     }
     if !r.ledger_complete {
-        return Err(refuse("ledger.csv 有无法读取的行；请先运行 care check 并改正".into(), "ledger.csv has rows that cannot be read; run care check and correct them first".into()));
+        return Err(refuse(
+            "ledger.csv 有无法读取的行；请先运行 care check 并改正".into(),
+            "ledger.csv has rows that cannot be read; run care check and correct them first".into(),
+        ));
     }
     let lines: HashSet<usize> = r.entries.iter().filter(|e| month.contains(e.date)).map(|e| e.line).collect();
-    let bad: Vec<_> = crate::rules::check(r, env.today).into_iter().filter(|f| f.is_error() && f.file == ledger::FILE && lines.contains(&f.line)).collect();
+    let bad: Vec<_> = crate::rules::check(r, env.today)
+        .into_iter()
+        .filter(|f| f.is_error() && f.file == ledger::FILE && lines.contains(&f.line))
+        .collect();
     if !bad.is_empty() {
         let m = crate::store::refusal(&bad);
-        return Err(Failure::Refused(Msg::new(format!("{month} 月的账有错误，不能结账：{}", m.zh), format!("month {month} has rows with errors and cannot be closed: {}", m.en))));
+        return Err(Failure::Refused(Msg::new(
+            format!("{month} 月的账有错误，不能结账：{}", m.zh),
+            format!("month {month} has rows with errors and cannot be closed: {}", m.en),
+        )));
     }
     let opening = disclosure::opening(r, month);
     let t = MonthTotals::of(month, &r.entries);
@@ -48,7 +72,7 @@ pub fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
     let file = path(month);
     w.change.put(&file, text.into_bytes());
     let ctx = disclosure::context(&w.after(), month, Some(on), env.report_lang(), false);
-    let md = report::render_template(&env.dir, "disclosure.md.tera", &ctx).map_err(Failure::Refused)?;
+    let md = report::render_template(Some(&env.dir), "disclosure.md.tera", &ctx).map_err(Failure::Refused)?;
     let report_file = format!("reports/disclosure-{month}.md");
     w.change.put(&report_file, md.into_bytes());
     w.finish(

@@ -14,7 +14,10 @@ pub fn run(env: &Env, month: Option<&str>, term: Option<&str>) -> Outcome {
     if let Some(t) = term
         && !r.plan.as_ref().is_some_and(|p| p.terms.iter().any(|x| x.id == t))
     {
-        return Err(Failure::Usage(Msg::new(format!("plan.toml 中没有学期 {t}"), format!("plan.toml has no term {t}"))));
+        return Err(Failure::Usage(Msg::new(
+            format!("plan.toml 中没有学期 {t}"),
+            format!("plan.toml has no term {t}"),
+        )));
     }
     let rows: Vec<_> = r
         .entries
@@ -23,19 +26,65 @@ pub fn run(env: &Env, month: Option<&str>, term: Option<&str>) -> Outcome {
         .filter(|e| term.is_none_or(|t| r.plan.as_ref().and_then(|p| term_of(p, e)).is_some_and(|x| x.id == t)))
         .collect();
     let l = |zh, en| env.lang.pick(zh, en);
-    let headers = [l("行", "line"), l("日期", "date"), l("类型", "kind"), l("金额", "amount"), l("对象", "who"), l("期间", "period"), l("收款人", "collected by"), l("凭证", "receipt"), l("备注", "memo")];
+    let headers = [
+        l("行", "line"),
+        l("日期", "date"),
+        l("类型", "kind"),
+        l("金额", "amount"),
+        l("对象", "who"),
+        l("期间", "period"),
+        l("收款人", "collected by"),
+        l("凭证", "receipt"),
+        l("备注", "memo"),
+    ];
     let o = |v: &Option<String>| v.clone().unwrap_or_default();
     let body: Vec<Vec<String>> = rows
         .iter()
         .map(|e| {
-            let who = e.pupil_id.clone().or(e.contract_id.clone()).or(e.category.clone()).unwrap_or_default();
-            vec![e.line.to_string(), e.date.to_string(), e.kind.label().get(env.lang).to_owned(), e.amount.to_string(), who, o(&e.period), o(&e.collected_by), o(&e.receipt), o(&e.memo)]
+            let who = e
+                .pupil_id
+                .clone()
+                .or(e.contract_id.clone())
+                .or(e.category.clone())
+                .unwrap_or_default();
+            vec![
+                e.line.to_string(),
+                e.date.to_string(),
+                e.kind.label().get(env.lang).to_owned(),
+                e.amount.to_string(),
+                who,
+                o(&e.period),
+                o(&e.collected_by),
+                o(&e.receipt),
+                o(&e.memo),
+            ]
         })
         .collect();
     println!("{}", table::render(&headers, &body, &[0, 3]));
     let sum = |k: Kind| -> Money { rows.iter().filter(|e| e.kind == k).map(|e| e.amount).sum() };
     let net: Money = rows.iter().map(|e| e.signed()).sum();
-    let totals = vec![vec![sum(Kind::Fee).to_string(), sum(Kind::Refund).to_string(), sum(Kind::Pay).to_string(), sum(Kind::Expense).to_string(), net.to_string(), rows.len().to_string()]];
-    println!("{}", table::render(&[l("收费", "fees"), l("退费", "refunds"), l("劳务费", "pay"), l("其他支出", "expenses"), l("净额", "net"), l("笔数", "rows")], &totals, &[0, 1, 2, 3, 4, 5]));
+    let totals = vec![vec![
+        sum(Kind::Fee).to_string(),
+        sum(Kind::Refund).to_string(),
+        sum(Kind::Pay).to_string(),
+        sum(Kind::Expense).to_string(),
+        net.to_string(),
+        rows.len().to_string(),
+    ]];
+    println!(
+        "{}",
+        table::render(
+            &[
+                l("收费", "fees"),
+                l("退费", "refunds"),
+                l("劳务费", "pay"),
+                l("其他支出", "expenses"),
+                l("净额", "net"),
+                l("笔数", "rows")
+            ],
+            &totals,
+            &[0, 1, 2, 3, 4, 5]
+        )
+    );
     Ok(ExitCode::SUCCESS)
 }

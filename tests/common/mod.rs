@@ -1,0 +1,133 @@
+//! A records directory in a temporary folder and the `care` binary run over it
+//! (after xsv's `Workdir` and just's test builder).
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub const TODAY: &str = "2026-09-25";
+
+pub fn fixture_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+pub fn example_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo-school")
+}
+
+pub struct Workdir {
+    dir: tempfile::TempDir,
+    today: String,
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+impl Workdir {
+    /// A copy of tests/fixtures/NAME; `care` runs with `--today 2026-09-25`.
+    pub fn fixture(name: &str) -> Workdir {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&fixture_dir(name), dir.path());
+        Workdir { dir, today: TODAY.into() }
+    }
+
+    /// A copy of examples/demo-school, a complete past term; `care` runs with `--today 2026-11-29`.
+    pub fn example() -> Workdir {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&example_dir(), dir.path());
+        Workdir { dir, today: "2026-11-29".into() }
+    }
+
+    /// An empty folder.
+    pub fn empty() -> Workdir {
+        Workdir { dir: tempfile::tempdir().unwrap(), today: TODAY.into() }
+    }
+
+    pub fn today(mut self, d: &str) -> Self {
+        self.today = d.into();
+        self
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn file(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.file(rel)).unwrap()
+    }
+
+    pub fn read_bytes(&self, rel: &str) -> Vec<u8> {
+        std::fs::read(self.file(rel)).unwrap()
+    }
+
+    pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
+        let p = self.file(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    pub fn append(&self, rel: &str, line: &str) {
+        let mut s = self.read(rel);
+        s.push_str(line);
+        s.push('\n');
+        self.write(rel, s);
+    }
+
+    pub fn replace(&self, rel: &str, from: &str, to: &str) {
+        let s = self.read(rel);
+        assert!(s.contains(from), "{from:?} is not in {rel}");
+        self.write(rel, s.replacen(from, to, 1));
+    }
+
+    /// `care -C DIR --today D ARGS...` in English, without colour.
+    pub fn care(&self, args: &[&str]) -> Command {
+        let mut c = Command::cargo_bin("care").unwrap();
+        c.arg("-C").arg(self.path()).arg("--today").arg(&self.today).args(args);
+        c.env("CARE_LANG", "en").env_remove("CARE_TODAY").env("NO_COLOR", "1");
+        c
+    }
+
+    /// Every file under the directory and its bytes, to show that nothing changed.
+    pub fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let entry = entry.unwrap();
+                if entry.file_type().unwrap().is_dir() {
+                    walk(root, &entry.path(), out);
+                } else {
+                    out.insert(entry.path().strip_prefix(root).unwrap().to_path_buf(), std::fs::read(entry.path()).unwrap());
+                }
+            }
+        }
+        let mut out = BTreeMap::new();
+        walk(self.path(), self.path(), &mut out);
+        out
+    }
+
+    /// `care check --format json` as (rule, file, line) triples.
+    pub fn findings(&self) -> Vec<(String, String, u64)> {
+        let out = self.care(&["check", "--format", "json"]).output().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f["rule"].as_str().unwrap().to_owned(), f["file"].as_str().unwrap().to_owned(), f["line"].as_u64().unwrap()))
+            .collect()
+    }
+}
