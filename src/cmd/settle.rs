@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::process::ExitCode;
 
-use super::write::Write;
+use super::write::{Write, ledger_row_errors};
 use super::{Env, Failure, Outcome};
 use crate::domain::settle::{Outcome as Settled, settle, term_rows};
 use crate::findings::{Lang, Msg};
@@ -131,10 +131,7 @@ pub fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run: bool)
         ));
     }
     let lines: HashSet<usize> = term_rows(plan, t, on, &r.entries).iter().map(|e| e.line).collect();
-    let bad: Vec<_> = crate::rules::check(r, env.today)
-        .into_iter()
-        .filter(|f| f.is_error() && f.file == FILE && lines.contains(&f.line))
-        .collect();
+    let bad = ledger_row_errors(r, env.today, &lines);
     if !bad.is_empty() {
         let m = crate::store::refusal(&bad);
         return Err(refuse(

@@ -148,6 +148,20 @@ impl Write<'_> {
     }
 }
 
+/// The errors on the given ledger rows that are about the rows themselves, leaving out those
+/// about a month or term waiting to be closed or settled: closing and settling put those right.
+pub fn ledger_row_errors(
+    r: &Records,
+    today: crate::records::Date,
+    lines: &std::collections::HashSet<usize>,
+) -> Vec<crate::findings::Finding> {
+    crate::rules::check(r, today)
+        .into_iter()
+        .filter(|f| f.is_error() && f.file == crate::records::ledger::FILE && lines.contains(&f.line))
+        .filter(|f| !f.rule.starts_with("disclosure/") && !f.rule.starts_with("settlement/"))
+        .collect()
+}
+
 /// The next free id: `prefix` and one more than the highest number in use, as wide as the
 /// widest one in use (or `width`): P0001, P0002, ... P0010.
 pub fn next_id(prefix: &str, used: &[String], width: usize) -> String {

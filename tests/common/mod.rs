@@ -19,7 +19,7 @@ pub fn example_dir() -> PathBuf {
 
 pub struct Workdir {
     dir: tempfile::TempDir,
-    today: String,
+    today: std::cell::RefCell<String>,
 }
 
 fn copy_tree(from: &Path, to: &Path) {
@@ -40,23 +40,38 @@ impl Workdir {
     pub fn fixture(name: &str) -> Workdir {
         let dir = tempfile::tempdir().unwrap();
         copy_tree(&fixture_dir(name), dir.path());
-        Workdir { dir, today: TODAY.into() }
+        Workdir {
+            dir,
+            today: std::cell::RefCell::new(TODAY.into()),
+        }
     }
 
     /// A copy of examples/demo-school, a complete past term; `care` runs with `--today 2026-11-29`.
     pub fn example() -> Workdir {
         let dir = tempfile::tempdir().unwrap();
         copy_tree(&example_dir(), dir.path());
-        Workdir { dir, today: "2026-11-29".into() }
+        Workdir {
+            dir,
+            today: std::cell::RefCell::new("2026-11-29".into()),
+        }
     }
 
     /// An empty folder.
     pub fn empty() -> Workdir {
-        Workdir { dir: tempfile::tempdir().unwrap(), today: TODAY.into() }
+        Workdir {
+            dir: tempfile::tempdir().unwrap(),
+            today: std::cell::RefCell::new(TODAY.into()),
+        }
     }
 
-    pub fn today(mut self, d: &str) -> Self {
-        self.today = d.into();
+    pub fn today(self, d: &str) -> Self {
+        *self.today.borrow_mut() = d.into();
+        self
+    }
+
+    /// From now on, `care` runs at another date.
+    pub fn set_today(&self, d: &str) -> &Self {
+        *self.today.borrow_mut() = d.into();
         self
     }
 
@@ -98,7 +113,11 @@ impl Workdir {
     /// `care -C DIR --today D ARGS...` in English, without colour.
     pub fn care(&self, args: &[&str]) -> Command {
         let mut c = Command::cargo_bin("care").unwrap();
-        c.arg("-C").arg(self.path()).arg("--today").arg(&self.today).args(args);
+        c.arg("-C")
+            .arg(self.path())
+            .arg("--today")
+            .arg(self.today.borrow().as_str())
+            .args(args);
         c.env("CARE_LANG", "en").env_remove("CARE_TODAY").env("NO_COLOR", "1");
         c
     }
@@ -111,7 +130,10 @@ impl Workdir {
                 if entry.file_type().unwrap().is_dir() {
                     walk(root, &entry.path(), out);
                 } else {
-                    out.insert(entry.path().strip_prefix(root).unwrap().to_path_buf(), std::fs::read(entry.path()).unwrap());
+                    out.insert(
+                        entry.path().strip_prefix(root).unwrap().to_path_buf(),
+                        std::fs::read(entry.path()).unwrap(),
+                    );
                 }
             }
         }
@@ -127,7 +149,13 @@ impl Workdir {
         v.as_array()
             .unwrap()
             .iter()
-            .map(|f| (f["rule"].as_str().unwrap().to_owned(), f["file"].as_str().unwrap().to_owned(), f["line"].as_u64().unwrap()))
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_owned(),
+                    f["file"].as_str().unwrap().to_owned(),
+                    f["line"].as_u64().unwrap(),
+                )
+            })
             .collect()
     }
 }

@@ -2,12 +2,12 @@
 
 use std::collections::HashSet;
 
-use crate::cmd::write::Write;
+use crate::cmd::write::{Write, ledger_row_errors};
 use crate::cmd::{Env, Failure, Outcome};
 use crate::domain::close::MonthTotals;
 use crate::findings::Msg;
 use crate::records::closes::{self, path};
-use crate::records::{Date, Month, ledger};
+use crate::records::{Date, Month};
 use crate::report::{self, disclosure};
 
 pub fn parse_month(text: &str) -> Result<Month, Failure> {
@@ -54,10 +54,7 @@ pub fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
         ));
     }
     let lines: HashSet<usize> = r.entries.iter().filter(|e| month.contains(e.date)).map(|e| e.line).collect();
-    let bad: Vec<_> = crate::rules::check(r, env.today)
-        .into_iter()
-        .filter(|f| f.is_error() && f.file == ledger::FILE && lines.contains(&f.line))
-        .collect();
+    let bad = ledger_row_errors(r, env.today, &lines);
     if !bad.is_empty() {
         let m = crate::store::refusal(&bad);
         return Err(Failure::Refused(Msg::new(

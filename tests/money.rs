@@ -1,0 +1,367 @@
+//! Month closes and term settlement through the command line (SPEC §6, §8), against figures
+//! worked out by hand.
+
+mod common;
+
+use common::Workdir;
+use predicates::str::contains;
+
+fn close(w: &Workdir, month: &str, on: &str) -> assert_cmd::assert::Assert {
+    w.care(&["ledger", "close", "--month", month, "--on", on]).assert()
+}
+
+fn value<'a>(toml: &'a str, key: &str) -> &'a str {
+    toml.lines()
+        .find_map(|l| l.strip_prefix(&format!("{key} = ")))
+        .map(|v| v.trim_matches('"'))
+        .unwrap_or_else(|| panic!("{key} not in {toml}"))
+}
+
+const OCT_ROWS: &[&str] = &[
+    "2026-10-08,fee,280.00,P0001,,,2026-10,周强,R004,",
+    "2026-10-08,fee,280.00,P0002,,,2026-10,周强,R005,",
+    "2026-10-09,fee,140.00,P0003,,,2026-10,陈静,R006,",
+    "2026-10-12,refund,20.00,P0001,,,2026-09,,,多收退回",
+    "2026-10-30,pay,450.00,,C002,,,,,",
+    "2026-10-30,expense,33.33,,,activities,,,,",
+];
+
+#[test]
+fn a_close_has_the_hand_computed_figures_and_the_openings_chain() {
+    let w = Workdir::fixture("clean").today("2026-11-05");
+    close(&w, "2026-09", "2026-10-05").success().stdout(contains("closing 419.50"));
+    let sep = w.read("closes/2026-09.toml");
+    // Fees 3 × 280, pay 300, expenses 120.50: 840 − 300 − 120.50 = 419.50.
+    for (k, v) in [
+        ("month", "2026-09"),
+        ("closed_on", "2026-10-05"),
+        ("opening", "0.00"),
+        ("fees", "840.00"),
+        ("refunds", "0.00"),
+        ("pay", "300.00"),
+        ("expenses", "120.50"),
+        ("closing", "419.50"),
+        ("rows", "5"),
+    ] {
+        assert_eq!(value(&sep, k), v, "{k}");
+    }
+    assert!(value(&sep, "digest").starts_with("sha256:"));
+    assert!(w.read("reports/disclosure-2026-09.md").contains("419.50"));
+
+    for r in OCT_ROWS {
+        w.append("ledger.csv", r);
+    }
+    close(&w, "2026-10", "2026-11-02").success();
+    let oct = w.read("closes/2026-10.toml");
+    // 419.50 + 700 − 20 − 450 − 33.33 = 616.17.
+    for (k, v) in [
+        ("opening", "419.50"),
+        ("fees", "700.00"),
+        ("refunds", "20.00"),
+        ("pay", "450.00"),
+        ("expenses", "33.33"),
+        ("closing", "616.17"),
+        ("rows", "6"),
+    ] {
+        assert_eq!(value(&oct, k), v, "{k}");
+    }
+    w.care(&["check"]).assert().success();
+}
+
+#[test]
+fn closing_an_unfinished_or_out_of_order_month_is_refused_and_changes_nothing() {
+    let w = Workdir::fixture("clean").today("2026-11-05");
+    let before = w.snapshot();
+    close(&w, "2026-09", "2026-09-30")
+        .code(1)
+        .stderr(contains("cannot be closed on 2026-09-30"));
+    assert_eq!(w.snapshot(), before);
+
+    w.append("ledger.csv", OCT_ROWS[0]);
+    let before = w.snapshot();
+    close(&w, "2026-10", "2026-11-02").code(1).stderr(contains("close 2026-09 first"));
+    assert_eq!(w.snapshot(), before);
+
+    close(&w, "2026-09", "2026-10-05").success();
+    let before = w.snapshot();
+    close(&w, "2026-09", "2026-10-06").code(1).stderr(contains("already closed"));
+    assert_eq!(w.snapshot(), before);
+}
+
+#[test]
+fn a_month_with_errors_is_not_closed() {
+    let w = Workdir::fixture("clean").today("2026-11-05");
+    w.replace("ledger.csv", "陈静,R003", "王五,R003");
+    let before = w.snapshot();
+    close(&w, "2026-09", "2026-10-05").code(1).stderr(contains("committee/collector"));
+    assert_eq!(w.snapshot(), before);
+}
+
+#[test]
+fn tampering_names_the_totals_that_moved_but_reordering_and_fmt_do_not_trip_it() {
+    let w = Workdir::fixture("clean").today("2026-10-06");
+    close(&w, "2026-09", "2026-10-05").success();
+
+    // Reorder the rows and respell money: still the same month.
+    let ledger = w.read("ledger.csv");
+    let mut lines: Vec<&str> = ledger.lines().collect();
+    lines[1..].reverse();
+    w.write("ledger.csv", format!("{}\n", lines.join("\n")).replace("280.00", "280"));
+    w.care(&["check"]).assert().success();
+    w.care(&["fmt"]).assert().success();
+    w.care(&["check"]).assert().success();
+
+    w.replace("ledger.csv", "120.50", "120.51");
+    w.care(&["check"])
+        .assert()
+        .code(1)
+        .stdout(contains("disclosure/closed-month-changed"))
+        .stdout(contains("expenses 120.50 → 120.51"));
+    w.replace("ledger.csv", "120.51", "120.50");
+    w.append("ledger.csv", "2026-09-20,expense,5.00,,,materials,,,,");
+    w.care(&["check"])
+        .assert()
+        .code(1)
+        .stdout(contains("rows 5 → 6"))
+        .stdout(contains("expenses 120.50 → 125.50"));
+}
+
+#[test]
+fn adding_a_row_to_a_closed_month_is_refused() {
+    let w = Workdir::fixture("clean").today("2026-10-06");
+    close(&w, "2026-09", "2026-10-05").success();
+    let before = w.snapshot();
+    w.care(&[
+        "ledger",
+        "add",
+        "expense",
+        "--date",
+        "2026-09-29",
+        "--amount",
+        "10",
+        "--category",
+        "materials",
+    ])
+    .assert()
+    .code(1)
+    .stderr(contains("month 2026-09 was closed"));
+    assert_eq!(w.snapshot(), before);
+}
+
+#[test]
+fn only_the_latest_closed_month_reopens_and_the_reason_is_kept() {
+    let w = Workdir::fixture("clean").today("2026-11-05");
+    close(&w, "2026-09", "2026-10-05").success();
+    w.append("ledger.csv", OCT_ROWS[0]);
+    close(&w, "2026-10", "2026-11-02").success();
+    let before = w.snapshot();
+    w.care(&["ledger", "reopen", "--month", "2026-09", "--reason", "typo"])
+        .assert()
+        .code(1)
+        .stderr(contains("only the latest closed month, 2026-10"));
+    assert_eq!(w.snapshot(), before);
+    w.care(&["ledger", "reopen", "--month", "2026-10", "--reason", "收据号写错"])
+        .assert()
+        .success();
+    assert!(!w.file("closes/2026-10.toml").exists());
+    assert_eq!(w.read("closes/reopened.csv"), "month,date,reason\n2026-10,2026-11-05,收据号写错\n");
+    // The month can be corrected and closed again.
+    w.replace("ledger.csv", "R004", "R004a");
+    close(&w, "2026-10", "2026-11-05").success();
+    w.care(&["check"]).assert().success();
+}
+
+#[test]
+fn settlement_splits_the_surplus_by_largest_remainder_ties_to_the_smaller_id() {
+    let w = Workdir::fixture("clean").today("2026-09-26");
+    w.care(&["settle", "--term", "2026-autumn", "--on", "2026-09-26"])
+        .assert()
+        .success()
+        .stdout(contains("surplus S = 419.50"));
+    // S = 840 − 420.50 = 419.50; each family's quota 139.8333…: 139.83 each and the one fen
+    // left to the smallest id.
+    assert_eq!(
+        w.read("settlements/2026-autumn.csv"),
+        "pupil_id,paid,share,refund\nP0001,280.00,140.16,139.84\nP0002,280.00,140.17,139.83\nP0003,280.00,140.17,139.83\n"
+    );
+    let t = w.read("settlements/2026-autumn.toml");
+    for (k, v) in [
+        ("term", "2026-autumn"),
+        ("settled_on", "2026-09-26"),
+        ("basis", "paid"),
+        ("paid", "840.00"),
+        ("costs", "420.50"),
+        ("surplus", "419.50"),
+        ("families", "3"),
+    ] {
+        assert_eq!(value(&t, k), v, "{k}");
+    }
+    let before = w.snapshot();
+    w.care(&["settle", "--term", "2026-autumn", "--on", "2026-09-27"])
+        .assert()
+        .code(1)
+        .stderr(contains("already settled"));
+    assert_eq!(w.snapshot(), before);
+}
+
+#[test]
+fn a_withdrawn_pupil_gets_back_in_proportion_to_what_was_paid() {
+    let w = Workdir::fixture("clean").today("2026-10-20");
+    // P0003 leaves on 30 September; the others pay for October too.
+    w.replace("roster.csv", "2026-08-29,2026-09-01,,", "2026-08-29,2026-09-01,2026-09-30,");
+    w.append("ledger.csv", "2026-10-08,fee,280.00,P0001,,,2026-10,周强,,");
+    w.append("ledger.csv", "2026-10-08,fee,280.00,P0002,,,2026-10,周强,,");
+    w.care(&["settle", "--term", "2026-autumn", "--on", "2026-10-20"])
+        .assert()
+        .success();
+    // P = 1400, C = 420.50, S = 979.50: 979.50 × 560/1400 = 391.80, × 280/1400 = 195.90.
+    assert_eq!(
+        w.read("settlements/2026-autumn.csv"),
+        "pupil_id,paid,share,refund\nP0001,560.00,168.20,391.80\nP0002,560.00,168.20,391.80\nP0003,280.00,84.10,195.90\n"
+    );
+}
+
+#[test]
+fn basis_days_counts_service_days_less_holidays() {
+    let w = Workdir::fixture("clean").today("2026-10-01");
+    w.replace("plan.toml", "refund_basis = \"paid\"", "refund_basis = \"days\"");
+    w.replace(
+        "plan.toml",
+        "ends = 2027-01-22\nsettle_by = 2027-01-15\nholidays = [2026-10-01, 2026-10-02, 2026-10-05, 2026-10-06, 2026-10-07]",
+        "ends = 2026-09-30\nsettle_by = 2026-09-30\nholidays = [2026-09-15]",
+    );
+    w.replace(
+        "contracts.csv",
+        "2026-09-01,2027-01-22,2026-08-24,,60.00",
+        "2026-09-01,2026-09-30,2026-08-24,,60.00",
+    );
+    w.replace(
+        "roster.csv",
+        "P0002,李想,1,1,李华,13800000002,2026-08-21,李华,2026-08-25,2026-08-28,2026-09-01,,",
+        "P0002,李想,1,1,李华,13800000002,2026-08-21,李华,2026-08-25,2026-08-28,2026-09-14,,",
+    );
+    w.replace("roster.csv", "2026-08-29,2026-09-01,,", "2026-08-29,2026-09-01,2026-09-04,");
+    w.write("ledger.csv", "date,kind,amount,pupil_id,contract_id,category,period,collected_by,receipt,memo\n2026-09-01,fee,150.00,P0001,,,2026-09,周强,,\n2026-09-01,fee,150.00,P0002,,,2026-09,周强,,\n2026-09-01,fee,150.00,P0003,,,2026-09,周强,,\n2026-09-10,expense,100.00,,,materials,,,,\n");
+    w.care(&["settle", "--term", "2026-autumn", "--on", "2026-09-30"])
+        .assert()
+        .success()
+        .stdout(contains("care days"));
+    // Service days in September 2026 less the 15th: P0001 21, P0002 (from the 14th) 12,
+    // P0003 (to the 4th) 4; Σ 37. Shares of 100.00: 56.756…, 32.432…, 10.810… → 56.75, 32.43,
+    // 10.81 and the fen left to the largest remainder (P0001).
+    assert_eq!(
+        w.read("settlements/2026-autumn.csv"),
+        "pupil_id,paid,share,refund\nP0001,150.00,56.76,93.24\nP0002,150.00,32.43,117.57\nP0003,150.00,10.81,139.19\n"
+    );
+}
+
+#[test]
+fn a_deficit_is_shared_as_amounts_due() {
+    let w = Workdir::fixture("clean").today("2026-09-26");
+    w.append("ledger.csv", "2026-09-20,expense,1000.00,,,insurance,,,,");
+    w.care(&["settle", "--term", "2026-autumn", "--on", "2026-09-26", "--record"])
+        .assert()
+        .success()
+        .stdout(contains("surplus S = -580.50"));
+    // S = 840 − 1420.50 = −580.50: −193.50 each.
+    assert_eq!(
+        w.read("settlements/2026-autumn.csv"),
+        "pupil_id,paid,share,refund\nP0001,280.00,473.50,-193.50\nP0002,280.00,473.50,-193.50\nP0003,280.00,473.50,-193.50\n"
+    );
+    // Nothing is paid out to families that owe money.
+    assert!(!w.read("ledger.csv").contains("2026-autumn"));
+    // When they pay what they owe, as a fee for the term, the settlement is square.
+    for p in ["P0001", "P0002", "P0003"] {
+        w.care(&[
+            "ledger",
+            "add",
+            "fee",
+            "--date",
+            "2026-09-28",
+            "--amount",
+            "193.50",
+            "--pupil",
+            p,
+            "--period",
+            "2026-autumn",
+            "--collected-by",
+            "周强",
+        ])
+        .assert()
+        .success();
+    }
+    close(w.set_today("2026-10-01"), "2026-09", "2026-10-01").success();
+    w.set_today("2026-10-30").care(&["check"]).assert().success();
+}
+
+#[test]
+fn no_payments_with_costs_to_share_is_refused_not_divided() {
+    let w = Workdir::fixture("clean").today("2026-09-26");
+    w.write(
+        "ledger.csv",
+        "date,kind,amount,pupil_id,contract_id,category,period,collected_by,receipt,memo\n2026-09-10,expense,120.50,,,materials,,,,\n",
+    );
+    let before = w.snapshot();
+    w.care(&["settle", "--term", "2026-autumn", "--on", "2026-09-26"])
+        .assert()
+        .code(1)
+        .stderr(contains("P = 0"));
+    assert_eq!(w.snapshot(), before);
+}
+
+#[test]
+fn record_then_check_is_clean_and_stale_and_mismatch_are_caught() {
+    let w = Workdir::fixture("clean").today("2026-09-26");
+    w.care(&["settle", "--term", "2026-autumn", "--on", "2026-09-26", "--record"])
+        .assert()
+        .success()
+        .stdout(contains("recorded 3 refunds"));
+    let ledger = w.read("ledger.csv");
+    assert!(ledger.ends_with("2026-09-26,refund,139.84,P0001,,,2026-autumn,,,学期结算退费\n2026-09-26,refund,139.83,P0002,,,2026-autumn,,,学期结算退费\n2026-09-26,refund,139.83,P0003,,,2026-autumn,,,学期结算退费\n"), "{ledger}");
+    close(w.set_today("2026-10-01"), "2026-09", "2026-10-01").success();
+    let later = w.set_today("2026-10-30");
+    later.care(&["check"]).assert().success();
+
+    // A settled term is locked.
+    let before = later.snapshot();
+    later
+        .care(&[
+            "ledger",
+            "add",
+            "expense",
+            "--date",
+            "2026-10-02",
+            "--amount",
+            "10",
+            "--category",
+            "materials",
+        ])
+        .assert()
+        .code(1)
+        .stderr(contains("settled"));
+    assert_eq!(later.snapshot(), before);
+
+    // Edited by hand: stale, and the payout no longer matches.
+    later.append("ledger.csv", "2026-09-27,expense,10.00,,,materials,,,,");
+    later.replace("ledger.csv", "refund,139.83,P0003", "refund,139.00,P0003");
+    let f = later.findings();
+    assert!(
+        f.contains(&("settlement/stale".into(), "settlements/2026-autumn.toml".into(), 9)),
+        "{f:?}"
+    );
+    assert!(
+        f.contains(&("settlement/refund-mismatch".into(), "settlements/2026-autumn.csv".into(), 4)),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn dry_run_writes_nothing() {
+    let w = Workdir::fixture("clean").today("2026-09-26");
+    let before = w.snapshot();
+    w.care(&["settle", "--term", "2026-autumn", "--on", "2026-09-26", "--dry-run"])
+        .assert()
+        .success()
+        .stdout(contains("139.84"));
+    assert_eq!(w.snapshot(), before);
+}
