@@ -106,7 +106,7 @@ pub enum Command {
     /// Money: add rows, show, close a month, reopen it
     #[command(subcommand)]
     Ledger(LedgerCommand),
-    /// Settle a term: split the surplus among the families (SPEC §6)
+    /// Settle a term: split the surplus among the families
     Settle {
         #[arg(long)]
         term: String,
@@ -131,6 +131,18 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Explain a rule of care check: what fires it, the policy clause, how to fix it
+    Explain {
+        /// A rule id, e.g. consent/unsigned; without it, every rule is listed
+        rule: Option<String>,
+    },
+    /// Print shell completions, e.g. care completions bash > /etc/bash_completion.d/care
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. care man > care.1
+    Man,
 }
 
 #[derive(Args, Debug)]

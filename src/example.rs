@@ -439,5 +439,6 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
 
     out.insert(".gitignore".into(), include_str!("../assets/init/gitignore").into());
     out.insert(".github/workflows/care.yml".into(), include_str!("../assets/init/care.yml").into());
+    out.insert(".gitlab-ci.yml".into(), include_str!("../assets/init/gitlab-ci.yml").into());
     Ok(out)
 }

@@ -27,6 +27,7 @@ pub fn blank() -> Vec<(String, String)> {
             ".github/workflows/care.yml".into(),
             include_str!("../../assets/init/care.yml").into(),
         ),
+        (".gitlab-ci.yml".into(), include_str!("../../assets/init/gitlab-ci.yml").into()),
     ]
 }
 

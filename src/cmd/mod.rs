@@ -1,11 +1,14 @@
 //! One file per subcommand, each thin: load, call the domain, render.
 
 mod check;
+mod completions;
 mod enroll;
+pub mod explain;
 mod fmt;
 mod hire;
 mod init;
 mod ledger;
+mod man;
 mod pupil;
 mod settle;
 mod status;
@@ -126,6 +129,9 @@ pub fn main() -> ExitCode {
         }) => survey::add(&env, &contract, date, respondent, score, comment),
         Command::Status => status::run(&env),
         Command::Fmt { check } => fmt::run(&env, check),
+        Command::Explain { rule } => explain::run(&env, rule.as_deref()),
+        Command::Completions { shell } => completions::run(shell),
+        Command::Man => man::run(),
     };
     match result {
         Ok(code) => code,
