@@ -103,8 +103,48 @@ pub struct Records {
     pub settlements: Vec<Settlement>,
     /// Every ledger row could be read: totals and digests over the ledger can be trusted.
     pub ledger_complete: bool,
+    /// Roster and contract rows that could not be read: a reference to one of them follows
+    /// from the `format/parse` finding and is not reported again.
+    pub unread_pupils: Unread,
+    pub unread_contracts: Unread,
     /// What loading found: unreadable files and rows, missing and unknown columns.
     pub problems: Vec<Finding>,
+}
+
+/// The ids of a file's rows that could not be read, or the whole file.
+#[derive(Clone, Debug, Default)]
+pub struct Unread {
+    /// The file, or part of it, could not be read: any id may be in it.
+    pub all: bool,
+    pub ids: std::collections::HashSet<String>,
+}
+
+impl Unread {
+    pub fn covers(&self, id: &str) -> bool {
+        self.all || self.ids.contains(id)
+    }
+
+    /// The rows of `table` that loading did not turn into records (`read` holds the lines of
+    /// those it did). `broken`: rows were lost before that, so none of them can be named.
+    fn of(table: &Table, id_column: &str, read: impl Iterator<Item = usize>, broken: bool) -> Unread {
+        let read: std::collections::HashSet<usize> = read.collect();
+        Unread {
+            all: broken,
+            ids: table
+                .rows
+                .iter()
+                .filter(|row| !read.contains(&row.line))
+                .map(|row| table.get(row, id_column).to_owned())
+                .collect(),
+        }
+    }
+
+    fn whole_file() -> Unread {
+        Unread {
+            all: true,
+            ids: Default::default(),
+        }
+    }
 }
 
 /// The records directory is missing or is not one: bad usage, exit 2.
@@ -197,11 +237,23 @@ impl Records {
         if let Some((text, _)) = read_text(src, plan::FILE, out) {
             r.plan = plan::load(&text, out);
         }
-        if let Some(t) = read_table(src, roster::FILE, roster::COLUMNS, true, out) {
-            r.pupils = roster::load(&t, out);
+        let before = out.len();
+        match read_table(src, roster::FILE, roster::COLUMNS, true, out) {
+            Some(t) => {
+                let broken = out[before..].iter().any(Finding::is_error);
+                r.pupils = roster::load(&t, out);
+                r.unread_pupils = Unread::of(&t, "pupil_id", r.pupils.iter().map(|p| p.line), broken);
+            }
+            None => r.unread_pupils = Unread::whole_file(),
         }
-        if let Some(t) = read_table(src, contracts::FILE, contracts::COLUMNS, true, out) {
-            r.contracts = contracts::load(&t, out);
+        let before = out.len();
+        match read_table(src, contracts::FILE, contracts::COLUMNS, true, out) {
+            Some(t) => {
+                let broken = out[before..].iter().any(Finding::is_error);
+                r.contracts = contracts::load(&t, out);
+                r.unread_contracts = Unread::of(&t, "contract_id", r.contracts.iter().map(|c| c.line), broken);
+            }
+            None => r.unread_contracts = Unread::whole_file(),
         }
         let before = out.iter().filter(|f| f.file == ledger::FILE && f.is_error()).count();
         if let Some(t) = read_table(src, ledger::FILE, ledger::COLUMNS, true, out) {

@@ -1,5 +1,6 @@
 //! A CSV file as a header and trimmed rows that remember their line, with columns found by name.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::text::Layout;
@@ -67,6 +68,9 @@ fn finding(rule: &'static str, severity: Severity, file: &str, line: usize, mess
     }
 }
 
+/// No value of a record is this long; a longer one is a damaged file, not a note.
+pub const MAX_FIELD_CHARS: usize = 10_000;
+
 pub fn parse_error(file: &str, line: usize, message: Msg) -> Finding {
     finding(
         ids::FORMAT_PARSE,
@@ -85,6 +89,12 @@ pub fn parse_error(file: &str, line: usize, message: Msg) -> Finding {
 /// not), and the findings: unreadable rows, missing and unknown columns.
 pub fn parse(file: &str, text: &str, layout: Layout, columns: &[Column]) -> (Option<Table>, Vec<Finding>) {
     let mut out = Vec::new();
+    // The csv reader counts a CRLF row end late: the row after it gets the previous line's number.
+    let text: Cow<str> = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -100,6 +110,20 @@ pub fn parse(file: &str, text: &str, layout: Layout, columns: &[Column]) -> (Opt
                 let line = record.position().map_or(line, |p| p.line() as usize);
                 let fields: Vec<String> = record.iter().map(|f| f.trim().to_owned()).collect();
                 if fields.iter().all(String::is_empty) {
+                    continue;
+                }
+                if let Some(long) = fields.iter().find(|f| f.chars().count() > MAX_FIELD_CHARS) {
+                    let n = long.chars().count();
+                    out.push(parse_error(
+                        file,
+                        line,
+                        Msg::new(
+                            format!("这一行有一个值长达 {n} 个字符，超过上限 {MAX_FIELD_CHARS}；文件可能已损坏"),
+                            format!(
+                                "a value in this row is {n} characters long, over the limit of {MAX_FIELD_CHARS}; the file may be damaged"
+                            ),
+                        ),
+                    ));
                     continue;
                 }
                 match &header {
@@ -235,6 +259,21 @@ mod tests {
         let t = t.unwrap();
         assert_eq!(t.rows[0].line, 2);
         assert_eq!(t.rows[1].line, 4);
+    }
+
+    #[test]
+    fn crlf_rows_keep_their_line_numbers() {
+        let (t, _) = parse("x.csv", "a,b\r\n1,x\r\n\"2\r\nz\",y\r\n3,w\n4,v\r\n", Layout::default(), COLS);
+        let lines: Vec<usize> = t.unwrap().rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![2, 3, 5, 6]);
+    }
+
+    #[test]
+    fn an_overlong_value_is_a_parse_error_at_its_line() {
+        let text = format!("a,b\n1,x\n2,{}\n3,y\n", "x".repeat(MAX_FIELD_CHARS + 1));
+        let (t, f) = parse("x.csv", &text, Layout::default(), COLS);
+        assert_eq!(t.unwrap().rows.len(), 2);
+        assert_eq!((f[0].rule, f[0].line), (ids::FORMAT_PARSE, 3));
     }
 
     #[test]

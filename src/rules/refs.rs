@@ -21,6 +21,7 @@ impl Rule for UnknownPupil {
         for e in &cx.records.entries {
             if let Some(id) = &e.pupil_id
                 && !cx.pupils.contains_key(id.as_str())
+                && !cx.records.unread_pupils.covers(id)
             {
                 out.push(finding(
                     self.meta(),
@@ -35,7 +36,7 @@ impl Rule for UnknownPupil {
         }
         for s in &cx.records.settlements {
             for row in &s.rows {
-                if !cx.pupils.contains_key(row.pupil_id.as_str()) {
+                if !cx.pupils.contains_key(row.pupil_id.as_str()) && !cx.records.unread_pupils.covers(&row.pupil_id) {
                     out.push(finding(
                         self.meta(),
                         &s.csv_file,
@@ -68,6 +69,7 @@ impl Rule for UnknownContract {
         for e in &cx.records.entries {
             if let Some(id) = &e.contract_id
                 && !cx.contracts.contains_key(id.as_str())
+                && !cx.records.unread_contracts.covers(id)
             {
                 out.push(finding(
                     self.meta(),
@@ -81,7 +83,7 @@ impl Rule for UnknownContract {
             }
         }
         for s in &cx.records.surveys {
-            if !cx.contracts.contains_key(s.contract_id.as_str()) {
+            if !cx.contracts.contains_key(s.contract_id.as_str()) && !cx.records.unread_contracts.covers(&s.contract_id) {
                 out.push(finding(
                     self.meta(),
                     surveys::FILE,
@@ -111,6 +113,20 @@ mod tests {
     fn unknown_pupil_in_ledger() {
         let f = clean().replace("ledger.csv", "280.00,P0003", "280.00,P0009");
         assert_eq!(f.fired(ids::REF_UNKNOWN_PUPIL), at("ledger.csv", 4));
+    }
+
+    #[test]
+    fn a_reference_to_an_unreadable_row_is_not_reported_again() {
+        let f = clean().replace(
+            "roster.csv",
+            "P0002,李想,1,1,李华,13800000002,2026-08-21",
+            "P0002,李想,1,1,李华,13800000002,2026-08-32",
+        );
+        assert!(f.fired(ids::REF_UNKNOWN_PUPIL).is_empty(), "{:?}", f.findings());
+        let f = f.replace("ledger.csv", "280.00,P0003", "280.00,P0009");
+        assert_eq!(f.fired(ids::REF_UNKNOWN_PUPIL), at("ledger.csv", 4));
+        let f = clean().set("contracts.csv", "\u{0}\u{1}");
+        assert!(f.fired(ids::REF_UNKNOWN_CONTRACT).is_empty(), "{:?}", f.findings());
     }
 
     #[test]
