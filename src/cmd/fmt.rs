@@ -152,7 +152,7 @@ pub fn run(env: &Env, check: bool) -> Outcome {
             format!("reformatted {}", changed.join(", ")),
         )
     };
-    w.finish(done, &[])
+    w.finish_reformat(done)
 }
 
 #[cfg(test)]

@@ -130,6 +130,18 @@ impl<'e> Write<'e> {
     pub fn finish(self, done: Msg, exempt: &[&str]) -> Outcome {
         let mut errors = store::validate(&self.env.dir, &self.before, &self.change, self.env.today);
         errors.retain(|f| !exempt.contains(&f.rule));
+        self.commit(done, errors)
+    }
+
+    /// Like `finish`, for a change that only moves and respells rows: the errors already in
+    /// the records move with their rows and are not new.
+    pub fn finish_reformat(self, done: Msg) -> Outcome {
+        let (was, now) = store::findings_around(&self.env.dir, &self.before, &self.change, self.env.today);
+        let errors = store::new_errors_reordered(&was, &now);
+        self.commit(done, errors)
+    }
+
+    fn commit(self, done: Msg, errors: Vec<crate::findings::Finding>) -> Outcome {
         if !errors.is_empty() {
             return Err(refused(store::refusal(&errors)));
         }

@@ -62,12 +62,34 @@ pub fn new_errors(before: &[Finding], after: &[Finding]) -> Vec<Finding> {
     after.iter().filter(|f| f.is_error() && !old.contains(&f.key())).cloned().collect()
 }
 
+/// The errors a change that only moves and respells rows (`care fmt`) would add. Rows move, so
+/// findings are matched by rule and file, not by line or sentence (which may name a line).
+pub fn new_errors_reordered(before: &[Finding], after: &[Finding]) -> Vec<Finding> {
+    let mut old: std::collections::HashMap<(&str, &str), usize> = std::collections::HashMap::new();
+    for f in before.iter().filter(|f| f.is_error()) {
+        *old.entry((f.rule, f.file.as_str())).or_default() += 1;
+    }
+    let mut new = Vec::new();
+    for f in after.iter().filter(|f| f.is_error()) {
+        match old.get_mut(&(f.rule, f.file.as_str())) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => new.push(f.clone()),
+        }
+    }
+    new
+}
+
 /// Checks a change against every rule; the errors it would add, if any.
 pub fn validate(dir: &Path, before: &Records, change: &Change, today: Date) -> Vec<Finding> {
+    let (was, now) = findings_around(dir, before, change, today);
+    new_errors(&was, &now)
+}
+
+/// The findings before and after a change.
+pub fn findings_around(dir: &Path, before: &Records, change: &Change, today: Date) -> (Vec<Finding>, Vec<Finding>) {
     let was = crate::rules::check(before, today);
     let after = Records::load_from(&change.source(dir));
-    let now = crate::rules::check(&after, today);
-    new_errors(&was, &now)
+    (was, crate::rules::check(&after, today))
 }
 
 /// The refusal message for errors a change would add: each finding's place and sentence.
@@ -113,11 +135,13 @@ pub fn commit(dir: &Path, _lock: &Lock, change: &Change) -> Result<(), Msg> {
         let target = dir.join(rel);
         let parent = target.parent().unwrap_or(dir).to_path_buf();
         std::fs::create_dir_all(&parent).map_err(|e| io_failure(&target, &e))?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".care-")
-            .suffix(".tmp")
-            .tempfile_in(&parent)
-            .map_err(|e| io_failure(&target, &e))?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".care-").suffix(".tmp");
+        // A new file gets the mode any program would give it (0666 less the umask), not a
+        // temporary file's 0600; an existing one keeps its own, below.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let mut tmp = builder.tempfile_in(&parent).map_err(|e| io_failure(&target, &e))?;
         tmp.write_all(bytes)
             .and_then(|_| tmp.as_file().sync_all())
             .map_err(|e| io_failure(&target, &e))?;
