@@ -202,11 +202,17 @@ fn agree_starts_on_the_next_service_day() {
         ("P0006", "2026-10-01", None, "2026-10-08"),               // National Day: holidays, a weekend, more holidays
         ("P0007", "2026-10-03", None, "2026-10-08"),               // a Saturday in the holidays
         ("P0008", "2026-09-30", Some("2026-10-12"), "2026-10-12"), // --starts wins
+        ("P0009", "2026-08-28", None, "2026-09-01"),               // a Friday before the term
+        ("P0010", "2027-01-25", None, "2027-02-22"),               // a Monday between two terms
     ];
+    w.append(
+        "plan.toml",
+        "\n[[terms]]\nid = \"2027-spring\"\nstarts = 2027-02-22\nends = 2027-07-02\nsettle_by = 2027-06-25",
+    );
     for (id, _, _, _) in pupils {
         w.append(
             "roster.csv",
-            &format!("{id},学生{id},2,1,家长{id},,2026-09-10,家长{id},2026-09-12,,,,"),
+            &format!("{id},学生{id},2,1,家长{id},,2026-08-20,家长{id},2026-08-25,,,,"),
         );
     }
     for (id, on, starts, want) in pupils {
@@ -217,7 +223,7 @@ fn agree_starts_on_the_next_service_day() {
         let out = ok(&w, &args);
         assert!(out.ends_with(&format!("care starts on {want}\n")), "{id}: {out}");
         let line = w.read("roster.csv").lines().find(|l| l.starts_with(id)).unwrap().to_owned();
-        assert!(line.ends_with(&format!(",2026-09-12,{on},{want},,")), "{line}");
+        assert!(line.ends_with(&format!(",2026-08-25,{on},{want},,")), "{line}");
     }
 }
 

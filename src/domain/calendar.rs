@@ -56,11 +56,13 @@ pub fn is_service_day(plan: &Plan, term: Option<&Term>, d: Date) -> bool {
     plan.service.days.contains(&d.weekday()) && !term.is_some_and(|t| t.holidays.contains(&d))
 }
 
-/// The first service day on or after `d`: a service weekday that is not a holiday of its term.
+/// The first service day on or after `d`: a service weekday of a term that is not one of its
+/// holidays (care does not run between terms), or any service weekday when the plan has no terms.
 pub fn next_service_day(plan: &Plan, d: Date) -> Date {
     let mut day = d;
     for _ in 0..366 {
-        if is_service_day(plan, term_of_date(plan, day), day) {
+        let term = term_of_date(plan, day);
+        if (term.is_some() || plan.terms.is_empty()) && is_service_day(plan, term, day) {
             return day;
         }
         match day.succ_opt() {
@@ -156,6 +158,10 @@ mod tests {
         assert_eq!(next_service_day(&p, d("2026-09-26")), d("2026-09-28"));
         assert_eq!(next_service_day(&p, d("2026-09-30")), d("2026-09-30"));
         assert_eq!(next_service_day(&p, d("2026-10-01")), d("2026-10-08"));
+        // Before a term, and between two, care starts with the next term.
+        assert_eq!(next_service_day(&p, d("2026-08-28")), d("2026-09-01"));
+        assert_eq!(next_service_day(&p, d("2027-01-25")), d("2027-02-22"));
+        assert_eq!(next_service_day(&Plan::default(), d("2026-08-28")), d("2026-08-28"));
     }
 
     #[test]
