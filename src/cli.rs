@@ -103,6 +103,8 @@ pub enum Command {
     },
     /// Record a staff hiring agreement (聘用协议); prints the id assigned
     Hire(HireArgs),
+    /// Render a report: disclosure, settlement, notices, roster, staff, surveys or annual
+    Report(ReportArgs),
     /// Money: add rows, show, close a month, reopen it
     #[command(subcommand)]
     Ledger(LedgerCommand),
@@ -286,4 +288,28 @@ pub enum SurveyCommand {
         #[arg(long)]
         comment: Option<String>,
     },
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    #[arg(value_enum)]
+    pub kind: crate::report::Kind,
+    /// The month of a disclosure (YYYY-MM)
+    #[arg(long, conflicts_with_all = ["term", "year"])]
+    pub month: Option<String>,
+    /// The term of a settlement or notices; for roster, staff and surveys, limits them to it
+    #[arg(long, conflicts_with = "year")]
+    pub term: Option<String>,
+    /// The year of the annual report (default: the year of --today)
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// md, html, csv or json (default: from the --out file's extension, else md)
+    #[arg(long, value_enum)]
+    pub format: Option<crate::report::Format>,
+    /// Write the report to this file instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Show names in full in a public report (internal use only)
+    #[arg(long)]
+    pub no_mask: bool,
 }

@@ -10,6 +10,7 @@ mod init;
 mod ledger;
 mod man;
 mod pupil;
+mod report;
 mod settle;
 mod status;
 mod survey;
@@ -115,6 +116,7 @@ pub fn main() -> ExitCode {
         Command::Agree { id, on, starts } => pupil::agree(&env, &id, on, starts),
         Command::Withdraw { id, on } => pupil::withdraw(&env, &id, on),
         Command::Hire(a) => hire::run(&env, a),
+        Command::Report(a) => report::run(&env, a),
         Command::Ledger(LedgerCommand::Add(a)) => ledger::add::run(&env, a),
         Command::Ledger(LedgerCommand::Show { month, term }) => ledger::show::run(&env, month.as_deref(), term.as_deref()),
         Command::Ledger(LedgerCommand::Close { month, on }) => ledger::close::run(&env, &month, on),

@@ -4,8 +4,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use super::labels;
-use super::mask::mask;
+use super::chart::{chart, months, months_json};
+use super::csv::Table;
+use super::labels_with;
+use super::privacy::Privacy;
+use super::values::{at, cell, list, word};
+use crate::domain::calendar::terms_of_month;
 use crate::domain::close::MonthTotals;
 use crate::findings::Lang;
 use crate::records::{Date, Kind, Money, Month, Records};
@@ -36,12 +40,9 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
     let mut by_category: BTreeMap<String, Money> = BTreeMap::new();
     let mut spending = Vec::new();
     let mut refunds = Vec::new();
-    let name_of = |id: &str| {
-        records
-            .pupil(id)
-            .map(|p| if no_mask { p.name.clone() } else { mask(&p.name) })
-            .unwrap_or_default()
-    };
+    let privacy = Privacy::new(records, !no_mask);
+    let name_of = |id: &str| records.pupil(id).map(|p| privacy.name(&p.name)).unwrap_or_default();
+    let free = |v: &Option<String>| privacy.opt_text(v.as_deref());
     let mut sorted = rows.clone();
     sorted.sort_by_key(|e| (e.date, e.line));
     for e in sorted {
@@ -52,12 +53,12 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
                     .map(|c| format!("{}（{}）", c.name, c.role))
                     .unwrap_or_else(|| e.contract_id.clone().unwrap_or_default());
                 *by_category.entry(lang.pick("劳务费", "staff pay").to_owned()).or_default() += e.amount;
-                spending.push(json!({"date": e.date.to_string(), "kind": e.kind.label().get(lang), "item": who, "amount": e.amount.to_string(), "receipt": e.receipt, "memo": e.memo}));
+                spending.push(json!({"date": e.date.to_string(), "kind": e.kind.label().get(lang), "item": who, "amount": e.amount.to_string(), "receipt": free(&e.receipt), "memo": free(&e.memo)}));
             }
             Kind::Expense => {
-                let cat = e.category.clone().unwrap_or_default();
+                let cat = free(&e.category).unwrap_or_default();
                 *by_category.entry(cat.clone()).or_default() += e.amount;
-                spending.push(json!({"date": e.date.to_string(), "kind": e.kind.label().get(lang), "item": cat, "amount": e.amount.to_string(), "receipt": e.receipt, "memo": e.memo}));
+                spending.push(json!({"date": e.date.to_string(), "kind": e.kind.label().get(lang), "item": cat, "amount": e.amount.to_string(), "receipt": free(&e.receipt), "memo": free(&e.memo)}));
             }
             Kind::Refund => {
                 let id = e.pupil_id.clone().unwrap_or_default();
@@ -67,6 +68,11 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
         }
     }
     let plan = records.plan.as_ref();
+    // The chart runs from the start of the month's term (or the month alone) to the month.
+    let from = plan
+        .and_then(|p| terms_of_month(p, month).map(|t| Month::of(t.starts)).min())
+        .unwrap_or(month);
+    let ms = months(records, from, month);
     json!({
         "lang": match lang { Lang::Zh => "zh", Lang::En => "en" },
         "school": plan.map(|p| p.school.name.clone()).unwrap_or_default(),
@@ -88,8 +94,70 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
         "by_category": by_category.into_iter().map(|(k, v)| json!({"category": k, "amount": v.to_string()})).collect::<Vec<_>>(),
         "spending": spending,
         "refund_items": refunds,
-        "t": labels(lang, LABELS),
+        "masked": !no_mask,
+        "months": months_json(&ms),
+        "chart": chart(&ms, lang),
+        "t": labels_with(lang, LABELS),
     })
+}
+
+/// The csv: the summary, spending by category, itemised spending and refunds, one table with a
+/// column that says which part a row belongs to.
+pub fn table(ctx: &Value) -> Table {
+    let w = |k| word(ctx, k);
+    let mut rows = Vec::new();
+    let summary = w("summary");
+    for key in ["opening", "fees", "refunds", "pay", "expenses", "closing", "families"] {
+        rows.push(vec![
+            summary.clone(),
+            String::new(),
+            w(key),
+            String::new(),
+            at(ctx, key),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    for c in list(ctx, "by_category") {
+        rows.push(vec![
+            w("by_category"),
+            String::new(),
+            cell(&c["category"]),
+            String::new(),
+            cell(&c["amount"]),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    for s in list(ctx, "spending") {
+        rows.push(vec![
+            w("spending"),
+            cell(&s["date"]),
+            cell(&s["item"]),
+            cell(&s["kind"]),
+            cell(&s["amount"]),
+            cell(&s["receipt"]),
+            cell(&s["memo"]),
+        ]);
+    }
+    for r in list(ctx, "refund_items") {
+        rows.push(vec![
+            w("refund_items"),
+            cell(&r["date"]),
+            cell(&r["name"]),
+            cell(&r["period"]),
+            cell(&r["amount"]),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    Table {
+        headers: ["part", "date", "item", "kind", "amount", "receipt", "memo"]
+            .iter()
+            .map(|k| w(k))
+            .collect(),
+        rows,
+    }
 }
 
 const LABELS: &[(&str, &str, &str)] = &[
@@ -122,6 +190,8 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("period", "期间", "Period"),
     ("none", "无", "None"),
     ("digest", "账目校验码", "Ledger digest"),
+    ("summary", "汇总", "Summary"),
+    ("part", "部分", "Part"),
     (
         "footer",
         "本公示由家长委员会编制，依据《课后服务工作实施方案》三(三)每月向家长公开。如有疑问请联系家委会。",

@@ -1,8 +1,20 @@
 //! Reports of SPEC §9: built-in tera templates, embedded in the binary; a file of the same name
-//! in the records repo's templates/ replaces one.
+//! in the records repo's templates/ replaces one. Each kind has a context builder, a pure
+//! function of the records; md and html come from templates, json is the context's data and csv
+//! its main table.
 
+pub mod annual;
+pub mod chart;
+pub mod csv;
 pub mod disclosure;
 pub mod mask;
+pub mod notices;
+pub mod privacy;
+pub mod roster;
+pub mod settlement;
+pub mod staff;
+pub mod surveys;
+mod values;
 
 use std::path::Path;
 
@@ -10,7 +22,7 @@ use serde_json::Value;
 
 use crate::findings::{Lang, Msg};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Md,
     Html,
@@ -27,38 +39,184 @@ impl Format {
             Format::Json => "json",
         }
     }
+
+    /// The format a file name asks for by its extension (`.htm` too).
+    pub fn of_path(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "md" | "markdown" => Some(Format::Md),
+            "html" | "htm" => Some(Format::Html),
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
 }
 
-/// The built-in templates, by file name.
-pub const BUILT_IN: &[(&str, &str)] = &[("disclosure.md.tera", include_str!("../../templates/disclosure.md.tera"))];
+/// What a report is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    /// 收支公示: a month's money (--month)
+    Disclosure,
+    /// 结算公示: a term's settlement (--term)
+    Settlement,
+    /// 退费通知单: one notice per family (--term)
+    Notices,
+    /// 学生名册 (internal)
+    Roster,
+    /// 服务人员 (internal)
+    Staff,
+    /// 满意度测评 (internal)
+    Surveys,
+    /// 绩效报告: the year's performance report (--year)
+    Annual,
+}
 
-/// Renders a template with a context. The records repo's `templates/NAME` (when `dir` is given)
-/// wins over the built-in one of that name.
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Disclosure => "disclosure",
+            Kind::Settlement => "settlement",
+            Kind::Notices => "notices",
+            Kind::Roster => "roster",
+            Kind::Staff => "staff",
+            Kind::Surveys => "surveys",
+            Kind::Annual => "annual",
+        }
+    }
+
+    /// Public reports go to parents or the authorities: names masked, phones never shown.
+    /// The others are the committee's working lists and name people in full.
+    pub fn is_public(self) -> bool {
+        matches!(self, Kind::Disclosure | Kind::Settlement | Kind::Notices | Kind::Annual)
+    }
+
+    pub fn template(self, format: Format) -> String {
+        format!("{}.{}.tera", self.name(), format.ext())
+    }
+}
+
+/// The built-in templates, by file name. `base.html.tera` is the page every HTML report extends
+/// and `chart.html.tera` the money chart they include.
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("base.html.tera", include_str!("../../templates/base.html.tera")),
+    ("chart.html.tera", include_str!("../../templates/chart.html.tera")),
+    ("disclosure.md.tera", include_str!("../../templates/disclosure.md.tera")),
+    ("disclosure.html.tera", include_str!("../../templates/disclosure.html.tera")),
+    ("settlement.md.tera", include_str!("../../templates/settlement.md.tera")),
+    ("settlement.html.tera", include_str!("../../templates/settlement.html.tera")),
+    ("notices.md.tera", include_str!("../../templates/notices.md.tera")),
+    ("notices.html.tera", include_str!("../../templates/notices.html.tera")),
+    ("roster.md.tera", include_str!("../../templates/roster.md.tera")),
+    ("roster.html.tera", include_str!("../../templates/roster.html.tera")),
+    ("staff.md.tera", include_str!("../../templates/staff.md.tera")),
+    ("staff.html.tera", include_str!("../../templates/staff.html.tera")),
+    ("surveys.md.tera", include_str!("../../templates/surveys.md.tera")),
+    ("surveys.html.tera", include_str!("../../templates/surveys.html.tera")),
+    ("annual.md.tera", include_str!("../../templates/annual.md.tera")),
+    ("annual.html.tera", include_str!("../../templates/annual.html.tera")),
+];
+
+/// Renders a report in a format: md and html through templates, json and csv from the context.
+pub fn render(dir: Option<&Path>, kind: Kind, format: Format, context: &Value) -> Result<String, Msg> {
+    match format {
+        Format::Md | Format::Html => render_template(dir, &kind.template(format), context),
+        Format::Json => Ok(format!("{}\n", values::pretty(&data(context)))),
+        Format::Csv => Ok(csv::write(&main_table(kind, context))),
+    }
+}
+
+/// The context without what only templates need: the words (`t`) and the chart's geometry.
+pub fn data(context: &Value) -> Value {
+    let mut v = context.clone();
+    if let Value::Object(m) = &mut v {
+        m.remove("t");
+        m.remove("chart");
+    }
+    v
+}
+
+/// The report's main table, for csv.
+pub fn main_table(kind: Kind, context: &Value) -> csv::Table {
+    match kind {
+        Kind::Disclosure => disclosure::table(context),
+        Kind::Settlement => settlement::table(context),
+        Kind::Notices => notices::table(context),
+        Kind::Roster => roster::table(context),
+        Kind::Staff => staff::table(context),
+        Kind::Surveys => surveys::table(context),
+        Kind::Annual => annual::table(context),
+    }
+}
+
+/// Renders a template with a context. Every built-in template is loaded, so that one can extend
+/// or include another; each file of the records repo's `templates/` (when `dir` is given) is
+/// loaded after them and wins over the built-in one of the same name.
 pub fn render_template(dir: Option<&Path>, name: &str, context: &Value) -> Result<String, Msg> {
-    let own = dir.map(|d| d.join("templates").join(name));
-    let source = match own.map(std::fs::read_to_string) {
-        Some(Ok(s)) => s,
-        _ => BUILT_IN
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, s)| (*s).to_owned())
-            .ok_or_else(|| Msg::new(format!("没有模板 {name}"), format!("there is no template {name}")))?,
-    };
+    let mut sources: Vec<(String, String)> = BUILT_IN.iter().map(|(n, s)| ((*n).to_owned(), (*s).to_owned())).collect();
+    if let Some(dir) = dir {
+        for (file, text) in own_templates(dir)? {
+            sources.retain(|(n, _)| *n != file);
+            sources.push((file, text));
+        }
+    }
+    if !sources.iter().any(|(n, _)| n == name) {
+        return Err(Msg::new(format!("没有模板 {name}"), format!("there is no template {name}")));
+    }
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html.tera"]);
-    tera.add_raw_template(name, &source).map_err(|e| template_error(name, &e))?;
-    let ctx = tera::Context::from_value(context.clone()).map_err(|e| template_error(name, &e))?;
-    tera.render(name, &ctx).map_err(|e| template_error(name, &e))
+    tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+        .map_err(|e| template_error(dir, name, &e))?;
+    let ctx = tera::Context::from_value(context.clone()).map_err(|e| template_error(dir, name, &e))?;
+    tera.render(name, &ctx).map_err(|e| template_error(dir, name, &e))
 }
 
-fn template_error(name: &str, e: &tera::Error) -> Msg {
+/// The records repo's own templates: `templates/*.tera`, by file name.
+fn own_templates(dir: &Path) -> Result<Vec<(String, String)>, Msg> {
+    let folder = dir.join("templates");
+    let Ok(list) = std::fs::read_dir(&folder) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for entry in list.flatten() {
+        let Ok(file) = entry.file_name().into_string() else { continue };
+        if !file.ends_with(".tera") || file.starts_with('.') {
+            continue;
+        }
+        let bytes = std::fs::read(entry.path()).map_err(|e| {
+            Msg::new(
+                format!("无法读取 templates/{file}：{e}"),
+                format!("cannot read templates/{file}: {e}"),
+            )
+        })?;
+        let text = crate::records::text::decode(&bytes)
+            .map_err(|m| m.prefixed(&format!("templates/{file}："), &format!("templates/{file}: ")))?
+            .text;
+        out.push((file, text));
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn template_error(dir: Option<&Path>, name: &str, e: &tera::Error) -> Msg {
     let mut detail = e.to_string();
     let mut src = std::error::Error::source(e);
     while let Some(s) = src {
         detail.push_str(&format!(": {s}"));
         src = s.source();
     }
-    Msg::new(format!("模板 {name} 出错：{detail}"), format!("template {name} failed: {detail}"))
+    let own = dir.is_some_and(|d| d.join("templates").is_dir());
+    let (zh, en) = if own {
+        (
+            "；如果是 templates/ 中自己的模板，请改正它，或删除它以使用内置模板",
+            "; if it is one of your own in templates/, correct it, or delete it to use the built-in one",
+        )
+    } else {
+        ("", "")
+    };
+    Msg::new(
+        format!("模板 {name} 出错：{detail}{zh}"),
+        format!("template {name} failed: {detail}{en}"),
+    )
 }
 
 /// A template's words in the reader's language: `(key, Chinese, English)`.
@@ -70,3 +228,51 @@ pub fn labels(lang: Lang, items: &[(&str, &str, &str)]) -> Value {
             .collect(),
     )
 }
+
+/// Words several reports share, merged under each report's own.
+pub fn labels_with(lang: Lang, own: &[(&str, &str, &str)]) -> Value {
+    let mut v = labels(lang, COMMON);
+    if let (Value::Object(all), Value::Object(mine)) = (&mut v, labels(lang, own)) {
+        all.extend(mine);
+    }
+    v
+}
+
+const COMMON: &[(&str, &str, &str)] = &[
+    ("none", "无", "None"),
+    ("total", "合计", "Total"),
+    ("amount", "金额（元）", "Amount (yuan)"),
+    ("date", "日期", "Date"),
+    ("term", "学期", "Term"),
+    ("pupil_id", "编号", "Id"),
+    ("pupil", "学生", "Pupil"),
+    ("name", "姓名", "Name"),
+    ("grade", "年级", "Grade"),
+    ("class", "班级", "Class"),
+    ("guardian", "家长", "Guardian"),
+    ("note", "备注", "Note"),
+    (
+        "internal",
+        "内部资料：含个人信息，仅供学校和家委会工作使用，请勿公开或转发。",
+        "Internal: contains personal data, for the school's and the committee's work only; do not publish or forward.",
+    ),
+    (
+        "masked",
+        "为保护未成年人隐私，学生和家长姓名已隐去部分字。",
+        "To protect minors' privacy, pupils' and guardians' names are partly hidden.",
+    ),
+    (
+        "unmasked",
+        "内部版本：姓名未隐去，请勿公开。",
+        "Internal copy: names are not hidden; do not publish.",
+    ),
+    ("money_by_month", "每月收支", "Money by month"),
+    ("month", "月份", "Month"),
+    ("fees", "收费", "Fees"),
+    ("refunds", "退费", "Refunds"),
+    ("pay", "劳务费", "Staff pay"),
+    ("expenses", "其他支出", "Other expenses"),
+    ("balance", "月末余额", "Balance at month end"),
+    ("yes", "是", "yes"),
+    ("no", "否", "no"),
+];

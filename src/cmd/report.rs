@@ -1,0 +1,168 @@
+//! `care report KIND`: renders a report of SPEC §9 to standard output or to `--out FILE`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use chrono::Datelike;
+
+use super::{Env, Failure, Outcome};
+use crate::cli::ReportArgs;
+use crate::findings::Msg;
+use crate::records::plan::Term;
+use crate::records::{Month, Records, surveys};
+use crate::report::{self, Format, Kind, annual, disclosure, notices, roster, settlement, staff};
+
+fn usage(zh: String, en: String) -> Failure {
+    Failure::Usage(Msg::new(zh, en))
+}
+
+pub fn run(env: &Env, a: ReportArgs) -> Outcome {
+    let kind = a.kind;
+    let format = a
+        .format
+        .or_else(|| a.out.as_deref().and_then(Format::of_path))
+        .unwrap_or(Format::Md);
+    check_scope(&a)?;
+    let r = env.records()?;
+    refuse_unreadable(&r, kind)?;
+    let lang = env.report_lang();
+    let mask = kind.is_public() && !a.no_mask;
+    let ctx = match kind {
+        Kind::Disclosure => {
+            let Some(m) = a.month.as_deref() else {
+                return Err(usage(
+                    "收支公示需要 --month，例如 care report disclosure --month 2025-10".into(),
+                    "a disclosure needs --month, e.g. care report disclosure --month 2025-10".into(),
+                ));
+            };
+            let month = Month::parse_msg(m).map_err(Failure::Usage)?;
+            disclosure::context(&r, month, None, lang, !mask)
+        }
+        Kind::Settlement | Kind::Notices => {
+            let Some(t) = a.term.as_deref() else {
+                return Err(usage(
+                    format!("{} 需要 --term（{}）", kind.name(), known_terms(&r)),
+                    format!("{} needs --term ({})", kind.name(), known_terms(&r)),
+                ));
+            };
+            let t = find_term(&r, t)?;
+            let built = if kind == Kind::Settlement {
+                settlement::context(&r, &t.id, lang, mask)
+            } else {
+                notices::context(&r, &t.id, lang, mask)
+            };
+            built.map_err(Failure::Refused)?
+        }
+        Kind::Roster => roster::context(&r, a.term.as_deref().map(|t| find_term(&r, t)).transpose()?, env.today, lang),
+        Kind::Staff => staff::context(&r, a.term.as_deref().map(|t| find_term(&r, t)).transpose()?, lang),
+        Kind::Surveys => report::surveys::context(&r, a.term.as_deref().map(|t| find_term(&r, t)).transpose()?, lang),
+        Kind::Annual => annual::context(&r, a.year.unwrap_or(env.today.year()), lang, mask),
+    };
+    let text = report::render(Some(&env.dir), kind, format, &ctx).map_err(Failure::Refused)?;
+    match a.out {
+        None => print!("{text}"),
+        Some(path) => {
+            write_out(&path, format, &text)?;
+            println!(
+                "{}",
+                env.say(&Msg::new(
+                    format!("已写入 {}（{}）", path.display(), format.ext()),
+                    format!("wrote {} ({})", path.display(), format.ext()),
+                ))
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Each kind takes the options that say what it covers, and no other.
+fn check_scope(a: &ReportArgs) -> Result<(), Failure> {
+    let name = a.kind.name();
+    if a.month.is_some() && a.kind != Kind::Disclosure {
+        return Err(usage(
+            format!("--month 只用于 disclosure，{name} 不用"),
+            format!("--month is for disclosure only, not {name}"),
+        ));
+    }
+    if a.year.is_some() && a.kind != Kind::Annual {
+        return Err(usage(
+            format!("--year 只用于 annual，{name} 不用"),
+            format!("--year is for annual only, not {name}"),
+        ));
+    }
+    if a.term.is_some() && matches!(a.kind, Kind::Disclosure | Kind::Annual) {
+        return Err(usage(
+            format!("{name} 不用 --term（disclosure 用 --month，annual 用 --year）"),
+            format!("{name} does not take --term (disclosure takes --month, annual --year)"),
+        ));
+    }
+    Ok(())
+}
+
+fn known_terms(r: &Records) -> String {
+    let ids: Vec<&str> = r.plan.iter().flat_map(|p| p.terms.iter().map(|t| t.id.as_str())).collect();
+    if ids.is_empty() {
+        "plan.toml has no terms".into()
+    } else {
+        ids.join(", ")
+    }
+}
+
+fn find_term<'r>(r: &'r Records, id: &str) -> Result<&'r Term, Failure> {
+    r.plan.as_ref().and_then(|p| p.terms.iter().find(|t| t.id == id)).ok_or_else(|| {
+        usage(
+            format!("plan.toml 中没有学期 {id}（有：{}）", known_terms(r)),
+            format!("plan.toml has no term {id} (it has: {})", known_terms(r)),
+        )
+    })
+}
+
+/// A report over rows that could not be read would be wrong without saying so: refuse, naming
+/// the first few places.
+fn refuse_unreadable(r: &Records, kind: Kind) -> Result<(), Failure> {
+    let uses_surveys = matches!(kind, Kind::Surveys | Kind::Annual);
+    let bad: Vec<String> = r
+        .problems
+        .iter()
+        .filter(|f| f.is_error() && (uses_surveys || f.file != surveys::FILE) && f.file != crate::records::closes::REOPENED)
+        .map(|f| format!("{}:{}", f.file, f.line))
+        .collect();
+    if bad.is_empty() {
+        return Ok(());
+    }
+    let shown = bad.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+    let more = if bad.len() > 3 {
+        format!(" …（+{}）", bad.len() - 3)
+    } else {
+        String::new()
+    };
+    Err(Failure::Refused(Msg::new(
+        format!("记录中有无法读取的内容（{shown}{more}），报表会不完整；请先运行 care check 并改正"),
+        format!("some records cannot be read ({shown}{more}), so the report would be incomplete; run care check and correct them first"),
+    )))
+}
+
+/// Writes beside the target and renames, so a reader never sees half a report. A csv file gets
+/// a UTF-8 byte-order mark so that Excel on Chinese Windows reads it as UTF-8.
+fn write_out(path: &Path, format: Format, text: &str) -> Result<(), Failure> {
+    let fail = |e: &dyn std::fmt::Display| {
+        Failure::Refused(Msg::new(
+            format!("无法写入 {}：{e}；请检查路径和权限", path.display()),
+            format!("cannot write {}: {e}; check the path and its permissions", path.display()),
+        ))
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| fail(&e))?;
+    let mut bytes = Vec::with_capacity(text.len() + 3);
+    if format == Format::Csv {
+        bytes.extend_from_slice("\u{feff}".as_bytes());
+    }
+    bytes.extend_from_slice(text.as_bytes());
+    let tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| fail(&e))?;
+    std::fs::write(tmp.path(), &bytes).map_err(|e| fail(&e))?;
+    tmp.persist(path).map_err(|e| fail(&e.error))?;
+    Ok(())
+}

@@ -1,0 +1,247 @@
+//! Money by month, and the chart of it that HTML reports draw as inline SVG: fees against pay
+//! and expenses as bars, the balance at each month's end as a line.
+//!
+//! The figures are exact (Money); only the pixel coordinates are floats. The chart's context
+//! holds numbers and the words of the report's language; the template escapes it like any value.
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde_json::{Value, json};
+
+use super::labels;
+use crate::findings::Lang;
+use crate::records::{Kind, Money, Month, Records};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonthMoney {
+    pub month: Month,
+    pub fees: Money,
+    pub refunds: Money,
+    pub pay: Money,
+    pub expenses: Money,
+    /// The committee's balance at the month's end: every row dated up to then.
+    pub balance: Money,
+}
+
+impl MonthMoney {
+    pub fn out(&self) -> Money {
+        self.pay + self.expenses
+    }
+}
+
+/// The months from `from` to `to`, both included, by the rows dated in them.
+pub fn months(records: &Records, from: Month, to: Month) -> Vec<MonthMoney> {
+    let mut balance: Money = records
+        .entries
+        .iter()
+        .filter(|e| e.date < from.first_day())
+        .map(|e| e.signed())
+        .sum();
+    let mut out = Vec::new();
+    let mut m = from;
+    while m <= to && out.len() < 240 {
+        let mut mm = MonthMoney {
+            month: m,
+            fees: Money::ZERO,
+            refunds: Money::ZERO,
+            pay: Money::ZERO,
+            expenses: Money::ZERO,
+            balance,
+        };
+        for e in records.entries.iter().filter(|e| m.contains(e.date)) {
+            match e.kind {
+                Kind::Fee => mm.fees += e.amount,
+                Kind::Refund => mm.refunds += e.amount,
+                Kind::Pay => mm.pay += e.amount,
+                Kind::Expense => mm.expenses += e.amount,
+            }
+            balance += e.signed();
+        }
+        mm.balance = balance;
+        out.push(mm);
+        m = m.next();
+    }
+    out
+}
+
+/// The months of the ledger, first row to last; none when it is empty.
+pub fn ledger_span(records: &Records) -> Option<(Month, Month)> {
+    let first = records.entries.iter().map(|e| e.date).min()?;
+    let last = records.entries.iter().map(|e| e.date).max()?;
+    Some((Month::of(first), Month::of(last)))
+}
+
+/// The figures, for json and the templates' table under the chart.
+pub fn months_json(ms: &[MonthMoney]) -> Value {
+    Value::Array(
+        ms.iter()
+            .map(|m| {
+                json!({
+                    "month": m.month.to_string(),
+                    "fees": m.fees.to_string(),
+                    "refunds": m.refunds.to_string(),
+                    "pay": m.pay.to_string(),
+                    "expenses": m.expenses.to_string(),
+                    "out": m.out().to_string(),
+                    "balance": m.balance.to_string(),
+                })
+            })
+            .collect(),
+    )
+}
+
+const WIDTH: f64 = 720.0;
+const HEIGHT: f64 = 280.0;
+const LEFT: f64 = 72.0;
+const RIGHT: f64 = 16.0;
+const TOP: f64 = 34.0;
+const BOTTOM: f64 = 30.0;
+
+/// A step of 1, 2 or 5 times a power of ten that divides `range` in at most five parts.
+fn nice_step(range: Decimal) -> Decimal {
+    let raw = range / Decimal::from(5);
+    let mut p = Decimal::new(1, 2);
+    while p * Decimal::TEN <= raw {
+        p *= Decimal::TEN;
+    }
+    for f in [1, 2, 5, 10] {
+        let s = p * Decimal::from(f);
+        if s >= raw {
+            return s;
+        }
+    }
+    p * Decimal::TEN
+}
+
+fn px(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+/// The chart's geometry and words.
+pub fn chart(ms: &[MonthMoney], lang: Lang) -> Value {
+    let t = labels(lang, LABELS);
+    if ms.is_empty() {
+        return json!({"months": [], "t": t});
+    }
+    let zero = Decimal::ZERO;
+    let values = ms.iter().flat_map(|m| [m.fees.decimal(), m.out().decimal(), m.balance.decimal()]);
+    let hi = values.clone().fold(zero, Decimal::max);
+    let lo = values.fold(zero, Decimal::min);
+    let range = if hi == lo { Decimal::ONE_HUNDRED } else { hi - lo };
+    let step = nice_step(range);
+    let lo_t = (lo / step).floor() * step;
+    let mut hi_t = (hi / step).ceil() * step;
+    if hi_t == lo_t {
+        hi_t = lo_t + step;
+    }
+    let span = (hi_t - lo_t).to_f64().unwrap_or(1.0);
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let y = |v: Decimal| px(TOP + (hi_t - v).to_f64().unwrap_or(0.0) / span * plot_h);
+    let y0 = y(zero);
+    let slot = plot_w / ms.len() as f64;
+    let bar_w = px(slot * 0.3);
+
+    let mut ticks = Vec::new();
+    let mut v = lo_t;
+    while v <= hi_t {
+        let label = if step >= Decimal::ONE {
+            v.round().to_string()
+        } else {
+            Money::from(v).to_string()
+        };
+        ticks.push(json!({"y": y(v), "label": label}));
+        v += step;
+    }
+    let mut bars = Vec::new();
+    let mut points = Vec::new();
+    let mut labels_x = Vec::new();
+    for (i, m) in ms.iter().enumerate() {
+        let x0 = LEFT + slot * i as f64;
+        for (series, value, dx) in [("in", m.fees, 0.18), ("out", m.out(), 0.52)] {
+            let yv = y(value.decimal());
+            bars.push(json!({
+                "series": series,
+                "month": m.month.to_string(),
+                "value": value.to_string(),
+                "x": px(x0 + slot * dx),
+                "y": yv.min(y0),
+                "w": bar_w,
+                "h": px((yv - y0).abs()),
+            }));
+        }
+        let cx = px(x0 + slot / 2.0);
+        points.push(json!({"x": cx, "y": y(m.balance.decimal()), "month": m.month.to_string(), "value": m.balance.to_string()}));
+        let show_year = i == 0 || m.month.month == 1;
+        let text = if show_year {
+            m.month.to_string()
+        } else {
+            format!("{:02}", m.month.month)
+        };
+        labels_x.push(json!({"x": cx, "text": text}));
+    }
+    let line = points
+        .iter()
+        .map(|p| format!("{},{}", p["x"], p["y"]))
+        .collect::<Vec<_>>()
+        .join(" ");
+    json!({
+        "months": months_json(ms),
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "top": TOP,
+        "bottom": HEIGHT - BOTTOM,
+        "zero": y0,
+        "label_y": HEIGHT - BOTTOM + 18.0,
+        "ticks": ticks,
+        "bars": bars,
+        "points": points,
+        "line": line,
+        "labels": labels_x,
+        "t": t,
+    })
+}
+
+const LABELS: &[(&str, &str, &str)] = &[
+    ("title", "每月收支（元）", "Money by month (yuan)"),
+    ("in", "收费", "Fees"),
+    ("out", "劳务费 + 其他支出", "Pay + expenses"),
+    ("balance", "月末余额", "Balance at month end"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps() {
+        assert_eq!(nice_step(Decimal::from(4_000)), Decimal::from(1_000));
+        assert_eq!(nice_step(Decimal::from(7_120)), Decimal::from(2_000));
+        assert_eq!(nice_step(Decimal::from(100)), Decimal::from(20));
+        assert_eq!(nice_step(Decimal::new(3, 2)), Decimal::new(1, 2));
+    }
+
+    #[test]
+    fn bars_sit_on_the_zero_line() {
+        let m = Month::parse("2025-09").unwrap();
+        let mm = MonthMoney {
+            month: m,
+            fees: Money::parse("6400").unwrap(),
+            refunds: Money::ZERO,
+            pay: Money::parse("5940").unwrap(),
+            expenses: Money::parse("720").unwrap(),
+            balance: Money::parse("-260").unwrap(),
+        };
+        let c = chart(&[mm], Lang::Zh);
+        let zero = c["zero"].as_f64().unwrap();
+        for b in c["bars"].as_array().unwrap() {
+            let (y, h) = (b["y"].as_f64().unwrap(), b["h"].as_f64().unwrap());
+            assert!((y + h - zero).abs() < 0.2, "{b}");
+        }
+        // The negative balance is drawn below the zero line.
+        assert!(c["points"][0]["y"].as_f64().unwrap() > zero);
+        assert_eq!(c["months"][0]["out"], "6660.00");
+    }
+}

@@ -1,0 +1,98 @@
+//! Refund notices (退费通知单): one per family after a term's settlement, with what the family
+//! paid, its share of the costs, and the refund or the amount it owes.
+
+use serde_json::Value;
+
+use super::csv::Table;
+use super::labels_with;
+use super::privacy::Privacy;
+use super::settlement::settled;
+use super::values::{cell, list, word};
+use crate::findings::{Lang, Msg};
+use crate::records::Records;
+
+pub fn context(records: &Records, term_id: &str, lang: Lang, mask: bool) -> Result<Value, Msg> {
+    let privacy = Privacy::new(records, mask);
+    let (mut m, families) = settled(records, term_id, lang, &privacy)?;
+    m.insert("notices".into(), Value::Array(families.into_iter().map(|f| f.json).collect()));
+    m.insert("t".into(), labels_with(lang, LABELS));
+    Ok(Value::Object(m))
+}
+
+/// The csv: one row per notice.
+pub fn table(ctx: &Value) -> Table {
+    let w = |k| word(ctx, k);
+    let keys = [
+        "pupil_id",
+        "name",
+        "grade",
+        "class",
+        "guardian",
+        "paid",
+        "share",
+        "refund",
+        "due",
+        "paid_out",
+        "paid_out_on",
+    ];
+    Table {
+        headers: [
+            "pupil_id",
+            "name",
+            "grade",
+            "class",
+            "guardian",
+            "paid_col",
+            "share_col",
+            "refund_col",
+            "due_col",
+            "paid_out",
+            "paid_out_on",
+        ]
+        .iter()
+        .map(|k| w(k))
+        .collect(),
+        rows: list(ctx, "notices")
+            .iter()
+            .map(|n| keys.iter().map(|k| cell(&n[*k])).collect())
+            .collect(),
+    }
+}
+
+const LABELS: &[(&str, &str, &str)] = &[
+    ("title", "课后服务学期结算退费通知单", "After-school care: settlement notice"),
+    ("cover", "退费通知单汇总", "Notices: summary"),
+    ("dear", "尊敬的家长：", "Dear parent or guardian,"),
+    (
+        "intro",
+        "本学期课后服务已结算。按照《课后服务工作实施方案》三(三)，结余部分退还各家庭。您家庭的结算如下：",
+        "The term's after-school care has been settled. Under section 三(三) of the policy, the surplus is returned to the families. Your family's part:",
+    ),
+    ("paid_col", "本学期已交", "Paid this term"),
+    ("share_col", "分摊支出", "Share of costs"),
+    ("refund_col", "应退金额", "Refund"),
+    ("due_col", "应补交金额", "Amount due"),
+    ("days", "托管天数", "Care days"),
+    ("refund_text", "应退还您", "We owe you"),
+    ("due_text", "请您补交", "Please pay"),
+    ("even_text", "收支相抵，无需退补。", "Nothing to refund or pay."),
+    ("paid_out", "已退付", "Paid out"),
+    ("paid_out_on", "退付日期", "Paid out on"),
+    ("refunded", "已于 {date} 退还。", "Refunded on {date}."),
+    ("refund_by", "将于以下日期前退还：", "To be refunded by:"),
+    ("due_by", "请于以下日期前交家委会：", "Please pay the committee by:"),
+    ("yuan", "元", "yuan"),
+    ("term_totals", "学期收支", "The term's money"),
+    ("paid", "家长交费合计（P）", "Paid by families (P)"),
+    ("costs", "支出合计（C）", "Costs (C)"),
+    ("surplus", "结余（S）", "Surplus (S)"),
+    ("settled_on", "结算日期", "Settled on"),
+    ("families", "通知份数", "Notices"),
+    ("refunds_total", "应退合计", "Refunds"),
+    ("due_total", "应补合计", "Owed"),
+    ("contact", "如有疑问，请联系家委会", "Questions go to the parents' committee"),
+    ("chair", "主任", "chair"),
+    ("treasurer", "财务", "treasurer"),
+    ("committee", "家长委员会", "Parents' committee"),
+    ("signature", "家长签收：", "Received by (guardian):"),
+];

@@ -1,0 +1,137 @@
+//! Privacy of minors in public reports: pupils' and guardians' names masked, phone numbers never
+//! shown, also where a clerk typed them into free text such as a memo.
+
+use super::mask::mask;
+use crate::records::Records;
+
+pub struct Privacy {
+    on: bool,
+    /// Full names of pupils and guardians and their masks, longest first so that 欧阳娜娜 is
+    /// replaced before a shorter name inside it.
+    names: Vec<(String, String)>,
+    phones: Vec<String>,
+}
+
+impl Privacy {
+    /// `on`: mask (public reports, unless --no-mask).
+    pub fn new(records: &Records, on: bool) -> Privacy {
+        let mut names: Vec<(String, String)> = records
+            .pupils
+            .iter()
+            .flat_map(|p| [p.name.trim(), p.guardian.trim()])
+            .filter(|n| n.chars().count() >= 2)
+            .map(|n| (n.to_owned(), mask(n)))
+            .collect();
+        names.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then_with(|| a.0.cmp(&b.0)));
+        names.dedup();
+        let phones = records
+            .pupils
+            .iter()
+            .filter_map(|p| p.phone.as_deref())
+            .map(str::trim)
+            .filter(|p| p.len() >= 5)
+            .map(str::to_owned)
+            .collect();
+        Privacy { on, names, phones }
+    }
+
+    pub fn is_on(&self) -> bool {
+        self.on
+    }
+
+    /// A pupil's or guardian's name as the report shows it.
+    pub fn name(&self, full: &str) -> String {
+        if self.on { mask(full) } else { full.to_owned() }
+    }
+
+    /// Free text (a memo, a category) with the names of pupils and guardians masked and phone
+    /// numbers hidden.
+    pub fn text(&self, free: &str) -> String {
+        if !self.on {
+            return free.to_owned();
+        }
+        let mut s = free.to_owned();
+        for (full, masked) in &self.names {
+            if s.contains(full.as_str()) {
+                s = s.replace(full.as_str(), masked);
+            }
+        }
+        for phone in &self.phones {
+            if s.contains(phone.as_str()) {
+                s = s.replace(phone.as_str(), "***");
+            }
+        }
+        hide_mobile_numbers(&s)
+    }
+
+    pub fn opt_text(&self, free: Option<&str>) -> Option<String> {
+        free.map(|f| self.text(f))
+    }
+}
+
+/// Any run of 11 digits that starts with 1 (a mainland mobile number) becomes `***`.
+fn hide_mobile_numbers(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            let run: String = chars[start..i].iter().collect();
+            if run.len() == 11 && run.starts_with('1') {
+                out.push_str("***");
+            } else {
+                out.push_str(&run);
+            }
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::Pupil;
+
+    fn records() -> Records {
+        let p = Pupil {
+            line: 2,
+            id: "P0001".into(),
+            name: "欧阳娜娜".into(),
+            grade: 1,
+            class: "1".into(),
+            guardian: "欧阳建".into(),
+            phone: Some("13910007919".into()),
+            applied_on: Default::default(),
+            signed_by: "欧阳建".into(),
+            reviewed_on: None,
+            agreed_on: None,
+            starts: None,
+            ends: None,
+            note: None,
+        };
+        Records {
+            pupils: vec![p],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn names_and_phones_in_free_text() {
+        let p = Privacy::new(&records(), true);
+        assert_eq!(p.name("欧阳娜娜"), "欧阳*娜");
+        assert_eq!(p.text("退欧阳娜娜学费，联系欧阳建 13910007919"), "退欧阳*娜学费，联系欧阳* ***");
+        assert_eq!(
+            p.text("电话 13800138000；凭证 R0001；金额 28560.00"),
+            "电话 ***；凭证 R0001；金额 28560.00"
+        );
+        let off = Privacy::new(&records(), false);
+        assert_eq!(off.text("欧阳娜娜 13910007919"), "欧阳娜娜 13910007919");
+    }
+}

@@ -1,0 +1,190 @@
+//! Staff (服务人员), internal: each hiring agreement with its checks (signed before work,
+//! qualifications reviewed 二(五), background check 四(二)) and the pay made under it.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::chart::{chart, ledger_span, months, months_json};
+use super::csv::Table;
+use super::labels_with;
+use super::values::{cell, heading, list, term as term_json, word};
+use crate::domain::calendar::term_of;
+use crate::findings::Lang;
+use crate::records::plan::Term;
+use crate::records::{Contract, Date, Kind, Money, Month, Records};
+
+/// How a check stands: done by the start of work, done late, not done, or not needed.
+fn check(done: Option<Date>, by: Date, needed: bool, lang: Lang) -> Value {
+    let (status, zh, en) = match done {
+        _ if !needed => ("not_required", "不需要", "not required"),
+        None => ("missing", "缺", "missing"),
+        Some(d) if d > by => ("late", "晚于上岗", "after work started"),
+        Some(_) => ("ok", "已完成", "done"),
+    };
+    json!({"status": status, "label": lang.pick(zh, en), "on": done.map(|d| d.to_string())})
+}
+
+pub fn checks_ok(c: &Contract) -> bool {
+    c.signed_on <= c.starts
+        && c.qualified_on.is_some_and(|q| q <= c.starts)
+        && (!c.kind.needs_background_check() || c.background_on.is_some_and(|b| b <= c.starts))
+}
+
+/// With a term: the contracts that share a day with it, and the pay of the term's rows.
+pub fn context(records: &Records, term: Option<&Term>, lang: Lang) -> Value {
+    let plan = records.plan.as_ref();
+    let mut contracts: Vec<&Contract> = records
+        .contracts
+        .iter()
+        .filter(|c| term.is_none_or(|t| c.starts <= t.ends && c.ends >= t.starts))
+        .collect();
+    contracts.sort_by(|a, b| a.id.cmp(&b.id));
+    let pay_rows: Vec<_> = records
+        .entries
+        .iter()
+        .filter(|e| e.kind == Kind::Pay)
+        .filter(|e| term.is_none_or(|t| plan.and_then(|p| term_of(p, e)).is_some_and(|x| x.id == t.id)))
+        .collect();
+    let mut by_kind: BTreeMap<_, (usize, usize)> = BTreeMap::new();
+    let mut total = Money::ZERO;
+    let rows: Vec<Value> = contracts
+        .iter()
+        .map(|c| {
+            let pay: Money = pay_rows
+                .iter()
+                .filter(|e| e.contract_id.as_deref() == Some(c.id.as_str()))
+                .map(|e| e.amount)
+                .sum();
+            let n = pay_rows.iter().filter(|e| e.contract_id.as_deref() == Some(c.id.as_str())).count();
+            total += pay;
+            let ok = checks_ok(c);
+            let k = by_kind.entry(c.kind).or_default();
+            k.0 += 1;
+            k.1 += usize::from(ok);
+            let signed = if c.signed_on <= c.starts {
+                json!({"status": "ok", "label": lang.pick("已完成", "done"), "on": c.signed_on.to_string()})
+            } else {
+                json!({"status": "late", "label": lang.pick("晚于上岗", "after work started"), "on": c.signed_on.to_string()})
+            };
+            json!({
+                "contract_id": c.id,
+                "name": c.name,
+                "kind": c.kind.as_str(),
+                "kind_label": c.kind.label().get(lang),
+                "role": c.role,
+                "signed_on": c.signed_on.to_string(),
+                "starts": c.starts.to_string(),
+                "ends": c.ends.to_string(),
+                "qualified_on": c.qualified_on.map(|d| d.to_string()),
+                "background_on": c.background_on.map(|d| d.to_string()),
+                "signed": signed,
+                "qualified": check(c.qualified_on, c.starts, true, lang),
+                "background": check(c.background_on, c.starts, c.kind.needs_background_check(), lang),
+                "checks_ok": ok,
+                "checks_label": if ok { lang.pick("齐全", "complete") } else { lang.pick("不全", "incomplete") },
+                "rate": c.rate.map(|r| r.to_string()),
+                "unit": c.unit,
+                "pay": pay.to_string(),
+                "pay_rows": n,
+                "note": c.note,
+            })
+        })
+        .collect();
+    let span = match term {
+        Some(t) => Some((Month::of(t.starts), Month::of(t.ends))),
+        None => ledger_span(records),
+    };
+    let ms = span.map(|(a, b)| months(records, a, b)).unwrap_or_default();
+    let mut m = heading(records, lang, false);
+    m.insert("internal".into(), json!(true));
+    m.insert("term".into(), term.map(term_json).unwrap_or(Value::Null));
+    m.insert("count".into(), json!(rows.len()));
+    m.insert("pay".into(), json!(total.to_string()));
+    m.insert("contracts".into(), Value::Array(rows));
+    m.insert(
+        "by_kind".into(),
+        by_kind
+            .iter()
+            .map(|(k, (n, ok))| json!({"kind": k.as_str(), "label": k.label().get(lang), "count": n, "checks_ok": ok}))
+            .collect(),
+    );
+    m.insert("months".into(), months_json(&ms));
+    m.insert("chart".into(), chart(&ms, lang));
+    m.insert("t".into(), labels_with(lang, LABELS));
+    Value::Object(m)
+}
+
+pub fn table(ctx: &Value) -> Table {
+    let w = |k| word(ctx, k);
+    let rows = list(ctx, "contracts")
+        .iter()
+        .map(|c| {
+            vec![
+                cell(&c["contract_id"]),
+                cell(&c["name"]),
+                cell(&c["kind_label"]),
+                cell(&c["role"]),
+                cell(&c["signed_on"]),
+                cell(&c["starts"]),
+                cell(&c["ends"]),
+                cell(&c["qualified_on"]),
+                cell(&c["qualified"]["label"]),
+                cell(&c["background_on"]),
+                cell(&c["background"]["label"]),
+                cell(&c["checks_label"]),
+                cell(&c["rate"]),
+                cell(&c["unit"]),
+                cell(&c["pay"]),
+                cell(&c["note"]),
+            ]
+        })
+        .collect();
+    Table {
+        headers: [
+            "contract_id",
+            "name",
+            "kind",
+            "role",
+            "signed_on",
+            "starts",
+            "ends",
+            "qualified_on",
+            "qualified",
+            "background_on",
+            "background",
+            "checks",
+            "rate",
+            "unit",
+            "pay",
+            "note",
+        ]
+        .iter()
+        .map(|k| w(k))
+        .collect(),
+        rows,
+    }
+}
+
+const LABELS: &[(&str, &str, &str)] = &[
+    ("title", "课后服务人员名单", "After-school care: staff"),
+    ("contract_id", "协议编号", "Contract"),
+    ("kind", "类别", "Kind"),
+    ("role", "服务内容", "Role"),
+    ("signed_on", "签订聘用协议", "Agreement signed"),
+    ("starts", "聘期开始", "Starts"),
+    ("ends", "聘期结束", "Ends"),
+    ("period", "聘期", "Period"),
+    ("qualified_on", "资格审核日期", "Qualifications reviewed on"),
+    ("qualified", "资格审核", "Qualifications"),
+    ("background_on", "背景调查日期", "Background check on"),
+    ("background", "背景调查", "Background check"),
+    ("checks", "手续", "Checks"),
+    ("rate", "报酬标准", "Rate"),
+    ("unit", "单位", "Unit"),
+    ("pay", "已付劳务费", "Pay made"),
+    ("count", "人数", "Contracts"),
+    ("by_kind", "按类别", "By kind"),
+    ("checks_ok", "手续齐全", "Checks complete"),
+    ("contracts", "聘用协议", "Contracts"),
+];
