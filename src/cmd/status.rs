@@ -62,7 +62,7 @@ pub fn run(env: &Env) -> Outcome {
     out.push_str(&table::render(&[l("学生状态", "pupils"), l("人数", "count")], &rows, &[1]));
     out.push('\n');
     let balance: Money = r.entries.iter().map(|e| e.signed()).sum();
-    out.push_str(&format!("{}：{balance}\n", l("账面余额", "balance")));
+    out.push_str(&format!("{}{balance}\n", l("账面余额：", "balance: ")));
 
     let cx = Context::new(&r, today);
     let mut deadlines: Vec<(crate::records::Date, String)> = Vec::new();
@@ -115,7 +115,11 @@ pub fn run(env: &Env) -> Outcome {
     if rows.is_empty() {
         out.push_str(l("没有待办的期限\n", "no deadlines ahead\n"));
     } else {
-        out.push_str(&table::render(&[l("期限", "due"), l("事项", "what"), ""], &rows, &[]));
+        out.push_str(&table::render(
+            &[l("期限", "due"), l("事项", "what"), l("状态", "state")],
+            &rows,
+            &[],
+        ));
         out.push('\n');
     }
     let findings = crate::rules::check(&r, today);
