@@ -514,12 +514,8 @@ fn exit_codes() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!err.is_empty() && !err.contains("panicked"), "{args:?}: {err}");
     }
-    clean
-        .care(&["check"])
-        .env("CARE_TODAY", "someday")
-        .args(["--today", "2026-09-25"])
-        .assert()
-        .code(0);
+    // --today wins over a CARE_TODAY that is not a date.
+    clean.care(&["check"]).env("CARE_TODAY", "someday").assert().code(0);
     let mut c = assert_cmd::Command::cargo_bin("care").unwrap();
     c.arg("-C")
         .arg(clean.path())
@@ -722,5 +718,30 @@ fn a_binary_file_is_a_finding_at_line_one() {
         assert!(found.contains(&("format/parse".into(), file.into(), 1)), "{file}: {found:?}");
         // What refers to the unreadable file is not reported again.
         assert!(!found.iter().any(|f| f.0.starts_with("ref/")), "{file}: {found:?}");
+    }
+}
+
+/// SPEC §7: a finding that follows from an unreadable value is not reported again. One bad
+/// key of plan.toml is one finding at its line, not a finding on everything that uses it.
+#[test]
+fn an_unreadable_plan_key_is_reported_once() {
+    let cases = [
+        ("amount = \"280.00\"", "amount = 280.0", 21),
+        ("published_on = 2026-08-18", "published_on = \"2026-8-18\"", 19),
+        ("basis = \"monthly\"", "basis = \"weekly\"", 20),
+        ("established_on = 2026-06-20", "established_on = \"June\"", 12),
+        ("chair = \"陈静\"", "chair = [\"陈静\"]", 13),
+        ("head = \"王建国\"", "head = 3", 7),
+        ("settle_by = 2027-01-15", "settle_by = \"soon\"", 43),
+        ("starts = \"16:00\"", "starts = \"4pm\"", 26),
+    ];
+    for (from, to, line) in cases {
+        let w = Workdir::fixture("clean");
+        w.replace("plan.toml", from, to);
+        assert_eq!(
+            w.findings(),
+            vec![("format/parse".to_owned(), "plan.toml".to_owned(), line)],
+            "{to}"
+        );
     }
 }

@@ -1266,3 +1266,25 @@ fn writes_follow_the_files_own_column_order_and_keep_unknown_columns() {
         "date,kind,amount,category,memo\n2026-09-21,expense,5.00,materials,\n"
     );
 }
+
+#[test]
+fn a_close_is_refused_with_an_earlier_open_month_or_rows_with_errors() {
+    let w = Workdir::fixture("clean").today("2026-11-05");
+    w.append("ledger.csv", "2026-10-09,expense,5.00,,,materials,,,,");
+    refused(
+        &w,
+        &["ledger", "close", "--month", "2026-10", "--on", "2026-11-02"],
+        "the earlier month 2026-09 has rows and is not closed; close 2026-09 first",
+    );
+    w.replace("ledger.csv", ",materials,,,,作业本", ",场地费,,,,作业本");
+    refused(
+        &w,
+        &["ledger", "close", "--month", "2026-09", "--on", "2026-10-02"],
+        "ledger.csv:5: [campus/venue-cost] the expense category “场地费” is venue or utilities",
+    );
+    refused(
+        &w,
+        &["ledger", "close", "--month", "2026-11"],
+        "month 2026-11 runs to 2026-11-30; it cannot be closed on 2026-11-05",
+    );
+}

@@ -24,6 +24,17 @@ pub struct Plan {
     pub banned_activities: Vec<String>,
     /// Line of the first `[[terms]]`, for findings about the terms as a whole.
     pub line_of_terms: usize,
+    /// Sections with a key that could not be read: what they lack may only be unread, so the
+    /// rules do not report it again.
+    pub unread: Unread,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Unread {
+    pub leadership: bool,
+    pub committee: bool,
+    pub fees: bool,
+    pub terms: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -177,6 +188,11 @@ fn weekday(s: &str) -> Option<Weekday> {
     })
 }
 
+/// How many problems reading the plan has found so far.
+fn problems(doc: &Doc, out: &[Finding]) -> usize {
+    doc.problems.len() + out.len()
+}
+
 /// Reads the plan. Returns `None` only when the TOML itself cannot be parsed; a bad key is a
 /// finding and the rest of the plan is still read.
 pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
@@ -213,6 +229,7 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
         )),
     }
 
+    let before = problems(&doc, out);
     if let Some((t, line)) = doc.table(root, "leadership") {
         plan.leadership = Some(Leadership {
             head: doc
@@ -222,7 +239,9 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
             members: doc.strings(t, "members", "[leadership] members").map(|a| a.v).unwrap_or_default(),
         });
     }
+    plan.unread.leadership = problems(&doc, out) > before;
 
+    let before = problems(&doc, out);
     if let Some((t, line)) = doc.table(root, "committee") {
         let established_on = doc.date(t, "established_on", "[committee] established_on", line, true);
         let chair = doc
@@ -244,7 +263,9 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
             });
         }
     }
+    plan.unread.committee = problems(&doc, out) > before;
 
+    let before = problems(&doc, out);
     if let Some((t, line)) = doc.table(root, "fees") {
         let decided_on = doc.date(t, "decided_on", "[fees] decided_on", line, true);
         let published_on = doc.date(t, "published_on", "[fees] published_on", line, false);
@@ -293,6 +314,7 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
             });
         }
     }
+    plan.unread.fees = problems(&doc, out) > before;
 
     if let Some((t, line)) = doc.table(root, "service") {
         if let Some(days) = doc.strings(t, "days", "[service] days") {
@@ -364,6 +386,7 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
         }
     }
 
+    let before = problems(&doc, out);
     plan.line_of_terms = Doc::get(root, "terms").map_or(1, |v| doc.line(v.span()));
     for (t, line) in doc.tables(root, "terms") {
         let id = doc.string(t, "id", "[[terms]] id", line, true);
@@ -397,6 +420,7 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
             });
         }
     }
+    plan.unread.terms = problems(&doc, out) > before;
 
     out.append(&mut doc.problems);
     Some(plan)

@@ -18,7 +18,9 @@ impl Rule for Missing {
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(p) = cx.plan() else { return };
+        let Some(p) = cx.plan().filter(|p| !p.unread.committee) else {
+            return;
+        };
         let fees = cx.records.entries.iter().filter(|e| e.kind == Kind::Fee).count();
         if p.committee.is_none() && fees > 0 {
             out.push(finding(
@@ -85,7 +87,7 @@ impl Rule for Collector {
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(c) = cx.plan().and_then(|p| p.committee.as_ref()) else {
+        let Some(c) = cx.plan().filter(|p| !p.unread.committee).and_then(|p| p.committee.as_ref()) else {
             return;
         };
         for e in cx.records.entries.iter().filter(|e| e.kind == Kind::Fee) {

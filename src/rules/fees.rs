@@ -22,7 +22,9 @@ impl Rule for Unpublished {
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(p) = cx.plan() else { return };
+        let Some(p) = cx.plan().filter(|p| !p.unread.fees) else {
+            return;
+        };
         let fees: Vec<_> = cx.records.entries.iter().filter(|e| e.kind == Kind::Fee).collect();
         if fees.is_empty() {
             return;

@@ -19,7 +19,8 @@ impl Rule for NoTerm {
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        if cx.plan().is_none() {
+        // Without a plan, or with a term that could not be read, a row's term is unknown.
+        if cx.plan().is_none_or(|p| p.unread.terms) {
             return;
         }
         for (e, t) in cx.entries() {
@@ -52,7 +53,9 @@ impl Rule for Period {
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(plan) = cx.plan() else { return };
+        let Some(plan) = cx.plan().filter(|p| !p.unread.terms) else {
+            return;
+        };
         for e in cx.records.entries.iter().filter(|e| matches!(e.kind, Kind::Fee | Kind::Refund)) {
             let Some(text) = e.period.as_deref() else { continue };
             let msg = match period(plan, text) {

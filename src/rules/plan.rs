@@ -18,7 +18,9 @@ impl Rule for LeadershipHead {
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(plan) = cx.plan() else { return };
+        let Some(plan) = cx.plan().filter(|p| !p.unread.leadership) else {
+            return;
+        };
         let principal = &plan.school.principal;
         match &plan.leadership {
             None => out.push(finding(
