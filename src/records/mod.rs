@@ -124,6 +124,10 @@ impl Unread {
         self.all || self.ids.contains(id)
     }
 
+    pub fn any(&self) -> bool {
+        self.all || !self.ids.is_empty()
+    }
+
     /// The rows of `table` that loading did not turn into records (`read` holds the lines of
     /// those it did). `broken`: rows were lost before that, so none of them can be named.
     fn of(table: &Table, id_column: &str, read: impl Iterator<Item = usize>, broken: bool) -> Unread {
