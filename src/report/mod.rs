@@ -275,4 +275,14 @@ const COMMON: &[(&str, &str, &str)] = &[
     ("balance", "月末余额", "Balance at month end"),
     ("yes", "是", "yes"),
     ("no", "否", "no"),
+    // Punctuation, so that one template reads right in either language.
+    ("colon", "：", ": "),
+    ("comma", "，", ", "),
+    ("stop", "。", ". "),
+    ("semi", "；", "; "),
+    ("sep", "、", ", "),
+    ("lp", "（", " ("),
+    ("rp", "）", ")"),
+    ("gap", "　", " · "),
+    ("range", "～", " – "),
 ];

@@ -62,7 +62,8 @@ pub fn table(ctx: &Value) -> Table {
 const LABELS: &[(&str, &str, &str)] = &[
     ("title", "课后服务学期结算退费通知单", "After-school care: settlement notice"),
     ("cover", "退费通知单汇总", "Notices: summary"),
-    ("dear", "尊敬的家长：", "Dear parent or guardian,"),
+    ("dear", "尊敬的", "Dear "),
+    ("dear_after", "家长：", ","),
     (
         "intro",
         "本学期课后服务已结算。按照《课后服务工作实施方案》三(三)，结余部分退还各家庭。您家庭的结算如下：",
