@@ -365,3 +365,35 @@ fn dry_run_writes_nothing() {
         .stdout(contains("139.84"));
     assert_eq!(w.snapshot(), before);
 }
+
+#[test]
+fn ledger_show_totals_a_month() {
+    let w = Workdir::example();
+    // October 2025 of the example: 40 fees of 160, four staff paid for 17 service days
+    // (1530 + 765 + 1224 + 1071), and the science materials.
+    w.care(&["ledger", "show", "--month", "2025-10"])
+        .assert()
+        .success()
+        .stdout(contains("6400.00 ┆    0.00 ┆ 4590.00 ┆   260.50 ┆ 1549.50 ┆   45"));
+    w.care(&["ledger", "show", "--month", "2025-13"]).assert().code(2);
+    w.care(&["ledger", "show", "--term", "nope"]).assert().code(2);
+}
+
+#[test]
+fn status_lists_pupils_balance_and_deadlines() {
+    let w = Workdir::fixture("clean").today("2026-10-12");
+    w.care(&["status"])
+        .assert()
+        .success()
+        .stdout(contains("applied  ┆     1"))
+        .stdout(contains("enrolled ┆     3"))
+        .stdout(contains("balance: 419.50"))
+        .stdout(contains("2026-10-10 ┆ close and disclose 2026-09 ┆ overdue"))
+        .stdout(contains("2027-01-15 ┆ settle term 2026-autumn"));
+    Workdir::example()
+        .care(&["status"])
+        .assert()
+        .success()
+        .stdout(contains("no deadlines ahead"))
+        .stdout(contains("balance: 0.00"));
+}
