@@ -742,3 +742,21 @@ fn an_unreadable_plan_key_is_reported_once() {
         );
     }
 }
+
+/// A close or settlement that cannot be read is one finding, not a month or term taken for
+/// unclosed or unsettled, nor every payout taken for money paid to a stranger.
+#[test]
+fn an_unreadable_close_or_settlement_is_reported_once() {
+    let binary: Vec<u8> = (0..600u32).map(|i| (i * 31 % 256) as u8).collect();
+    let w = Workdir::example();
+    let close = w.read("closes/2025-10.toml");
+    let line = close.lines().position(|l| l.starts_with("closing = ")).unwrap() as u64 + 1;
+    w.write("closes/2025-10.toml", close.replace("closing = \"", "closing = 1.5 # \""));
+    assert_eq!(damaged(&w), vec![("format/parse".into(), "closes/2025-10.toml".into(), line)]);
+
+    for file in ["closes/2025-10.toml", "settlements/2025-autumn.toml", "settlements/2025-autumn.csv"] {
+        let w = Workdir::example();
+        w.write(file, &binary);
+        assert_eq!(damaged(&w), vec![("format/parse".into(), file.into(), 1)], "{file}");
+    }
+}

@@ -15,6 +15,13 @@ pub fn path(month: Month) -> String {
     format!("{DIR}/{month}.toml")
 }
 
+/// The month a close file's name gives: `closes/2026-09.toml` → 2026-09.
+pub fn month_of(file: &str) -> Option<Month> {
+    file.strip_prefix("closes/")
+        .and_then(|n| n.strip_suffix(".toml"))
+        .and_then(Month::parse)
+}
+
 #[derive(Clone, Debug)]
 pub struct Close {
     pub file: String,
@@ -50,10 +57,7 @@ pub fn load(file: &str, text: &str, out: &mut Vec<Finding>) -> Option<Close> {
         }
     };
     let t = root.get_ref();
-    let named = file
-        .strip_prefix("closes/")
-        .and_then(|n| n.strip_suffix(".toml"))
-        .and_then(Month::parse);
+    let named = month_of(file);
     let month = doc.string(t, "month", "month", 1, true);
     let closed_on = doc.date(t, "closed_on", "closed_on", 1, true);
     let opening = doc.money(t, "opening", "opening", 1, true);

@@ -107,6 +107,10 @@ pub struct Records {
     /// from the `format/parse` finding and is not reported again.
     pub unread_pupils: Unread,
     pub unread_contracts: Unread,
+    /// Close and settlement files that could not be read, by the month or term their name
+    /// gives (`None`: a close whose name gives no month). They are not missing.
+    pub unread_closes: Vec<Option<Month>>,
+    pub unread_settlements: Vec<String>,
     /// What loading found: unreadable files and rows, missing and unknown columns.
     pub problems: Vec<Finding>,
 }
@@ -268,10 +272,9 @@ impl Records {
             r.surveys = surveys::load(&t, out);
         }
         for file in src.list(closes::DIR, ".toml") {
-            if let Some((text, _)) = read_text(src, &file, out)
-                && let Some(c) = closes::load(&file, &text, out)
-            {
-                r.closes.push(c);
+            match read_text(src, &file, out).and_then(|(text, _)| closes::load(&file, &text, out)) {
+                Some(c) => r.closes.push(c),
+                None => r.unread_closes.push(closes::month_of(&file)),
             }
         }
         r.closes.sort_by_key(|c| c.month);
@@ -279,14 +282,17 @@ impl Records {
             r.reopened = closes::load_reopened(&t, out);
         }
         for file in src.list(settlements::DIR, ".toml") {
-            if let Some((text, _)) = read_text(src, &file, out)
-                && let Some(mut s) = settlements::load(&file, &text, out)
-            {
-                if let Some(t) = read_table(src, &s.csv_file, settlements::COLUMNS, true, out) {
-                    s.rows = settlements::load_rows(&t, out);
-                }
-                r.settlements.push(s);
+            let Some(mut s) = read_text(src, &file, out).and_then(|(text, _)| settlements::load(&file, &text, out)) else {
+                let name = file.strip_prefix("settlements/").unwrap_or(&file);
+                r.unread_settlements.push(name.strip_suffix(".toml").unwrap_or(name).to_owned());
+                continue;
+            };
+            let before = out.len();
+            if let Some(t) = read_table(src, &s.csv_file, settlements::COLUMNS, true, out) {
+                s.rows = settlements::load_rows(&t, out);
+                s.rows_complete = !out[before..].iter().any(Finding::is_error);
             }
+            r.settlements.push(s);
         }
         r
     }
@@ -305,5 +311,10 @@ impl Records {
 
     pub fn close(&self, m: Month) -> Option<&Close> {
         self.closes.iter().find(|c| c.month == m)
+    }
+
+    /// A close file that may be the month's exists but could not be read.
+    pub fn close_unread(&self, m: Month) -> bool {
+        self.unread_closes.iter().any(|u| u.is_none_or(|u| u == m))
     }
 }

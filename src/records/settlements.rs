@@ -31,6 +31,8 @@ pub struct Settlement {
     pub digest: At<String>,
     /// From settlements/TERM.csv; empty when that file is missing or unreadable.
     pub rows: Vec<FamilyRow>,
+    /// Every row of settlements/TERM.csv could be read.
+    pub rows_complete: bool,
     pub csv_file: String,
 }
 
@@ -96,6 +98,7 @@ pub fn load(file: &str, text: &str, out: &mut Vec<Finding>) -> Option<Settlement
         families: families.map(|f| f.v as u64).unwrap_or(0),
         digest: digest?,
         rows: Vec::new(),
+        rows_complete: false,
     })
 }
 

@@ -38,7 +38,7 @@ impl Rule for MonthNotClosed {
         let within = p.deadlines.close_within_days.max(0) as u64;
         for m in months_to_close(cx) {
             let due = m.last_day().checked_add_days(Days::new(within)).unwrap_or(m.last_day());
-            if cx.today <= due || cx.records.close(m).is_some() {
+            if cx.today <= due || cx.records.close(m).is_some() || cx.records.close_unread(m) {
                 continue;
             }
             let (file, line) = match cx.month_entries(m).map(|e| e.line).min() {
@@ -130,7 +130,7 @@ impl Rule for CloseOrder {
             if let Some(open) = cx
                 .by_month
                 .keys()
-                .filter(|m| **m < c.month && cx.records.close(**m).is_none())
+                .filter(|m| **m < c.month && cx.records.close(**m).is_none() && !cx.records.close_unread(**m))
                 .min()
             {
                 out.push(finding(
@@ -144,7 +144,14 @@ impl Rule for CloseOrder {
                 ));
             }
             let expected = if i == 0 { Money::ZERO } else { closes[i - 1].closing.v };
-            if c.opening.v != expected {
+            // With an unreadable close in between, the previous closing balance is unknown.
+            let previous = i.checked_sub(1).map(|j| closes[j].month);
+            let gap = cx
+                .records
+                .unread_closes
+                .iter()
+                .any(|u| u.is_none_or(|u| u < c.month && previous.is_none_or(|p| p < u)));
+            if c.opening.v != expected && !gap {
                 let prev = if i == 0 {
                     "0".to_owned()
                 } else {
