@@ -760,3 +760,22 @@ fn an_unreadable_close_or_settlement_is_reported_once() {
         assert_eq!(damaged(&w), vec![("format/parse".into(), file.into(), 1)], "{file}");
     }
 }
+
+/// A ledger row that cannot be read is one finding: sums it may belong to are not judged
+/// without it (a refund that cannot be read would make a fee look over the standard).
+#[test]
+fn an_unreadable_ledger_row_is_reported_once() {
+    let w = Workdir::fixture("clean");
+    w.append("ledger.csv", "2026-09-31,refund,20.00,P0001,,,2026-09,,,退回");
+    w.append("ledger.csv", "2026-09-20,fee,20.00,P0001,,,2026-09,周强,R004,");
+    assert_eq!(damaged(&w), vec![("format/parse".into(), "ledger.csv".into(), 7)]);
+    w.replace("ledger.csv", "2026-09-31,refund", "2026-09-19,refund");
+    assert_eq!(w.findings(), vec![]);
+
+    // Ten days after the settlement refunds are due; one payout row cannot be read.
+    let w = Workdir::example().today("2026-02-20");
+    let ledger = w.read("ledger.csv");
+    let payout = ledger.lines().position(|l| l.starts_with("2026-01-09,refund,")).unwrap() as u64 + 1;
+    w.write("ledger.csv", ledger.replacen("2026-01-09,refund,", "2026-01-9,refund,", 1));
+    assert_eq!(damaged(&w), vec![("format/parse".into(), "ledger.csv".into(), payout)]);
+}
