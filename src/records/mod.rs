@@ -103,6 +103,8 @@ pub struct Records {
     pub settlements: Vec<Settlement>,
     /// Every ledger row could be read: totals and digests over the ledger can be trusted.
     pub ledger_complete: bool,
+    /// Every survey row could be read: whether a contract has ratings can be trusted.
+    pub surveys_complete: bool,
     /// Roster and contract rows that could not be read: a reference to one of them follows
     /// from the `format/parse` finding and is not reported again.
     pub unread_pupils: Unread,
@@ -268,8 +270,10 @@ impl Records {
             r.entries = ledger::load(&t, out);
             r.ledger_complete = out.iter().filter(|f| f.file == ledger::FILE && f.is_error()).count() == before;
         }
+        let before = out.len();
         if let Some(t) = read_table(src, surveys::FILE, surveys::COLUMNS, true, out) {
             r.surveys = surveys::load(&t, out);
+            r.surveys_complete = !out[before..].iter().any(Finding::is_error);
         }
         for file in src.list(closes::DIR, ".toml") {
             match read_text(src, &file, out).and_then(|(text, _)| closes::load(&file, &text, out)) {

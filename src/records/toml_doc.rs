@@ -12,6 +12,15 @@ use crate::findings::{Finding, Msg};
 pub type Table<'i> = DeTable<'i>;
 type Value<'i> = Spanned<DeValue<'i>>;
 
+/// A TOML type's name with its article: "an integer", "a string".
+fn a(kind: &str) -> String {
+    if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {kind}")
+    } else {
+        format!("a {kind}")
+    }
+}
+
 pub struct Doc<'a> {
     pub file: &'a str,
     text: &'a str,
@@ -87,7 +96,7 @@ impl<'a> Doc<'a> {
                     line,
                     key,
                     format!("应为表，实际是 {}", other.type_str()),
-                    format!("must be a table, not a {}", other.type_str()),
+                    format!("must be a table, not {}", a(other.type_str())),
                 );
                 None
             }
@@ -142,7 +151,7 @@ impl<'a> Doc<'a> {
                     line,
                     place,
                     format!("应为字符串，实际是 {}", other.type_str()),
-                    format!("must be a string, not a {}", other.type_str()),
+                    format!("must be a string, not {}", a(other.type_str())),
                 );
                 None
             }
@@ -167,7 +176,7 @@ impl<'a> Doc<'a> {
                     line,
                     place,
                     format!("应为日期（如 2026-09-01），实际是 {}", other.type_str()),
-                    format!("must be a date such as 2026-09-01, not a {}", other.type_str()),
+                    format!("must be a date such as 2026-09-01, not {}", a(other.type_str())),
                 );
                 return None;
             }
@@ -218,7 +227,7 @@ impl<'a> Doc<'a> {
                                 l,
                                 place,
                                 format!("每一项都应为字符串，实际有 {}", other.type_str()),
-                                format!("every item must be a string, found a {}", other.type_str()),
+                                format!("every item must be a string, found {}", a(other.type_str())),
                             );
                         }
                     }
@@ -230,7 +239,7 @@ impl<'a> Doc<'a> {
                     line,
                     place,
                     format!("应为字符串数组，实际是 {}", other.type_str()),
-                    format!("must be an array of strings, not a {}", other.type_str()),
+                    format!("must be an array of strings, not {}", a(other.type_str())),
                 );
                 None
             }
@@ -261,7 +270,7 @@ impl<'a> Doc<'a> {
                     line,
                     place,
                     format!("金额应为字符串，如 \"280.00\"，实际是 {}", other.type_str()),
-                    format!("money must be a string such as \"280.00\", not a {}", other.type_str()),
+                    format!("money must be a string such as \"280.00\", not {}", a(other.type_str())),
                 );
                 return None;
             }
@@ -300,7 +309,7 @@ impl<'a> Doc<'a> {
                     line,
                     place,
                     format!("应为整数，实际是 {}", other.type_str()),
-                    format!("must be a whole number, not a {}", other.type_str()),
+                    format!("must be a whole number, not {}", a(other.type_str())),
                 );
                 None
             }

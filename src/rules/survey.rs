@@ -62,6 +62,10 @@ impl Rule for Missing {
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan() else { return };
+        // A rating may be in a row that cannot be read; format/parse says so instead.
+        if !cx.records.surveys_complete {
+            return;
+        }
         for t in p.terms.iter().filter(|t| t.ends < cx.today) {
             for c in cx.records.contracts.iter().filter(|c| c.starts <= t.ends && c.ends >= t.starts) {
                 if !cx.records.surveys.iter().any(|s| s.contract_id == c.id && t.contains(s.date)) {
@@ -111,6 +115,9 @@ impl Rule for LowRenewal {
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan() else { return };
+        if !cx.records.surveys_complete {
+            return;
+        }
         for c in &cx.records.contracts {
             let previous = cx
                 .records
@@ -170,6 +177,13 @@ mod tests {
             .map(|x| x.1)
             .collect();
         assert_eq!(lines, vec![3, 4]);
+    }
+
+    #[test]
+    fn silent_while_a_survey_row_cannot_be_read() {
+        let f = clean().today("2027-01-23").append("surveys.csv", "C002,2026-13-01,parent,5,");
+        assert!(f.fired(ids::SURVEY_MISSING).is_empty());
+        assert_eq!(f.fired(ids::FORMAT_PARSE), at("surveys.csv", 3));
     }
 
     #[test]
