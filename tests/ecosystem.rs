@@ -303,3 +303,16 @@ fn pre_commit_hooks_run_care_check_on_the_records() {
         }
     }
 }
+
+#[test]
+fn docs_ci_shows_the_files_init_writes() {
+    let doc = repo_file("docs/ci.md");
+    for asset in ["assets/init/care.yml", "assets/init/gitlab-ci.yml"] {
+        let shown: String = repo_file(asset)
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert!(doc.contains(&format!("```yaml\n{shown}```")), "docs/ci.md shows {asset} without its comments");
+    }
+}
