@@ -316,3 +316,34 @@ fn docs_ci_shows_the_files_init_writes() {
         assert!(doc.contains(&format!("```yaml\n{shown}```")), "docs/ci.md shows {asset} without its comments");
     }
 }
+
+/// `care check` under a pseudo-terminal (util-linux `script`), as a treasurer runs it.
+fn check_on_a_terminal(w: &Workdir, no_color: bool) -> String {
+    let line = format!(
+        "'{}' -C '{}' --today 2026-09-25 --lang en check",
+        env!("CARGO_BIN_EXE_care"),
+        w.path().display()
+    );
+    let mut c = Process::new("script");
+    c.args(["-qec", &line, "/dev/null"]).env_remove("CARE_LANG").env_remove("CARE_TODAY");
+    if no_color {
+        c.env("NO_COLOR", "1");
+    } else {
+        c.env_remove("NO_COLOR");
+    }
+    let out = c.output().expect("script(1) from util-linux runs care on a pseudo-terminal");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn check_colours_a_terminal_unless_no_color() {
+    let w = Workdir::fixture("clean");
+    w.replace("roster.csv", "2026-08-22,欧阳峰,", "2026-08-22,欧阳克,");
+    let coloured = check_on_a_terminal(&w, false);
+    assert!(coloured.contains("\x1b[1;31merror\x1b[0m[consent/unsigned]"), "{coloured:?}");
+    assert!(coloured.contains("\x1b[36mfix:\x1b[0m "), "{coloured:?}");
+    let plain = check_on_a_terminal(&w, true);
+    assert!(plain.contains("roster.csv:4: error[consent/unsigned]: ") && !plain.contains('\x1b'), "{plain:?}");
+    assert!(plain.contains("\n  fix: the application must be signed by the guardian"), "{plain:?}");
+    assert!(plain.contains("1 error, 0 warnings in 1 file"), "{plain:?}");
+}
