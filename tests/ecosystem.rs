@@ -313,7 +313,10 @@ fn docs_ci_shows_the_files_init_writes() {
             .filter(|l| !l.trim_start().starts_with('#'))
             .map(|l| format!("{l}\n"))
             .collect();
-        assert!(doc.contains(&format!("```yaml\n{shown}```")), "docs/ci.md shows {asset} without its comments");
+        assert!(
+            doc.contains(&format!("```yaml\n{shown}```")),
+            "docs/ci.md shows {asset} without its comments"
+        );
     }
 }
 
@@ -325,7 +328,9 @@ fn check_on_a_terminal(w: &Workdir, no_color: bool) -> String {
         w.path().display()
     );
     let mut c = Process::new("script");
-    c.args(["-qec", &line, "/dev/null"]).env_remove("CARE_LANG").env_remove("CARE_TODAY");
+    c.args(["-qec", &line, "/dev/null"])
+        .env_remove("CARE_LANG")
+        .env_remove("CARE_TODAY");
     if no_color {
         c.env("NO_COLOR", "1");
     } else {
@@ -343,7 +348,13 @@ fn check_colours_a_terminal_unless_no_color() {
     assert!(coloured.contains("\x1b[1;31merror\x1b[0m[consent/unsigned]"), "{coloured:?}");
     assert!(coloured.contains("\x1b[36mfix:\x1b[0m "), "{coloured:?}");
     let plain = check_on_a_terminal(&w, true);
-    assert!(plain.contains("roster.csv:4: error[consent/unsigned]: ") && !plain.contains('\x1b'), "{plain:?}");
-    assert!(plain.contains("\n  fix: the application must be signed by the guardian"), "{plain:?}");
+    assert!(
+        plain.contains("roster.csv:4: error[consent/unsigned]: ") && !plain.contains('\x1b'),
+        "{plain:?}"
+    );
+    assert!(
+        plain.contains("\n  fix: the application must be signed by the guardian"),
+        "{plain:?}"
+    );
     assert!(plain.contains("1 error, 0 warnings in 1 file"), "{plain:?}");
 }
