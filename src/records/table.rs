@@ -79,7 +79,7 @@ pub fn parse_error(file: &str, line: usize, message: Msg) -> Finding {
         line,
         message,
         Msg::new(
-            "请按 SPEC 的格式改正这一行（或从 git 恢复文件）后再运行 care check",
+            "请按记录格式改正这一行（或从 git 恢复文件）后再运行 care check",
             "correct this line to the records format (or restore the file from git), then run care check again",
         ),
     )
