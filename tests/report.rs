@@ -397,7 +397,7 @@ fn csv_neutralises_formulas() {
         .iter()
         .find(|r| r[0] == "Itemised spending" && r[4] == "1980.00")
         .unwrap();
-    assert_eq!(pay[2], "'-2+3（作业辅导）");
+    assert_eq!(pay[2], "'-2+3 (作业辅导)");
     let roster = csv_rows(&report(&w, "roster", "csv", &[]));
     assert_eq!(row(&roster, 0, "P0001")[1..5], ["'@SUM(1+1)", "1", "3", "'+cmd"]);
     let settlement = csv_rows(&report(&w, "settlement", "csv", &["--no-mask"]));

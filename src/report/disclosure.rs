@@ -50,7 +50,7 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
             Kind::Pay => {
                 let c = e.contract_id.as_deref().and_then(|id| records.contract(id));
                 let who = c
-                    .map(|c| format!("{}（{}）", c.name, c.role))
+                    .map(|c| format!("{}{}{}{}", c.name, lang.pick("（", " ("), c.role, lang.pick("）", ")")))
                     .unwrap_or_else(|| e.contract_id.clone().unwrap_or_default());
                 *by_category.entry(lang.pick("劳务费", "staff pay").to_owned()).or_default() += e.amount;
                 spending.push(json!({"date": e.date.to_string(), "kind": e.kind.label().get(lang), "item": who, "amount": e.amount.to_string(), "receipt": free(&e.receipt), "memo": free(&e.memo)}));
