@@ -397,3 +397,34 @@ fn status_lists_pupils_balance_and_deadlines() {
         .stdout(contains("no deadlines ahead"))
         .stdout(contains("balance: 0.00"));
 }
+
+#[test]
+fn status_says_what_families_still_owe_after_a_deficit() {
+    let w = Workdir::fixture("clean").today("2026-09-26");
+    w.append("ledger.csv", "2026-09-20,expense,1000.00,,,insurance,,,,");
+    w.care(&["settle", "--term", "2026-autumn", "--on", "2026-09-26"])
+        .assert()
+        .success();
+    w.care(&["status"])
+        .assert()
+        .success()
+        .stdout(contains("collect amounts due for 2026-autumn (580.50 outstanding)"));
+    w.care(&[
+        "ledger",
+        "add",
+        "fee",
+        "--date",
+        "2026-09-28",
+        "--amount",
+        "193.50",
+        "--pupil",
+        "P0001",
+        "--period",
+        "2026-autumn",
+        "--collected-by",
+        "周强",
+    ])
+    .assert()
+    .success();
+    w.care(&["status"]).assert().success().stdout(contains("(387.00 outstanding)"));
+}

@@ -82,23 +82,42 @@ pub fn run(env: &Env) -> Outcome {
             let Some(t) = p.terms.iter().find(|t| t.id == s.term.v) else {
                 continue;
             };
-            let paid: Money = r
-                .entries
-                .iter()
-                .filter(|e| is_payout(e, t, s.settled_on.v))
-                .map(|e| -e.signed())
-                .sum();
-            let due: Money = s.rows.iter().map(|f| f.refund).sum();
-            if paid != due {
-                let by = s.settled_on.v.checked_add_days(refund_within).unwrap_or(s.settled_on.v);
+            // What is still to move, family by family: refunds to pay out, amounts due to collect.
+            let mut moved: std::collections::HashMap<&str, Money> = std::collections::HashMap::new();
+            for e in r.entries.iter().filter(|e| is_payout(e, t, s.settled_on.v)) {
+                *moved.entry(e.pupil_id.as_deref().unwrap_or("")).or_default() -= e.signed();
+            }
+            let (mut to_pay, mut to_collect) = (Money::ZERO, Money::ZERO);
+            for f in &s.rows {
+                let left = f.refund - moved.get(f.pupil_id.as_str()).copied().unwrap_or_default();
+                if left.is_positive() {
+                    to_pay += left;
+                } else {
+                    to_collect -= left;
+                }
+            }
+            let by = s.settled_on.v.checked_add_days(refund_within).unwrap_or(s.settled_on.v);
+            if to_pay.is_positive() {
                 deadlines.push((
                     by,
                     format!(
                         "{} {} ({} {})",
                         l("退还结余", "pay refunds of"),
                         t.id,
-                        due - paid,
+                        to_pay,
                         l("未退", "outstanding")
+                    ),
+                ));
+            }
+            if to_collect.is_positive() {
+                deadlines.push((
+                    by,
+                    format!(
+                        "{} {} ({} {})",
+                        l("收回应补交的费用", "collect amounts due for"),
+                        t.id,
+                        to_collect,
+                        l("未收", "outstanding")
                     ),
                 ));
             }

@@ -108,8 +108,8 @@ impl Rule for LowRenewal {
             severity: Warning,
             policy: "三(三)",
             hint: (
-                "满意度测评结果是续签的重要依据：请家委会复核这次续签，并在 note 中写明理由",
-                "ratings are the basis for renewing: have the committee review this renewal and write the reason in note",
+                "满意度测评结果是续签的重要依据：请家委会复核这次续签，并在新协议的 note 中写明理由（写明后不再提醒）",
+                "ratings are the basis for renewing: have the committee review this renewal and write its reason in the new contract's note (the warning then stops)",
             ),
         }
     }
@@ -118,7 +118,8 @@ impl Rule for LowRenewal {
         if !cx.records.surveys_complete {
             return;
         }
-        for c in &cx.records.contracts {
+        // A renewal whose note gives the committee's reason has been reviewed.
+        for c in cx.records.contracts.iter().filter(|c| c.note.is_none()) {
             let previous = cx
                 .records
                 .contracts
@@ -199,5 +200,8 @@ mod tests {
         assert!(f.fired(ids::SURVEY_LOW_RENEWAL).is_empty());
         let f = f.append("surveys.csv", "C001,2026-09-23,pupil,2,");
         assert_eq!(f.fired(ids::SURVEY_LOW_RENEWAL), at("contracts.csv", 5));
+        // The committee reviewed it and wrote down why.
+        let f = f.replace("contracts.csv", "2027-07-02,2027-02-01,,60.00,hour,", "2027-07-02,2027-02-01,,60.00,hour,家委会复核：已改进，同意续聘");
+        assert!(f.fired(ids::SURVEY_LOW_RENEWAL).is_empty());
     }
 }
