@@ -201,7 +201,11 @@ mod tests {
         let f = f.append("surveys.csv", "C001,2026-09-23,pupil,2,");
         assert_eq!(f.fired(ids::SURVEY_LOW_RENEWAL), at("contracts.csv", 5));
         // The committee reviewed it and wrote down why.
-        let f = f.replace("contracts.csv", "2027-07-02,2027-02-01,,60.00,hour,", "2027-07-02,2027-02-01,,60.00,hour,家委会复核：已改进，同意续聘");
+        let f = f.replace(
+            "contracts.csv",
+            "2027-07-02,2027-02-01,,60.00,hour,",
+            "2027-07-02,2027-02-01,,60.00,hour,家委会复核：已改进，同意续聘",
+        );
         assert!(f.fired(ids::SURVEY_LOW_RENEWAL).is_empty());
     }
 }
