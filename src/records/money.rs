@@ -15,6 +15,15 @@ impl Money {
 
     /// Reads `280`, `280.5`, `280.00`, `-3.20`. Refuses signs other than a leading `-`,
     /// currency signs, thousands separators and exponents.
+    ///
+    /// ```
+    /// use care::records::Money;
+    /// let fee = Money::parse("280.5").unwrap();
+    /// assert_eq!(fee.to_string(), "280.50");
+    /// assert_eq!((fee + Money::parse("0.5").unwrap()).to_string(), "281.00");
+    /// assert!(Money::parse("¥280").is_err());
+    /// assert!(Money::parse("1,000").is_err());
+    /// ```
     pub fn parse(s: &str) -> Result<Money, Msg> {
         let t = s.trim();
         let digits = t.strip_prefix('-').unwrap_or(t);

@@ -8,6 +8,11 @@ const COMPOUND_SURNAMES: &[&str] = &[
 
 /// 王小明 → 王*明, 李想 → 李*, 欧阳娜娜 → 欧阳*娜, 欧阳娜 → 欧阳*. A name in Latin letters
 /// keeps the first letter of each word: Tom Lee → T** L**.
+///
+/// ```
+/// assert_eq!(care::report::mask::mask("王小明"), "王*明");
+/// assert_eq!(care::report::mask::mask("欧阳娜娜"), "欧阳*娜");
+/// ```
 pub fn mask(name: &str) -> String {
     let name = name.trim();
     if name.is_empty() {
