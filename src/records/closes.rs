@@ -98,28 +98,30 @@ pub fn load(file: &str, text: &str, out: &mut Vec<Finding>) -> Option<Close> {
 }
 
 pub fn load_reopened(table: &Table, out: &mut Vec<Finding>) -> Vec<Reopen> {
-    let mut v = Vec::new();
-    for row in &table.rows {
-        let mut f = Fields::new(table, row);
-        let month_text = f.req("month");
-        let month = Month::parse(&month_text);
-        if month.is_none() && !month_text.is_empty() {
-            f.problem(Msg::new(
-                format!("month“{month_text}”无效"),
-                format!("month “{month_text}” is not a month"),
-            ));
-        }
-        let r = Reopen {
-            line: row.line,
-            month: month.unwrap_or(Month { year: 1970, month: 1 }),
-            date: f.date("date").unwrap_or_default(),
-            reason: f.req("reason"),
-        };
-        if let Some(r) = f.finish(r, out) {
-            v.push(r);
-        }
+    table
+        .rows
+        .iter()
+        .filter_map(|row| read_reopened(Fields::new(table, row), out))
+        .collect()
+}
+
+/// One row; `None`, with the findings that say why, when it cannot be read.
+pub fn read_reopened(mut f: Fields<'_>, out: &mut Vec<Finding>) -> Option<Reopen> {
+    let month_text = f.req("month");
+    let month = Month::parse(&month_text);
+    if month.is_none() && !month_text.is_empty() {
+        f.problem(Msg::new(
+            format!("month“{month_text}”无效"),
+            format!("month “{month_text}” is not a month"),
+        ));
     }
-    v
+    let r = Reopen {
+        line: f.line,
+        month: month.unwrap_or(Month { year: 1970, month: 1 }),
+        date: f.date("date").unwrap_or_default(),
+        reason: f.req("reason"),
+    };
+    f.finish(r, out)
 }
 
 /// The text of a close file, as `care ledger close` writes it.

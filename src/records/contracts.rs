@@ -79,35 +79,33 @@ pub struct Contract {
 }
 
 pub fn load(table: &Table, out: &mut Vec<Finding>) -> Vec<Contract> {
-    let mut contracts = Vec::with_capacity(table.rows.len());
-    for row in &table.rows {
-        let mut f = Fields::new(table, row);
-        let kind_text = f.req("kind");
-        let kind = StaffKind::parse(&kind_text);
-        if kind.is_none() && !kind_text.is_empty() {
-            f.problem(Msg::new(
-                format!("kind“{kind_text}”无效，应为 parent、professional 或 school"),
-                format!("kind “{kind_text}” must be parent, professional or school"),
-            ));
-        }
-        let c = Contract {
-            line: row.line,
-            id: f.id("contract_id"),
-            name: f.req("name"),
-            kind: kind.unwrap_or(StaffKind::School),
-            role: f.req("role"),
-            signed_on: f.date("signed_on").unwrap_or_default(),
-            starts: f.date("starts").unwrap_or_default(),
-            ends: f.date("ends").unwrap_or_default(),
-            qualified_on: f.opt_date("qualified_on"),
-            background_on: f.opt_date("background_on"),
-            rate: f.opt_money("rate"),
-            unit: f.opt("unit"),
-            note: f.opt("note"),
-        };
-        if let Some(c) = f.finish(c, out) {
-            contracts.push(c);
-        }
+    table.rows.iter().filter_map(|row| read(Fields::new(table, row), out)).collect()
+}
+
+/// One row; `None`, with the findings that say why, when it cannot be read.
+pub fn read(mut f: Fields<'_>, out: &mut Vec<Finding>) -> Option<Contract> {
+    let kind_text = f.req("kind");
+    let kind = StaffKind::parse(&kind_text);
+    if kind.is_none() && !kind_text.is_empty() {
+        f.problem(Msg::new(
+            format!("kind“{kind_text}”无效，应为 parent、professional 或 school"),
+            format!("kind “{kind_text}” must be parent, professional or school"),
+        ));
     }
-    contracts
+    let c = Contract {
+        line: f.line,
+        id: f.id("contract_id"),
+        name: f.req("name"),
+        kind: kind.unwrap_or(StaffKind::School),
+        role: f.req("role"),
+        signed_on: f.date("signed_on").unwrap_or_default(),
+        starts: f.date("starts").unwrap_or_default(),
+        ends: f.date("ends").unwrap_or_default(),
+        qualified_on: f.opt_date("qualified_on"),
+        background_on: f.opt_date("background_on"),
+        rate: f.opt_money("rate"),
+        unit: f.opt("unit"),
+        note: f.opt("note"),
+    };
+    f.finish(c, out)
 }

@@ -9,6 +9,20 @@ pub type Date = NaiveDate;
 
 pub fn parse_date(s: &str) -> Result<Date, Msg> {
     let t = s.trim();
+    // The common case without chrono's format parser: every row of every file has dates.
+    let b = t.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let number = |at: std::ops::Range<usize>| {
+            b[at]
+                .iter()
+                .try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+        };
+        if let (Some(y), Some(m), Some(d)) = (number(0..4), number(5..7), number(8..10))
+            && let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d)
+        {
+            return Ok(date);
+        }
+    }
     let shaped = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
     match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         Ok(d) if shaped => Ok(d),
@@ -134,6 +148,25 @@ mod tests {
         assert!(parse_date("2026-09-01").is_ok());
         for bad in ["2026/9/1", "2026-9-1", "2026-02-30", "yesterday", "", "20260901"] {
             assert!(parse_date(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_chrono() {
+        for s in [
+            "2026-09-01",
+            " 2024-02-29 ",
+            "0000-01-01",
+            "9999-12-31",
+            "2026-00-10",
+            "2026-1a-01",
+            "+026-09-01",
+            "2026-09-1 ",
+        ] {
+            let chrono = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                .ok()
+                .filter(|_| s.trim().len() == 10);
+            assert_eq!(parse_date(s).ok(), chrono, "{s}");
         }
     }
 

@@ -2,12 +2,18 @@
 
 use super::date::{Date, Month, parse_date};
 use super::money::Money;
-use super::table::{Row, Table, parse_error};
+use super::table::{Cells, Row, Table, parse_error};
 use crate::findings::{Finding, Msg};
+
+enum Values<'a> {
+    Row(&'a Row),
+    Cells(&'a Cells<'a>),
+}
 
 pub struct Fields<'a> {
     table: &'a Table,
-    row: &'a Row,
+    values: Values<'a>,
+    pub line: usize,
     problems: Vec<Msg>,
 }
 
@@ -15,13 +21,27 @@ impl<'a> Fields<'a> {
     pub fn new(table: &'a Table, row: &'a Row) -> Self {
         Fields {
             table,
-            row,
+            values: Values::Row(row),
+            line: row.line,
+            problems: Vec::new(),
+        }
+    }
+
+    /// A row being streamed (see [`super::table::stream`]).
+    pub fn of_cells(table: &'a Table, cells: &'a Cells<'a>) -> Self {
+        Fields {
+            table,
+            values: Values::Cells(cells),
+            line: cells.line,
             problems: Vec::new(),
         }
     }
 
     pub fn text(&self, col: &str) -> &'a str {
-        self.table.get(self.row, col)
+        match self.values {
+            Values::Row(row) => self.table.get(row, col),
+            Values::Cells(cells) => self.table.position(col).map_or("", |i| cells.get(i)),
+        }
     }
 
     pub fn opt(&self, col: &str) -> Option<String> {
@@ -31,6 +51,11 @@ impl<'a> Fields<'a> {
 
     /// A value the row cannot do without.
     pub fn req(&mut self, col: &str) -> String {
+        self.req_text(col).to_owned()
+    }
+
+    /// [`Fields::req`], borrowed.
+    pub fn req_text(&mut self, col: &str) -> &'a str {
         let v = self.text(col);
         if v.is_empty() {
             self.problems.push(Msg::new(
@@ -38,7 +63,7 @@ impl<'a> Fields<'a> {
                 format!("“{col}” is empty and must be filled in"),
             ));
         }
-        v.to_owned()
+        v
     }
 
     pub fn id(&mut self, col: &str) -> String {
@@ -120,7 +145,7 @@ impl<'a> Fields<'a> {
             return Some(value);
         }
         for m in self.problems {
-            out.push(parse_error(&self.table.file, self.row.line, m));
+            out.push(parse_error(&self.table.file, self.line, m));
         }
         None
     }

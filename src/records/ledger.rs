@@ -89,47 +89,45 @@ impl Entry {
 }
 
 pub fn load(table: &Table, out: &mut Vec<Finding>) -> Vec<Entry> {
-    let mut entries = Vec::with_capacity(table.rows.len());
-    for row in &table.rows {
-        let mut f = Fields::new(table, row);
-        let kind_text = f.req("kind");
-        let kind = Kind::parse(&kind_text);
-        if kind.is_none() && !kind_text.is_empty() {
+    table.rows.iter().filter_map(|row| read(Fields::new(table, row), out)).collect()
+}
+
+/// One row; `None`, with the findings that say why, when it cannot be read.
+pub fn read(mut f: Fields<'_>, out: &mut Vec<Finding>) -> Option<Entry> {
+    let kind_text = f.req_text("kind");
+    let kind = Kind::parse(kind_text);
+    if kind.is_none() && !kind_text.is_empty() {
+        f.problem(Msg::new(
+            format!("kind“{kind_text}”无效，应为 fee、refund、pay 或 expense"),
+            format!("kind “{kind_text}” must be fee, refund, pay or expense"),
+        ));
+    }
+    let kind = kind.unwrap_or(Kind::Expense);
+    let needs: &[&str] = match kind {
+        Kind::Fee | Kind::Refund => &["pupil_id", "period"],
+        Kind::Pay => &["contract_id"],
+        Kind::Expense => &["category"],
+    };
+    for col in needs {
+        if f.text(col).is_empty() {
             f.problem(Msg::new(
-                format!("kind“{kind_text}”无效，应为 fee、refund、pay 或 expense"),
-                format!("kind “{kind_text}” must be fee, refund, pay or expense"),
+                format!("{} 行必须填写“{col}”", kind.as_str()),
+                format!("a {} row needs “{col}”", kind.as_str()),
             ));
         }
-        let kind = kind.unwrap_or(Kind::Expense);
-        let needs: &[&str] = match kind {
-            Kind::Fee | Kind::Refund => &["pupil_id", "period"],
-            Kind::Pay => &["contract_id"],
-            Kind::Expense => &["category"],
-        };
-        for col in needs {
-            if f.text(col).is_empty() {
-                f.problem(Msg::new(
-                    format!("{} 行必须填写“{col}”", kind.as_str()),
-                    format!("a {} row needs “{col}”", kind.as_str()),
-                ));
-            }
-        }
-        let e = Entry {
-            line: row.line,
-            date: f.date("date").unwrap_or_default(),
-            kind,
-            amount: f.money("amount").unwrap_or_default(),
-            pupil_id: f.opt("pupil_id"),
-            contract_id: f.opt("contract_id"),
-            category: f.opt("category"),
-            period: f.opt("period"),
-            collected_by: f.opt("collected_by"),
-            receipt: f.opt("receipt"),
-            memo: f.opt("memo"),
-        };
-        if let Some(e) = f.finish(e, out) {
-            entries.push(e);
-        }
     }
-    entries
+    let e = Entry {
+        line: f.line,
+        date: f.date("date").unwrap_or_default(),
+        kind,
+        amount: f.money("amount").unwrap_or_default(),
+        pupil_id: f.opt("pupil_id"),
+        contract_id: f.opt("contract_id"),
+        category: f.opt("category"),
+        period: f.opt("period"),
+        collected_by: f.opt("collected_by"),
+        receipt: f.opt("receipt"),
+        memo: f.opt("memo"),
+    };
+    f.finish(e, out)
 }

@@ -14,9 +14,10 @@ pub mod table;
 pub mod text;
 pub mod toml_doc;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use crate::findings::{Finding, Msg};
 pub use closes::{Close, Reopen};
@@ -115,6 +116,34 @@ pub struct Records {
     pub unread_settlements: Vec<String>,
     /// What loading found: unreadable files and rows, missing and unknown columns.
     pub problems: Vec<Finding>,
+    /// Lookups by id for [`Records::pupil`] and [`Records::contract`], built on first use.
+    pub index: Index,
+}
+
+/// Positions of pupils and contracts by id (the first of each id), built on first use. It
+/// remembers how many there were: after rows are added it is not used.
+#[derive(Clone, Debug, Default)]
+pub struct Index {
+    pupils: OnceLock<(usize, HashMap<String, usize>)>,
+    contracts: OnceLock<(usize, HashMap<String, usize>)>,
+}
+
+fn positions<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
+    let mut map = HashMap::new();
+    for (i, id) in ids.enumerate() {
+        map.entry(id.to_owned()).or_insert(i);
+    }
+    map
+}
+
+/// The first item with the id, by the index when it still fits the items.
+fn by_id<'a, T>(items: &'a [T], index: &OnceLock<(usize, HashMap<String, usize>)>, id: &str, id_of: fn(&T) -> &str) -> Option<&'a T> {
+    let (len, map) = index.get_or_init(|| (items.len(), positions(items.iter().map(id_of))));
+    if *len == items.len() {
+        map.get(id).and_then(|&i| items.get(i)).filter(|x| id_of(x) == id)
+    } else {
+        items.iter().find(|x| id_of(x) == id)
+    }
 }
 
 /// The ids of a file's rows that could not be read, or the whole file.
@@ -132,21 +161,6 @@ impl Unread {
 
     pub fn any(&self) -> bool {
         self.all || !self.ids.is_empty()
-    }
-
-    /// The rows of `table` that loading did not turn into records (`read` holds the lines of
-    /// those it did). `broken`: rows were lost before that, so none of them can be named.
-    fn of(table: &Table, id_column: &str, read: impl Iterator<Item = usize>, broken: bool) -> Unread {
-        let read: std::collections::HashSet<usize> = read.collect();
-        Unread {
-            all: broken,
-            ids: table
-                .rows
-                .iter()
-                .filter(|row| !read.contains(&row.line))
-                .map(|row| table.get(row, id_column).to_owned())
-                .collect(),
-        }
     }
 
     fn whole_file() -> Unread {
@@ -201,9 +215,13 @@ fn read_text(src: &Source, file: &str, out: &mut Vec<Finding>) -> Option<(String
             return None;
         }
     };
-    match text::decode(&bytes) {
+    decoded(file, bytes, out)
+}
+
+fn decoded(file: &str, bytes: Vec<u8>, out: &mut Vec<Finding>) -> Option<(String, text::Layout)> {
+    match text::decode_owned(bytes) {
         Ok(d) => Some((d.text, d.layout)),
-        Err(m) => {
+        Err((m, bytes)) => {
             let at = std::str::from_utf8(&bytes).err().map_or(0, |e| e.valid_up_to());
             let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
             out.push(parse_error(file, line, m));
@@ -212,27 +230,88 @@ fn read_text(src: &Source, file: &str, out: &mut Vec<Finding>) -> Option<(String
     }
 }
 
+/// Reads and decodes a CSV file. A missing file that must exist is a finding.
+fn csv_text(src: &Source, file: &str, columns: &[Column], must_exist: bool, out: &mut Vec<Finding>) -> Option<(String, text::Layout)> {
+    let bytes = match src.read(file) {
+        Ok(Some(b)) => b,
+        Ok(None) | Err(_) => {
+            if must_exist {
+                let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
+                out.push(parse_error(
+                    file,
+                    1,
+                    Msg::new(
+                        format!("缺少文件 {file}；请新建它，第一行为表头：{}", names.join(",")),
+                        format!("{file} is missing; create it with the header line: {}", names.join(",")),
+                    ),
+                ));
+            }
+            return None;
+        }
+    };
+    decoded(file, bytes, out)
+}
+
 /// Reads a CSV file into a table. A missing file that must exist is a finding.
 pub fn read_table(src: &Source, file: &str, columns: &[Column], must_exist: bool, out: &mut Vec<Finding>) -> Option<Table> {
-    let exists = matches!(src.read(file), Ok(Some(_)));
-    if !exists {
-        if must_exist {
-            let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
-            out.push(parse_error(
-                file,
-                1,
-                Msg::new(
-                    format!("缺少文件 {file}；请新建它，第一行为表头：{}", names.join(",")),
-                    format!("{file} is missing; create it with the header line: {}", names.join(",")),
-                ),
-            ));
-        }
-        return None;
-    }
-    let (text, layout) = read_text(src, file, out)?;
+    let (text, layout) = csv_text(src, file, columns, must_exist, out)?;
     let (t, mut f) = table::parse(file, &text, layout, columns);
     out.append(&mut f);
     t
+}
+
+/// What streaming a CSV file through a loader gave.
+struct Loaded<T> {
+    items: Vec<T>,
+    /// Reading the file (not its rows' values) found an error: rows may have been lost.
+    broken: bool,
+    /// The `id_column` values of the rows the loader could not read.
+    unread: std::collections::HashSet<String>,
+    /// The loader's findings found nothing wrong with any row.
+    clean: bool,
+}
+
+type RowReader<T> = fn(fields::Fields<'_>, &mut Vec<Finding>) -> Option<T>;
+
+/// Reads a CSV file row by row through `read`, without keeping the rows' text. `None` when the
+/// file is missing, unreadable, or lacks a required column (the findings say which).
+fn load_csv<T>(
+    src: &Source,
+    file: &str,
+    columns: &[Column],
+    must_exist: bool,
+    id_column: Option<&str>,
+    read: RowReader<T>,
+    out: &mut Vec<Finding>,
+) -> Option<Loaded<T>> {
+    let (text, layout) = csv_text(src, file, columns, must_exist, out)?;
+    let mut items = Vec::new();
+    let mut unread = std::collections::HashSet::new();
+    let mut rows_out = Vec::new();
+    let (t, mut found) = table::stream(file, &text, layout, columns, |t, cells| {
+        let f = fields::Fields::of_cells(t, cells);
+        let id = id_column.map(|c| f.text(c));
+        match read(f, &mut rows_out) {
+            Some(v) => items.push(v),
+            None => {
+                if let Some(id) = id {
+                    unread.insert(id.to_owned());
+                }
+            }
+        }
+    });
+    drop(text);
+    let broken = found.iter().any(Finding::is_error);
+    out.append(&mut found);
+    t?;
+    let clean = !rows_out.iter().any(Finding::is_error);
+    out.append(&mut rows_out);
+    Some(Loaded {
+        items,
+        broken,
+        unread,
+        clean,
+    })
 }
 
 impl Records {
@@ -241,72 +320,101 @@ impl Records {
     }
 
     pub fn load_from(src: &Source) -> Records {
-        let mut r = Records::default();
-        let out = &mut r.problems;
-
-        if let Some((text, _)) = read_text(src, plan::FILE, out) {
-            r.plan = plan::load(&text, out);
-        }
-        let before = out.len();
-        match read_table(src, roster::FILE, roster::COLUMNS, true, out) {
-            Some(t) => {
-                let broken = out[before..].iter().any(Finding::is_error);
-                r.pupils = roster::load(&t, out);
-                r.unread_pupils = Unread::of(&t, "pupil_id", r.pupils.iter().map(|p| p.line), broken);
+        // The ledger, by far the largest file, is read on a second core meanwhile.
+        std::thread::scope(|scope| {
+            let ledger = scope.spawn(|| {
+                let mut out = Vec::new();
+                let loaded = load_csv(src, ledger::FILE, ledger::COLUMNS, true, None, ledger::read, &mut out);
+                (loaded, out)
+            });
+            let mut r = Records::default();
+            let out = &mut r.problems;
+            if let Some((text, _)) = read_text(src, plan::FILE, out) {
+                r.plan = plan::load(&text, out);
             }
-            None => r.unread_pupils = Unread::whole_file(),
-        }
-        let before = out.len();
-        match read_table(src, contracts::FILE, contracts::COLUMNS, true, out) {
-            Some(t) => {
-                let broken = out[before..].iter().any(Finding::is_error);
-                r.contracts = contracts::load(&t, out);
-                r.unread_contracts = Unread::of(&t, "contract_id", r.contracts.iter().map(|c| c.line), broken);
+            match load_csv(src, roster::FILE, roster::COLUMNS, true, Some("pupil_id"), roster::read, out) {
+                Some(l) => {
+                    r.pupils = l.items;
+                    r.unread_pupils = Unread {
+                        all: l.broken,
+                        ids: l.unread,
+                    };
+                }
+                None => r.unread_pupils = Unread::whole_file(),
             }
-            None => r.unread_contracts = Unread::whole_file(),
-        }
-        let before = out.iter().filter(|f| f.file == ledger::FILE && f.is_error()).count();
-        if let Some(t) = read_table(src, ledger::FILE, ledger::COLUMNS, true, out) {
-            r.entries = ledger::load(&t, out);
-            r.ledger_complete = out.iter().filter(|f| f.file == ledger::FILE && f.is_error()).count() == before;
-        }
-        let before = out.len();
-        if let Some(t) = read_table(src, surveys::FILE, surveys::COLUMNS, true, out) {
-            r.surveys = surveys::load(&t, out);
-            r.surveys_complete = !out[before..].iter().any(Finding::is_error);
-        }
-        for file in src.list(closes::DIR, ".toml") {
-            match read_text(src, &file, out).and_then(|(text, _)| closes::load(&file, &text, out)) {
-                Some(c) => r.closes.push(c),
-                None => r.unread_closes.push(closes::month_of(&file)),
+            match load_csv(
+                src,
+                contracts::FILE,
+                contracts::COLUMNS,
+                true,
+                Some("contract_id"),
+                contracts::read,
+                out,
+            ) {
+                Some(l) => {
+                    r.contracts = l.items;
+                    r.unread_contracts = Unread {
+                        all: l.broken,
+                        ids: l.unread,
+                    };
+                }
+                None => r.unread_contracts = Unread::whole_file(),
             }
-        }
-        r.closes.sort_by_key(|c| c.month);
-        if let Some(t) = read_table(src, closes::REOPENED, closes::REOPENED_COLUMNS, false, out) {
-            r.reopened = closes::load_reopened(&t, out);
-        }
-        for file in src.list(settlements::DIR, ".toml") {
-            let Some(mut s) = read_text(src, &file, out).and_then(|(text, _)| settlements::load(&file, &text, out)) else {
-                let name = file.strip_prefix("settlements/").unwrap_or(&file);
-                r.unread_settlements.push(name.strip_suffix(".toml").unwrap_or(name).to_owned());
-                continue;
+            // The ledger's findings keep their place after the contracts'.
+            let rest_from = out.len();
+            if let Some(l) = load_csv(src, surveys::FILE, surveys::COLUMNS, true, None, surveys::read, out) {
+                r.surveys = l.items;
+                r.surveys_complete = !l.broken && l.clean;
+            }
+            for file in src.list(closes::DIR, ".toml") {
+                match read_text(src, &file, out).and_then(|(text, _)| closes::load(&file, &text, out)) {
+                    Some(c) => r.closes.push(c),
+                    None => r.unread_closes.push(closes::month_of(&file)),
+                }
+            }
+            r.closes.sort_by_key(|c| c.month);
+            if let Some(l) = load_csv(
+                src,
+                closes::REOPENED,
+                closes::REOPENED_COLUMNS,
+                false,
+                None,
+                closes::read_reopened,
+                out,
+            ) {
+                r.reopened = l.items;
+            }
+            for file in src.list(settlements::DIR, ".toml") {
+                let Some(mut s) = read_text(src, &file, out).and_then(|(text, _)| settlements::load(&file, &text, out)) else {
+                    let name = file.strip_prefix("settlements/").unwrap_or(&file);
+                    r.unread_settlements.push(name.strip_suffix(".toml").unwrap_or(name).to_owned());
+                    continue;
+                };
+                if let Some(l) = load_csv(src, &s.csv_file, settlements::COLUMNS, true, None, settlements::read_row, out) {
+                    s.rows = l.items;
+                    s.rows_complete = !l.broken && l.clean;
+                }
+                r.settlements.push(s);
+            }
+            let (loaded, ledger_out) = match ledger.join() {
+                Ok(v) => v,
+                Err(e) => std::panic::resume_unwind(e),
             };
-            let before = out.len();
-            if let Some(t) = read_table(src, &s.csv_file, settlements::COLUMNS, true, out) {
-                s.rows = settlements::load_rows(&t, out);
-                s.rows_complete = !out[before..].iter().any(Finding::is_error);
+            if let Some(l) = loaded {
+                r.entries = l.items;
+                r.ledger_complete = !l.broken && l.clean;
             }
-            r.settlements.push(s);
-        }
-        r
+            r.problems.splice(rest_from..rest_from, ledger_out);
+            r
+        })
     }
 
     pub fn pupil(&self, id: &str) -> Option<&Pupil> {
-        self.pupils.iter().find(|p| p.id == id)
+        by_id(&self.pupils, &self.index.pupils, id, |p| p.id.as_str())
     }
 
     pub fn contract(&self, id: &str) -> Option<&Contract> {
-        self.contracts.iter().find(|c| c.id == id)
+        by_id(&self.contracts, &self.index.contracts, id, |c| c.id.as_str())
     }
 
     pub fn settlement(&self, term: &str) -> Option<&Settlement> {

@@ -44,6 +44,14 @@ impl Money {
                 ),
             ));
         }
+        // Digits alone, without a sign: the exact decimal without the general parser.
+        if t.len() == digits.len() {
+            let frac = frac.unwrap_or("");
+            let mantissa = int.bytes().chain(frac.bytes()).fold(0i128, |n, c| n * 10 + i128::from(c - b'0'));
+            if let Ok(d) = Decimal::try_from_i128_with_scale(mantissa, frac.len() as u32) {
+                return Ok(Money(d));
+            }
+        }
         Decimal::from_str(t)
             .map(Money)
             .map_err(|_| Msg::new(format!("金额“{t}”无法识别"), format!("“{t}” is not an amount of money")))
@@ -171,6 +179,24 @@ mod tests {
     fn refuses_what_it_does_not() {
         for bad in ["", "¥280", "1,000", "1e3", "+5", "abc", "2.", ".5", "NaN", "1 000"] {
             assert!(Money::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_fast_path_reads_what_the_general_parser_reads() {
+        for s in [
+            "0",
+            "00",
+            "280",
+            "280.5",
+            "280.00",
+            "007.10",
+            "123456789012345.123456789012",
+            "0.000",
+        ] {
+            let d = Decimal::from_str(s).unwrap();
+            let got = m(s).decimal();
+            assert_eq!((got.mantissa(), got.scale()), (d.mantissa(), d.scale()), "{s}");
         }
     }
 

@@ -84,41 +84,39 @@ impl Pupil {
 }
 
 pub fn load(table: &Table, out: &mut Vec<Finding>) -> Vec<Pupil> {
-    let mut pupils = Vec::with_capacity(table.rows.len());
-    for row in &table.rows {
-        let mut f = Fields::new(table, row);
-        let grade_text = f.req("grade");
-        let grade = match grade_text.parse::<u8>() {
-            Ok(g) if (1..=6).contains(&g) => g,
-            _ => {
-                if !grade_text.is_empty() {
-                    f.problem(Msg::new(
-                        format!("年级“{grade_text}”无效，应为 1 到 6 的整数"),
-                        format!("grade “{grade_text}” is not a whole number from 1 to 6"),
-                    ));
-                }
-                0
+    table.rows.iter().filter_map(|row| read(Fields::new(table, row), out)).collect()
+}
+
+/// One row; `None`, with the findings that say why, when it cannot be read.
+pub fn read(mut f: Fields<'_>, out: &mut Vec<Finding>) -> Option<Pupil> {
+    let grade_text = f.req("grade");
+    let grade = match grade_text.parse::<u8>() {
+        Ok(g) if (1..=6).contains(&g) => g,
+        _ => {
+            if !grade_text.is_empty() {
+                f.problem(Msg::new(
+                    format!("年级“{grade_text}”无效，应为 1 到 6 的整数"),
+                    format!("grade “{grade_text}” is not a whole number from 1 to 6"),
+                ));
             }
-        };
-        let p = Pupil {
-            line: row.line,
-            id: f.id("pupil_id"),
-            name: f.req("name"),
-            grade,
-            class: f.req("class"),
-            guardian: f.req("guardian"),
-            phone: f.opt("phone"),
-            applied_on: f.date("applied_on").unwrap_or_default(),
-            signed_by: f.text("signed_by").to_owned(),
-            reviewed_on: f.opt_date("reviewed_on"),
-            agreed_on: f.opt_date("agreed_on"),
-            starts: f.opt_date("starts"),
-            ends: f.opt_date("ends"),
-            note: f.opt("note"),
-        };
-        if let Some(p) = f.finish(p, out) {
-            pupils.push(p);
+            0
         }
-    }
-    pupils
+    };
+    let p = Pupil {
+        line: f.line,
+        id: f.id("pupil_id"),
+        name: f.req("name"),
+        grade,
+        class: f.req("class"),
+        guardian: f.req("guardian"),
+        phone: f.opt("phone"),
+        applied_on: f.date("applied_on").unwrap_or_default(),
+        signed_by: f.text("signed_by").to_owned(),
+        reviewed_on: f.opt_date("reviewed_on"),
+        agreed_on: f.opt_date("agreed_on"),
+        starts: f.opt_date("starts"),
+        ends: f.opt_date("ends"),
+        note: f.opt("note"),
+    };
+    f.finish(p, out)
 }

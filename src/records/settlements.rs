@@ -103,21 +103,19 @@ pub fn load(file: &str, text: &str, out: &mut Vec<Finding>) -> Option<Settlement
 }
 
 pub fn load_rows(table: &Table, out: &mut Vec<Finding>) -> Vec<FamilyRow> {
-    let mut v = Vec::with_capacity(table.rows.len());
-    for row in &table.rows {
-        let mut f = Fields::new(table, row);
-        let r = FamilyRow {
-            line: row.line,
-            pupil_id: f.id("pupil_id"),
-            paid: f.money("paid").unwrap_or_default(),
-            share: f.money("share").unwrap_or_default(),
-            refund: f.money("refund").unwrap_or_default(),
-        };
-        if let Some(r) = f.finish(r, out) {
-            v.push(r);
-        }
-    }
-    v
+    table.rows.iter().filter_map(|row| read_row(Fields::new(table, row), out)).collect()
+}
+
+/// One row; `None`, with the findings that say why, when it cannot be read.
+pub fn read_row(mut f: Fields<'_>, out: &mut Vec<Finding>) -> Option<FamilyRow> {
+    let r = FamilyRow {
+        line: f.line,
+        pupil_id: f.id("pupil_id"),
+        paid: f.money("paid").unwrap_or_default(),
+        share: f.money("share").unwrap_or_default(),
+        refund: f.money("refund").unwrap_or_default(),
+    };
+    f.finish(r, out)
 }
 
 /// The text of settlements/TERM.toml, as `care settle` writes it.

@@ -32,20 +32,18 @@ impl Survey {
 }
 
 pub fn load(table: &Table, out: &mut Vec<Finding>) -> Vec<Survey> {
-    let mut surveys = Vec::with_capacity(table.rows.len());
-    for row in &table.rows {
-        let mut f = Fields::new(table, row);
-        let s = Survey {
-            line: row.line,
-            contract_id: f.req("contract_id"),
-            date: f.date("date").unwrap_or_default(),
-            respondent: f.text("respondent").to_owned(),
-            score: f.text("score").to_owned(),
-            comment: f.opt("comment"),
-        };
-        if let Some(s) = f.finish(s, out) {
-            surveys.push(s);
-        }
-    }
-    surveys
+    table.rows.iter().filter_map(|row| read(Fields::new(table, row), out)).collect()
+}
+
+/// One row; `None`, with the findings that say why, when it cannot be read.
+pub fn read(mut f: Fields<'_>, out: &mut Vec<Finding>) -> Option<Survey> {
+    let s = Survey {
+        line: f.line,
+        contract_id: f.req("contract_id"),
+        date: f.date("date").unwrap_or_default(),
+        respondent: f.text("respondent").to_owned(),
+        score: f.text("score").to_owned(),
+        comment: f.opt("comment"),
+    };
+    f.finish(s, out)
 }

@@ -27,6 +27,31 @@ pub struct Row {
     pub fields: Vec<String>,
 }
 
+/// A row as the reader holds it while streaming: its fields are trimmed when read, and no
+/// `String` is made for them.
+pub struct Cells<'r> {
+    pub line: usize,
+    record: &'r csv::StringRecord,
+}
+
+impl<'r> Cells<'r> {
+    pub fn get(&self, i: usize) -> &'r str {
+        self.record.get(i).map_or("", str::trim)
+    }
+
+    pub fn len(&self) -> usize {
+        self.record.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.record.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'r str> + 'r {
+        self.record.iter().map(str::trim)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Table {
     pub file: String,
@@ -34,18 +59,17 @@ pub struct Table {
     pub headers: Vec<String>,
     /// Line of the header row.
     pub header_line: usize,
+    /// Empty when the table was streamed (see [`stream`]).
     pub rows: Vec<Row>,
     index: HashMap<String, usize>,
+    /// The position of each column the spec names, for the loaders' lookups by name.
+    spec: Vec<(&'static str, Option<usize>)>,
 }
 
 impl Table {
     /// The trimmed value of a named column, or "" when the column is absent or the row short.
     pub fn get<'r>(&self, row: &'r Row, col: &str) -> &'r str {
-        self.index
-            .get(col)
-            .and_then(|&i| row.fields.get(i))
-            .map(String::as_str)
-            .unwrap_or("")
+        self.position(col).and_then(|i| row.fields.get(i)).map(String::as_str).unwrap_or("")
     }
 
     pub fn has(&self, col: &str) -> bool {
@@ -53,6 +77,13 @@ impl Table {
     }
 
     pub fn position(&self, col: &str) -> Option<usize> {
+        // The loaders name the spec's columns with the same literals: a pointer comparison finds
+        // them without hashing the name for every field of every row.
+        for (name, pos) in &self.spec {
+            if std::ptr::eq(name.as_ptr(), col.as_ptr()) && name.len() == col.len() {
+                return *pos;
+            }
+        }
         self.index.get(col).copied()
     }
 }
@@ -88,89 +119,27 @@ pub fn parse_error(file: &str, line: usize, message: Msg) -> Finding {
 /// Parses CSV text. Returns the table when its header could be read (even with rows that could
 /// not), and the findings: unreadable rows, missing and unknown columns.
 pub fn parse(file: &str, text: &str, layout: Layout, columns: &[Column]) -> (Option<Table>, Vec<Finding>) {
-    let mut out = Vec::new();
-    // The csv reader counts a CRLF row end late: the row after it gets the previous line's number.
-    let text: Cow<str> = if text.contains('\r') {
-        Cow::Owned(text.replace("\r\n", "\n"))
-    } else {
-        Cow::Borrowed(text)
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut header: Option<(usize, Vec<String>)> = None;
     let mut rows = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line() as usize;
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(line, |p| p.line() as usize);
-                let fields: Vec<String> = record.iter().map(|f| f.trim().to_owned()).collect();
-                if fields.iter().all(String::is_empty) {
-                    continue;
-                }
-                if let Some(long) = fields.iter().find(|f| f.chars().count() > MAX_FIELD_CHARS) {
-                    let n = long.chars().count();
-                    out.push(parse_error(
-                        file,
-                        line,
-                        Msg::new(
-                            format!("这一行有一个值长达 {n} 个字符，超过上限 {MAX_FIELD_CHARS}；文件可能已损坏"),
-                            format!(
-                                "a value in this row is {n} characters long, over the limit of {MAX_FIELD_CHARS}; the file may be damaged"
-                            ),
-                        ),
-                    ));
-                    continue;
-                }
-                match &header {
-                    None => header = Some((line, fields)),
-                    Some((_, h)) => {
-                        if fields.len() > h.len() && fields[h.len()..].iter().any(|f| !f.is_empty()) {
-                            out.push(parse_error(
-                                file,
-                                line,
-                                Msg::new(
-                                    format!("这一行有 {} 个字段，但表头只有 {} 列（可能是某个值里有未加引号的逗号）", fields.len(), h.len()),
-                                    format!(
-                                        "this row has {} fields but the header has {} columns (perhaps a comma inside a value that is not quoted)",
-                                        fields.len(),
-                                        h.len()
-                                    ),
-                                ),
-                            ));
-                            continue;
-                        }
-                        rows.push(Row { line, fields });
-                    }
-                }
-            }
-            Err(e) => {
-                let line = e.position().map_or(line, |p| p.line() as usize);
-                out.push(parse_error(
-                    file,
-                    line,
-                    Msg::new(format!("CSV 无法读取：{e}"), format!("unreadable CSV: {e}")),
-                ));
-                break;
-            }
-        }
-    }
-    let Some((header_line, headers)) = header else {
-        let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
-        out.push(parse_error(
-            file,
-            1,
-            Msg::new(
-                format!("文件是空的，缺少表头；第一行应为：{}", names.join(",")),
-                format!("the file is empty; its first line must be the header: {}", names.join(",")),
-            ),
-        ));
-        return (None, out);
-    };
+    let (table, out) = stream(file, text, layout, columns, |_, cells| {
+        rows.push(Row {
+            line: cells.line,
+            fields: cells.iter().map(str::to_owned).collect(),
+        })
+    });
+    let table = table.map(|mut t| {
+        t.rows = rows;
+        t
+    });
+    (table, out)
+}
+
+fn header_findings(
+    file: &str,
+    header_line: usize,
+    headers: &[String],
+    columns: &[Column],
+    out: &mut Vec<Finding>,
+) -> (HashMap<String, usize>, bool) {
     let mut index = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
         if index.insert(h.clone(), i).is_some() {
@@ -215,14 +184,126 @@ pub fn parse(file: &str, text: &str, layout: Layout, columns: &[Column]) -> (Opt
             ),
         ));
     }
-    let table = Table {
-        file: file.to_owned(),
-        layout,
-        headers,
-        header_line,
-        rows,
-        index,
+    (index, missing)
+}
+
+/// Parses CSV text, handing each data row to `each` as it is read instead of keeping it: the
+/// table returned has no rows. `each` sees only the rows of a table whose required columns are
+/// all there. The findings are those of [`parse`], in the same order.
+pub fn stream(
+    file: &str,
+    text: &str,
+    layout: Layout,
+    columns: &[Column],
+    mut each: impl FnMut(&Table, &Cells<'_>),
+) -> (Option<Table>, Vec<Finding>) {
+    let mut out = Vec::new();
+    // The csv reader counts a CRLF row end late: the row after it gets the previous line's number.
+    let text: Cow<str> = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        Cow::Borrowed(text)
     };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    // The header, its findings (reported after the rows' own, as they always were), and
+    // whether rows can be understood.
+    let mut header: Option<(Table, Vec<Finding>, bool)> = None;
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line() as usize;
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(line, |p| p.line() as usize);
+                let cells = Cells { line, record: &record };
+                if cells.iter().all(str::is_empty) {
+                    continue;
+                }
+                // A value has at least as many bytes as characters: count only long ones.
+                let long = cells
+                    .iter()
+                    .find(|f| f.len() > MAX_FIELD_CHARS && f.chars().count() > MAX_FIELD_CHARS);
+                if let Some(long) = long {
+                    let n = long.chars().count();
+                    out.push(parse_error(
+                        file,
+                        line,
+                        Msg::new(
+                            format!("这一行有一个值长达 {n} 个字符，超过上限 {MAX_FIELD_CHARS}；文件可能已损坏"),
+                            format!(
+                                "a value in this row is {n} characters long, over the limit of {MAX_FIELD_CHARS}; the file may be damaged"
+                            ),
+                        ),
+                    ));
+                    continue;
+                }
+                match &header {
+                    None => {
+                        let headers: Vec<String> = cells.iter().map(str::to_owned).collect();
+                        let mut found = Vec::new();
+                        let (index, missing) = header_findings(file, line, &headers, columns, &mut found);
+                        let spec = columns.iter().map(|c| (c.name, index.get(c.name).copied())).collect();
+                        let table = Table {
+                            file: file.to_owned(),
+                            layout,
+                            headers,
+                            header_line: line,
+                            rows: Vec::new(),
+                            index,
+                            spec,
+                        };
+                        header = Some((table, found, missing));
+                    }
+                    Some((t, _, missing)) => {
+                        let width = t.headers.len();
+                        if cells.len() > width && cells.iter().skip(width).any(|f| !f.is_empty()) {
+                            out.push(parse_error(
+                                file,
+                                line,
+                                Msg::new(
+                                    format!("这一行有 {} 个字段，但表头只有 {} 列（可能是某个值里有未加引号的逗号）", cells.len(), width),
+                                    format!(
+                                        "this row has {} fields but the header has {} columns (perhaps a comma inside a value that is not quoted)",
+                                        cells.len(),
+                                        width
+                                    ),
+                                ),
+                            ));
+                            continue;
+                        }
+                        if !missing {
+                            each(t, &cells);
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                let line = e.position().map_or(line, |p| p.line() as usize);
+                out.push(parse_error(
+                    file,
+                    line,
+                    Msg::new(format!("CSV 无法读取：{e}"), format!("unreadable CSV: {e}")),
+                ));
+                break;
+            }
+        }
+    }
+    let Some((table, mut found, missing)) = header else {
+        let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
+        out.push(parse_error(
+            file,
+            1,
+            Msg::new(
+                format!("文件是空的，缺少表头；第一行应为：{}", names.join(",")),
+                format!("the file is empty; its first line must be the header: {}", names.join(",")),
+            ),
+        ));
+        return (None, out);
+    };
+    out.append(&mut found);
     // Rows of a table without its required columns cannot be understood; the missing-column
     // findings say so once instead of a finding on every row.
     if missing { (None, out) } else { (Some(table), out) }

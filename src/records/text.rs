@@ -85,6 +85,37 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Msg> {
     })
 }
 
+/// [`decode`] without copying UTF-8 text. On failure, the bytes come back with the error.
+pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, (Msg, Vec<u8>)> {
+    let plain = !bytes.starts_with(b"\xFF\xFE") && !bytes.starts_with(b"\xFE\xFF") && !bytes.contains(&0);
+    let bytes = if plain {
+        match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                let bom = text.starts_with('\u{feff}');
+                if bom {
+                    text.drain(..'\u{feff}'.len_utf8());
+                }
+                let crlf = text.contains("\r\n");
+                return Ok(Decoded {
+                    text,
+                    layout: Layout {
+                        encoding: Encoding::Utf8,
+                        bom,
+                        crlf,
+                    },
+                });
+            }
+            Err(e) => e.into_bytes(),
+        }
+    } else {
+        bytes
+    };
+    match decode(&bytes) {
+        Ok(d) => Ok(d),
+        Err(m) => Err((m, bytes)),
+    }
+}
+
 /// Encodes text for a file of the given layout. Text must already use the layout's line ends.
 /// Fails when a character has no GB18030 form (GB18030 covers all of Unicode, so only in theory).
 pub fn encode(text: &str, layout: Layout) -> Vec<u8> {
