@@ -88,8 +88,12 @@ settle_by = 2027-01-15
 holidays = [2026-10-01, 2026-10-02, 2026-10-05, 2026-10-06, 2026-10-07]
 "#;
 
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "欧阳"];
-const GIVEN: &[&str] = &["子涵", "欣怡", "梓轩", "浩然", "雨桐", "宇航", "诗琪", "俊杰", "思远", "佳怡", "一诺", "明轩"];
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "欧阳",
+];
+const GIVEN: &[&str] = &[
+    "子涵", "欣怡", "梓轩", "浩然", "雨桐", "宇航", "诗琪", "俊杰", "思远", "佳怡", "一诺", "明轩",
+];
 const PARENT_GIVEN: &[&str] = &["建军", "丽华", "国强", "秀英", "海涛", "桂芳", "志刚", "红梅"];
 const COLLECTORS: [&str; 3] = ["陈静", "周强", "吴芳"];
 const CATEGORIES: [&str; 4] = ["materials", "insurance", "activities", "材料费"];
@@ -146,7 +150,8 @@ impl Care {
     }
 
     fn covers(self, m: Month) -> bool {
-        self.starts.is_some_and(|s| s <= m.last_day() && self.ends.is_none_or(|e| m.first_day() <= e))
+        self.starts
+            .is_some_and(|s| s <= m.last_day() && self.ends.is_none_or(|e| m.first_day() <= e))
     }
 }
 
@@ -197,7 +202,11 @@ fn the_rows(o: &Options) -> Vec<Row> {
     use care::records::Kind;
     let months: Vec<Month> = MONTHS.iter().map(|m| month(m)).collect();
     let days: Vec<Vec<Date>> = months.iter().map(|m| service_days(*m)).collect();
-    let all_days: Vec<(usize, Date)> = days.iter().enumerate().flat_map(|(mi, ds)| ds.iter().map(move |d| (mi, *d))).collect();
+    let all_days: Vec<(usize, Date)> = days
+        .iter()
+        .enumerate()
+        .flat_map(|(mi, ds)| ds.iter().map(move |d| (mi, *d)))
+        .collect();
     let pay = if o.contracts == 0 { 0 } else { o.rows * 3 / 100 };
     let expenses = o.rows * 2 / 100;
     // Slots: a pupil in care in a month pays that month's fee, in instalments.
@@ -237,10 +246,14 @@ fn the_rows(o: &Options) -> Vec<Row> {
             receipt: j + 1,
         });
     }
-    let (per, extra) = if slots.is_empty() { (0, 0) } else { (fees / slots.len(), fees % slots.len()) };
+    let (per, extra) = if slots.is_empty() {
+        (0, 0)
+    } else {
+        (fees / slots.len(), fees % slots.len())
+    };
     // Refunds go to slots spread over the months, among those that have fees.
     let paying = slots.len().min(fees);
-    let step = if refunds == 0 { usize::MAX } else { (paying / refunds).max(1) };
+    let step = paying.checked_div(refunds).map_or(usize::MAX, |s| s.max(1));
     let mut refunded = 0;
     let mut receipt = 0;
     for (s, &(p, mi)) in slots.iter().enumerate() {
@@ -378,13 +391,20 @@ pub fn generate(o: &Options, dir: &Path, journal: Option<&Path>) -> io::Result<u
         None => None,
     };
     if let Some(j) = journal_out.as_mut() {
-        writeln!(j, "; The ledger of examples/synth.rs as a ledger-cli/hledger journal: one transaction per row.\n")?;
+        writeln!(
+            j,
+            "; The ledger of examples/synth.rs as a ledger-cli/hledger journal: one transaction per row.\n"
+        )?;
     }
     use care::records::Kind;
     for r in &rows {
         let amount = Money::from_fen(i128::from(r.fen)).to_string();
         let date = r.date.to_string();
-        let receipt = if r.receipt > 0 { format!("R{:07}", r.receipt) } else { String::new() };
+        let receipt = if r.receipt > 0 {
+            format!("R{:07}", r.receipt)
+        } else {
+            String::new()
+        };
         let (pupil, contract, category, period, collector, memo) = match r.kind {
             Kind::Fee => (
                 pupil_ids[r.pupil].as_str(),
@@ -395,14 +415,7 @@ pub fn generate(o: &Options, dir: &Path, journal: Option<&Path>) -> io::Result<u
                 "",
             ),
             Kind::Refund => (pupil_ids[r.pupil].as_str(), "", "", MONTHS[r.month], "", "病假一天退费"),
-            Kind::Pay => (
-                "",
-                contract_ids[r.contract].as_str(),
-                "",
-                "",
-                "",
-                staff_names[r.contract].as_str(),
-            ),
+            Kind::Pay => ("", contract_ids[r.contract].as_str(), "", "", "", staff_names[r.contract].as_str()),
             Kind::Expense => ("", "", CATEGORIES[r.category], "", "", "作业本、文具"),
         };
         w.write_record([

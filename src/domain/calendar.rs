@@ -32,7 +32,12 @@ pub fn term_of_date(plan: &Plan, d: Date) -> Option<&Term> {
 /// the period's month (the one holding the row's date when two do), else the term whose dates
 /// contain the row's date.
 pub fn term_of<'p>(plan: &'p Plan, e: &Entry) -> Option<&'p Term> {
-    match e.period.as_deref().and_then(|p| period(plan, p)) {
+    term_of_period(plan, e, e.period.as_deref().and_then(|p| period(plan, p)))
+}
+
+/// [`term_of`], given what the row's period names.
+pub fn term_of_period<'p>(plan: &'p Plan, e: &Entry, named: Option<Period<'p>>) -> Option<&'p Term> {
+    match named {
         Some(Period::Term(t)) => Some(t),
         Some(Period::Month(m)) => {
             let mut candidates = terms_of_month(plan, m).peekable();

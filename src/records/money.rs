@@ -111,6 +111,15 @@ impl From<Decimal> for Money {
 /// written rather than rounded, so nothing is hidden.
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // At most two places, as nearly all amounts are: whole fen, written directly.
+        let scale = self.0.scale();
+        if scale <= 2
+            && let Some(fen) = self.0.mantissa().checked_mul(10i128.pow(2 - scale))
+        {
+            let sign = if fen < 0 { "-" } else { "" };
+            let fen = fen.unsigned_abs();
+            return write!(f, "{sign}{}.{:02}", fen / 100, fen % 100);
+        }
         let mut d = self.0.normalize();
         if d.scale() < 2 {
             d.rescale(2);
@@ -208,5 +217,32 @@ mod tests {
         assert_eq!(m("-0.01").to_fen(), Some(-1));
         assert_eq!(m("1.005").to_fen(), None);
         assert_eq!(Money::from_fen(-1234).to_string(), "-12.34");
+    }
+
+    #[test]
+    fn display_agrees_with_the_decimal() {
+        for s in [
+            "0",
+            "-0",
+            "-0.00",
+            "280",
+            "280.5",
+            "-3.2",
+            "0.05",
+            "-0.05",
+            "12.345",
+            "1.000",
+            "123456789012345.12",
+        ] {
+            let d = Decimal::from_str(s).unwrap();
+            let mut n = d.normalize();
+            if n.scale() < 2 {
+                n.rescale(2);
+            }
+            if n.is_zero() {
+                n = Decimal::new(0, 2);
+            }
+            assert_eq!(Money(d).to_string(), n.to_string(), "{s}");
+        }
     }
 }

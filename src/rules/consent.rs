@@ -1,7 +1,7 @@
 //! consent/*: voluntary participation on a signed written application and an agreement (一(一), 二(四)).
 
 use super::{Context, Meta, Rule, finding, ids};
-use crate::domain::calendar::{Period, in_care_during, period};
+use crate::domain::calendar::{Period, in_care_during};
 use crate::findings::{Finding, Msg, Severity::*};
 use crate::records::{Kind, ledger, roster};
 
@@ -128,8 +128,10 @@ impl Rule for FeeWithoutAgreement {
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(plan) = cx.plan() else { return };
-        for e in cx.records.entries.iter().filter(|e| e.kind == Kind::Fee) {
+        if cx.plan().is_none() {
+            return;
+        }
+        for (e, named, _) in cx.rows().filter(|(e, _, _)| e.kind == Kind::Fee) {
             let Some(p) = e.pupil_id.as_deref().and_then(|id| cx.pupils.get(id)) else {
                 continue;
             };
@@ -143,12 +145,17 @@ impl Rule for FeeWithoutAgreement {
                     format!("a fee from {} on {}, before the agreement of {a}", p.id, e.date),
                 )),
                 Some(_) => {
-                    let span = match e.period.as_deref().and_then(|t| period(plan, t)) {
-                        Some(Period::Month(m)) => Some((m.first_day(), m.last_day(), m.to_string())),
-                        Some(Period::Term(t)) => Some((t.starts, t.ends, t.id.clone())),
+                    let span = match named {
+                        Some(Period::Month(m)) => Some((m.first_day(), m.last_day())),
+                        Some(Period::Term(t)) => Some((t.starts, t.ends)),
                         None => None,
                     };
-                    span.filter(|(from, to, _)| !in_care_during(p, *from, *to)).map(|(_, _, name)| {
+                    span.filter(|(from, to)| !in_care_during(p, *from, *to)).map(|_| {
+                        let name = match named {
+                            Some(Period::Month(m)) => m.to_string(),
+                            Some(Period::Term(t)) => t.id.clone(),
+                            None => String::new(),
+                        };
                         Msg::new(
                             format!("向 {} 收取 {name} 的费用，但那时不在托管期内", p.id),
                             format!("a fee from {} for {name}, a period outside the pupil's care", p.id),

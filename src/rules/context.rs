@@ -2,45 +2,87 @@
 
 use std::collections::HashMap;
 
-use crate::domain::calendar::term_of;
+use crate::domain::calendar::{Period, period, term_of_period};
+use crate::records::fast_hash::FastMap;
 use crate::records::plan::{Plan, Term};
 use crate::records::{Contract, Date, Entry, Month, Pupil, Records};
 
 pub struct Context<'a> {
     pub records: &'a Records,
     pub today: Date,
-    pub pupils: HashMap<&'a str, &'a Pupil>,
-    pub contracts: HashMap<&'a str, &'a Contract>,
+    pub pupils: FastMap<&'a str, &'a Pupil>,
+    pub contracts: FastMap<&'a str, &'a Contract>,
     /// The term of each ledger row, by the row's index in `records.entries`.
     pub entry_terms: Vec<Option<&'a Term>>,
+    /// What each ledger row's `period` names, when it names a month or a term of the plan.
+    pub entry_periods: Vec<Option<Period<'a>>>,
     /// Indexes of the ledger rows dated in each month.
     pub by_month: HashMap<Month, Vec<usize>>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(records: &'a Records, today: Date) -> Self {
-        let mut pupils = HashMap::with_capacity(records.pupils.len());
-        for p in &records.pupils {
-            pupils.entry(p.id.as_str()).or_insert(p);
-        }
-        let mut contracts = HashMap::with_capacity(records.contracts.len());
-        for c in &records.contracts {
-            contracts.entry(c.id.as_str()).or_insert(c);
-        }
-        let entry_terms = match &records.plan {
-            Some(plan) => records.entries.iter().map(|e| term_of(plan, e)).collect(),
-            None => vec![None; records.entries.len()],
-        };
-        let mut by_month: HashMap<Month, Vec<usize>> = HashMap::new();
-        for (i, e) in records.entries.iter().enumerate() {
-            by_month.entry(Month::of(e.date)).or_default().push(i);
-        }
+        let n = records.entries.len();
+        // Two halves built on two cores: the rows' periods and terms, and the other indexes.
+        let ((entry_periods, entry_terms), (pupils, contracts, by_month)) = std::thread::scope(|scope| {
+            let rows = scope.spawn(|| match &records.plan {
+                Some(plan) => {
+                    let periods: Vec<Option<Period<'a>>> = records
+                        .entries
+                        .iter()
+                        .map(|e| e.period.as_deref().and_then(|p| period(plan, p)))
+                        .collect();
+                    let terms = records
+                        .entries
+                        .iter()
+                        .zip(&periods)
+                        .map(|(e, p)| term_of_period(plan, e, *p))
+                        .collect();
+                    (periods, terms)
+                }
+                None => (vec![None; n], vec![None; n]),
+            });
+            let mut pupils = FastMap::with_capacity_and_hasher(records.pupils.len(), Default::default());
+            for p in &records.pupils {
+                pupils.entry(p.id.as_str()).or_insert(p);
+            }
+            let mut contracts = FastMap::with_capacity_and_hasher(records.contracts.len(), Default::default());
+            for c in &records.contracts {
+                contracts.entry(c.id.as_str()).or_insert(c);
+            }
+            // Rows come mostly in date order: look the month up only when it changes.
+            let mut by_month: HashMap<Month, Vec<usize>> = HashMap::new();
+            let mut run: Option<(Month, Vec<usize>)> = None;
+            for (i, e) in records.entries.iter().enumerate() {
+                let m = Month::of(e.date);
+                match &mut run {
+                    Some((rm, v)) if *rm == m => v.push(i),
+                    _ => {
+                        if let Some((rm, v)) = run.take() {
+                            by_month.entry(rm).or_default().extend(v);
+                        }
+                        let mut v = by_month.remove(&m).unwrap_or_default();
+                        v.push(i);
+                        run = Some((m, v));
+                    }
+                }
+            }
+            if let Some((rm, v)) = run {
+                by_month.entry(rm).or_default().extend(v);
+            }
+            let rows = match rows.join() {
+                Ok(v) => v,
+                Err(e) => std::panic::resume_unwind(e),
+            };
+            (rows, (pupils, contracts, by_month))
+        });
         Context {
             records,
             today,
             pupils,
             contracts,
             entry_terms,
+            entry_periods,
             by_month,
         }
     }
@@ -51,6 +93,16 @@ impl<'a> Context<'a> {
 
     pub fn entries(&self) -> impl Iterator<Item = (&'a Entry, Option<&'a Term>)> + '_ {
         self.records.entries.iter().zip(self.entry_terms.iter().copied())
+    }
+
+    /// The rows with what their period names and their term.
+    pub fn rows(&self) -> impl Iterator<Item = (&'a Entry, Option<Period<'a>>, Option<&'a Term>)> + '_ {
+        self.records
+            .entries
+            .iter()
+            .zip(self.entry_periods.iter().copied())
+            .zip(self.entry_terms.iter().copied())
+            .map(|((e, p), t)| (e, p, t))
     }
 
     pub fn month_entries(&self, m: Month) -> impl Iterator<Item = &'a Entry> + '_ {

@@ -1,10 +1,9 @@
 //! fees/*: the fee standard is published before fees are taken, and nobody pays more (四(一), 一(三)).
 
-use std::collections::HashMap;
-
 use super::{Context, Meta, Rule, finding, ids};
-use crate::domain::calendar::{Period, period};
+use crate::domain::calendar::Period;
 use crate::findings::{Finding, Msg, Severity::*};
+use crate::records::fast_hash::FastMap;
 use crate::records::plan::{Basis, FILE as PLAN};
 use crate::records::{Kind, Money, ledger};
 
@@ -62,6 +61,13 @@ impl Rule for Unpublished {
     }
 }
 
+/// What fees are summed over: a month (basis monthly) or a term (basis term), by id.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Key<'a> {
+    Month(crate::records::Month),
+    Term(&'a str),
+}
+
 pub struct OverStandard;
 impl Rule for OverStandard {
     fn meta(&self) -> &'static Meta {
@@ -83,16 +89,16 @@ impl Rule for OverStandard {
             return;
         }
         // (pupil, period) → (net paid, line of the last fee).
-        let mut net: HashMap<(&str, String), (Money, usize)> = HashMap::new();
-        for (e, term) in cx.entries() {
+        let mut net: FastMap<(&str, Key), (Money, usize)> = FastMap::default();
+        for (e, named, term) in cx.rows() {
             if !matches!(e.kind, Kind::Fee | Kind::Refund) {
                 continue;
             }
             let Some(pupil) = e.pupil_id.as_deref() else { continue };
-            let key = match (f.basis, e.period.as_deref().and_then(|t| period(p, t))) {
-                (Basis::Monthly, Some(Period::Month(m))) => m.to_string(),
+            let key = match (f.basis, named) {
+                (Basis::Monthly, Some(Period::Month(m))) => Key::Month(m),
                 (Basis::Term, _) => match term {
-                    Some(t) => t.id.clone(),
+                    Some(t) => Key::Term(t.id.as_str()),
                     None => continue,
                 },
                 _ => continue,
@@ -106,7 +112,11 @@ impl Rule for OverStandard {
         let mut over: Vec<_> = net.into_iter().filter(|(_, (m, _))| *m > f.amount.v).collect();
         over.sort_by_key(|(_, (_, line))| *line);
         let std = f.amount.v;
-        for ((pupil, period), (paid, line)) in over {
+        for ((pupil, key), (paid, line)) in over {
+            let period = match key {
+                Key::Month(m) => m.to_string(),
+                Key::Term(t) => t.to_owned(),
+            };
             out.push(finding(
                 self.meta(),
                 ledger::FILE,

@@ -132,7 +132,8 @@ impl Rule for Amount {
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let too_fine = |m: crate::records::Money| m.decimals() > 2;
+        // Normalising only lowers the scale: one written with two places or fewer is fine.
+        let too_fine = |m: crate::records::Money| m.decimal().scale() > 2 && m.decimals() > 2;
         for e in &cx.records.entries {
             let a = e.amount;
             if !a.is_positive() {

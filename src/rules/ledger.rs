@@ -1,7 +1,7 @@
 //! ledger/*: every row belongs to a term, and periods name a month or a term.
 
 use super::{Context, Meta, Rule, finding, ids};
-use crate::domain::calendar::{Period as P, period, terms_of_month};
+use crate::domain::calendar::{Period as P, terms_of_month};
 use crate::findings::{Finding, Msg, Severity::*};
 use crate::records::{Kind, ledger};
 
@@ -56,9 +56,9 @@ impl Rule for Period {
         let Some(plan) = cx.plan().filter(|p| !p.unread.terms) else {
             return;
         };
-        for e in cx.records.entries.iter().filter(|e| matches!(e.kind, Kind::Fee | Kind::Refund)) {
+        for (e, named, _) in cx.rows().filter(|(e, _, _)| matches!(e.kind, Kind::Fee | Kind::Refund)) {
             let Some(text) = e.period.as_deref() else { continue };
-            let msg = match period(plan, text) {
+            let msg = match named {
                 None => Msg::new(
                     format!("period“{text}”既不是月份也不是学期 id"),
                     format!("period “{text}” is neither a month nor a term id"),

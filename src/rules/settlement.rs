@@ -6,7 +6,6 @@ use chrono::Days;
 
 use super::{Context, Meta, Rule, finding, ids};
 use crate::domain::calendar::is_payout;
-use crate::domain::settle::term_rows;
 use crate::findings::{Finding, Msg, Severity::*};
 use crate::records::{Kind, Money, ledger, plan};
 
@@ -100,7 +99,12 @@ impl Rule for Stale {
             let Some(t) = p.terms.iter().find(|t| t.id == s.term.v) else {
                 continue;
             };
-            let rows = term_rows(p, t, s.settled_on.v, &cx.records.entries);
+            // The rows `term_rows` gives, by the terms the context has already worked out.
+            let rows: Vec<&crate::records::Entry> = cx
+                .entries()
+                .filter(|(e, term)| term.is_some_and(|x| x.id == t.id) && !is_payout(e, t, s.settled_on.v))
+                .map(|(e, _)| e)
+                .collect();
             if crate::domain::digest::digest(rows.iter().copied()) == s.digest.v {
                 continue;
             }
