@@ -131,7 +131,7 @@ pub fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run: bool)
         ));
     }
     let lines: HashSet<usize> = term_rows(plan, t, on, &r.entries).iter().map(|e| e.line).collect();
-    let bad = ledger_row_errors(r, env.today, &lines);
+    let bad = ledger_row_errors(&w, &lines);
     if !bad.is_empty() {
         let m = crate::store::refusal(&bad);
         return Err(refuse(

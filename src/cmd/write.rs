@@ -1,10 +1,12 @@
 //! The steps every writing command shares: lock, load, build the change, check it, commit,
 //! say what was done in one line.
 
+use std::cell::{OnceCell, RefCell};
 use std::process::ExitCode;
+use std::rc::Rc;
 
 use super::{Env, Failure, Outcome};
-use crate::findings::Msg;
+use crate::findings::{Finding, Msg};
 use crate::records::table::{self, Column};
 use crate::records::text::decode;
 use crate::records::{Records, Source};
@@ -16,6 +18,10 @@ pub struct Write<'e> {
     lock: Lock,
     pub before: Records,
     pub change: Change,
+    /// The findings on `before`, once worked out: a write needs them more than once.
+    before_findings: OnceCell<Vec<Finding>>,
+    /// The records after the change, with the change they were read for.
+    after: RefCell<Option<(Change, Rc<Records>)>>,
 }
 
 fn refused(m: Msg) -> Failure {
@@ -32,6 +38,8 @@ impl<'e> Write<'e> {
             lock,
             before,
             change: Change::new(),
+            before_findings: OnceCell::new(),
+            after: RefCell::new(None),
         })
     }
 
@@ -50,6 +58,16 @@ impl<'e> Write<'e> {
         })
     }
 
+    /// [`Write::table`] without its rows, for a write that needs only the header.
+    fn header(&self, file: &str, bytes: &[u8], columns: &[Column]) -> Result<table::Table, Failure> {
+        let d = decode(bytes).map_err(|m| refused(m.prefixed(&format!("{file}："), &format!("{file}: "))))?;
+        match table::header(file, &d.text, d.layout, columns) {
+            (Some(t), _) => Ok(t),
+            // The refusal names the file's first error, which may be on a row: read them all.
+            (None, _) => self.table(file, bytes, columns),
+        }
+    }
+
     /// Appends a row to a CSV file, fields placed by the file's own header; unknown columns
     /// stay empty. A missing file is created with the spec's header when `create` is set.
     pub fn append_row(&mut self, file: &str, columns: &[Column], values: &[(&str, String)], create: bool) -> Result<(), Failure> {
@@ -61,7 +79,7 @@ impl<'e> Write<'e> {
             }
             None => return Err(refused(Msg::new(format!("缺少文件 {file}"), format!("{file} is missing")))),
         };
-        let t = self.table(file, &bytes, columns)?;
+        let t = self.header(file, &bytes, columns)?;
         let fields: Vec<String> = t
             .headers
             .iter()
@@ -118,8 +136,46 @@ impl<'e> Write<'e> {
     }
 
     /// The records as they would be after the change so far.
-    pub fn after(&self) -> Records {
-        Records::load_from(&self.change.source(&self.env.dir))
+    pub fn after(&self) -> Rc<Records> {
+        if let Some((change, r)) = &*self.after.borrow()
+            && *change == self.change
+        {
+            return Rc::clone(r);
+        }
+        let r = Rc::new(Records::load_from(&self.change.source(&self.env.dir)));
+        *self.after.borrow_mut() = Some((self.change.clone(), Rc::clone(&r)));
+        r
+    }
+
+    /// Every finding on the records as they were before the change.
+    pub fn before_findings(&self) -> &[Finding] {
+        self.before_findings
+            .get_or_init(|| crate::rules::check(&self.before, self.env.today))
+    }
+
+    /// The findings before and after the change. The records after it are read on one core
+    /// while the rules go over those before it on the other.
+    fn findings_around(&self) -> (&[Finding], Vec<Finding>) {
+        let cached = match &*self.after.borrow() {
+            Some((change, r)) if *change == self.change => Some(Rc::clone(r)),
+            _ => None,
+        };
+        let now = match cached {
+            Some(after) => {
+                let was = self.before_findings();
+                return (was, crate::rules::check(&after, self.env.today));
+            }
+            None => std::thread::scope(|scope| {
+                let source = self.change.source(&self.env.dir);
+                let after = scope.spawn(move || Records::load_from(&source));
+                self.before_findings();
+                match after.join() {
+                    Ok(after) => crate::rules::check(&after, self.env.today),
+                    Err(e) => std::panic::resume_unwind(e),
+                }
+            }),
+        };
+        (self.before_findings(), now)
     }
 
     pub fn source(&self) -> Source {
@@ -128,7 +184,8 @@ impl<'e> Write<'e> {
 
     /// Checks the change against every rule (less `exempt`), writes it, prints `done`.
     pub fn finish(self, done: Msg, exempt: &[&str]) -> Outcome {
-        let mut errors = store::validate(&self.env.dir, &self.before, &self.change, self.env.today);
+        let (was, now) = self.findings_around();
+        let mut errors = store::new_errors(was, &now);
         errors.retain(|f| !exempt.contains(&f.rule));
         self.commit(done, errors)
     }
@@ -136,8 +193,8 @@ impl<'e> Write<'e> {
     /// Like `finish`, for a change that only moves and respells rows: the errors already in
     /// the records move with their rows and are not new.
     pub fn finish_reformat(self, done: Msg) -> Outcome {
-        let (was, now) = store::findings_around(&self.env.dir, &self.before, &self.change, self.env.today);
-        let errors = store::new_errors_reordered(&was, &now);
+        let (was, now) = self.findings_around();
+        let errors = store::new_errors_reordered(was, &now);
         self.commit(done, errors)
     }
 
@@ -162,13 +219,10 @@ impl Write<'_> {
 
 /// The errors on the given ledger rows that are about the rows themselves, leaving out those
 /// about a month or term waiting to be closed or settled: closing and settling put those right.
-pub fn ledger_row_errors(
-    r: &Records,
-    today: crate::records::Date,
-    lines: &std::collections::HashSet<usize>,
-) -> Vec<crate::findings::Finding> {
-    crate::rules::check(r, today)
-        .into_iter()
+pub fn ledger_row_errors(w: &Write, lines: &std::collections::HashSet<usize>) -> Vec<Finding> {
+    w.before_findings()
+        .iter()
+        .cloned()
         .filter(|f| f.is_error() && f.file == crate::records::ledger::FILE && lines.contains(&f.line))
         .filter(|f| !f.rule.starts_with("disclosure/") && !f.rule.starts_with("settlement/"))
         .collect()

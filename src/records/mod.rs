@@ -276,7 +276,7 @@ type RowReader<T> = fn(fields::Fields<'_>, &mut Vec<Finding>) -> Option<T>;
 
 /// Reads a CSV file row by row through `read`, without keeping the rows' text. `None` when the
 /// file is missing, unreadable, or lacks a required column (the findings say which).
-fn load_csv<T>(
+fn load_csv<T: Send>(
     src: &Source,
     file: &str,
     columns: &[Column],
@@ -286,24 +286,78 @@ fn load_csv<T>(
     out: &mut Vec<Finding>,
 ) -> Option<Loaded<T>> {
     let (text, layout) = csv_text(src, file, columns, must_exist, out)?;
-    // One row a line at most: the vector never grows (growing it holds the old and the new
-    // copy at once, for a large ledger the largest allocation of all).
-    let mut items = Vec::with_capacity(text.bytes().filter(|&b| b == b'\n').count() + 1);
+    let text = table::normalized(&text);
+    let head = table::head(file, &text, layout, columns);
+    let mut items = Vec::new();
     let mut unread = std::collections::HashSet::new();
     let mut rows_out = Vec::new();
-    let (t, mut found) = table::stream(file, &text, layout, columns, |t, cells| {
-        let f = fields::Fields::of_cells(t, cells);
-        let id = id_column.map(|c| f.text(c));
-        match read(f, &mut rows_out) {
-            Some(v) => items.push(v),
-            None => {
-                if let Some(id) = id {
-                    unread.insert(id.to_owned());
+    let mut row_findings = Vec::new();
+    if let Some((t, _, missing)) = &head.header {
+        let body = &text[head.rows_start..];
+        // One row a line at most: the vector never grows (growing it holds the old and the new
+        // copy at once, for a large ledger the largest allocation of all).
+        items.reserve(body.bytes().filter(|&b| b == b'\n').count() + 1);
+        let pieces = pieces(body, head.line_offset);
+        let read_piece = |(part, offset): (&str, usize)| {
+            let mut piece = Piece {
+                items: Vec::with_capacity(part.bytes().filter(|&b| b == b'\n').count() + 1),
+                unread: Vec::new(),
+                rows_out: Vec::new(),
+                found: Vec::new(),
+                stopped: false,
+            };
+            let (found, stopped) = table::rows(file, t, *missing, part, offset, |t, cells| {
+                let f = fields::Fields::of_cells(t, cells);
+                let id = id_column.map(|c| f.text(c));
+                match read(f, &mut piece.rows_out) {
+                    Some(v) => piece.items.push(v),
+                    None => piece.unread.extend(id.map(str::to_owned)),
                 }
+            });
+            piece.found = found;
+            piece.stopped = stopped;
+            piece
+        };
+        // Pieces in order; a piece after one the reader could not finish is not part of the file.
+        let mut stopped = false;
+        let mut take = |p: Piece<T>| {
+            if stopped {
+                return;
             }
+            stopped = p.stopped;
+            items.extend(p.items);
+            unread.extend(p.unread);
+            rows_out.extend(p.rows_out);
+            row_findings.extend(p.found);
+        };
+        if pieces.len() == 1 {
+            pieces.into_iter().for_each(|p| take(read_piece(p)));
+        } else {
+            // Two cores: this thread reads the even pieces, another the odd ones, and this one
+            // puts them together in order, holding at most one piece ahead.
+            std::thread::scope(|scope| {
+                let (tx, rx) = std::sync::mpsc::sync_channel(1);
+                let odd: Vec<(&str, usize)> = pieces.iter().copied().skip(1).step_by(2).collect();
+                let read_piece = &read_piece;
+                scope.spawn(move || {
+                    for p in odd {
+                        if tx.send(read_piece(p)).is_err() {
+                            break;
+                        }
+                    }
+                });
+                for (i, p) in pieces.iter().copied().enumerate() {
+                    if i % 2 == 0 {
+                        take(read_piece(p));
+                    } else if let Ok(p) = rx.recv() {
+                        take(p);
+                    }
+                }
+            });
         }
-    });
+    }
     drop(text);
+    let (t, mut found) = table::finish(file, columns, head, row_findings);
     let broken = found.iter().any(Finding::is_error);
     out.append(&mut found);
     t?;
@@ -312,9 +366,43 @@ fn load_csv<T>(
     Some(Loaded {
         items,
         broken,
-        unread,
+        unread: unread.into_iter().collect(),
         clean,
     })
+}
+
+/// What reading one piece of a file's rows gave.
+struct Piece<T> {
+    items: Vec<T>,
+    unread: Vec<String>,
+    rows_out: Vec<Finding>,
+    found: Vec<Finding>,
+    stopped: bool,
+}
+
+/// A file's rows cut at row boundaries into pieces to read on two cores (one piece for a small
+/// file), each with the number of lines before it.
+fn pieces(body: &str, line_offset: usize) -> Vec<(&str, usize)> {
+    const PIECE: usize = 1 << 20;
+    let n = body.len() / PIECE;
+    // A quoted value may hold a line end: such files are read in one piece.
+    if n < 2 || body.as_bytes().contains(&b'"') {
+        return vec![(body, line_offset)];
+    }
+    let bytes = body.as_bytes();
+    let mut v = Vec::with_capacity(n);
+    let (mut start, mut lines) = (0, line_offset);
+    for k in 1..n {
+        let Some(cut) = bytes[(k * body.len() / n).max(start)..].iter().position(|&b| b == b'\n') else {
+            break;
+        };
+        let cut = cut + (k * body.len() / n).max(start) + 1;
+        v.push((&body[start..cut], lines));
+        lines += bytes[start..cut].iter().filter(|&&b| b == b'\n').count();
+        start = cut;
+    }
+    v.push((&body[start..], lines));
+    v
 }
 
 impl Records {

@@ -197,20 +197,52 @@ pub fn stream(
     columns: &[Column],
     mut each: impl FnMut(&Table, &Cells<'_>),
 ) -> (Option<Table>, Vec<Finding>) {
-    let mut out = Vec::new();
-    // The csv reader counts a CRLF row end late: the row after it gets the previous line's number.
-    let text: Cow<str> = if text.contains('\r') {
+    let text = normalized(text);
+    let head = head(file, &text, layout, columns);
+    let rows = match &head.header {
+        Some((t, _, missing)) => rows(file, t, *missing, &text[head.rows_start..], head.line_offset, |t, c| each(t, c)).0,
+        None => Vec::new(),
+    };
+    finish(file, columns, head, rows)
+}
+
+/// The table's header alone: the rows after it are not read (nor their findings made).
+pub fn header(file: &str, text: &str, layout: Layout, columns: &[Column]) -> (Option<Table>, Vec<Finding>) {
+    let text = normalized(text);
+    let head = head(file, &text, layout, columns);
+    finish(file, columns, head, Vec::new())
+}
+
+/// The csv reader counts a CRLF row end late: the row after it gets the previous line's number.
+pub fn normalized(text: &str) -> Cow<'_, str> {
+    if text.contains('\r') {
         Cow::Owned(text.replace("\r\n", "\n"))
     } else {
         Cow::Borrowed(text)
-    };
+    }
+}
+
+/// A file read up to its header.
+pub struct Head {
+    /// The header, its findings (reported after the rows' own, as they always were), and
+    /// whether a required column is missing (then no row can be understood).
+    pub header: Option<(Table, Vec<Finding>, bool)>,
+    /// Findings on lines before the header.
+    pub before: Vec<Finding>,
+    /// Where the rows begin in the (normalised) text, and how many lines come before them.
+    pub rows_start: usize,
+    pub line_offset: usize,
+}
+
+/// Reads (normalised) text up to its header row.
+pub fn head(file: &str, text: &str, layout: Layout, columns: &[Column]) -> Head {
+    let mut before = Vec::new();
+    let mut header = None;
+    let mut rows_start = text.len();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    // The header, its findings (reported after the rows' own, as they always were), and
-    // whether rows can be understood.
-    let mut header: Option<(Table, Vec<Finding>, bool)> = None;
     let mut record = csv::StringRecord::new();
     loop {
         let line = reader.position().line() as usize;
@@ -219,79 +251,133 @@ pub fn stream(
             Ok(true) => {
                 let line = record.position().map_or(line, |p| p.line() as usize);
                 let cells = Cells { line, record: &record };
-                if cells.iter().all(str::is_empty) {
+                if !row_is_readable(file, &cells, &mut before) {
                     continue;
                 }
-                // A value has at least as many bytes as characters: count only long ones.
-                let long = cells
-                    .iter()
-                    .find(|f| f.len() > MAX_FIELD_CHARS && f.chars().count() > MAX_FIELD_CHARS);
-                if let Some(long) = long {
-                    let n = long.chars().count();
+                let headers: Vec<String> = cells.iter().map(str::to_owned).collect();
+                let mut found = Vec::new();
+                let (index, missing) = header_findings(file, line, &headers, columns, &mut found);
+                let spec = columns.iter().map(|c| (c.name, index.get(c.name).copied())).collect();
+                let table = Table {
+                    file: file.to_owned(),
+                    layout,
+                    headers,
+                    header_line: line,
+                    rows: Vec::new(),
+                    index,
+                    spec,
+                };
+                header = Some((table, found, missing));
+                rows_start = (reader.position().byte() as usize).min(text.len());
+                break;
+            }
+            Err(e) => {
+                let line = e.position().map_or(line, |p| p.line() as usize);
+                before.push(unreadable_csv(file, line, &e));
+                break;
+            }
+        }
+    }
+    let line_offset = text.as_bytes()[..rows_start].iter().filter(|&&b| b == b'\n').count();
+    Head {
+        header,
+        before,
+        rows_start,
+        line_offset,
+    }
+}
+
+fn unreadable_csv(file: &str, line: usize, e: &csv::Error) -> Finding {
+    parse_error(file, line, Msg::new(format!("CSV 无法读取：{e}"), format!("unreadable CSV: {e}")))
+}
+
+/// Whether a row is to be read at all: not blank, and no value overlong (a finding).
+fn row_is_readable(file: &str, cells: &Cells<'_>, out: &mut Vec<Finding>) -> bool {
+    if cells.iter().all(str::is_empty) {
+        return false;
+    }
+    // A value has at least as many bytes as characters: count only long ones.
+    let long = cells
+        .iter()
+        .find(|f| f.len() > MAX_FIELD_CHARS && f.chars().count() > MAX_FIELD_CHARS);
+    if let Some(long) = long {
+        let n = long.chars().count();
+        out.push(parse_error(
+            file,
+            cells.line,
+            Msg::new(
+                format!("这一行有一个值长达 {n} 个字符，超过上限 {MAX_FIELD_CHARS}；文件可能已损坏"),
+                format!("a value in this row is {n} characters long, over the limit of {MAX_FIELD_CHARS}; the file may be damaged"),
+            ),
+        ));
+        return false;
+    }
+    true
+}
+
+/// Reads the rows in `body`, a part of a file's (normalised) text that starts at a row, after
+/// `line_offset` lines. The findings, and whether the text could not be read to its end.
+pub fn rows(
+    file: &str,
+    t: &Table,
+    missing: bool,
+    body: &str,
+    line_offset: usize,
+    mut each: impl FnMut(&Table, &Cells<'_>),
+) -> (Vec<Finding>, bool) {
+    let mut out = Vec::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body.as_bytes());
+    let mut record = csv::StringRecord::new();
+    let width = t.headers.len();
+    loop {
+        let line = reader.position().line() as usize + line_offset;
+        match reader.read_record(&mut record) {
+            Ok(false) => return (out, false),
+            Ok(true) => {
+                let line = record.position().map_or(line, |p| p.line() as usize + line_offset);
+                let cells = Cells { line, record: &record };
+                if !row_is_readable(file, &cells, &mut out) {
+                    continue;
+                }
+                if cells.len() > width && cells.iter().skip(width).any(|f| !f.is_empty()) {
                     out.push(parse_error(
                         file,
                         line,
                         Msg::new(
-                            format!("这一行有一个值长达 {n} 个字符，超过上限 {MAX_FIELD_CHARS}；文件可能已损坏"),
                             format!(
-                                "a value in this row is {n} characters long, over the limit of {MAX_FIELD_CHARS}; the file may be damaged"
+                                "这一行有 {} 个字段，但表头只有 {} 列（可能是某个值里有未加引号的逗号）",
+                                cells.len(),
+                                width
+                            ),
+                            format!(
+                                "this row has {} fields but the header has {} columns (perhaps a comma inside a value that is not quoted)",
+                                cells.len(),
+                                width
                             ),
                         ),
                     ));
                     continue;
                 }
-                match &header {
-                    None => {
-                        let headers: Vec<String> = cells.iter().map(str::to_owned).collect();
-                        let mut found = Vec::new();
-                        let (index, missing) = header_findings(file, line, &headers, columns, &mut found);
-                        let spec = columns.iter().map(|c| (c.name, index.get(c.name).copied())).collect();
-                        let table = Table {
-                            file: file.to_owned(),
-                            layout,
-                            headers,
-                            header_line: line,
-                            rows: Vec::new(),
-                            index,
-                            spec,
-                        };
-                        header = Some((table, found, missing));
-                    }
-                    Some((t, _, missing)) => {
-                        let width = t.headers.len();
-                        if cells.len() > width && cells.iter().skip(width).any(|f| !f.is_empty()) {
-                            out.push(parse_error(
-                                file,
-                                line,
-                                Msg::new(
-                                    format!("这一行有 {} 个字段，但表头只有 {} 列（可能是某个值里有未加引号的逗号）", cells.len(), width),
-                                    format!(
-                                        "this row has {} fields but the header has {} columns (perhaps a comma inside a value that is not quoted)",
-                                        cells.len(),
-                                        width
-                                    ),
-                                ),
-                            ));
-                            continue;
-                        }
-                        if !missing {
-                            each(t, &cells);
-                        }
-                    }
+                if !missing {
+                    each(t, &cells);
                 }
             }
             Err(e) => {
-                let line = e.position().map_or(line, |p| p.line() as usize);
-                out.push(parse_error(
-                    file,
-                    line,
-                    Msg::new(format!("CSV 无法读取：{e}"), format!("unreadable CSV: {e}")),
-                ));
-                break;
+                let line = e.position().map_or(line, |p| p.line() as usize + line_offset);
+                out.push(unreadable_csv(file, line, &e));
+                return (out, true);
             }
         }
     }
-    let Some((table, mut found, missing)) = header else {
+}
+
+/// The table and every finding, in the order [`parse`] has always given them.
+pub fn finish(file: &str, columns: &[Column], head: Head, rows: Vec<Finding>) -> (Option<Table>, Vec<Finding>) {
+    let mut out = head.before;
+    let Some((table, mut found, missing)) = head.header else {
         let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
         out.push(parse_error(
             file,
@@ -303,6 +389,7 @@ pub fn stream(
         ));
         return (None, out);
     };
+    out.extend(rows);
     out.append(&mut found);
     // Rows of a table without its required columns cannot be understood; the missing-column
     // findings say so once instead of a finding on every row.

@@ -1,6 +1,8 @@
 //! Privacy of minors in public reports: pupils' and guardians' names masked, phone numbers never
 //! shown, also where a clerk typed them into free text such as a memo.
 
+use std::collections::HashMap;
+
 use super::mask::mask;
 use crate::records::Records;
 
@@ -10,6 +12,47 @@ pub struct Privacy {
     /// replaced before a shorter name inside it.
     names: Vec<(String, String)>,
     phones: Vec<String>,
+    name_lookup: Lookup,
+    phone_lookup: Lookup,
+}
+
+/// Which of many strings a text may contain, by their first two characters: a district's
+/// roster has tens of thousands of names, a memo a few characters.
+#[derive(Default)]
+struct Lookup {
+    by_pair: HashMap<(char, char), Vec<usize>>,
+    /// Strings to try on any text: those shorter than two characters, and those starting with
+    /// `*` or a space, which masking itself writes into the text.
+    always: Vec<usize>,
+}
+
+impl Lookup {
+    fn new<'a>(items: impl Iterator<Item = &'a str>) -> Lookup {
+        let mut l = Lookup::default();
+        for (i, s) in items.enumerate() {
+            let mut c = s.chars();
+            match (c.next(), c.next()) {
+                (Some(a), Some(b)) if ![a, b].iter().any(|x| *x == '*' || *x == ' ') => l.by_pair.entry((a, b)).or_default().push(i),
+                _ => l.always.push(i),
+            }
+        }
+        l
+    }
+
+    /// The positions, in order, of the strings that can be in `text`, or in it after masks (which
+    /// add only `*`, spaces and characters already there) replace some of them.
+    fn candidates(&self, text: &str) -> Vec<usize> {
+        let chars: Vec<char> = text.chars().collect();
+        let mut v = self.always.clone();
+        for w in chars.windows(2) {
+            if let Some(found) = self.by_pair.get(&(w[0], w[1])) {
+                v.extend_from_slice(found);
+            }
+        }
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
 }
 
 impl Privacy {
@@ -24,7 +67,7 @@ impl Privacy {
             .collect();
         names.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then_with(|| a.0.cmp(&b.0)));
         names.dedup();
-        let phones = records
+        let phones: Vec<String> = records
             .pupils
             .iter()
             .filter_map(|p| p.phone.as_deref())
@@ -32,7 +75,15 @@ impl Privacy {
             .filter(|p| p.len() >= 5)
             .map(str::to_owned)
             .collect();
-        Privacy { on, names, phones }
+        let name_lookup = Lookup::new(names.iter().map(|(n, _)| n.as_str()));
+        let phone_lookup = Lookup::new(phones.iter().map(String::as_str));
+        Privacy {
+            on,
+            names,
+            phones,
+            name_lookup,
+            phone_lookup,
+        }
     }
 
     pub fn is_on(&self) -> bool {
@@ -51,12 +102,14 @@ impl Privacy {
             return free.to_owned();
         }
         let mut s = free.to_owned();
-        for (full, masked) in &self.names {
+        for i in self.name_lookup.candidates(&s) {
+            let (full, masked) = &self.names[i];
             if s.contains(full.as_str()) {
                 s = s.replace(full.as_str(), masked);
             }
         }
-        for phone in &self.phones {
+        for i in self.phone_lookup.candidates(&s) {
+            let phone = &self.phones[i];
             if s.contains(phone.as_str()) {
                 s = s.replace(phone.as_str(), "***");
             }

@@ -15,7 +15,7 @@ use crate::records::{Date, Records, Source};
 pub use lock::Lock;
 
 /// New contents for some files of the records directory, by relative path.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Change {
     /// `None` removes the file.
     pub files: BTreeMap<String, Option<Vec<u8>>>,
@@ -87,9 +87,16 @@ pub fn validate(dir: &Path, before: &Records, change: &Change, today: Date) -> V
 
 /// The findings before and after a change.
 pub fn findings_around(dir: &Path, before: &Records, change: &Change, today: Date) -> (Vec<Finding>, Vec<Finding>) {
-    let was = crate::rules::check(before, today);
-    let after = Records::load_from(&change.source(dir));
-    (was, crate::rules::check(&after, today))
+    // The records after the change are read on one core while the rules go over those before it.
+    std::thread::scope(|scope| {
+        let source = change.source(dir);
+        let after = scope.spawn(move || Records::load_from(&source));
+        let was = crate::rules::check(before, today);
+        match after.join() {
+            Ok(after) => (was, crate::rules::check(&after, today)),
+            Err(e) => std::panic::resume_unwind(e),
+        }
+    })
 }
 
 /// The refusal message for errors a change would add: each finding's place and sentence.

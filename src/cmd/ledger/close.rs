@@ -54,7 +54,7 @@ pub fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
         ));
     }
     let lines: HashSet<usize> = r.entries.iter().filter(|e| month.contains(e.date)).map(|e| e.line).collect();
-    let bad = ledger_row_errors(r, env.today, &lines);
+    let bad = ledger_row_errors(&w, &lines);
     if !bad.is_empty() {
         let m = crate::store::refusal(&bad);
         return Err(Failure::Refused(Msg::new(
