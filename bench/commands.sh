@@ -15,7 +15,7 @@ time_cmd() {
   local name=$1 fresh=$2; shift 2
   local times=() mems=()
   for _ in $(seq "$runs"); do
-    if [ "$fresh" = yes ]; then rm -rf "$work/r"; cp -r "$repo" "$work/r"; fi
+    if [ "$fresh" = yes ]; then rm -rf "$work/r"; cp -r "$repo" "$work/r"; sync; fi
     local dir=$repo; [ "$fresh" = yes ] && dir=$work/r
     /usr/bin/time -f "%e %M" -o "$work/t" "$care" -C "$dir" --today $today "$@" > /dev/null 2> "$work/err" || {
       echo "$name failed:"; cat "$work/err"; cat "$work/t"; exit 1; }

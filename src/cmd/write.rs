@@ -8,7 +8,7 @@ use std::rc::Rc;
 use super::{Env, Failure, Outcome};
 use crate::findings::{Finding, Msg};
 use crate::records::table::{self, Column};
-use crate::records::text::decode;
+use crate::records::text::{as_utf8, decode};
 use crate::records::{Records, Source};
 use crate::store::edit::{append_line, csv_line, line_text, replace_line};
 use crate::store::{self, Change, Lock};
@@ -60,8 +60,14 @@ impl<'e> Write<'e> {
 
     /// [`Write::table`] without its rows, for a write that needs only the header.
     fn header(&self, file: &str, bytes: &[u8], columns: &[Column]) -> Result<table::Table, Failure> {
-        let d = decode(bytes).map_err(|m| refused(m.prefixed(&format!("{file}："), &format!("{file}: "))))?;
-        match table::header(file, &d.text, d.layout, columns) {
+        let header = match as_utf8(bytes) {
+            Some(d) => table::header(file, d.text, d.layout, columns),
+            None => {
+                let d = decode(bytes).map_err(|m| refused(m.prefixed(&format!("{file}："), &format!("{file}: "))))?;
+                table::header(file, &d.text, d.layout, columns)
+            }
+        };
+        match header {
             (Some(t), _) => Ok(t),
             // The refusal names the file's first error, which may be on a row: read them all.
             (None, _) => self.table(file, bytes, columns),
@@ -137,14 +143,33 @@ impl<'e> Write<'e> {
 
     /// The records as they would be after the change so far.
     pub fn after(&self) -> Rc<Records> {
-        if let Some((change, r)) = &*self.after.borrow()
-            && *change == self.change
-        {
-            return Rc::clone(r);
+        if let Some(r) = self.cached_after() {
+            return r;
         }
-        let r = Rc::new(Records::load_from(&self.change.source(&self.env.dir)));
-        *self.after.borrow_mut() = Some((self.change.clone(), Rc::clone(&r)));
+        let r = Rc::new(self.before.reload(&self.change.source(&self.env.dir), &self.changed_files()));
+        *self.after.borrow_mut() = Some((self.record_change(), Rc::clone(&r)));
         r
+    }
+
+    fn changed_files(&self) -> Vec<&str> {
+        self.change.files.keys().map(String::as_str).collect()
+    }
+
+    /// The part of the change that the records are read from (not reports, for one).
+    fn record_change(&self) -> Change {
+        let mut c = Change::new();
+        for (rel, bytes) in self.change.files.iter().filter(|(rel, _)| crate::records::is_record_file(rel)) {
+            c.files.insert(rel.clone(), bytes.clone());
+        }
+        c
+    }
+
+    fn cached_after(&self) -> Option<Rc<Records>> {
+        let cached = self.after.borrow();
+        let (change, r) = cached.as_ref()?;
+        let same = change.files.len() == self.change.files.keys().filter(|rel| crate::records::is_record_file(rel)).count()
+            && change.files.iter().all(|(rel, bytes)| self.change.files.get(rel) == Some(bytes));
+        same.then(|| Rc::clone(r))
     }
 
     /// Every finding on the records as they were before the change.
@@ -156,18 +181,16 @@ impl<'e> Write<'e> {
     /// The findings before and after the change. The records after it are read on one core
     /// while the rules go over those before it on the other.
     fn findings_around(&self) -> (&[Finding], Vec<Finding>) {
-        let cached = match &*self.after.borrow() {
-            Some((change, r)) if *change == self.change => Some(Rc::clone(r)),
-            _ => None,
-        };
-        let now = match cached {
+        let now = match self.cached_after() {
             Some(after) => {
                 let was = self.before_findings();
                 return (was, crate::rules::check(&after, self.env.today));
             }
             None => std::thread::scope(|scope| {
                 let source = self.change.source(&self.env.dir);
-                let after = scope.spawn(move || Records::load_from(&source));
+                let changed = self.changed_files();
+                let before = &self.before;
+                let after = scope.spawn(move || before.reload(&source, &changed));
                 self.before_findings();
                 match after.join() {
                     Ok(after) => crate::rules::check(&after, self.env.today),
@@ -204,6 +227,11 @@ impl<'e> Write<'e> {
         }
         store::commit(&self.env.dir, &self.lock, &self.change).map_err(refused)?;
         println!("{}", self.env.say(&done));
+        // The command ends here: the lock goes, and the records before and after the write are
+        // left to the operating system instead of being freed row by row.
+        let Write { lock, before, after, .. } = self;
+        drop(lock);
+        std::mem::forget((before, after));
         Ok(ExitCode::SUCCESS)
     }
 }
@@ -222,9 +250,9 @@ impl Write<'_> {
 pub fn ledger_row_errors(w: &Write, lines: &std::collections::HashSet<usize>) -> Vec<Finding> {
     w.before_findings()
         .iter()
-        .cloned()
         .filter(|f| f.is_error() && f.file == crate::records::ledger::FILE && lines.contains(&f.line))
         .filter(|f| !f.rule.starts_with("disclosure/") && !f.rule.starts_with("settlement/"))
+        .cloned()
         .collect()
 }
 

@@ -119,6 +119,9 @@ pub struct Records {
     pub problems: Vec<Finding>,
     /// Lookups by id for [`Records::pupil`] and [`Records::contract`], built on first use.
     pub index: Index,
+    /// Where the findings on closes and settlements begin in `problems`, when these records
+    /// were read by [`Records::load_from`].
+    pub(crate) tail_from: Option<usize>,
 }
 
 /// Positions of pupils and contracts by id (the first of each id), built on first use. It
@@ -170,6 +173,13 @@ impl Unread {
             ids: Default::default(),
         }
     }
+}
+
+/// Whether loading the records reads this file (a path relative to the records directory).
+pub fn is_record_file(rel: &str) -> bool {
+    [plan::FILE, roster::FILE, contracts::FILE, ledger::FILE, surveys::FILE].contains(&rel)
+        || rel.starts_with(&format!("{}/", closes::DIR))
+        || rel.starts_with(&format!("{}/", settlements::DIR))
 }
 
 /// The records directory is missing or is not one: bad usage, exit 2.
@@ -405,6 +415,41 @@ fn pieces(body: &str, line_offset: usize) -> Vec<(&str, usize)> {
     v
 }
 
+/// Reads closes/ and settlements/ into the records, after the files before them.
+fn load_closes_and_settlements(src: &Source, r: &mut Records) {
+    let out = &mut r.problems;
+    for file in src.list(closes::DIR, ".toml") {
+        match read_text(src, &file, out).and_then(|(text, _)| closes::load(&file, &text, out)) {
+            Some(c) => r.closes.push(c),
+            None => r.unread_closes.push(closes::month_of(&file)),
+        }
+    }
+    r.closes.sort_by_key(|c| c.month);
+    if let Some(l) = load_csv(
+        src,
+        closes::REOPENED,
+        closes::REOPENED_COLUMNS,
+        false,
+        None,
+        closes::read_reopened,
+        out,
+    ) {
+        r.reopened = l.items;
+    }
+    for file in src.list(settlements::DIR, ".toml") {
+        let Some(mut s) = read_text(src, &file, out).and_then(|(text, _)| settlements::load(&file, &text, out)) else {
+            let name = file.strip_prefix("settlements/").unwrap_or(&file);
+            r.unread_settlements.push(name.strip_suffix(".toml").unwrap_or(name).to_owned());
+            continue;
+        };
+        if let Some(l) = load_csv(src, &s.csv_file, settlements::COLUMNS, true, None, settlements::read_row, out) {
+            s.rows = l.items;
+            s.rows_complete = !l.broken && l.clean;
+        }
+        r.settlements.push(s);
+    }
+}
+
 impl Records {
     pub fn load(dir: &Path) -> Records {
         Records::load_from(&Source::new(dir))
@@ -457,36 +502,8 @@ impl Records {
                 r.surveys = l.items;
                 r.surveys_complete = !l.broken && l.clean;
             }
-            for file in src.list(closes::DIR, ".toml") {
-                match read_text(src, &file, out).and_then(|(text, _)| closes::load(&file, &text, out)) {
-                    Some(c) => r.closes.push(c),
-                    None => r.unread_closes.push(closes::month_of(&file)),
-                }
-            }
-            r.closes.sort_by_key(|c| c.month);
-            if let Some(l) = load_csv(
-                src,
-                closes::REOPENED,
-                closes::REOPENED_COLUMNS,
-                false,
-                None,
-                closes::read_reopened,
-                out,
-            ) {
-                r.reopened = l.items;
-            }
-            for file in src.list(settlements::DIR, ".toml") {
-                let Some(mut s) = read_text(src, &file, out).and_then(|(text, _)| settlements::load(&file, &text, out)) else {
-                    let name = file.strip_prefix("settlements/").unwrap_or(&file);
-                    r.unread_settlements.push(name.strip_suffix(".toml").unwrap_or(name).to_owned());
-                    continue;
-                };
-                if let Some(l) = load_csv(src, &s.csv_file, settlements::COLUMNS, true, None, settlements::read_row, out) {
-                    s.rows = l.items;
-                    s.rows_complete = !l.broken && l.clean;
-                }
-                r.settlements.push(s);
-            }
+            let tail_from = out.len();
+            load_closes_and_settlements(src, &mut r);
             let (loaded, ledger_out) = match ledger.join() {
                 Ok(v) => v,
                 Err(e) => std::panic::resume_unwind(e),
@@ -495,9 +512,84 @@ impl Records {
                 r.entries = l.items;
                 r.ledger_complete = !l.broken && l.clean;
             }
+            let ledger_findings = ledger_out.len();
             r.problems.splice(rest_from..rest_from, ledger_out);
+            r.tail_from = Some(tail_from + ledger_findings);
             r
         })
+    }
+
+    /// The records after a change, read from `src`, taking from `self` (the records before
+    /// it, read from the same directory) what the change leaves as it was: when only closes and
+    /// settlements change, the roster, contracts, ledger and surveys are not read again.
+    pub fn reload(&self, src: &Source, changed: &[&str]) -> Records {
+        let only_tail = changed
+            .iter()
+            .filter(|rel| is_record_file(rel))
+            .all(|rel| rel.starts_with(&format!("{}/", closes::DIR)) || rel.starts_with(&format!("{}/", settlements::DIR)));
+        let records: Vec<&str> = changed.iter().copied().filter(|rel| is_record_file(rel)).collect();
+        if records == [ledger::FILE]
+            && let Some(r) = self.with_rows_appended(src)
+        {
+            return r;
+        }
+        let Some(tail_from) = self.tail_from.filter(|t| only_tail && *t <= self.problems.len()) else {
+            return Records::load_from(src);
+        };
+        let mut r = Records {
+            plan: self.plan.clone(),
+            pupils: self.pupils.clone(),
+            contracts: self.contracts.clone(),
+            entries: self.entries.clone(),
+            surveys: self.surveys.clone(),
+            ledger_complete: self.ledger_complete,
+            surveys_complete: self.surveys_complete,
+            unread_pupils: self.unread_pupils.clone(),
+            unread_contracts: self.unread_contracts.clone(),
+            problems: self.problems[..tail_from].to_vec(),
+            tail_from: self.tail_from,
+            ..Records::default()
+        };
+        load_closes_and_settlements(src, &mut r);
+        r
+    }
+
+    /// The records after rows were appended to a ledger that was read without a finding, when
+    /// the new rows have none either; `None` in any other case.
+    fn with_rows_appended(&self, src: &Source) -> Option<Records> {
+        if !self.ledger_complete || self.tail_from.is_none() || self.problems.iter().any(|f| f.file == ledger::FILE) {
+            return None;
+        }
+        let old = std::fs::read(src.dir.join(ledger::FILE)).ok()?;
+        let new = src.read(ledger::FILE).ok()??;
+        if !old.ends_with(b"\n") || !new.starts_with(&old) || std::str::from_utf8(&old).is_err() {
+            return None;
+        }
+        // The header, as the whole file gives it, and the rows after the old end.
+        let text = std::str::from_utf8(&new).ok()?;
+        let d = text::decode(&old[..old.len().min(4096)]).ok()?;
+        let head = table::head(ledger::FILE, &table::normalized(&text[..old.len()]), d.layout, ledger::COLUMNS);
+        let (t, found, missing) = head.header.as_ref()?;
+        if *missing || !found.is_empty() || !head.before.is_empty() {
+            return None;
+        }
+        let lines = old.iter().filter(|&&b| b == b'\n').count();
+        let tail = table::normalized(&text[old.len()..]);
+        let mut added = Vec::new();
+        let mut problems = Vec::new();
+        let (found, stopped) = table::rows(ledger::FILE, t, false, &tail, lines, |t, cells| {
+            if let Some(e) = ledger::read(fields::Fields::of_cells(t, cells), &mut problems) {
+                added.push(e);
+            }
+        });
+        if stopped || !found.is_empty() || !problems.is_empty() {
+            return None;
+        }
+        let mut r = self.clone();
+        r.index = Index::default();
+        r.entries.reserve_exact(added.len());
+        r.entries.extend(added);
+        Some(r)
     }
 
     pub fn pupil(&self, id: &str) -> Option<&Pupil> {
@@ -519,5 +611,79 @@ impl Records {
     /// A close file that may be the month's exists but could not be read.
     pub fn close_unread(&self, m: Month) -> bool {
         self.unread_closes.iter().any(|u| u.is_none_or(|u| u == m))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/clean");
+
+    fn dir() -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        for f in ["plan.toml", "roster.csv", "contracts.csv", "ledger.csv", "surveys.csv"] {
+            std::fs::copy(Path::new(FIXTURE).join(f), d.path().join(f)).unwrap();
+        }
+        d
+    }
+
+    fn same(a: &Records, b: &Records) {
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+    }
+
+    #[test]
+    fn reloading_after_a_change_reads_what_loading_reads() {
+        let d = dir();
+        let before = Records::load(d.path());
+        let ledger = std::fs::read(d.path().join(ledger::FILE)).unwrap();
+        let with = |tail: &str| {
+            let mut b = ledger.clone();
+            b.extend_from_slice(tail.as_bytes());
+            Source::new(d.path()).with(ledger::FILE, b)
+        };
+        // A clean row appended, a row with errors, a row in a new month.
+        for tail in [
+            "2026-09-16,expense,10.00,,,materials,,,,\n",
+            "2026-09-16,expense,abc,,,materials,,,,\n2026-09-17,fee,1,P0009,,,2026-09,周强,,\n",
+            "2026-10-16,pay,10.00,,C001,,,,,\n",
+        ] {
+            let src = with(tail);
+            same(&before.reload(&src, &[ledger::FILE]), &Records::load_from(&src));
+        }
+        // A close written, a settlement with an unreadable family file.
+        let src = Source::new(d.path())
+            .with("closes/2026-09.toml", b"month = \"2026-09\"\nclosed_on = 2026-10-02\n".to_vec())
+            .with("settlements/2026-autumn.toml", b"term = 1\n".to_vec());
+        same(
+            &before.reload(&src, &["closes/2026-09.toml", "settlements/2026-autumn.toml"]),
+            &Records::load_from(&src),
+        );
+    }
+
+    #[test]
+    fn a_large_ledger_read_in_pieces_reads_as_one() {
+        let mut text = String::from("date,kind,amount,pupil_id,contract_id,category,period,collected_by,receipt,memo\n");
+        let mut i = 0;
+        while text.len() < 5 << 20 {
+            i += 1;
+            let row = match i % 5 {
+                0 => format!("2026-09-{:02},fee,{}.00,P0001,,,2026-09,周强,R{i},\n", 1 + i % 28, i % 300),
+                1 => "\n".to_owned(),
+                2 => format!("2026-09-31,expense,1,,,materials,,,,{i}\n"),
+                3 => "x,y,z,1,2,3,4,5,6,7,8\n".to_owned(),
+                _ => format!("2026-10-01,pay,{i},,C001,,,,,备注\n"),
+            };
+            text.push_str(&row);
+        }
+        let src = Source::new(Path::new("/nonexistent-care-pieces")).with(ledger::FILE, text.clone().into_bytes());
+        let r = Records::load_from(&src);
+        let (t, mut expected) = table::parse(ledger::FILE, &text, Default::default(), ledger::COLUMNS);
+        let t = t.unwrap();
+        let entries = ledger::load(&t, &mut expected);
+        assert!(entries.len() > 1000);
+        assert_eq!(r.entries, entries);
+        let got: Vec<&Finding> = r.problems.iter().filter(|f| f.file == ledger::FILE).collect();
+        assert_eq!(got, expected.iter().collect::<Vec<_>>());
     }
 }

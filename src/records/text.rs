@@ -34,8 +34,8 @@ impl Layout {
 }
 
 #[derive(Debug)]
-pub struct Decoded {
-    pub text: String,
+pub struct Decoded<T = String> {
+    pub text: T,
     pub layout: Layout,
 }
 
@@ -114,6 +114,28 @@ pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, (Msg, Vec<u8>)> {
         Ok(d) => Ok(d),
         Err(m) => Err((m, bytes)),
     }
+}
+
+/// The text of a file's bytes without copying it, when it is UTF-8 (with or without a BOM):
+/// what [`decode`] gives, borrowed. `None` for any other file.
+pub fn as_utf8(bytes: &[u8]) -> Option<Decoded<&str>> {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") || bytes.contains(&0) {
+        return None;
+    }
+    let (body, bom) = match bytes.strip_prefix(BOM) {
+        Some(rest) => (rest, true),
+        None => (bytes, false),
+    };
+    let text = std::str::from_utf8(body).ok()?;
+    let crlf = text.contains("\r\n");
+    Some(Decoded {
+        text,
+        layout: Layout {
+            encoding: Encoding::Utf8,
+            bom,
+            crlf,
+        },
+    })
 }
 
 /// Encodes text for a file of the given layout. Text must already use the layout's line ends.

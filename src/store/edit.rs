@@ -2,7 +2,7 @@
 //! shows only the new or changed line, and the file keeps its encoding, BOM and line ends.
 
 use crate::findings::Msg;
-use crate::records::text::{Layout, decode, encode};
+use crate::records::text::{Layout, as_utf8, decode, encode};
 
 /// One CSV record as text, quoted where needed, without a line end.
 pub fn csv_line(fields: &[String]) -> String {
@@ -20,6 +20,9 @@ pub fn csv_line(fields: &[String]) -> String {
 
 /// The file's layout, read from its bytes.
 pub fn layout(bytes: &[u8]) -> Layout {
+    if let Some(d) = as_utf8(bytes) {
+        return d.layout;
+    }
     decode(bytes).map(|d| d.layout).unwrap_or_default()
 }
 
