@@ -3,7 +3,8 @@
 
 use std::cell::{OnceCell, RefCell};
 use std::process::ExitCode;
-use std::rc::Rc;
+use std::sync::Arc;
+use std::thread::JoinHandle;
 
 use super::{Env, Failure, Outcome};
 use crate::findings::{Finding, Msg};
@@ -20,8 +21,15 @@ pub struct Write<'e> {
     pub change: Change,
     /// The findings on `before`, once worked out: a write needs them more than once.
     before_findings: OnceCell<Vec<Finding>>,
-    /// The records after the change, with the change they were read for.
-    after: RefCell<Option<(Change, Rc<Records>)>>,
+    /// The records after the change, with the change they were read for, and their findings
+    /// being worked out on another core meanwhile.
+    after: RefCell<Option<After>>,
+}
+
+struct After {
+    change: Change,
+    records: Arc<Records>,
+    findings: Option<JoinHandle<Vec<Finding>>>,
 }
 
 fn refused(m: Msg) -> Failure {
@@ -141,14 +149,21 @@ impl<'e> Write<'e> {
         Ok(())
     }
 
-    /// The records as they would be after the change so far.
-    pub fn after(&self) -> Rc<Records> {
+    /// The records as they would be after the change so far. Their findings are worked out on
+    /// another core meanwhile, for `finish`, which needs them unless the change goes on.
+    pub fn after(&self) -> Arc<Records> {
         if let Some(r) = self.cached_after() {
             return r;
         }
-        let r = Rc::new(self.before.reload(&self.change.source(&self.env.dir), &self.changed_files()));
-        *self.after.borrow_mut() = Some((self.record_change(), Rc::clone(&r)));
-        r
+        let records = Arc::new(self.before.reload(&self.change.source(&self.env.dir), &self.changed_files()));
+        let (r, today) = (Arc::clone(&records), self.env.today);
+        let findings = std::thread::Builder::new().spawn(move || crate::rules::check(&r, today)).ok();
+        *self.after.borrow_mut() = Some(After {
+            change: self.record_change(),
+            records: Arc::clone(&records),
+            findings,
+        });
+        records
     }
 
     fn changed_files(&self) -> Vec<&str> {
@@ -164,12 +179,31 @@ impl<'e> Write<'e> {
         c
     }
 
-    fn cached_after(&self) -> Option<Rc<Records>> {
+    /// Whether the records after the change read last are those after the change now.
+    fn after_is_current(&self, a: &After) -> bool {
+        a.change.files.len() == self.change.files.keys().filter(|rel| crate::records::is_record_file(rel)).count()
+            && a.change.files.iter().all(|(rel, bytes)| self.change.files.get(rel) == Some(bytes))
+    }
+
+    fn cached_after(&self) -> Option<Arc<Records>> {
         let cached = self.after.borrow();
-        let (change, r) = cached.as_ref()?;
-        let same = change.files.len() == self.change.files.keys().filter(|rel| crate::records::is_record_file(rel)).count()
-            && change.files.iter().all(|(rel, bytes)| self.change.files.get(rel) == Some(bytes));
-        same.then(|| Rc::clone(r))
+        let a = cached.as_ref()?;
+        self.after_is_current(a).then(|| Arc::clone(&a.records))
+    }
+
+    /// The findings after the change, when `after` has read the records after it.
+    fn cached_after_findings(&self) -> Option<Vec<Finding>> {
+        let mut cached = self.after.borrow_mut();
+        let a = cached.as_mut()?;
+        if !self.after_is_current(a) {
+            return None;
+        }
+        let now = match a.findings.take().map(JoinHandle::join) {
+            Some(Ok(now)) => now,
+            Some(Err(e)) => std::panic::resume_unwind(e),
+            None => crate::rules::check(&a.records, self.env.today),
+        };
+        Some(now)
     }
 
     /// Every finding on the records as they were before the change.
@@ -179,26 +213,34 @@ impl<'e> Write<'e> {
     }
 
     /// The findings before and after the change. The records after it are read on one core
-    /// while the rules go over those before it on the other.
-    fn findings_around(&self) -> (&[Finding], Vec<Finding>) {
-        let now = match self.cached_after() {
-            Some(after) => {
-                let was = self.before_findings();
-                return (was, crate::rules::check(&after, self.env.today));
+    /// while the rules go over those before it on the other; rows appended to the ledger are
+    /// added to the records before it once their findings are known.
+    fn findings_around(&mut self) -> (Vec<Finding>, Vec<Finding>) {
+        let today = self.env.today;
+        if let Some(now) = self.cached_after_findings() {
+            return (self.before_findings().to_vec(), now);
+        }
+        let source = self.change.source(&self.env.dir);
+        let changed = self.changed_files();
+        if let Some(rows) = self.before.appended_rows(&source, &changed) {
+            self.before_findings();
+            let was = self.before_findings.take().unwrap_or_default();
+            let mut after = std::mem::take(&mut self.before);
+            after.append(rows);
+            let now = crate::rules::check(&after, today);
+            self.before = after;
+            return (was, now);
+        }
+        let now = std::thread::scope(|scope| {
+            let before = &self.before;
+            let after = scope.spawn(move || before.reload(&source, &changed));
+            self.before_findings();
+            match after.join() {
+                Ok(after) => crate::rules::check(&after, today),
+                Err(e) => std::panic::resume_unwind(e),
             }
-            None => std::thread::scope(|scope| {
-                let source = self.change.source(&self.env.dir);
-                let changed = self.changed_files();
-                let before = &self.before;
-                let after = scope.spawn(move || before.reload(&source, &changed));
-                self.before_findings();
-                match after.join() {
-                    Ok(after) => crate::rules::check(&after, self.env.today),
-                    Err(e) => std::panic::resume_unwind(e),
-                }
-            }),
-        };
-        (self.before_findings(), now)
+        });
+        (self.before_findings().to_vec(), now)
     }
 
     pub fn source(&self) -> Source {
@@ -206,18 +248,18 @@ impl<'e> Write<'e> {
     }
 
     /// Checks the change against every rule (less `exempt`), writes it, prints `done`.
-    pub fn finish(self, done: Msg, exempt: &[&str]) -> Outcome {
+    pub fn finish(mut self, done: Msg, exempt: &[&str]) -> Outcome {
         let (was, now) = self.findings_around();
-        let mut errors = store::new_errors(was, &now);
+        let mut errors = store::new_errors(&was, &now);
         errors.retain(|f| !exempt.contains(&f.rule));
         self.commit(done, errors)
     }
 
     /// Like `finish`, for a change that only moves and respells rows: the errors already in
     /// the records move with their rows and are not new.
-    pub fn finish_reformat(self, done: Msg) -> Outcome {
+    pub fn finish_reformat(mut self, done: Msg) -> Outcome {
         let (was, now) = self.findings_around();
-        let errors = store::new_errors_reordered(was, &now);
+        let errors = store::new_errors_reordered(&was, &now);
         self.commit(done, errors)
     }
 

@@ -415,6 +415,42 @@ fn pieces(body: &str, line_offset: usize) -> Vec<(&str, usize)> {
     v
 }
 
+/// Rows appended to a CSV file (see [`Records::appended_rows`]).
+pub enum Appended {
+    Entries(Vec<Entry>),
+    Pupils(Vec<Pupil>),
+    Contracts(Vec<Contract>),
+    Surveys(Vec<Survey>),
+}
+
+/// The rows after the end of the file on disk in the file as `src` has it, when the new file is
+/// the old one with lines added and they read without a finding.
+fn appended<T>(src: &Source, file: &str, columns: &[Column], read: RowReader<T>) -> Option<Vec<T>> {
+    let old = std::fs::read(src.dir.join(file)).ok()?;
+    let new = src.read(file).ok()??;
+    if !old.ends_with(b"\n") || !new.starts_with(&old) {
+        return None;
+    }
+    let d = text::as_utf8(&new)?;
+    let old_text = d.text.get(..old.len() - usize::from(d.layout.bom) * 3)?;
+    // The header, as the whole file gives it, and the rows after the old end.
+    let head = table::head(file, &table::normalized(old_text), d.layout, columns);
+    let (t, found, missing) = head.header.as_ref()?;
+    if *missing || !found.is_empty() || !head.before.is_empty() {
+        return None;
+    }
+    let lines = old.iter().filter(|&&b| b == b'\n').count();
+    let tail = table::normalized(d.text.get(old_text.len()..)?);
+    let mut added = Vec::new();
+    let mut problems = Vec::new();
+    let (found, stopped) = table::rows(file, t, false, &tail, lines, |t, cells| {
+        if let Some(v) = read(fields::Fields::of_cells(t, cells), &mut problems) {
+            added.push(v);
+        }
+    });
+    (!stopped && found.is_empty() && problems.is_empty()).then_some(added)
+}
+
 /// Reads closes/ and settlements/ into the records, after the files before them.
 fn load_closes_and_settlements(src: &Source, r: &mut Records) {
     let out = &mut r.problems;
@@ -527,10 +563,9 @@ impl Records {
             .iter()
             .filter(|rel| is_record_file(rel))
             .all(|rel| rel.starts_with(&format!("{}/", closes::DIR)) || rel.starts_with(&format!("{}/", settlements::DIR)));
-        let records: Vec<&str> = changed.iter().copied().filter(|rel| is_record_file(rel)).collect();
-        if records == [ledger::FILE]
-            && let Some(r) = self.with_rows_appended(src)
-        {
+        if let Some(rows) = self.appended_rows(src, changed) {
+            let mut r = self.clone();
+            r.append(rows);
             return r;
         }
         let Some(tail_from) = self.tail_from.filter(|t| only_tail && *t <= self.problems.len()) else {
@@ -554,42 +589,38 @@ impl Records {
         r
     }
 
-    /// The records after rows were appended to a ledger that was read without a finding, when
-    /// the new rows have none either; `None` in any other case.
-    fn with_rows_appended(&self, src: &Source) -> Option<Records> {
-        if !self.ledger_complete || self.tail_from.is_none() || self.problems.iter().any(|f| f.file == ledger::FILE) {
+    /// The rows a change appends to one CSV file, when that is all it changes of the records,
+    /// and the file was read without a finding and the new rows have none either: the records
+    /// after the change are these with the rows added ([`Records::append`]). `None` in any
+    /// other case.
+    pub fn appended_rows(&self, src: &Source, changed: &[&str]) -> Option<Appended> {
+        let mut records = changed.iter().filter(|rel| is_record_file(rel));
+        let (Some(&file), None) = (records.next(), records.next()) else {
+            return None;
+        };
+        if self.tail_from.is_none() || self.problems.iter().any(|f| f.file == file) {
             return None;
         }
-        let old = std::fs::read(src.dir.join(ledger::FILE)).ok()?;
-        let new = src.read(ledger::FILE).ok()??;
-        if !old.ends_with(b"\n") || !new.starts_with(&old) || std::str::from_utf8(&old).is_err() {
-            return None;
-        }
-        // The header, as the whole file gives it, and the rows after the old end.
-        let text = std::str::from_utf8(&new).ok()?;
-        let d = text::decode(&old[..old.len().min(4096)]).ok()?;
-        let head = table::head(ledger::FILE, &table::normalized(&text[..old.len()]), d.layout, ledger::COLUMNS);
-        let (t, found, missing) = head.header.as_ref()?;
-        if *missing || !found.is_empty() || !head.before.is_empty() {
-            return None;
-        }
-        let lines = old.iter().filter(|&&b| b == b'\n').count();
-        let tail = table::normalized(&text[old.len()..]);
-        let mut added = Vec::new();
-        let mut problems = Vec::new();
-        let (found, stopped) = table::rows(ledger::FILE, t, false, &tail, lines, |t, cells| {
-            if let Some(e) = ledger::read(fields::Fields::of_cells(t, cells), &mut problems) {
-                added.push(e);
+        match file {
+            ledger::FILE if self.ledger_complete => appended(src, file, ledger::COLUMNS, ledger::read).map(Appended::Entries),
+            roster::FILE if !self.unread_pupils.any() => appended(src, file, roster::COLUMNS, roster::read).map(Appended::Pupils),
+            contracts::FILE if !self.unread_contracts.any() => {
+                appended(src, file, contracts::COLUMNS, contracts::read).map(Appended::Contracts)
             }
-        });
-        if stopped || !found.is_empty() || !problems.is_empty() {
-            return None;
+            surveys::FILE if self.surveys_complete => appended(src, file, surveys::COLUMNS, surveys::read).map(Appended::Surveys),
+            _ => None,
         }
-        let mut r = self.clone();
-        r.index = Index::default();
-        r.entries.reserve_exact(added.len());
-        r.entries.extend(added);
-        Some(r)
+    }
+
+    /// Adds rows that [`Records::appended_rows`] gave.
+    pub fn append(&mut self, rows: Appended) {
+        self.index = Index::default();
+        match rows {
+            Appended::Entries(v) => self.entries.extend(v),
+            Appended::Pupils(v) => self.pupils.extend(v),
+            Appended::Contracts(v) => self.contracts.extend(v),
+            Appended::Surveys(v) => self.surveys.extend(v),
+        }
     }
 
     pub fn pupil(&self, id: &str) -> Option<&Pupil> {
@@ -650,6 +681,21 @@ mod tests {
         ] {
             let src = with(tail);
             same(&before.reload(&src, &[ledger::FILE]), &Records::load_from(&src));
+        }
+        for (file, tail) in [
+            (roster::FILE, "P0005,李四,1,1,李华,,2026-09-10,李华,,,,,\n"),
+            (roster::FILE, "P0005,李四,9,1,李华,,2026-09-10,李华,,,,,\n"),
+            (
+                contracts::FILE,
+                "C004,钱老师,school,体育,2026-08-25,2026-09-01,2027-01-22,2026-08-24,,50.00,hour,\n",
+            ),
+            (surveys::FILE, "C001,2026-09-21,pupil,4,\n"),
+            (surveys::FILE, "C001,2026-09-21,pupil,4,,x\n"),
+        ] {
+            let mut b = std::fs::read(d.path().join(file)).unwrap();
+            b.extend_from_slice(tail.as_bytes());
+            let src = Source::new(d.path()).with(file, b);
+            same(&before.reload(&src, &[file]), &Records::load_from(&src));
         }
         // A close written, a settlement with an unreadable family file.
         let src = Source::new(d.path())
