@@ -131,8 +131,8 @@ impl Rule for FeeWithoutAgreement {
         if cx.plan().is_none() {
             return;
         }
-        for (e, named, _) in cx.rows().filter(|(e, _, _)| e.kind == Kind::Fee) {
-            let Some(p) = e.pupil_id.as_deref().and_then(|id| cx.pupils.get(id)) else {
+        for ((e, named, _), p) in cx.rows().zip(&cx.entry_pupils).filter(|((e, _, _), _)| e.kind == Kind::Fee) {
+            let Some(p) = p else {
                 continue;
             };
             let msg = match p.agreed_on {

@@ -16,6 +16,8 @@ pub struct Context<'a> {
     pub entry_terms: Vec<Option<&'a Term>>,
     /// What each ledger row's `period` names, when it names a month or a term of the plan.
     pub entry_periods: Vec<Option<Period<'a>>>,
+    /// The pupil each ledger row names, when the roster has them (the first of that id).
+    pub entry_pupils: Vec<Option<&'a Pupil>>,
     /// Indexes of the ledger rows dated in each month.
     pub by_month: HashMap<Month, Vec<usize>>,
 }
@@ -24,7 +26,7 @@ impl<'a> Context<'a> {
     pub fn new(records: &'a Records, today: Date) -> Self {
         let n = records.entries.len();
         // Two halves built on two cores: the rows' periods and terms, and the other indexes.
-        let ((entry_periods, entry_terms), (pupils, contracts, by_month)) = std::thread::scope(|scope| {
+        let ((entry_periods, entry_terms), (pupils, contracts, by_month, entry_pupils)) = std::thread::scope(|scope| {
             let rows = scope.spawn(|| match &records.plan {
                 Some(plan) => {
                     let periods: Vec<Option<Period<'a>>> = records
@@ -46,6 +48,11 @@ impl<'a> Context<'a> {
             for p in &records.pupils {
                 pupils.entry(p.id.as_str()).or_insert(p);
             }
+            let entry_pupils: Vec<Option<&Pupil>> = records
+                .entries
+                .iter()
+                .map(|e| e.pupil_id.as_deref().and_then(|id| pupils.get(id).copied()))
+                .collect();
             let mut contracts = FastMap::with_capacity_and_hasher(records.contracts.len(), Default::default());
             for c in &records.contracts {
                 contracts.entry(c.id.as_str()).or_insert(c);
@@ -74,7 +81,7 @@ impl<'a> Context<'a> {
                 Ok(v) => v,
                 Err(e) => std::panic::resume_unwind(e),
             };
-            (rows, (pupils, contracts, by_month))
+            (rows, (pupils, contracts, by_month, entry_pupils))
         });
         Context {
             records,
@@ -83,6 +90,7 @@ impl<'a> Context<'a> {
             contracts,
             entry_terms,
             entry_periods,
+            entry_pupils,
             by_month,
         }
     }

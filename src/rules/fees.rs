@@ -68,6 +68,34 @@ enum Key<'a> {
     Term(&'a str),
 }
 
+/// Whose fees: a pupil of the roster (the first of its id, so by address), or an id it lacks.
+#[derive(Clone, Copy)]
+enum Who<'a> {
+    Known(&'a crate::records::Pupil),
+    Unknown(&'a str),
+}
+
+impl PartialEq for Who<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Who::Known(a), Who::Known(b)) => std::ptr::eq(*a, *b),
+            (Who::Unknown(a), Who::Unknown(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Who<'_> {}
+
+impl std::hash::Hash for Who<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        match self {
+            Who::Known(p) => (*p as *const crate::records::Pupil as usize).hash(h),
+            Who::Unknown(id) => id.hash(h),
+        }
+    }
+}
+
 pub struct OverStandard;
 impl Rule for OverStandard {
     fn meta(&self) -> &'static Meta {
@@ -89,12 +117,16 @@ impl Rule for OverStandard {
             return;
         }
         // (pupil, period) → (net paid, line of the last fee).
-        let mut net: FastMap<(&str, Key), (Money, usize)> = FastMap::default();
-        for (e, named, term) in cx.rows() {
+        let mut net: FastMap<(Who, Key), (Money, usize)> = FastMap::default();
+        for ((e, named, term), known) in cx.rows().zip(&cx.entry_pupils) {
             if !matches!(e.kind, Kind::Fee | Kind::Refund) {
                 continue;
             }
-            let Some(pupil) = e.pupil_id.as_deref() else { continue };
+            let Some(id) = e.pupil_id.as_deref() else { continue };
+            let pupil = match known {
+                Some(p) => Who::Known(p),
+                None => Who::Unknown(id),
+            };
             let key = match (f.basis, named) {
                 (Basis::Monthly, Some(Period::Month(m))) => Key::Month(m),
                 (Basis::Term, _) => match term {
@@ -112,7 +144,11 @@ impl Rule for OverStandard {
         let mut over: Vec<_> = net.into_iter().filter(|(_, (m, _))| *m > f.amount.v).collect();
         over.sort_by_key(|(_, (_, line))| *line);
         let std = f.amount.v;
-        for ((pupil, key), (paid, line)) in over {
+        for ((who, key), (paid, line)) in over {
+            let pupil = match who {
+                Who::Known(p) => p.id.as_str(),
+                Who::Unknown(id) => id,
+            };
             let period = match key {
                 Key::Month(m) => m.to_string(),
                 Key::Term(t) => t.to_owned(),

@@ -18,9 +18,9 @@ impl Rule for UnknownPupil {
         }
     }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        for e in &cx.records.entries {
+        for (e, known) in cx.records.entries.iter().zip(&cx.entry_pupils) {
             if let Some(id) = &e.pupil_id
-                && !cx.pupils.contains_key(id.as_str())
+                && known.is_none()
                 && !cx.records.unread_pupils.covers(id)
             {
                 out.push(finding(
