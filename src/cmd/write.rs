@@ -156,14 +156,36 @@ impl<'e> Write<'e> {
             return r;
         }
         let records = Arc::new(self.before.reload(&self.change.source(&self.env.dir), &self.changed_files()));
+        self.keep_after(Arc::clone(&records));
+        records
+    }
+
+    /// [`Write::after`], made from the records before the change, which are gone after this
+    /// (`before` is left empty): for a command done with them but for their findings, which are
+    /// worked out first and kept.
+    pub fn into_after(&mut self) -> Arc<Records> {
+        if let Some(r) = self.cached_after() {
+            return r;
+        }
+        self.before_findings();
+        let source = self.change.source(&self.env.dir);
+        let changed: Vec<String> = self.change.files.keys().cloned().collect();
+        let changed: Vec<&str> = changed.iter().map(String::as_str).collect();
+        let before = std::mem::take(&mut self.before);
+        let records = Arc::new(before.into_reloaded(&source, &changed));
+        self.keep_after(Arc::clone(&records));
+        records
+    }
+
+    /// Keeps the records after the change, and starts working out their findings.
+    fn keep_after(&self, records: Arc<Records>) {
         let (r, today) = (Arc::clone(&records), self.env.today);
         let findings = std::thread::Builder::new().spawn(move || crate::rules::check(&r, today)).ok();
         *self.after.borrow_mut() = Some(After {
             change: self.record_change(),
-            records: Arc::clone(&records),
+            records,
             findings,
         });
-        records
     }
 
     fn changed_files(&self) -> Vec<&str> {

@@ -559,16 +559,12 @@ impl Records {
     /// it, read from the same directory) what the change leaves as it was: when only closes and
     /// settlements change, the roster, contracts, ledger and surveys are not read again.
     pub fn reload(&self, src: &Source, changed: &[&str]) -> Records {
-        let only_tail = changed
-            .iter()
-            .filter(|rel| is_record_file(rel))
-            .all(|rel| rel.starts_with(&format!("{}/", closes::DIR)) || rel.starts_with(&format!("{}/", settlements::DIR)));
         if let Some(rows) = self.appended_rows(src, changed) {
             let mut r = self.clone();
             r.append(rows);
             return r;
         }
-        let Some(tail_from) = self.tail_from.filter(|t| only_tail && *t <= self.problems.len()) else {
+        let Some(tail_from) = self.tail_kept(changed) else {
             return Records::load_from(src);
         };
         let mut r = Records {
@@ -587,6 +583,36 @@ impl Records {
         };
         load_closes_and_settlements(src, &mut r);
         r
+    }
+
+    /// [`Records::reload`], turning these records into those after the change instead of
+    /// copying what they keep.
+    pub fn into_reloaded(mut self, src: &Source, changed: &[&str]) -> Records {
+        if let Some(rows) = self.appended_rows(src, changed) {
+            self.append(rows);
+            return self;
+        }
+        let Some(tail_from) = self.tail_kept(changed) else {
+            return Records::load_from(src);
+        };
+        self.index = Index::default();
+        self.problems.truncate(tail_from);
+        self.closes.clear();
+        self.reopened.clear();
+        self.settlements.clear();
+        self.unread_closes.clear();
+        self.unread_settlements.clear();
+        load_closes_and_settlements(src, &mut self);
+        self
+    }
+
+    /// Where the findings on closes and settlements begin, when a change touches only those.
+    fn tail_kept(&self, changed: &[&str]) -> Option<usize> {
+        let only_tail = changed
+            .iter()
+            .filter(|rel| is_record_file(rel))
+            .all(|rel| rel.starts_with(&format!("{}/", closes::DIR)) || rel.starts_with(&format!("{}/", settlements::DIR)));
+        self.tail_from.filter(|t| only_tail && *t <= self.problems.len())
     }
 
     /// The rows a change appends to one CSV file, when that is all it changes of the records,
@@ -701,10 +727,9 @@ mod tests {
         let src = Source::new(d.path())
             .with("closes/2026-09.toml", b"month = \"2026-09\"\nclosed_on = 2026-10-02\n".to_vec())
             .with("settlements/2026-autumn.toml", b"term = 1\n".to_vec());
-        same(
-            &before.reload(&src, &["closes/2026-09.toml", "settlements/2026-autumn.toml"]),
-            &Records::load_from(&src),
-        );
+        let changed = ["closes/2026-09.toml", "settlements/2026-autumn.toml"];
+        same(&before.reload(&src, &changed), &Records::load_from(&src));
+        same(&before.clone().into_reloaded(&src, &changed), &Records::load_from(&src));
     }
 
     #[test]

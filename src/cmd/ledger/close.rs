@@ -68,7 +68,8 @@ pub fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
     let text = closes::render(month, on, opening, t.fees, t.refunds, t.pay, t.expenses, closing, t.rows, &t.digest);
     let file = path(month);
     w.change.put(&file, text.into_bytes());
-    let ctx = disclosure::context(&w.after(), month, Some(on), env.report_lang(), false);
+    // The records before the close have been judged: they become those after it.
+    let ctx = disclosure::context(&w.into_after(), month, Some(on), env.report_lang(), false);
     let md = report::render_template(Some(&env.dir), "disclosure.md.tera", &ctx).map_err(Failure::Refused)?;
     let report_file = format!("reports/disclosure-{month}.md");
     w.change.put(&report_file, md.into_bytes());
