@@ -95,17 +95,17 @@ fn disclosure_carries_the_close_files_figures_in_every_format() {
         assert_eq!(v["digest"].as_str(), close["digest"].as_str());
         assert_eq!(v["closed_on"].as_str().unwrap(), close["closed_on"].to_string());
     }
-    // October: opening -260.00, fees 6400.00, pay 4590.00, expenses 260.50, closing 1289.50.
+    // October: opening 140.00, fees 6400.00, pay 4590.00, expenses 660.50 (science materials 260.50 and insurance 400.00), closing 1289.50.
     let md = report(&w, "disclosure", "md", &[]);
     let html = report(&w, "disclosure", "html", &[]);
-    for figure in ["-260.00", "6400.00", "4590.00", "260.50", "1289.50", "科普实验材料"] {
+    for figure in ["140.00", "6400.00", "4590.00", "660.50", "260.50", "1289.50", "科普实验材料"] {
         assert!(md.contains(figure), "md lacks {figure}");
         assert!(html.contains(figure), "html lacks {figure}");
     }
     let rows = csv_rows(&report(&w, "disclosure", "csv", &[]));
     assert_eq!(rows[0], ["Part", "Date", "Item", "Kind", "Amount (yuan)", "Receipt", "Memo"]);
     assert_eq!(row(&rows, 2, "Closing balance")[4], "1289.50");
-    assert_eq!(row(&rows, 2, "Opening balance")[4], "-260.00");
+    assert_eq!(row(&rows, 2, "Opening balance")[4], "140.00");
     assert_eq!(row(&rows, 2, "Paying families")[4], "40");
     assert_eq!(row(&rows, 2, "activities")[4], "260.50");
     // The same template and context as `ledger close`: the report of a closed month is the
@@ -419,7 +419,7 @@ fn csv_neutralises_formulas() {
     }
     assert_eq!(row(&disclosure, 2, "Opening balance")[4], "0.00");
     let october = csv_rows(&report(&w, "disclosure", "csv", &[]));
-    assert_eq!(row(&october, 2, "Opening balance")[4], "-260.00");
+    assert_eq!(row(&october, 2, "Opening balance")[4], "140.00");
 }
 
 #[test]
@@ -608,7 +608,7 @@ fn a_real_browser_renders_every_html_report() {
     let w = Workdir::example();
     let tmp = tempfile::tempdir().unwrap();
     let key: &[(&str, &[&str])] = &[
-        ("disclosure", &["1289.50", "-260.00", "4590.00", "科普实验材料"]),
+        ("disclosure", &["1289.50", "140.00", "4590.00", "660.50", "科普实验材料"]),
         ("settlement", &["28560.00", "26880.30", "1679.70", "陈*怡"]),
         ("notices", &["42.35", "28.23", "陈*军"]),
         ("roster", &["陈欣怡", "13910007919"]),
