@@ -308,9 +308,12 @@ fn load_csv<T: Send>(
         // copy at once, for a large ledger the largest allocation of all).
         items.reserve(body.bytes().filter(|&b| b == b'\n').count() + 1);
         let pieces = pieces(body, head.line_offset);
-        let read_piece = |(part, offset): (&str, usize)| {
+        // Each piece's rows go into a buffer that is emptied into `items` and used again: fresh
+        // memory for every piece costs the kernel more than reading the rows.
+        let read_piece = |(part, offset): (&str, usize), mut buf: Vec<T>| {
+            buf.clear();
             let mut piece = Piece {
-                items: Vec::with_capacity(part.bytes().filter(|&b| b == b'\n').count() + 1),
+                items: buf,
                 unread: Vec::new(),
                 rows_out: Vec::new(),
                 found: Vec::new(),
@@ -330,37 +333,43 @@ fn load_csv<T: Send>(
         };
         // Pieces in order; a piece after one the reader could not finish is not part of the file.
         let mut stopped = false;
-        let mut take = |p: Piece<T>| {
-            if stopped {
-                return;
+        let mut take = |mut p: Piece<T>| -> Vec<T> {
+            if !stopped {
+                stopped = p.stopped;
+                items.append(&mut p.items);
+                unread.extend(p.unread);
+                rows_out.extend(p.rows_out);
+                row_findings.extend(p.found);
             }
-            stopped = p.stopped;
-            items.extend(p.items);
-            unread.extend(p.unread);
-            rows_out.extend(p.rows_out);
-            row_findings.extend(p.found);
+            p.items
         };
         if pieces.len() == 1 {
-            pieces.into_iter().for_each(|p| take(read_piece(p)));
+            for p in pieces {
+                take(read_piece(p, Vec::new()));
+            }
         } else {
             // Two cores: this thread reads the even pieces, another the odd ones, and this one
-            // puts them together in order, holding at most one piece ahead.
+            // puts them together in order, holding at most one piece ahead, and hands the other
+            // its emptied buffers back.
             std::thread::scope(|scope| {
                 let (tx, rx) = std::sync::mpsc::sync_channel(1);
+                let (back, returned) = std::sync::mpsc::channel::<Vec<T>>();
                 let odd: Vec<(&str, usize)> = pieces.iter().copied().skip(1).step_by(2).collect();
                 let read_piece = &read_piece;
                 scope.spawn(move || {
                     for p in odd {
-                        if tx.send(read_piece(p)).is_err() {
+                        let buf = returned.try_recv().unwrap_or_default();
+                        if tx.send(read_piece(p, buf)).is_err() {
                             break;
                         }
                     }
                 });
+                let mut mine = Vec::new();
                 for (i, p) in pieces.iter().copied().enumerate() {
                     if i % 2 == 0 {
-                        take(read_piece(p));
+                        mine = take(read_piece(p, mine));
                     } else if let Ok(p) = rx.recv() {
-                        take(p);
+                        let _ = back.send(take(p));
                     }
                 }
             });
