@@ -40,6 +40,9 @@ work=$(mktemp -d /tmp/care-compare.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 "$target/release/examples/synth" --pupils "$pupils" --contracts "$contracts" --rows "$rows" \
   --journal "$work/journal.ledger" "$work/records"
+# The files just written are still being flushed to disk: let that finish, and read them once.
+sync
+"$care" -C "$work/records" --today 2026-12-05 check > /dev/null
 
 # measure NAME RUNS COMMAND...: the median wall time and peak memory of RUNS runs.
 measure() {
