@@ -34,9 +34,18 @@ pub struct Cells<'r> {
     record: &'r csv::StringRecord,
 }
 
+/// `str::trim`, without looking for Unicode spaces when the value starts and ends with ASCII
+/// that is not a space (as nearly every value does).
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 impl<'r> Cells<'r> {
     pub fn get(&self, i: usize) -> &'r str {
-        self.record.get(i).map_or("", str::trim)
+        self.record.get(i).map_or("", trim)
     }
 
     pub fn len(&self) -> usize {
@@ -48,7 +57,7 @@ impl<'r> Cells<'r> {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &'r str> + 'r {
-        self.record.iter().map(str::trim)
+        self.record.iter().map(trim)
     }
 }
 
@@ -293,13 +302,18 @@ fn unreadable_csv(file: &str, line: usize, e: &csv::Error) -> Finding {
 
 /// Whether a row is to be read at all: not blank, and no value overlong (a finding).
 fn row_is_readable(file: &str, cells: &Cells<'_>, out: &mut Vec<Finding>) -> bool {
-    if cells.iter().all(str::is_empty) {
+    // A value has at least as many bytes as characters: count only long ones.
+    let mut blank = true;
+    let mut long = None;
+    for f in cells.iter() {
+        blank &= f.is_empty();
+        if long.is_none() && f.len() > MAX_FIELD_CHARS && f.chars().count() > MAX_FIELD_CHARS {
+            long = Some(f);
+        }
+    }
+    if blank {
         return false;
     }
-    // A value has at least as many bytes as characters: count only long ones.
-    let long = cells
-        .iter()
-        .find(|f| f.len() > MAX_FIELD_CHARS && f.chars().count() > MAX_FIELD_CHARS);
     if let Some(long) = long {
         let n = long.chars().count();
         out.push(parse_error(
@@ -442,6 +456,24 @@ mod tests {
         let (t, f) = parse("x.csv", &text, Layout::default(), COLS);
         assert_eq!(t.unwrap().rows.len(), 2);
         assert_eq!((f[0].rule, f[0].line), (ids::FORMAT_PARSE, 3));
+    }
+
+    #[test]
+    fn trimming_as_str_trim_does() {
+        for v in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "a b",
+            "\u{3000}王\u{3000}",
+            "王 ",
+            "\ta\t",
+            "x\u{a0}",
+            "\u{feff}a",
+        ] {
+            assert_eq!(trim(v), v.trim(), "{v:?}");
+        }
     }
 
     #[test]
