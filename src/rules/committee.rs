@@ -113,18 +113,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn clean_has_none() {
-        let f = clean();
-        for id in [
-            ids::COMMITTEE_MISSING,
-            ids::COMMITTEE_FEE_BEFORE_COMMITTEE,
-            ids::COMMITTEE_COLLECTOR,
-        ] {
-            assert!(f.fired(id).is_empty(), "{id}");
-        }
-    }
-
-    #[test]
     fn missing() {
         let f = clean().replace(
             "plan.toml",

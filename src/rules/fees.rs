@@ -172,12 +172,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn clean_has_none() {
-        assert!(clean().fired(ids::FEES_UNPUBLISHED).is_empty());
-        assert!(clean().fired(ids::FEES_OVER_STANDARD).is_empty());
-    }
-
-    #[test]
     fn unpublished() {
         let f = clean().replace("plan.toml", "published_on = 2026-08-18", "published_on = 2026-09-02");
         assert_eq!(

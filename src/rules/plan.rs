@@ -112,12 +112,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn clean_has_none() {
-        assert!(clean().fired(ids::PLAN_LEADERSHIP_HEAD).is_empty());
-        assert!(clean().fired(ids::PLAN_TERMS).is_empty());
-    }
-
-    #[test]
     fn head_is_not_the_principal() {
         let f = clean().replace("plan.toml", "head = \"王建国\"", "head = \"李红\"");
         assert_eq!(f.fired(ids::PLAN_LEADERSHIP_HEAD), at("plan.toml", 7));

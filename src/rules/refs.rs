@@ -104,12 +104,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn clean_has_none() {
-        assert!(clean().fired(ids::REF_UNKNOWN_PUPIL).is_empty());
-        assert!(clean().fired(ids::REF_UNKNOWN_CONTRACT).is_empty());
-    }
-
-    #[test]
     fn unknown_pupil_in_ledger() {
         let f = clean().replace("ledger.csv", "280.00,P0003", "280.00,P0009");
         assert_eq!(f.fired(ids::REF_UNKNOWN_PUPIL), at("ledger.csv", 4));
