@@ -4,10 +4,7 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-use common::{Workdir, example_dir};
+use common::{Workdir, example_dir, snapshot_of};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -56,25 +53,6 @@ fn the_bundled_example_is_what_init_example_writes() {
     for (path, bytes) in &written {
         assert!(bundled[path] == *bytes, "{} differs from examples/demo-school", path.display());
     }
-}
-
-fn snapshot_of(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_dir() {
-                walk(root, &entry.path(), out);
-            } else {
-                out.insert(
-                    entry.path().strip_prefix(root).unwrap().to_path_buf(),
-                    std::fs::read(entry.path()).unwrap(),
-                );
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
 }
 
 /// One rule of SPEC §7: how to make it fire on a copy of the clean fixture, and where.

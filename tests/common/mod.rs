@@ -17,6 +17,26 @@ pub fn example_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo-school")
 }
 
+/// Every file under `dir` and its bytes.
+pub fn snapshot_of(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                walk(root, &entry.path(), out);
+            } else {
+                out.insert(
+                    entry.path().strip_prefix(root).unwrap().to_path_buf(),
+                    std::fs::read(entry.path()).unwrap(),
+                );
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
 pub struct Workdir {
     dir: tempfile::TempDir,
     today: std::cell::RefCell<String>,
@@ -124,22 +144,7 @@ impl Workdir {
 
     /// Every file under the directory and its bytes, to show that nothing changed.
     pub fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
-        fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let entry = entry.unwrap();
-                if entry.file_type().unwrap().is_dir() {
-                    walk(root, &entry.path(), out);
-                } else {
-                    out.insert(
-                        entry.path().strip_prefix(root).unwrap().to_path_buf(),
-                        std::fs::read(entry.path()).unwrap(),
-                    );
-                }
-            }
-        }
-        let mut out = BTreeMap::new();
-        walk(self.path(), self.path(), &mut out);
-        out
+        snapshot_of(self.path())
     }
 
     /// `care check --format json` as (rule, file, line) triples.
