@@ -5,14 +5,13 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::chart::{chart, ledger_span, months, months_json};
 use super::csv::Table;
 use super::labels_with;
-use super::values::{cell, heading, list, term as term_json, word};
+use super::values::{cell, internal_heading, list, word};
 use crate::domain::calendar::{care_days, in_care_during};
 use crate::findings::Lang;
 use crate::records::plan::Term;
-use crate::records::{Date, Month, Records};
+use crate::records::{Date, Records};
 
 /// With a term: the pupils whose care shares a day with it. Status is as of `today`.
 pub fn context(records: &Records, term: Option<&Term>, today: Date, lang: Lang) -> Value {
@@ -56,15 +55,8 @@ pub fn context(records: &Records, term: Option<&Term>, today: Date, lang: Lang) 
             })
         })
         .collect();
-    let span = match term {
-        Some(t) => Some((Month::of(t.starts), Month::of(t.ends))),
-        None => ledger_span(records),
-    };
-    let ms = span.map(|(a, b)| months(records, a, b)).unwrap_or_default();
-    let mut m = heading(records, lang, false);
-    m.insert("internal".into(), json!(true));
+    let mut m = internal_heading(records, lang, term);
     m.insert("today".into(), json!(today.to_string()));
-    m.insert("term".into(), term.map(term_json).unwrap_or(Value::Null));
     m.insert("count".into(), json!(rows.len()));
     m.insert(
         "care_days".into(),
@@ -82,8 +74,6 @@ pub fn context(records: &Records, term: Option<&Term>, today: Date, lang: Lang) 
         "by_grade".into(),
         by_grade.iter().map(|(g, n)| json!({"grade": g, "count": n})).collect(),
     );
-    m.insert("months".into(), months_json(&ms));
-    m.insert("chart".into(), chart(&ms, lang));
     m.insert("t".into(), labels_with(lang, LABELS));
     Value::Object(m)
 }

@@ -5,14 +5,13 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::chart::{chart, ledger_span, months, months_json};
 use super::csv::Table;
 use super::labels_with;
-use super::values::{cell, heading, list, term as term_json, word};
+use super::values::{cell, internal_heading, list, word};
 use crate::domain::calendar::term_of;
 use crate::findings::Lang;
 use crate::records::plan::Term;
-use crate::records::{Contract, Date, Kind, Money, Month, Records};
+use crate::records::{Contract, Date, Kind, Money, Records};
 
 /// How a check stands: done by the start of work, done late, not done, or not needed.
 fn check(done: Option<Date>, by: Date, needed: bool, lang: Lang) -> Value {
@@ -91,14 +90,7 @@ pub fn context(records: &Records, term: Option<&Term>, lang: Lang) -> Value {
             })
         })
         .collect();
-    let span = match term {
-        Some(t) => Some((Month::of(t.starts), Month::of(t.ends))),
-        None => ledger_span(records),
-    };
-    let ms = span.map(|(a, b)| months(records, a, b)).unwrap_or_default();
-    let mut m = heading(records, lang, false);
-    m.insert("internal".into(), json!(true));
-    m.insert("term".into(), term.map(term_json).unwrap_or(Value::Null));
+    let mut m = internal_heading(records, lang, term);
     m.insert("count".into(), json!(rows.len()));
     m.insert("pay".into(), json!(total.to_string()));
     m.insert("contracts".into(), Value::Array(rows));
@@ -109,8 +101,6 @@ pub fn context(records: &Records, term: Option<&Term>, lang: Lang) -> Value {
             .map(|(k, (n, ok))| json!({"kind": k.as_str(), "label": k.label().get(lang), "count": n, "checks_ok": ok}))
             .collect(),
     );
-    m.insert("months".into(), months_json(&ms));
-    m.insert("chart".into(), chart(&ms, lang));
     m.insert("t".into(), labels_with(lang, LABELS));
     Value::Object(m)
 }

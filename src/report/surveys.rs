@@ -4,13 +4,12 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Value, json};
 
-use super::chart::{chart, ledger_span, months, months_json};
 use super::csv::Table;
 use super::labels_with;
-use super::values::{cell, heading, list, term as term_json, word};
+use super::values::{cell, internal_heading, list, word};
 use crate::findings::Lang;
 use crate::records::plan::Term;
-use crate::records::{Month, Records, Survey};
+use crate::records::{Records, Survey};
 
 /// Mean of whole-number scores, exact, and shown with two decimals.
 pub struct Mean {
@@ -92,22 +91,13 @@ pub fn context(records: &Records, term: Option<&Term>, lang: Lang) -> Value {
         .collect();
     let overall = Mean::of(in_scope.iter().copied().filter(|s| records.contract(&s.contract_id).is_some()));
     let invalid = in_scope.iter().filter(|s| s.score().is_none()).count();
-    let span = match term {
-        Some(t) => Some((Month::of(t.starts), Month::of(t.ends))),
-        None => ledger_span(records),
-    };
-    let ms = span.map(|(a, b)| months(records, a, b)).unwrap_or_default();
-    let mut m = heading(records, lang, false);
-    m.insert("internal".into(), json!(true));
-    m.insert("term".into(), term.map(term_json).unwrap_or(Value::Null));
+    let mut m = internal_heading(records, lang, term);
     m.insert("renew_below".into(), json!(renew_below.to_string()));
     m.insert("count".into(), json!(overall.count));
     m.insert("mean".into(), json!(overall.shown()));
     m.insert("invalid".into(), json!(invalid));
     m.insert("flagged".into(), json!(rows.iter().filter(|r| r["flagged"] == true).count()));
     m.insert("contracts".into(), Value::Array(rows));
-    m.insert("months".into(), months_json(&ms));
-    m.insert("chart".into(), chart(&ms, lang));
     m.insert("t".into(), labels_with(lang, LABELS));
     Value::Object(m)
 }

@@ -3,9 +3,10 @@
 
 use serde_json::{Map, Value, json};
 
+use super::chart::{chart, ledger_span, months, months_json};
 use crate::findings::Lang;
-use crate::records::Records;
 use crate::records::plan::Term;
+use crate::records::{Month, Records};
 
 /// What every report starts with: its language, the school and the committee.
 pub fn heading(records: &Records, lang: Lang, masked: bool) -> Map<String, Value> {
@@ -22,6 +23,22 @@ pub fn heading(records: &Records, lang: Lang, masked: bool) -> Map<String, Value
     m.insert("committee_chair".into(), json!(committee.map(|c| c.chair.clone())));
     m.insert("treasurer".into(), json!(committee.map(|c| c.treasurer.clone())));
     m.insert("masked".into(), json!(masked));
+    m
+}
+
+/// The heading of an internal report (roster, staff, surveys): over one term, or the whole
+/// ledger without one, with its money by month and the chart of it.
+pub fn internal_heading(records: &Records, lang: Lang, t: Option<&Term>) -> Map<String, Value> {
+    let span = match t {
+        Some(t) => Some((Month::of(t.starts), Month::of(t.ends))),
+        None => ledger_span(records),
+    };
+    let ms = span.map(|(a, b)| months(records, a, b)).unwrap_or_default();
+    let mut m = heading(records, lang, false);
+    m.insert("internal".into(), json!(true));
+    m.insert("term".into(), t.map(term).unwrap_or(Value::Null));
+    m.insert("months".into(), months_json(&ms));
+    m.insert("chart".into(), chart(&ms, lang));
     m
 }
 
