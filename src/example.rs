@@ -11,7 +11,8 @@ use crate::domain::settle::settle;
 use crate::findings::{Lang, Msg};
 use crate::records::date::parse_date;
 use crate::records::plan::RefundBasis;
-use crate::records::{Date, Money, Month, Records, Source, closes, settlements};
+use crate::records::table::Column;
+use crate::records::{Date, Money, Month, Records, Source, closes, contracts, ledger, roster, settlements, surveys};
 use crate::report::{disclosure, render_template};
 use crate::store::edit::csv_line;
 
@@ -92,8 +93,9 @@ fn money(s: &str) -> Money {
     Money::parse(s).unwrap_or_default()
 }
 
-fn csv(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut s = csv_line(&header.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>());
+/// A CSV file with the spec's columns as its header.
+fn csv(columns: &[Column], rows: &[Vec<String>]) -> String {
+    let mut s = csv_line(&columns.iter().map(|c| c.name.to_owned()).collect::<Vec<_>>());
     s.push('\n');
     for r in rows {
         s.push_str(&csv_line(r));
@@ -154,27 +156,7 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
             ends: (!ends.is_empty()).then_some(ends),
         });
     }
-    out.insert(
-        "roster.csv".into(),
-        csv(
-            &[
-                "pupil_id",
-                "name",
-                "grade",
-                "class",
-                "guardian",
-                "phone",
-                "applied_on",
-                "signed_by",
-                "reviewed_on",
-                "agreed_on",
-                "starts",
-                "ends",
-                "note",
-            ],
-            &roster,
-        ),
-    );
+    out.insert("roster.csv".into(), csv(roster::COLUMNS, &roster));
 
     // Staff of every kind; (id, name, kind, role, rate per hour, hours per service day).
     let staff: [(&str, &str, &str, &str, &str, &str); 4] = [
@@ -206,26 +188,7 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
             .collect()
         })
         .collect();
-    out.insert(
-        "contracts.csv".into(),
-        csv(
-            &[
-                "contract_id",
-                "name",
-                "kind",
-                "role",
-                "signed_on",
-                "starts",
-                "ends",
-                "qualified_on",
-                "background_on",
-                "rate",
-                "unit",
-                "note",
-            ],
-            &contracts,
-        ),
-    );
+    out.insert("contracts.csv".into(), csv(contracts::COLUMNS, &contracts));
 
     // The ledger: fees on the first service day of each month, pay and expenses through it.
     let plan_records = Records::load_from(&Source::new(Path::new("/nonexistent-care-example")).with("plan.toml", PLAN.as_bytes().to_vec()));
@@ -319,18 +282,6 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
         }
     }
     ledger.sort_by(|a, b| a[0].cmp(&b[0]));
-    let ledger_header = [
-        "date",
-        "kind",
-        "amount",
-        "pupil_id",
-        "contract_id",
-        "category",
-        "period",
-        "collected_by",
-        "receipt",
-        "memo",
-    ];
 
     // Surveys in December: three parents and three pupils rate each staff member.
     let mut surveys = Vec::new();
@@ -348,14 +299,11 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
             ]);
         }
     }
-    out.insert(
-        "surveys.csv".into(),
-        csv(&["contract_id", "date", "respondent", "score", "comment"], &surveys),
-    );
+    out.insert("surveys.csv".into(), csv(surveys::COLUMNS, &surveys));
 
     // Close September to December, settle on 9 January with the refunds paid the same day,
     // then close January.
-    let mut ledger_text = csv(&ledger_header, &ledger);
+    let mut ledger_text = csv(ledger::COLUMNS, &ledger);
     let load = |ledger_text: &str, extra: &BTreeMap<String, String>| {
         let mut src = Source::new(Path::new("/nonexistent-care-example"));
         for (k, v) in extra {
