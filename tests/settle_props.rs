@@ -7,7 +7,7 @@ use std::path::Path;
 use care::domain::settle::{allocate, settle};
 use care::records::date::parse_date;
 use care::records::plan::RefundBasis;
-use care::records::{Entry, Kind, Money, Pupil, Records, Source};
+use care::records::{Entry, Kind, Money, Pupil, Records, Short, Source};
 use proptest::prelude::*;
 
 const PLAN: &str = include_str!("fixtures/clean/plan.toml");
@@ -22,10 +22,10 @@ fn entry(kind: Kind, fen: i64, pupil: Option<String>, day: u32) -> Entry {
         date: parse_date(&format!("2026-09-{:02}", 1 + day % 28)).unwrap(),
         kind,
         amount: Money::from_fen(i128::from(fen)),
-        pupil_id: pupil,
-        contract_id: (kind == Kind::Pay).then(|| "C001".to_owned()),
-        category: (kind == Kind::Expense).then(|| "materials".to_owned()),
-        period: matches!(kind, Kind::Fee | Kind::Refund).then(|| "2026-09".to_owned()),
+        pupil_id: pupil.map(Short::from),
+        contract_id: (kind == Kind::Pay).then(|| Short::new("C001")),
+        category: (kind == Kind::Expense).then(|| Short::new("materials")),
+        period: matches!(kind, Kind::Fee | Kind::Refund).then(|| Short::new("2026-09")),
         collected_by: None,
         receipt: None,
         memo: None,

@@ -44,9 +44,10 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn opt(&self, col: &str) -> Option<String> {
+    /// A value that may be left empty, as a `String` or a [`Short`](super::short::Short).
+    pub fn opt<S: for<'s> From<&'s str>>(&self, col: &str) -> Option<S> {
         let v = self.text(col);
-        (!v.is_empty()).then(|| v.to_owned())
+        (!v.is_empty()).then(|| S::from(v))
     }
 
     /// A value the row cannot do without.

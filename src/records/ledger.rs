@@ -3,6 +3,7 @@
 use super::date::Date;
 use super::fields::Fields;
 use super::money::Money;
+use super::short::Short;
 use super::table::{Column, Table, opt, req};
 use crate::findings::{Finding, Msg};
 
@@ -71,14 +72,14 @@ pub struct Entry {
     pub date: Date,
     pub kind: Kind,
     pub amount: Money,
-    pub pupil_id: Option<String>,
-    pub contract_id: Option<String>,
-    pub category: Option<String>,
+    pub pupil_id: Option<Short>,
+    pub contract_id: Option<Short>,
+    pub category: Option<Short>,
     /// As written: a month `YYYY-MM` or a term id.
-    pub period: Option<String>,
-    pub collected_by: Option<String>,
-    pub receipt: Option<String>,
-    pub memo: Option<String>,
+    pub period: Option<Short>,
+    pub collected_by: Option<Short>,
+    pub receipt: Option<Short>,
+    pub memo: Option<Short>,
 }
 
 impl Entry {

@@ -10,6 +10,7 @@ pub mod money;
 pub mod plan;
 pub mod roster;
 pub mod settlements;
+pub mod short;
 pub mod surveys;
 pub mod table;
 pub mod text;
@@ -29,6 +30,7 @@ pub use money::Money;
 pub use plan::Plan;
 pub use roster::Pupil;
 pub use settlements::Settlement;
+pub use short::Short;
 pub use surveys::Survey;
 use table::{Column, Table, parse_error};
 

@@ -12,7 +12,7 @@ use super::values::{at, cell, list, word};
 use crate::domain::calendar::terms_of_month;
 use crate::domain::close::MonthTotals;
 use crate::findings::Lang;
-use crate::records::{Date, Kind, Money, Month, Records};
+use crate::records::{Date, Kind, Money, Month, Records, Short};
 
 /// The opening balance of a month: the closing balance of the latest close before it, or 0.
 pub fn opening(records: &Records, month: Month) -> Money {
@@ -42,7 +42,7 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
     let mut refunds = Vec::new();
     let privacy = Privacy::new(records, !no_mask);
     let name_of = |id: &str| records.pupil(id).map(|p| privacy.name(&p.name)).unwrap_or_default();
-    let free = |v: &Option<String>| privacy.opt_text(v.as_deref());
+    let free = |v: &Option<Short>| privacy.opt_text(v.as_deref());
     let mut sorted = rows.clone();
     sorted.sort_by_key(|e| (e.date, e.line));
     for e in sorted {
@@ -51,7 +51,7 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
                 let c = e.contract_id.as_deref().and_then(|id| records.contract(id));
                 let who = c
                     .map(|c| format!("{}{}{}{}", c.name, lang.pick("（", " ("), c.role, lang.pick("）", ")")))
-                    .unwrap_or_else(|| e.contract_id.clone().unwrap_or_default());
+                    .unwrap_or_else(|| e.contract_id.as_deref().unwrap_or_default().to_owned());
                 *by_category.entry(lang.pick("劳务费", "staff pay").to_owned()).or_default() += e.amount;
                 spending.push(json!({"date": e.date.to_string(), "kind": e.kind.label().get(lang), "item": who, "amount": e.amount.to_string(), "receipt": free(&e.receipt), "memo": free(&e.memo)}));
             }
@@ -61,7 +61,7 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
                 spending.push(json!({"date": e.date.to_string(), "kind": e.kind.label().get(lang), "item": cat, "amount": e.amount.to_string(), "receipt": free(&e.receipt), "memo": free(&e.memo)}));
             }
             Kind::Refund => {
-                let id = e.pupil_id.clone().unwrap_or_default();
+                let id = e.pupil_id.as_deref().unwrap_or_default().to_owned();
                 refunds.push(json!({"date": e.date.to_string(), "pupil_id": id, "name": name_of(&id), "period": e.period, "amount": e.amount.to_string()}));
             }
             Kind::Fee => {}

@@ -6,7 +6,7 @@ use crate::cmd::{Env, Failure, Outcome};
 use crate::domain::calendar::{is_payout, term_of};
 use crate::findings::Msg;
 use crate::records::ledger::{COLUMNS, FILE};
-use crate::records::{Entry, Kind, Month};
+use crate::records::{Entry, Kind, Month, Short};
 
 pub fn run(env: &Env, a: LedgerAddArgs) -> Outcome {
     let mut w = Write::begin(env)?;
@@ -16,7 +16,7 @@ pub fn run(env: &Env, a: LedgerAddArgs) -> Outcome {
         KindArg::Pay => Kind::Pay,
         KindArg::Expense => Kind::Expense,
     };
-    let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let clean = |v: Option<String>| v.map(|s| Short::new(s.trim())).filter(|s| !s.is_empty());
     let entry = Entry {
         line: 0,
         date: a.date,
@@ -59,7 +59,7 @@ pub fn run(env: &Env, a: LedgerAddArgs) -> Outcome {
             ),
         )));
     }
-    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    let o = |v: &Option<Short>| v.as_deref().unwrap_or_default().to_owned();
     w.append_row(
         FILE,
         COLUMNS,

@@ -6,7 +6,7 @@ use crate::cmd::{Env, Failure, Outcome};
 use crate::domain::calendar::term_of;
 use crate::findings::Msg;
 use crate::output::table;
-use crate::records::{Kind, Money, Month};
+use crate::records::{Kind, Money, Month, Short};
 
 pub fn run(env: &Env, month: Option<&str>, term: Option<&str>) -> Outcome {
     let r = env.records()?;
@@ -37,16 +37,17 @@ pub fn run(env: &Env, month: Option<&str>, term: Option<&str>) -> Outcome {
         l("凭证", "receipt"),
         l("备注", "memo"),
     ];
-    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    let o = |v: &Option<Short>| v.as_deref().unwrap_or_default().to_owned();
     let body: Vec<Vec<String>> = rows
         .iter()
         .map(|e| {
             let who = e
                 .pupil_id
-                .clone()
-                .or(e.contract_id.clone())
-                .or(e.category.clone())
-                .unwrap_or_default();
+                .as_deref()
+                .or(e.contract_id.as_deref())
+                .or(e.category.as_deref())
+                .unwrap_or_default()
+                .to_owned();
             vec![
                 e.line.to_string(),
                 e.date.to_string(),
