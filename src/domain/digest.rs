@@ -4,6 +4,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::records::Entry;
+use crate::records::date::push_date;
 
 /// One row as text with its meaning only: every named column, money with two decimals, ISO
 /// dates. Unknown columns are not part of it.
@@ -14,8 +15,11 @@ pub fn canonical(e: &Entry) -> String {
 }
 
 fn write_canonical(e: &Entry, s: &mut String) {
-    use std::fmt::Write;
-    let _ = write!(s, "{}\u{1f}{}\u{1f}{}", e.date, e.kind.as_str(), e.amount);
+    push_date(e.date, s);
+    s.push('\u{1f}');
+    s.push_str(e.kind.as_str());
+    s.push('\u{1f}');
+    e.amount.push_to(s);
     for v in [
         &e.pupil_id,
         &e.contract_id,

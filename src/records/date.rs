@@ -33,6 +33,33 @@ pub fn parse_date(s: &str) -> Result<Date, Msg> {
     }
 }
 
+/// Appends the date as `Display` writes it (`2026-09-01`), without the formatting machinery for
+/// years 0 to 9999: digests write a row's date for every row of every closed month.
+pub fn push_date(d: Date, s: &mut String) {
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if !(0..=9999).contains(&y) {
+        use fmt::Write;
+        let _ = write!(s, "{d}");
+        return;
+    }
+    let y = y as u32;
+    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+    for c in [
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        '-',
+        digit(m / 10),
+        digit(m),
+        '-',
+        digit(day / 10),
+        digit(day),
+    ] {
+        s.push(c);
+    }
+}
+
 pub fn parse_time(s: &str) -> Result<NaiveTime, Msg> {
     let t = s.trim();
     match NaiveTime::parse_from_str(t, "%H:%M") {
@@ -167,6 +194,21 @@ mod tests {
                 .ok()
                 .filter(|_| s.trim().len() == 10);
             assert_eq!(parse_date(s).ok(), chrono, "{s}");
+        }
+    }
+
+    #[test]
+    fn push_date_writes_what_display_does() {
+        let mut days = vec![NaiveDate::MIN, NaiveDate::MAX];
+        for y in [-1, 0, 1, 999, 2024, 2026, 9999, 10000] {
+            days.extend(NaiveDate::from_ymd_opt(y, 1, 1));
+            days.extend(NaiveDate::from_ymd_opt(y, 12, 31));
+            days.extend(NaiveDate::from_ymd_opt(y, 2, 28));
+        }
+        for d in days {
+            let mut s = String::from("x");
+            push_date(d, &mut s);
+            assert_eq!(s, format!("x{d}"));
         }
     }
 

@@ -109,13 +109,53 @@ impl From<Decimal> for Money {
 
 /// Always two decimals: `280.00`. Amounts with more places (which `check` rejects) are shown as
 /// written rather than rounded, so nothing is hidden.
+impl Money {
+    /// The amount in whole fen when it has at most two places, as nearly all amounts do.
+    fn whole_fen(self) -> Option<i128> {
+        let scale = self.0.scale();
+        if scale > 2 {
+            return None;
+        }
+        self.0.mantissa().checked_mul(10i128.pow(2 - scale))
+    }
+
+    /// Appends the amount as `Display` writes it, without the formatting machinery when it is
+    /// whole fen: digests write every row's amount.
+    pub fn push_to(self, s: &mut String) {
+        let Some(fen) = self.whole_fen() else {
+            use fmt::Write;
+            let _ = write!(s, "{self}");
+            return;
+        };
+        if fen < 0 {
+            s.push('-');
+        }
+        let fen = fen.unsigned_abs();
+        // Digits from the right: fen, fen, point, then the yuan (at least one digit).
+        let mut buf = [0u8; 48];
+        let mut at = buf.len();
+        let mut put = |b: u8| {
+            at -= 1;
+            buf[at] = b;
+        };
+        put(b'0' + (fen % 10) as u8);
+        put(b'0' + (fen / 10 % 10) as u8);
+        put(b'.');
+        let mut yuan = fen / 100;
+        loop {
+            put(b'0' + (yuan % 10) as u8);
+            yuan /= 10;
+            if yuan == 0 {
+                break;
+            }
+        }
+        s.extend(buf[at..].iter().map(|&b| char::from(b)));
+    }
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // At most two places, as nearly all amounts are: whole fen, written directly.
-        let scale = self.0.scale();
-        if scale <= 2
-            && let Some(fen) = self.0.mantissa().checked_mul(10i128.pow(2 - scale))
-        {
+        if let Some(fen) = self.whole_fen() {
             let sign = if fen < 0 { "-" } else { "" };
             let fen = fen.unsigned_abs();
             return write!(f, "{sign}{}.{:02}", fen / 100, fen % 100);
@@ -171,6 +211,39 @@ mod tests {
 
     fn m(s: &str) -> Money {
         Money::parse(s).unwrap()
+    }
+
+    #[test]
+    fn push_to_writes_what_display_does() {
+        let mut values: Vec<Money> = [
+            "0",
+            "-0",
+            "0.5",
+            "-0.05",
+            "1",
+            "9.99",
+            "10",
+            "280",
+            "-280.5",
+            "1234567.89",
+            "0.001",
+            "-12.345",
+            "7.10",
+        ]
+        .iter()
+        .map(|s| m(s))
+        .collect();
+        values.push(Money(Decimal::MAX));
+        values.push(Money(Decimal::MIN));
+        values.push(Money(Decimal::new(i64::MAX, 2)));
+        for fen in (-100_000i128..100_000).step_by(997) {
+            values.push(Money::from_fen(fen));
+        }
+        for v in values {
+            let mut s = String::from("x");
+            v.push_to(&mut s);
+            assert_eq!(s, format!("x{v}"), "{v:?}");
+        }
     }
 
     #[test]
