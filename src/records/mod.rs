@@ -236,7 +236,7 @@ fn decoded(file: &str, bytes: Vec<u8>, out: &mut Vec<Finding>) -> Option<(String
         Ok(d) => Some((d.text, d.layout)),
         Err((m, bytes)) => {
             let at = std::str::from_utf8(&bytes).err().map_or(0, |e| e.valid_up_to());
-            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            let line = text::count_lines(&bytes[..at]) + 1;
             out.push(parse_error(file, line, m));
             None
         }
@@ -308,7 +308,7 @@ fn load_csv<T: Send>(
         let body = &text[head.rows_start..];
         // One row a line at most: the vector never grows (growing it holds the old and the new
         // copy at once, for a large ledger the largest allocation of all).
-        items.reserve(body.bytes().filter(|&b| b == b'\n').count() + 1);
+        items.reserve(text::count_lines(body.as_bytes()) + 1);
         let pieces = pieces(body, head.line_offset);
         // Each piece's rows go into a buffer that is emptied into `items` and used again: fresh
         // memory for every piece costs the kernel more than reading the rows.
@@ -419,7 +419,7 @@ fn pieces(body: &str, line_offset: usize) -> Vec<(&str, usize)> {
         };
         let cut = cut + (k * body.len() / n).max(start) + 1;
         v.push((&body[start..cut], lines));
-        lines += bytes[start..cut].iter().filter(|&&b| b == b'\n').count();
+        lines += text::count_lines(&bytes[start..cut]);
         start = cut;
     }
     v.push((&body[start..], lines));
@@ -450,7 +450,7 @@ fn appended<T>(src: &Source, file: &str, columns: &[Column], read: RowReader<T>)
     if *missing || !found.is_empty() || !head.before.is_empty() {
         return None;
     }
-    let lines = old.iter().filter(|&&b| b == b'\n').count();
+    let lines = text::count_lines(&old);
     let tail = table::normalized(d.text.get(old_text.len()..)?);
     let mut added = Vec::new();
     let mut problems = Vec::new();

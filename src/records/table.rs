@@ -287,7 +287,7 @@ pub fn head(file: &str, text: &str, layout: Layout, columns: &[Column]) -> Head 
             }
         }
     }
-    let line_offset = text.as_bytes()[..rows_start].iter().filter(|&&b| b == b'\n').count();
+    let line_offset = super::text::count_lines(&text.as_bytes()[..rows_start]);
     Head {
         header,
         before,
