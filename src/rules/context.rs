@@ -22,27 +22,65 @@ pub struct Context<'a> {
     pub by_month: HashMap<Month, Vec<usize>>,
 }
 
+/// What each row's period names and the row's term. Rows come in runs of the same date and
+/// period (a day's fees for one month): a row like the one before it gets the same answer.
+#[allow(clippy::type_complexity)]
+fn periods_and_terms<'a>(plan: &'a Plan, entries: &'a [Entry]) -> (Vec<Option<Period<'a>>>, Vec<Option<&'a Term>>) {
+    let mut periods = Vec::with_capacity(entries.len());
+    let mut terms = Vec::with_capacity(entries.len());
+    let mut last: Option<(&Entry, Option<Period<'a>>, Option<&'a Term>)> = None;
+    for e in entries {
+        let (p, t) = match last {
+            Some((prev, p, t)) if prev.date == e.date && prev.period == e.period => (p, t),
+            _ => {
+                let p = e.period.as_deref().and_then(|text| period(plan, text));
+                (p, term_of_period(plan, e, p))
+            }
+        };
+        periods.push(p);
+        terms.push(t);
+        last = Some((e, p, t));
+    }
+    (periods, terms)
+}
+
+/// Indexes of the rows dated in each month. Rows come mostly in date order: the month is looked
+/// up only when it changes.
+fn rows_by_month(entries: &[Entry]) -> HashMap<Month, Vec<usize>> {
+    let mut by_month: HashMap<Month, Vec<usize>> = HashMap::new();
+    let mut run: Option<(Month, Vec<usize>)> = None;
+    for (i, e) in entries.iter().enumerate() {
+        let m = Month::of(e.date);
+        match &mut run {
+            Some((rm, v)) if *rm == m => v.push(i),
+            _ => {
+                if let Some((rm, v)) = run.take() {
+                    by_month.entry(rm).or_default().extend(v);
+                }
+                let mut v = by_month.remove(&m).unwrap_or_default();
+                v.push(i);
+                run = Some((m, v));
+            }
+        }
+    }
+    if let Some((rm, v)) = run {
+        by_month.entry(rm).or_default().extend(v);
+    }
+    by_month
+}
+
 impl<'a> Context<'a> {
     pub fn new(records: &'a Records, today: Date) -> Self {
         let n = records.entries.len();
-        // Two halves built on two cores: the rows' periods and terms, and the other indexes.
-        let ((entry_periods, entry_terms), (pupils, contracts, by_month, entry_pupils)) = std::thread::scope(|scope| {
-            let rows = scope.spawn(|| match &records.plan {
-                Some(plan) => {
-                    let periods: Vec<Option<Period<'a>>> = records
-                        .entries
-                        .iter()
-                        .map(|e| e.period.as_deref().and_then(|p| period(plan, p)))
-                        .collect();
-                    let terms = records
-                        .entries
-                        .iter()
-                        .zip(&periods)
-                        .map(|(e, p)| term_of_period(plan, e, *p))
-                        .collect();
-                    (periods, terms)
-                }
-                None => (vec![None; n], vec![None; n]),
+        // Two halves built on two cores: the rows' periods, terms and months, and the id maps
+        // with the rows' pupils (a hash lookup per row takes about as long as the rest).
+        let ((entry_periods, entry_terms, by_month), (pupils, contracts, entry_pupils)) = std::thread::scope(|scope| {
+            let rows = scope.spawn(|| {
+                let (periods, terms) = match &records.plan {
+                    Some(plan) => periods_and_terms(plan, &records.entries),
+                    None => (vec![None; n], vec![None; n]),
+                };
+                (periods, terms, rows_by_month(&records.entries))
             });
             let mut pupils = FastMap::with_capacity_and_hasher(records.pupils.len(), Default::default());
             for p in &records.pupils {
@@ -57,31 +95,11 @@ impl<'a> Context<'a> {
             for c in &records.contracts {
                 contracts.entry(c.id.as_str()).or_insert(c);
             }
-            // Rows come mostly in date order: look the month up only when it changes.
-            let mut by_month: HashMap<Month, Vec<usize>> = HashMap::new();
-            let mut run: Option<(Month, Vec<usize>)> = None;
-            for (i, e) in records.entries.iter().enumerate() {
-                let m = Month::of(e.date);
-                match &mut run {
-                    Some((rm, v)) if *rm == m => v.push(i),
-                    _ => {
-                        if let Some((rm, v)) = run.take() {
-                            by_month.entry(rm).or_default().extend(v);
-                        }
-                        let mut v = by_month.remove(&m).unwrap_or_default();
-                        v.push(i);
-                        run = Some((m, v));
-                    }
-                }
-            }
-            if let Some((rm, v)) = run {
-                by_month.entry(rm).or_default().extend(v);
-            }
             let rows = match rows.join() {
                 Ok(v) => v,
                 Err(e) => std::panic::resume_unwind(e),
             };
-            (rows, (pupils, contracts, by_month, entry_pupils))
+            (rows, (pupils, contracts, entry_pupils))
         });
         Context {
             records,
