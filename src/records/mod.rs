@@ -245,8 +245,14 @@ fn decoded(file: &str, bytes: Vec<u8>, out: &mut Vec<Finding>) -> Option<(String
 
 /// Reads and decodes a CSV file. A missing file that must exist is a finding.
 fn csv_text(src: &Source, file: &str, columns: &[Column], must_exist: bool, out: &mut Vec<Finding>) -> Option<(String, text::Layout)> {
-    let bytes = match src.read(file) {
-        Ok(Some(b)) => b,
+    let bytes = csv_bytes(src, file, columns, must_exist, out)?;
+    decoded(file, bytes, out)
+}
+
+/// Reads a CSV file. A missing file that must exist is a finding.
+fn csv_bytes(src: &Source, file: &str, columns: &[Column], must_exist: bool, out: &mut Vec<Finding>) -> Option<Vec<u8>> {
+    match src.read(file) {
+        Ok(Some(b)) => Some(b),
         Ok(None) | Err(_) => {
             if must_exist {
                 let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
@@ -259,10 +265,9 @@ fn csv_text(src: &Source, file: &str, columns: &[Column], must_exist: bool, out:
                     ),
                 ));
             }
-            return None;
+            None
         }
-    };
-    decoded(file, bytes, out)
+    }
 }
 
 /// Reads a CSV file into a table. A missing file that must exist is a finding.
@@ -297,19 +302,45 @@ fn load_csv<T: Send>(
     read: RowReader<T>,
     out: &mut Vec<Finding>,
 ) -> Option<Loaded<T>> {
-    let (text, layout) = csv_text(src, file, columns, must_exist, out)?;
-    let text = table::normalized(&text);
-    let head = table::head(file, &text, layout, columns);
+    // The text in one part, or a large plain UTF-8 file in two (see `plain_utf8_halves`) when
+    // its header is in the first.
+    let mut bytes = csv_bytes(src, file, columns, must_exist, out)?;
+    let halves = if bytes.len() >= 4 << 20 {
+        text::plain_utf8_halves(&bytes)
+    } else {
+        None
+    };
+    let fast = halves.and_then(|(first, second, bom)| {
+        let layout = text::Layout { bom, ..Default::default() };
+        let head = table::head(file, first, layout, columns);
+        head.header.is_some().then_some((first, second, head))
+    });
+    let whole: String;
+    let normal: std::borrow::Cow<'_, str>;
+    let (parts, head) = match fast {
+        Some((first, second, head)) => ([first, second], head),
+        None => {
+            let (text, layout) = decoded(file, std::mem::take(&mut bytes), out)?;
+            whole = text;
+            normal = table::normalized(&whole);
+            let head = table::head(file, &normal, layout, columns);
+            ([&*normal, ""], head)
+        }
+    };
     let mut items = Vec::new();
     let mut unread = std::collections::HashSet::new();
     let mut rows_out = Vec::new();
     let mut row_findings = Vec::new();
     if let Some((t, _, missing)) = &head.header {
-        let body = &text[head.rows_start..];
+        let body = &parts[0][head.rows_start..];
+        let body_lines = text::count_lines(body.as_bytes());
         // One row a line at most: the vector never grows (growing it holds the old and the new
         // copy at once, for a large ledger the largest allocation of all).
-        items.reserve(text::count_lines(body.as_bytes()) + 1);
-        let pieces = pieces(body, head.line_offset);
+        items.reserve(body_lines + text::count_lines(parts[1].as_bytes()) + 1);
+        let mut pieces = pieces(body, head.line_offset);
+        if !parts[1].is_empty() {
+            pieces.extend(self::pieces(parts[1], head.line_offset + body_lines));
+        }
         // Each piece's rows go into a buffer that is emptied into `items` and used again: fresh
         // memory for every piece costs the kernel more than reading the rows.
         let read_piece = |(part, offset): (&str, usize), mut buf: Vec<T>| {
@@ -377,7 +408,7 @@ fn load_csv<T: Send>(
             });
         }
     }
-    drop(text);
+    drop(bytes);
     let (t, mut found) = table::finish(file, columns, head, row_findings);
     let broken = found.iter().any(Finding::is_error);
     out.append(&mut found);
@@ -745,9 +776,9 @@ mod tests {
 
     #[test]
     fn a_large_ledger_read_in_pieces_reads_as_one() {
-        let mut text = String::from("date,kind,amount,pupil_id,contract_id,category,period,collected_by,receipt,memo\n");
+        let mut rows = String::new();
         let mut i = 0;
-        while text.len() < 5 << 20 {
+        while rows.len() < 5 << 20 {
             i += 1;
             let row = match i % 5 {
                 0 => format!("2026-09-{:02},fee,{}.00,P0001,,,2026-09,周强,R{i},\n", 1 + i % 28, i % 300),
@@ -756,16 +787,32 @@ mod tests {
                 3 => "x,y,z,1,2,3,4,5,6,7,8\n".to_owned(),
                 _ => format!("2026-10-01,pay,{i},,C001,,,,,备注\n"),
             };
-            text.push_str(&row);
+            rows.push_str(&row);
         }
-        let src = Source::new(Path::new("/nonexistent-care-pieces")).with(ledger::FILE, text.clone().into_bytes());
-        let r = Records::load_from(&src);
-        let (t, mut expected) = table::parse(ledger::FILE, &text, Default::default(), ledger::COLUMNS);
-        let t = t.unwrap();
-        let entries = ledger::load(&t, &mut expected);
-        assert!(entries.len() > 1000);
-        assert_eq!(r.entries, entries);
-        let got: Vec<&Finding> = r.problems.iter().filter(|f| f.file == ledger::FILE).collect();
-        assert_eq!(got, expected.iter().collect::<Vec<_>>());
+        let header = "date,kind,amount,pupil_id,contract_id,category,period,collected_by,receipt,memo\n";
+        // Read in two halves on two cores (plain UTF-8, with or without a BOM or lines before
+        // the header), and in one text (a quoted value, CRLF line ends).
+        for (before, after, crlf) in [
+            ("", "", false),
+            ("\u{feff}", "", false),
+            ("\n\n", "", false),
+            ("", "2026-10-02,expense,1,,,\"a,b\",,,,\n", false),
+            ("", "", true),
+        ] {
+            let text = format!("{before}{header}{rows}{after}");
+            {
+                let file = if crlf { text.replace('\n', "\r\n") } else { text.clone() };
+                let src = Source::new(Path::new("/nonexistent-care-pieces")).with(ledger::FILE, file.into_bytes());
+                let r = Records::load_from(&src);
+                let plain = text.trim_start_matches('\u{feff}');
+                let (t, mut expected) = table::parse(ledger::FILE, plain, Default::default(), ledger::COLUMNS);
+                let t = t.unwrap();
+                let entries = ledger::load(&t, &mut expected);
+                assert!(entries.len() > 1000);
+                assert_eq!(r.entries, entries, "{before:?} {after:?} {crlf}");
+                let got: Vec<&Finding> = r.problems.iter().filter(|f| f.file == ledger::FILE).collect();
+                assert_eq!(got, expected.iter().collect::<Vec<_>>(), "{before:?} {after:?} {crlf}");
+            }
+        }
     }
 }

@@ -155,6 +155,43 @@ pub fn encode(text: &str, layout: Layout) -> Vec<u8> {
     out
 }
 
+/// A large file that is UTF-8 without carriage returns, quotes or NUL bytes (as a ledger that
+/// care writes is), cut at the line end nearest its middle and checked a half on each core: its
+/// two halves and whether it had a byte-order mark. `None` for anything else, which
+/// [`decode_owned`] reads. Checking the whole file on one core kept the other one waiting.
+pub fn plain_utf8_halves(bytes: &[u8]) -> Option<(&str, &str, bool)> {
+    let (body, bom) = match bytes.strip_prefix(BOM) {
+        Some(rest) => (rest, true),
+        None => (bytes, false),
+    };
+    let mid = body.len() / 2;
+    let cut = mid + body[mid..].iter().position(|&b| b == b'\n')? + 1;
+    let (first, second) = body.split_at(cut);
+    fn check(part: &[u8]) -> Option<&str> {
+        if has_cr_quote_or_nul(part) {
+            None
+        } else {
+            std::str::from_utf8(part).ok()
+        }
+    }
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| check(second));
+        let first = check(first);
+        match second.join() {
+            Ok(second) => (first, second),
+            Err(e) => std::panic::resume_unwind(e),
+        }
+    });
+    Some((first?, second?, bom))
+}
+
+/// Whether the bytes hold a `\r`, a `"` or a NUL, looked for 64 bytes at a time.
+fn has_cr_quote_or_nul(bytes: &[u8]) -> bool {
+    let any = |c: &[u8]| c.iter().fold(false, |hit, &b| hit | (b == b'\r') | (b == b'"') | (b == 0));
+    let mut chunks = bytes.chunks_exact(64);
+    chunks.by_ref().any(any) || any(chunks.remainder())
+}
+
 /// The 1-based line of a byte offset in text.
 pub fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
@@ -176,6 +213,29 @@ pub fn count_lines(bytes: &[u8]) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn plain_utf8_halves_cut_at_a_line_end_and_refuse_anything_else() {
+        let text = "date,kind\n".to_owned() + &"2026-09-01,fee,张三\n".repeat(1000);
+        let (a, b, bom) = super::plain_utf8_halves(text.as_bytes()).unwrap();
+        assert!(!bom && a.ends_with('\n') && !b.is_empty());
+        assert_eq!(format!("{a}{b}"), text);
+        let with_bom = format!("\u{feff}{text}");
+        let (a, b, bom) = super::plain_utf8_halves(with_bom.as_bytes()).unwrap();
+        assert!(bom);
+        assert_eq!(format!("{a}{b}"), text);
+        for odd in ["\r\n", "\"", "\0"] {
+            for at in [3, text.len() - 1] {
+                let mut t = text.clone();
+                t.insert_str(at, odd);
+                assert!(super::plain_utf8_halves(t.as_bytes()).is_none(), "{odd:?} at {at}");
+            }
+        }
+        let mut gbk = text.clone().into_bytes();
+        let at = gbk.len() - 4;
+        gbk[at] = 0xD5;
+        assert!(super::plain_utf8_halves(&gbk).is_none());
+        assert!(super::plain_utf8_halves(b"no line end at all").is_none());
+    }
     #[test]
     fn count_lines_counts_every_line_end() {
         let mut text = Vec::new();
