@@ -195,6 +195,21 @@ fn review_agree_and_withdraw_set_the_dates_on_the_pupils_line_only() {
 }
 
 #[test]
+fn a_row_after_empty_lines_is_found_and_edited_on_its_own_line() {
+    // Excel and hand edits leave empty lines; the row after them keeps its own line number.
+    let w = Workdir::fixture("clean");
+    w.replace("roster.csv", "\nP0004,", "\n\n\nP0004,");
+    w.replace("roster.csv", "P0004,张三,2,1,张伟,,2026-09-10", "P0004,张三,9,1,张伟,,2026-09-10");
+    let f = w.findings();
+    assert!(f.contains(&("format/parse".to_owned(), "roster.csv".to_owned(), 7)), "{f:?}");
+    w.replace("roster.csv", "P0004,张三,9,1", "P0004,张三,2,1");
+    ok(&w, &["review", "P0004", "--on", "2026-09-12"]);
+    let lines: Vec<String> = w.read("roster.csv").lines().map(str::to_owned).collect();
+    assert_eq!(lines[4..6], ["", ""]);
+    assert_eq!(lines[6], "P0004,张三,2,1,张伟,,2026-09-10,张伟,2026-09-12,,,,只递交了申请");
+}
+
+#[test]
 fn agree_starts_on_the_next_service_day() {
     let w = Workdir::fixture("clean");
     let pupils = [

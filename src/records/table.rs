@@ -31,7 +31,31 @@ pub struct Row {
 /// `String` is made for them.
 pub struct Cells<'r> {
     pub line: usize,
-    record: &'r csv::StringRecord,
+    values: Values<'r>,
+}
+
+/// A row's fields as the csv reader gave them, or as slices of a line of text that needs no
+/// csv reader (see [`rows`]).
+#[derive(Clone, Copy)]
+enum Values<'r> {
+    Record(&'r csv::StringRecord),
+    Split(&'r [&'r str]),
+}
+
+impl<'r> Values<'r> {
+    fn get(self, i: usize) -> Option<&'r str> {
+        match self {
+            Values::Record(r) => r.get(i),
+            Values::Split(f) => f.get(i).copied(),
+        }
+    }
+
+    fn len(self) -> usize {
+        match self {
+            Values::Record(r) => r.len(),
+            Values::Split(f) => f.len(),
+        }
+    }
 }
 
 /// `str::trim`, without looking for Unicode spaces when the value starts and ends with ASCII
@@ -45,19 +69,20 @@ fn trim(s: &str) -> &str {
 
 impl<'r> Cells<'r> {
     pub fn get(&self, i: usize) -> &'r str {
-        self.record.get(i).map_or("", trim)
+        self.values.get(i).map_or("", trim)
     }
 
     pub fn len(&self) -> usize {
-        self.record.len()
+        self.values.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.record.is_empty()
+        self.len() == 0
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &'r str> + 'r {
-        self.record.iter().map(trim)
+        let values = self.values;
+        (0..values.len()).map(move |i| values.get(i).map_or("", trim))
     }
 }
 
@@ -258,8 +283,11 @@ pub fn head(file: &str, text: &str, layout: Layout, columns: &[Column]) -> Head 
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(line, |p| p.line() as usize);
-                let cells = Cells { line, record: &record };
+                let line = record.position().map_or(line, |p| record_line(text, p));
+                let cells = Cells {
+                    line,
+                    values: Values::Record(&record),
+                };
                 if !row_is_readable(file, &cells, &mut before) {
                     continue;
                 }
@@ -337,6 +365,114 @@ pub fn rows(
     missing: bool,
     body: &str,
     line_offset: usize,
+    each: impl FnMut(&Table, &Cells<'_>),
+) -> (Vec<Finding>, bool) {
+    // Without quotes and carriage returns, CSV is lines cut at commas: the csv reader (and its
+    // check that each record is UTF-8, which `body` already is) is not needed.
+    if super::text::is_plain(body.as_bytes()) {
+        (split_rows(file, t, missing, body, line_offset, each), false)
+    } else {
+        csv_rows(file, t, missing, body, line_offset, each)
+    }
+}
+
+/// [`rows`] of text without quotes or carriage returns.
+fn split_rows(
+    file: &str,
+    t: &Table,
+    missing: bool,
+    body: &str,
+    line_offset: usize,
+    mut each: impl FnMut(&Table, &Cells<'_>),
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut fields: Vec<&str> = Vec::with_capacity(t.headers.len() + 1);
+    let mut row = |line: usize, fields: &[&str]| {
+        let cells = Cells {
+            line,
+            values: Values::Split(fields),
+        };
+        if row_fits(file, t, &cells, &mut out) && !missing {
+            each(t, &cells);
+        }
+    };
+    // One pass over the bytes: a field ends at a comma or a line end.
+    let (mut line, mut start) = (line_offset, 0);
+    for (i, &b) in body.as_bytes().iter().enumerate() {
+        match b {
+            b',' => {
+                fields.push(&body[start..i]);
+                start = i + 1;
+            }
+            b'\n' => {
+                line += 1;
+                // The csv reader skips empty lines.
+                if !(fields.is_empty() && start == i) {
+                    fields.push(&body[start..i]);
+                    row(line, &fields);
+                }
+                fields.clear();
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if start < body.len() || !fields.is_empty() {
+        fields.push(&body[start..]);
+        row(line + 1, &fields);
+    }
+    out
+}
+
+/// Whether a row can be read as a row of the table; the findings when it cannot.
+fn row_fits(file: &str, t: &Table, cells: &Cells<'_>, out: &mut Vec<Finding>) -> bool {
+    if !row_is_readable(file, cells, out) {
+        return false;
+    }
+    let width = t.headers.len();
+    if cells.len() > width && cells.iter().skip(width).any(|f| !f.is_empty()) {
+        out.push(parse_error(
+            file,
+            cells.line,
+            Msg::new(
+                format!(
+                    "这一行有 {} 个字段，但表头只有 {} 列（可能是某个值里有未加引号的逗号）",
+                    cells.len(),
+                    width
+                ),
+                format!(
+                    "this row has {} fields but the header has {} columns (perhaps a comma inside a value that is not quoted)",
+                    cells.len(),
+                    width
+                ),
+            ),
+        ));
+        return false;
+    }
+    true
+}
+
+/// The line a record starts on. The csv reader gives the position where it started to look for
+/// the record, before the empty lines it skipped: a row after an empty line was reported (and
+/// edited) a line too early.
+fn record_line(text: &str, p: &csv::Position) -> usize {
+    let from = usize::try_from(p.byte()).unwrap_or(usize::MAX);
+    let skipped = text.as_bytes().get(from..).unwrap_or_default();
+    let empty = skipped
+        .iter()
+        .take_while(|&&b| b == b'\n' || b == b'\r')
+        .filter(|&&b| b == b'\n')
+        .count();
+    p.line() as usize + empty
+}
+
+/// [`rows`] through the csv reader.
+fn csv_rows(
+    file: &str,
+    t: &Table,
+    missing: bool,
+    body: &str,
+    line_offset: usize,
     mut each: impl FnMut(&Table, &Cells<'_>),
 ) -> (Vec<Finding>, bool) {
     let mut out = Vec::new();
@@ -345,37 +481,17 @@ pub fn rows(
         .flexible(true)
         .from_reader(body.as_bytes());
     let mut record = csv::StringRecord::new();
-    let width = t.headers.len();
     loop {
         let line = reader.position().line() as usize + line_offset;
         match reader.read_record(&mut record) {
             Ok(false) => return (out, false),
             Ok(true) => {
-                let line = record.position().map_or(line, |p| p.line() as usize + line_offset);
-                let cells = Cells { line, record: &record };
-                if !row_is_readable(file, &cells, &mut out) {
-                    continue;
-                }
-                if cells.len() > width && cells.iter().skip(width).any(|f| !f.is_empty()) {
-                    out.push(parse_error(
-                        file,
-                        line,
-                        Msg::new(
-                            format!(
-                                "这一行有 {} 个字段，但表头只有 {} 列（可能是某个值里有未加引号的逗号）",
-                                cells.len(),
-                                width
-                            ),
-                            format!(
-                                "this row has {} fields but the header has {} columns (perhaps a comma inside a value that is not quoted)",
-                                cells.len(),
-                                width
-                            ),
-                        ),
-                    ));
-                    continue;
-                }
-                if !missing {
+                let line = record.position().map_or(line, |p| record_line(body, p) + line_offset);
+                let cells = Cells {
+                    line,
+                    values: Values::Record(&record),
+                };
+                if row_fits(file, t, &cells, &mut out) && !missing {
                     each(t, &cells);
                 }
             }
@@ -413,8 +529,46 @@ pub fn finish(file: &str, columns: &[Column], head: Head, rows: Vec<Finding>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     const COLS: &[Column] = &[req("a"), opt("b")];
+
+    type Reader = fn(&str, &Table, bool, &str, usize, &mut dyn FnMut(&Table, &Cells<'_>)) -> (Vec<Finding>, bool);
+    type Read = (Vec<(usize, Vec<String>)>, Vec<Finding>, bool);
+
+    /// Each row's line and trimmed fields, and the findings, as one way of reading gives them.
+    fn read_all(via: Reader, t: &Table, body: &str) -> Read {
+        let mut rows = Vec::new();
+        let (found, stopped) = via("x.csv", t, false, body, 7, &mut |_, c| {
+            rows.push((c.line, c.iter().map(str::to_owned).collect()))
+        });
+        (rows, found, stopped)
+    }
+
+    #[test]
+    fn rows_after_empty_lines_keep_their_own_line() {
+        let (t, _) = parse("x.csv", "a,b\n", Layout::default(), COLS);
+        let t = t.unwrap();
+        let lines = |body: &str| {
+            let mut v = Vec::new();
+            rows("x.csv", &t, false, body, 1, |_, c| v.push(c.line));
+            v
+        };
+        // Lines 2.. of a file whose header is line 1; the second has a quoted line break.
+        assert_eq!(lines("x\n\n\"q\nr\",1\n\ny\n"), [2, 4, 7]);
+        assert_eq!(lines("\n\n\nb\n\nc"), [5, 7]);
+    }
+
+    proptest! {
+        #[test]
+        fn plain_text_is_read_as_the_csv_reader_reads_it(body in "[a ,\n中\t1]{0,200}") {
+            let (t, _) = parse("x.csv", "a,b\n", Layout::default(), COLS);
+            let t = t.unwrap();
+            let split = read_all(|f, t, m, b, o, e| (split_rows(f, t, m, b, o, e), false), &t, &body);
+            let csv = read_all(|f, t, m, b, o, e| csv_rows(f, t, m, b, o, e), &t, &body);
+            prop_assert_eq!(split, csv);
+        }
+    }
 
     #[test]
     fn columns_by_name_trimmed_blank_lines_skipped() {

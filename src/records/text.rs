@@ -168,11 +168,7 @@ pub fn plain_utf8_halves(bytes: &[u8]) -> Option<(&str, &str, bool)> {
     let cut = mid + body[mid..].iter().position(|&b| b == b'\n')? + 1;
     let (first, second) = body.split_at(cut);
     fn check(part: &[u8]) -> Option<&str> {
-        if has_cr_quote_or_nul(part) {
-            None
-        } else {
-            std::str::from_utf8(part).ok()
-        }
+        if is_plain(part) { std::str::from_utf8(part).ok() } else { None }
     }
     let (first, second) = std::thread::scope(|scope| {
         let second = scope.spawn(|| check(second));
@@ -185,11 +181,11 @@ pub fn plain_utf8_halves(bytes: &[u8]) -> Option<(&str, &str, bool)> {
     Some((first?, second?, bom))
 }
 
-/// Whether the bytes hold a `\r`, a `"` or a NUL, looked for 64 bytes at a time.
-fn has_cr_quote_or_nul(bytes: &[u8]) -> bool {
+/// Whether the bytes hold no `\r`, `"` or NUL, looked for 64 bytes at a time.
+pub fn is_plain(bytes: &[u8]) -> bool {
     let any = |c: &[u8]| c.iter().fold(false, |hit, &b| hit | (b == b'\r') | (b == b'"') | (b == 0));
     let mut chunks = bytes.chunks_exact(64);
-    chunks.by_ref().any(any) || any(chunks.remainder())
+    !(chunks.by_ref().any(any) || any(chunks.remainder()))
 }
 
 /// The 1-based line of a byte offset in text.
