@@ -16,7 +16,8 @@ pub struct MonthTotals {
 impl MonthTotals {
     /// Over the rows dated in the month (what moved in that month).
     pub fn of<'a>(month: Month, entries: impl IntoIterator<Item = &'a Entry>) -> MonthTotals {
-        let rows: Vec<&Entry> = entries.into_iter().filter(|e| month.contains(e.date)).collect();
+        let days = month.first_day()..=month.last_day();
+        let rows: Vec<&Entry> = entries.into_iter().filter(|e| days.contains(&e.date)).collect();
         let mut t = MonthTotals {
             rows: rows.len() as u64,
             digest: digest(rows.iter().copied()),

@@ -55,8 +55,10 @@ pub fn digest<'a>(rows: impl IntoIterator<Item = &'a Entry>) -> String {
     let mut rows: Vec<&Entry> = rows.into_iter().collect();
     let plain_years = rows.iter().all(|e| (0..=9999).contains(&chrono::Datelike::year(&e.date)));
     if plain_years {
-        // YYYY-MM-DD: the text orders as the date does.
-        rows.sort_by_key(|e| e.date);
+        // YYYY-MM-DD: the text orders as the date does. Rows are mostly in date order already.
+        if !rows.is_sorted_by_key(|e| e.date) {
+            rows.sort_by_key(|e| e.date);
+        }
     } else {
         rows.sort_by_cached_key(|e| e.date.to_string());
     }

@@ -43,21 +43,21 @@ pub fn push_date(d: Date, s: &mut String) {
         return;
     }
     let y = y as u32;
-    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
-    for c in [
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    let text = [
         digit(y / 1000),
         digit(y / 100),
         digit(y / 10),
         digit(y),
-        '-',
+        b'-',
         digit(m / 10),
         digit(m),
-        '-',
+        b'-',
         digit(day / 10),
         digit(day),
-    ] {
-        s.push(c);
-    }
+    ];
+    // Digits and dashes: always UTF-8.
+    s.push_str(std::str::from_utf8(&text).unwrap_or_default());
 }
 
 pub fn parse_time(s: &str) -> Result<NaiveTime, Msg> {

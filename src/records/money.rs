@@ -149,7 +149,8 @@ impl Money {
                 break;
             }
         }
-        s.extend(buf[at..].iter().map(|&b| char::from(b)));
+        // Digits and a point: always UTF-8.
+        s.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
     }
 }
 
