@@ -113,6 +113,14 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// A roster pupil's place in `records.pupils`, found from its address: a rule that sums per
+    /// pupil can keep its sums in a vector by place instead of a map.
+    pub fn pupil_place(&self, p: &Pupil) -> Option<usize> {
+        let start = self.records.pupils.as_ptr() as usize;
+        let at = (p as *const Pupil as usize).checked_sub(start)? / std::mem::size_of::<Pupil>().max(1);
+        self.records.pupils.get(at).filter(|q| std::ptr::eq(*q, p)).map(|_| at)
+    }
+
     pub fn plan(&self) -> Option<&'a Plan> {
         self.records.plan.as_ref()
     }
@@ -229,5 +237,16 @@ pub mod fixture {
 
     pub fn at(file: &str, line: usize) -> Vec<(String, usize)> {
         vec![(file.to_owned(), line)]
+    }
+
+    #[test]
+    fn a_pupils_place_is_its_index_in_the_roster() {
+        let r = clean().records();
+        let cx = super::Context::new(&r, parse_date(TODAY).unwrap());
+        for (i, p) in r.pupils.iter().enumerate() {
+            assert_eq!(cx.pupil_place(p), Some(i));
+        }
+        let other = r.pupils[0].clone();
+        assert_eq!(cx.pupil_place(&other), None);
     }
 }
