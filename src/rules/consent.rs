@@ -3,7 +3,7 @@
 use super::{Context, Meta, Rule, finding, ids};
 use crate::domain::calendar::{Period, in_care_during};
 use crate::findings::{Finding, Msg, Severity::*};
-use crate::records::{Kind, ledger, roster};
+use crate::records::{Date, Kind, Month, ledger, roster};
 
 pub struct Unsigned;
 impl Rule for Unsigned {
@@ -131,6 +131,8 @@ impl Rule for FeeWithoutAgreement {
         if cx.plan().is_none() {
             return;
         }
+        // Rows come in runs of one month: its days are worked out once a run.
+        let mut days_of: Option<(Month, (Date, Date))> = None;
         for ((e, named, _), p) in cx.rows().zip(&cx.entry_pupils).filter(|((e, _, _), _)| e.kind == Kind::Fee) {
             let Some(p) = p else {
                 continue;
@@ -146,7 +148,10 @@ impl Rule for FeeWithoutAgreement {
                 )),
                 Some(_) => {
                     let span = match named {
-                        Some(Period::Month(m)) => Some((m.first_day(), m.last_day())),
+                        Some(Period::Month(m)) => Some(match days_of {
+                            Some((month, days)) if month == m => days,
+                            _ => days_of.insert((m, (m.first_day(), m.last_day()))).1,
+                        }),
                         Some(Period::Term(t)) => Some((t.starts, t.ends)),
                         None => None,
                     };

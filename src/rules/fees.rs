@@ -24,8 +24,8 @@ impl Rule for Unpublished {
         let Some(p) = cx.plan().filter(|p| !p.unread.fees) else {
             return;
         };
-        let fees: Vec<_> = cx.records.entries.iter().filter(|e| e.kind == Kind::Fee).collect();
-        if fees.is_empty() {
+        let fees = || cx.records.entries.iter().filter(|e| e.kind == Kind::Fee);
+        if fees().next().is_none() {
             return;
         }
         match p.fees.as_ref().and_then(|f| f.published_on.as_ref().map(|d| (f, d))) {
@@ -36,13 +36,16 @@ impl Rule for Unpublished {
                     PLAN,
                     line,
                     Msg::new(
-                        format!("账上有 {} 笔收费，但收费标准没有公示日期 published_on", fees.len()),
-                        format!("the ledger has {} fees but the fee standard has no published_on date", fees.len()),
+                        format!("账上有 {} 笔收费，但收费标准没有公示日期 published_on", fees().count()),
+                        format!(
+                            "the ledger has {} fees but the fee standard has no published_on date",
+                            fees().count()
+                        ),
                     ),
                 ));
             }
             Some((_, published)) => {
-                for e in fees.into_iter().filter(|e| e.date < published.v) {
+                for e in fees().filter(|e| e.date < published.v) {
                     out.push(finding(
                         self.meta(),
                         ledger::FILE,

@@ -3,7 +3,7 @@
 use super::{Context, Meta, Rule, finding, ids};
 use crate::domain::calendar::{Period as P, terms_of_month};
 use crate::findings::{Finding, Msg, Severity::*};
-use crate::records::{Kind, ledger};
+use crate::records::{Kind, Month, ledger};
 
 pub struct NoTerm;
 impl Rule for NoTerm {
@@ -56,6 +56,12 @@ impl Rule for Period {
         let Some(plan) = cx.plan().filter(|p| !p.unread.terms) else {
             return;
         };
+        // Rows come in runs of one month: whether a term has it is worked out once a run.
+        let mut termless: Option<(Month, bool)> = None;
+        let mut outside_terms = |m: Month| match termless {
+            Some((month, none)) if month == m => none,
+            _ => termless.insert((m, terms_of_month(plan, m).next().is_none())).1,
+        };
         for (e, named, _) in cx.rows().filter(|(e, _, _)| matches!(e.kind, Kind::Fee | Kind::Refund)) {
             let Some(text) = e.period.as_deref() else { continue };
             let msg = match named {
@@ -63,7 +69,7 @@ impl Rule for Period {
                     format!("period“{text}”既不是月份也不是学期 id"),
                     format!("period “{text}” is neither a month nor a term id"),
                 ),
-                Some(P::Month(m)) if terms_of_month(plan, m).next().is_none() => Msg::new(
+                Some(P::Month(m)) if outside_terms(m) => Msg::new(
                     format!("period {m} 不在任何学期之内"),
                     format!("period {m} is not a month of any term"),
                 ),
