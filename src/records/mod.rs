@@ -327,24 +327,27 @@ fn load_csv<T: Send>(
             ([&*normal, ""], head)
         }
     };
-    let mut items = Vec::new();
-    let mut unread = std::collections::HashSet::new();
-    let mut rows_out = Vec::new();
-    let mut row_findings = Vec::new();
+    let mut g = Gathered {
+        items: Vec::new(),
+        unread: std::collections::HashSet::new(),
+        rows_out: Vec::new(),
+        found: Vec::new(),
+        stopped: false,
+    };
     if let Some((t, _, missing)) = &head.header {
         let body = &parts[0][head.rows_start..];
         let body_lines = text::count_lines(body.as_bytes());
         // One row a line at most: the vector never grows (growing it holds the old and the new
         // copy at once, for a large ledger the largest allocation of all).
-        items.reserve(body_lines + text::count_lines(parts[1].as_bytes()) + 1);
+        g.items.reserve(body_lines + text::count_lines(parts[1].as_bytes()) + 1);
         let mut pieces = pieces(body, head.line_offset);
         if !parts[1].is_empty() {
             pieces.extend(self::pieces(parts[1], head.line_offset + body_lines));
         }
-        // Each piece's rows go into a buffer that is emptied into `items` and used again: fresh
-        // memory for every piece costs the kernel more than reading the rows.
-        let read_piece = |(part, offset): (&str, usize), mut buf: Vec<T>| {
-            buf.clear();
+        // Rows are pushed onto `buf`: the rows gathered so far, or a buffer of the other core's
+        // that is emptied into them and used again (fresh memory for every piece costs the
+        // kernel more than reading the rows).
+        let read_piece = |(part, offset): (&str, usize), buf: Vec<T>| {
             let mut piece = Piece {
                 items: buf,
                 unread: Vec::new(),
@@ -364,26 +367,15 @@ fn load_csv<T: Send>(
             piece.stopped = stopped;
             piece
         };
-        // Pieces in order; a piece after one the reader could not finish is not part of the file.
-        let mut stopped = false;
-        let mut take = |mut p: Piece<T>| -> Vec<T> {
-            if !stopped {
-                stopped = p.stopped;
-                items.append(&mut p.items);
-                unread.extend(p.unread);
-                rows_out.extend(p.rows_out);
-                row_findings.extend(p.found);
-            }
-            p.items
-        };
         if pieces.len() == 1 {
             for p in pieces {
-                take(read_piece(p, Vec::new()));
+                g.read_into(read_piece, p);
             }
         } else {
             // Two cores: this thread reads the even pieces, another the odd ones, and this one
             // puts them together in order, holding at most one piece ahead, and hands the other
-            // its emptied buffers back.
+            // its emptied buffers back. An even piece comes after every piece before it is in:
+            // its rows go straight onto them.
             std::thread::scope(|scope| {
                 let (tx, rx) = std::sync::mpsc::sync_channel(1);
                 let (back, returned) = std::sync::mpsc::channel::<Vec<T>>();
@@ -397,18 +389,24 @@ fn load_csv<T: Send>(
                         }
                     }
                 });
-                let mut mine = Vec::new();
                 for (i, p) in pieces.iter().copied().enumerate() {
                     if i % 2 == 0 {
-                        mine = take(read_piece(p, mine));
+                        g.read_into(read_piece, p);
                     } else if let Ok(p) = rx.recv() {
-                        let _ = back.send(take(p));
+                        let _ = back.send(g.add(p));
                     }
                 }
             });
         }
     }
     drop(bytes);
+    let Gathered {
+        items,
+        unread,
+        mut rows_out,
+        found: row_findings,
+        ..
+    } = g;
     let (t, mut found) = table::finish(file, columns, head, row_findings);
     let broken = found.iter().any(Finding::is_error);
     out.append(&mut found);
@@ -421,6 +419,42 @@ fn load_csv<T: Send>(
         unread: unread.into_iter().collect(),
         clean,
     })
+}
+
+/// The rows of a file's pieces put together in order, with what reading them found. A piece
+/// after one the reader could not finish is not part of the file.
+struct Gathered<T> {
+    items: Vec<T>,
+    unread: std::collections::HashSet<String>,
+    rows_out: Vec<Finding>,
+    found: Vec<Finding>,
+    stopped: bool,
+}
+
+impl<T> Gathered<T> {
+    /// Adds a piece read into a buffer of its own, and gives the emptied buffer back.
+    fn add(&mut self, mut p: Piece<T>) -> Vec<T> {
+        if !self.stopped {
+            self.stopped = p.stopped;
+            self.items.append(&mut p.items);
+            self.unread.extend(p.unread);
+            self.rows_out.extend(p.rows_out);
+            self.found.extend(p.found);
+        }
+        p.items.clear();
+        p.items
+    }
+
+    /// Reads the next piece straight onto the rows gathered so far.
+    fn read_into<'s>(&mut self, read_piece: impl Fn((&'s str, usize), Vec<T>) -> Piece<T>, part: (&'s str, usize)) {
+        let before = self.items.len();
+        let mut p = read_piece(part, std::mem::take(&mut self.items));
+        self.items = std::mem::take(&mut p.items);
+        if self.stopped {
+            self.items.truncate(before);
+        }
+        self.add(p);
+    }
 }
 
 /// What reading one piece of a file's rows gave.
