@@ -3,15 +3,16 @@
 # same rows as a journal, then prints wall time and peak memory of each, side by side.
 #
 # usage: bench/compare.sh [--pupils N] [--contracts N] [--rows N] [--runs N] [--skip-hledger]
-#   defaults: 50,000 pupils, 500 contracts, 1,000,000 rows, 3 runs of care (ledger and hledger
-#   run once: at a million rows they take seconds to minutes and gigabytes). --skip-hledger
-#   also skips ledger on the journal with an account per pupil, the slowest of all.
+#   defaults: 50,000 pupils, 500 contracts, 1,000,000 rows, 5 runs of care and 3 of ledger bal
+#   (the medians), hledger and ledger with an account per pupil once (at a million rows they
+#   take minutes and gigabytes). --skip-hledger also skips ledger with an account per pupil.
+#   Care and ledger bal take turns, so that both see the same load on a shared machine.
 # Installs Debian's ledger, hledger and time (for /usr/bin/time -v) with apt-get when missing.
 # Uses its own target directory (CARGO_TARGET_DIR, default target/) and a scratch dir in /tmp.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pupils=50000 contracts=500 rows=1000000 runs=3 hledger=yes
+pupils=50000 contracts=500 rows=1000000 runs=5 hledger=yes
 while [ $# -gt 0 ]; do
   case $1 in
     --pupils) pupils=$2; shift 2 ;;
@@ -44,33 +45,44 @@ trap 'rm -rf "$work"' EXIT
 sync
 "$care" -C "$work/records" --today 2026-12-05 check > /dev/null
 
-# measure NAME RUNS COMMAND...: the median wall time and peak memory of RUNS runs.
-measure() {
-  local name=$1 n=$2; shift 2
-  local ts=() ms=()
-  for _ in $(seq "$n"); do
-    /usr/bin/time -v -o "$work/time" "$@" > /dev/null 2> "$work/err" || {
-      echo "$name failed:" >&2; cat "$work/err" >&2; exit 1; }
-    ts+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$work/time")")
-    ms+=("$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time")")
-  done
-  local t m
-  t=$(printf '%s\n' "${ts[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  m=$(printf '%s\n' "${ms[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  printf '%-34s %9.2f s %9d MB\n' "$name" "$t" "$((m / 1024))"
+# run KEY COMMAND...: runs it once, adding its wall time (s) and peak memory (KB) to the lists
+# of KEY in $work.
+run() {
+  local key=$1; shift
+  /usr/bin/time -v -o "$work/time" "$@" > /dev/null 2> "$work/err" || {
+    echo "$key failed:" >&2; cat "$work/err" >&2; exit 1; }
+  awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$work/time" >> "$work/$key.t"
+  awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time" >> "$work/$key.m"
+}
+median() { sort -n "$1" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# report KEY NAME: the median wall time and peak memory of KEY's runs.
+report() {
+  printf '%-34s %9.2f s %9d MB\n' "$2" "$(median "$work/$1.t")" "$(( $(median "$work/$1.m") / 1024 ))"
 }
 
 echo
 echo "$rows rows, $pupils pupils, $contracts contracts; $(nproc) cores; $(date -u +%Y-%m-%d)"
 printf '%-34s %11s %12s\n' "command" "wall" "peak memory"
-measure "care check" "$runs" "$care" -C "$work/records" --today 2026-12-05 check
 # The same journal with one income account for all fees and one for all pay: ledger-cli's
 # balance slows down a great deal with an account per pupil.
 sed -E 's/income:fees:P[0-9]+/income:fees/; s/expenses:pay:C[0-9]+/expenses:pay/' "$work/journal.ledger" > "$work/shared.ledger"
 version=$(ledger --version | head -1 | awk '{print $2}' | tr -d ,)
-measure "ledger bal ($version)" 1 ledger -f "$work/shared.ledger" bal
+for i in $(seq "$runs"); do
+  run care "$care" -C "$work/records" --today 2026-12-05 check
+  [ "$i" -le 3 ] && run ledger ledger -f "$work/shared.ledger" bal
+done
+report care "care check"
+report ledger "ledger bal ($version)"
 if [ "$hledger" = yes ]; then
-  measure "ledger bal, an account per pupil" 1 ledger -f "$work/journal.ledger" bal
-  measure "hledger check ($(hledger --version | awk '{print $2}' | tr -d ,))" 1 hledger -f "$work/journal.ledger" check
-  measure "hledger bal" 1 hledger -f "$work/journal.ledger" bal
+  run per-pupil ledger -f "$work/journal.ledger" bal
+  report per-pupil "ledger bal, an account per pupil"
+  run hledger-check hledger -f "$work/journal.ledger" check
+  report hledger-check "hledger check ($(hledger --version | awk '{print $2}' | tr -d ,))"
+  run hledger-bal hledger -f "$work/journal.ledger" bal
+  report hledger-bal "hledger bal"
 fi
+care=$(median "$work/care.t")
+ratio() { awk -v a="$(median "$work/$1.t")" -v c="$care" 'BEGIN {printf "%.1f", a / c}'; }
+echo
+echo "care check is $(ratio ledger)× faster than ledger bal$([ "$hledger" = yes ] && echo ", $(ratio per-pupil)× than ledger bal with an account per pupil, $(ratio hledger-check)× than hledger check")"
+
