@@ -190,6 +190,13 @@ pub fn is_plain(bytes: &[u8]) -> bool {
     !(chunks.by_ref().any(any) || any(chunks.remainder()))
 }
 
+/// Whether the bytes hold `x`, looked for as [`is_plain`] does.
+pub fn contains_byte(bytes: &[u8], x: u8) -> bool {
+    let any = |c: &[u8]| c.iter().fold(u8::MAX, |m, &b| m.min(b ^ x)) == 0;
+    let mut chunks = bytes.chunks_exact(64);
+    chunks.by_ref().any(any) || any(chunks.remainder())
+}
+
 /// The 1-based line of a byte offset in text.
 pub fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
@@ -215,11 +222,13 @@ mod tests {
     fn is_plain_finds_a_cr_quote_or_nul_anywhere() {
         let text = "2026-09-01,fee,40.00,P00003,,,2026-09,吴芳,R0000001,\n".repeat(5);
         assert!(super::is_plain(text.as_bytes()));
+        assert!(!super::contains_byte(text.as_bytes(), b'"'));
         for at in 0..text.len() {
             for odd in [b'\r', b'"', 0] {
                 let mut t = text.clone().into_bytes();
                 t[at] = odd;
                 assert!(!super::is_plain(&t), "{odd} at {at}");
+                assert!(super::contains_byte(&t, odd), "{odd} at {at}");
             }
         }
     }
