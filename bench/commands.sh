@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Times care's commands on a generated repo: check, and each write command on a fresh copy.
-# usage: bench/commands.sh CARE_BINARY REPO [RUNS]
-# Prints one line per command: the median wall time and peak memory of RUNS runs.
+# usage: bench/commands.sh CARE_BINARY REPO [RUNS] [IDLE]
+# Prints one line per command: the median wall time and peak memory of RUNS runs. With IDLE
+# (seconds), each run comes after that long with nothing running, as a user's first command
+# does: on a virtual machine, memory the kernel has not handed out lately costs more to fault in.
 set -euo pipefail
-care=$1 repo=$2 runs=${3:-5}
+care=$1 repo=$2 runs=${3:-5} idle=${4:-0}
 today=2026-12-05
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -17,6 +19,7 @@ time_cmd() {
   for _ in $(seq "$runs"); do
     if [ "$fresh" = yes ]; then rm -rf "$work/r"; cp -r "$repo" "$work/r"; sync; fi
     local dir=$repo; [ "$fresh" = yes ] && dir=$work/r
+    sleep "$idle"
     /usr/bin/time -f "%e %M" -o "$work/t" "$care" -C "$dir" --today $today "$@" > /dev/null 2> "$work/err" || {
       echo "$name failed:"; cat "$work/err"; cat "$work/t"; exit 1; }
     read -r t m < <(tail -1 "$work/t")
