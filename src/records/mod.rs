@@ -834,19 +834,17 @@ mod tests {
             ("", "", true),
         ] {
             let text = format!("{before}{header}{rows}{after}");
-            {
-                let file = if crlf { text.replace('\n', "\r\n") } else { text.clone() };
-                let src = Source::new(Path::new("/nonexistent-care-pieces")).with(ledger::FILE, file.into_bytes());
-                let r = Records::load_from(&src);
-                let plain = text.trim_start_matches('\u{feff}');
-                let (t, mut expected) = table::parse(ledger::FILE, plain, Default::default(), ledger::COLUMNS);
-                let t = t.unwrap();
-                let entries = ledger::load(&t, &mut expected);
-                assert!(entries.len() > 1000);
-                assert_eq!(r.entries, entries, "{before:?} {after:?} {crlf}");
-                let got: Vec<&Finding> = r.problems.iter().filter(|f| f.file == ledger::FILE).collect();
-                assert_eq!(got, expected.iter().collect::<Vec<_>>(), "{before:?} {after:?} {crlf}");
-            }
+            let file = if crlf { text.replace('\n', "\r\n") } else { text.clone() };
+            let src = Source::new(Path::new("/nonexistent-care-pieces")).with(ledger::FILE, file.into_bytes());
+            let r = Records::load_from(&src);
+            let plain = text.trim_start_matches('\u{feff}');
+            let (t, mut expected) = table::parse(ledger::FILE, plain, Default::default(), ledger::COLUMNS);
+            let t = t.unwrap();
+            let entries = ledger::load(&t, &mut expected);
+            assert!(entries.len() > 1000);
+            assert_eq!(r.entries, entries, "{before:?} {after:?} {crlf}");
+            let got: Vec<&Finding> = r.problems.iter().filter(|f| f.file == ledger::FILE).collect();
+            assert_eq!(got, expected.iter().collect::<Vec<_>>(), "{before:?} {after:?} {crlf}");
         }
     }
 }
