@@ -4,9 +4,10 @@ use chrono::Weekday;
 
 use super::date::{Date, parse_time};
 use super::money::Money;
-use super::table::parse_error;
-use super::toml_doc::{At, Doc};
-use crate::findings::{Finding, Msg};
+use super::table::{finding, parse_error};
+use super::toml_doc::{At, Doc, Table};
+use crate::findings::{Finding, Msg, Severity};
+use crate::rules::ids;
 
 pub const FILE: &str = "plan.toml";
 
@@ -193,6 +194,108 @@ fn problems(doc: &Doc, out: &[Finding]) -> usize {
     doc.problems.len() + out.len()
 }
 
+/// The keys of each table of plan.toml (`""` the top level, `terms` each `[[terms]]`).
+const KEYS: &[(&str, &[&str])] = &[
+    (
+        "",
+        &[
+            "school",
+            "leadership",
+            "committee",
+            "fees",
+            "service",
+            "deadlines",
+            "surveys",
+            "rules",
+            "terms",
+        ],
+    ),
+    ("school", &["name", "city", "principal"]),
+    ("leadership", &["head", "deputies", "members"]),
+    ("committee", &["established_on", "chair", "treasurer", "members"]),
+    ("fees", &["decided_on", "published_on", "basis", "amount", "refund_basis"]),
+    ("service", &["days", "starts", "ends", "venues", "activities"]),
+    ("deadlines", &["close_within_days", "refund_within_days"]),
+    ("surveys", &["renew_below"]),
+    ("rules", &["forbidden_categories", "banned_activities"]),
+    ("terms", &["id", "name", "starts", "ends", "settle_by", "holidays"]),
+];
+
+/// A key care does not know is not read: a warning, as an unknown CSV column is. A misspelt
+/// optional key (`holiday`, `close_within_day`) would otherwise leave a default in its place.
+fn unknown_keys(doc: &Doc, root: &Table, out: &mut Vec<Finding>) {
+    use toml::de::DeValue;
+    let known = |table: &str| KEYS.iter().find(|(t, _)| *t == table).map_or(&[][..], |(_, keys)| *keys);
+    let mut check = |table: &str, t: &Table| {
+        for (key, at) in Doc::keys(t) {
+            let names = known(table);
+            if names.contains(&key) {
+                continue;
+            }
+            let place = match table {
+                "" => String::new(),
+                "terms" => "[[terms]] ".to_owned(),
+                _ => format!("[{table}] "),
+            };
+            let like = names.iter().find(|n| near(n, key));
+            out.push(finding(
+                ids::FORMAT_UNKNOWN_COLUMN,
+                Severity::Warning,
+                FILE,
+                doc.line(at..at),
+                Msg::new(
+                    format!(
+                        "{place}“{key}”不是 care 认识的设置项，不会被读取{}",
+                        like.map(|n| format!("（是不是“{n}”？）")).unwrap_or_default()
+                    ),
+                    format!(
+                        "{place}“{key}” is not a key care knows; it is not read{}",
+                        like.map(|n| format!(" (did you mean “{n}”?)")).unwrap_or_default()
+                    ),
+                ),
+                Msg::new(
+                    "改正拼写，或删去这一项；各项设置见 docs/records.md",
+                    "correct the spelling or remove the key; docs/records.md lists the keys",
+                ),
+            ));
+        }
+    };
+    check("", root);
+    for (name, _) in KEYS.iter().skip(1) {
+        let Some(v) = Doc::get(root, name) else { continue };
+        match v.get_ref() {
+            DeValue::Table(t) => check(name, t),
+            DeValue::Array(items) => {
+                for item in items {
+                    if let DeValue::Table(t) = item.get_ref() {
+                        check(name, t);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether two keys are at most two edits apart (a misspelling).
+fn near(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > 2 {
+        return false;
+    }
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (prev + usize::from(ca != cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()] <= 2
+}
+
 /// Reads the plan. Returns `None` only when the TOML itself cannot be parsed; a bad key is a
 /// finding and the rest of the plan is still read.
 pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
@@ -205,6 +308,7 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
         }
     };
     let root = root.get_ref();
+    unknown_keys(&doc, root, out);
     let mut plan = Plan::default();
 
     match doc.table(root, "school") {

@@ -122,7 +122,7 @@ impl Table {
     }
 }
 
-fn finding(rule: &'static str, severity: Severity, file: &str, line: usize, message: Msg, hint: Msg) -> Finding {
+pub(super) fn finding(rule: &'static str, severity: Severity, file: &str, line: usize, message: Msg, hint: Msg) -> Finding {
     Finding {
         rule,
         severity,

@@ -215,6 +215,32 @@ mod tests {
     }
 
     #[test]
+    fn unknown_keys_of_the_plan() {
+        // A misspelt optional key would leave a default in its place: each is named, at its line.
+        let f = clean()
+            .replace("plan.toml", "close_within_days = 10", "close_within_day = 10")
+            .replace("plan.toml", "holidays = [", "holiday = [");
+        assert_eq!(
+            f.fired(ids::FORMAT_UNKNOWN_COLUMN),
+            [("plan.toml".to_owned(), 32), ("plan.toml".to_owned(), 44)]
+        );
+        let found = f.findings();
+        let messages: Vec<&str> = found.iter().map(|f| f.message.en.as_str()).collect();
+        assert!(
+            messages
+                .contains(&"[deadlines] “close_within_day” is not a key care knows; it is not read (did you mean “close_within_days”?)"),
+            "{messages:?}"
+        );
+        assert!(
+            messages.contains(&"[[terms]] “holiday” is not a key care knows; it is not read (did you mean “holidays”?)"),
+            "{messages:?}"
+        );
+        let f = clean().set("plan.toml", &format!("colour = \"red\"\n{}", super::super::context::fixture::PLAN));
+        assert_eq!(f.fired(ids::FORMAT_UNKNOWN_COLUMN), at("plan.toml", 1));
+        assert!(f.findings().iter().all(|x| x.rule != ids::FORMAT_PARSE));
+    }
+
+    #[test]
     fn duplicate_id() {
         let f = clean().append("roster.csv", "P0002,李四,1,1,李华,,2026-08-21,李华,,,,,");
         assert_eq!(f.fired(ids::FORMAT_DUPLICATE_ID), at("roster.csv", 6));
