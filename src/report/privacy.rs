@@ -16,24 +16,31 @@ pub struct Privacy {
     phone_lookup: Lookup,
 }
 
-/// Which of many strings a text may contain, by their first two characters: a district's
-/// roster has tens of thousands of names, a memo a few characters.
-#[derive(Default)]
+/// Which of many strings a text may contain, by their first few characters: a district's roster
+/// has tens of thousands of names and phone numbers, a memo a few characters. Names are looked up
+/// by their first two characters; phone numbers by their first five, since most start with the
+/// same two digits.
 struct Lookup {
-    by_pair: HashMap<(char, char), Vec<usize>>,
-    /// Strings to try on any text: those shorter than two characters, and those starting with
-    /// `*` or a space, which masking itself writes into the text.
+    width: usize,
+    by_start: HashMap<String, Vec<usize>>,
+    /// Strings to try on any text: those shorter than `width` characters, and those starting
+    /// with `*` or a space, which masking itself writes into the text.
     always: Vec<usize>,
 }
 
 impl Lookup {
-    fn new<'a>(items: impl Iterator<Item = &'a str>) -> Lookup {
-        let mut l = Lookup::default();
+    fn new<'a>(width: usize, items: impl Iterator<Item = &'a str>) -> Lookup {
+        let mut l = Lookup {
+            width,
+            by_start: HashMap::new(),
+            always: Vec::new(),
+        };
         for (i, s) in items.enumerate() {
-            let mut c = s.chars();
-            match (c.next(), c.next()) {
-                (Some(a), Some(b)) if ![a, b].iter().any(|x| *x == '*' || *x == ' ') => l.by_pair.entry((a, b)).or_default().push(i),
-                _ => l.always.push(i),
+            let start: String = s.chars().take(width).collect();
+            if start.chars().count() == width && !start.contains(['*', ' ']) {
+                l.by_start.entry(start).or_default().push(i);
+            } else {
+                l.always.push(i);
             }
         }
         l
@@ -42,10 +49,10 @@ impl Lookup {
     /// The positions, in order, of the strings that can be in `text`, or in it after masks (which
     /// add only `*`, spaces and characters already there) replace some of them.
     fn candidates(&self, text: &str) -> Vec<usize> {
-        let chars: Vec<char> = text.chars().collect();
+        let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
         let mut v = self.always.clone();
-        for w in chars.windows(2) {
-            if let Some(found) = self.by_pair.get(&(w[0], w[1])) {
+        for w in bounds.windows(self.width + 1) {
+            if let Some(found) = self.by_start.get(&text[w[0]..w[self.width]]) {
                 v.extend_from_slice(found);
             }
         }
@@ -75,8 +82,8 @@ impl Privacy {
             .filter(|p| p.len() >= 5)
             .map(str::to_owned)
             .collect();
-        let name_lookup = Lookup::new(names.iter().map(|(n, _)| n.as_str()));
-        let phone_lookup = Lookup::new(phones.iter().map(String::as_str));
+        let name_lookup = Lookup::new(2, names.iter().map(|(n, _)| n.as_str()));
+        let phone_lookup = Lookup::new(5, phones.iter().map(String::as_str));
         Privacy {
             on,
             names,
@@ -184,6 +191,17 @@ mod tests {
             p.text("电话 13800138000；凭证 R0001；金额 28560.00"),
             "电话 ***；凭证 R0001；金额 28560.00"
         );
+        // Numbers that are not mobile numbers are hidden when the roster has them, wherever they
+        // stand in the text; five characters are enough to be looked up.
+        let mut r = records();
+        let mut other = r.pupils[0].clone();
+        other.phone = Some("0571-8765432".into());
+        let mut short = r.pupils[0].clone();
+        short.phone = Some("12345".into());
+        r.pupils.extend([other, short]);
+        let p = Privacy::new(&r, true);
+        assert_eq!(p.text("家长电话0571-8765432，分机12345"), "家长电话***，分机***");
+        assert_eq!(p.text("0571-876543"), "0571-876543");
         let off = Privacy::new(&records(), false);
         assert_eq!(off.text("欧阳娜娜 13910007919"), "欧阳娜娜 13910007919");
     }
