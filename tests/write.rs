@@ -9,33 +9,6 @@ use std::time::{Duration, Instant};
 
 use common::Workdir;
 
-fn ok(w: &Workdir, args: &[&str]) -> String {
-    let out = w.care(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "care {args:?} failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Runs a write that must be refused: exit 1, the sentence on standard error, every file
-/// byte-identical.
-fn refused(w: &Workdir, args: &[&str], sentence: &str) {
-    let before = w.snapshot();
-    let out = w.care(args).output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "care {args:?}: {err}");
-    assert!(err.contains(sentence), "care {args:?}: want {sentence:?} in:\n{err}");
-    assert!(
-        out.stdout.is_empty(),
-        "care {args:?} printed {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    assert!(w.snapshot() == before, "care {args:?} changed files although it refused");
-}
-
 /// The file's text after the original: exactly what a write appended.
 fn appended(w: &Workdir, file: &str, before: &str) -> String {
     let now = w.read(file);
@@ -62,26 +35,23 @@ fn enroll_appends_the_application_with_the_next_id() {
     let w = Workdir::fixture("clean");
     let roster = w.read("roster.csv");
     let before = w.snapshot();
-    let out = ok(
-        &w,
-        &[
-            "enroll",
-            "--name",
-            "李四",
-            "--grade",
-            "2",
-            "--class",
-            "1",
-            "--guardian",
-            "李大华",
-            "--phone",
-            "13900000009",
-            "--applied-on",
-            "2026-09-20",
-            "--signed-by",
-            "李大华",
-        ],
-    );
+    let out = w.ok(&[
+        "enroll",
+        "--name",
+        "李四",
+        "--grade",
+        "2",
+        "--class",
+        "1",
+        "--guardian",
+        "李大华",
+        "--phone",
+        "13900000009",
+        "--applied-on",
+        "2026-09-20",
+        "--signed-by",
+        "李大华",
+    ]);
     assert_eq!(out, "enrolled P0005: 李四, applied on 2026-09-20\n");
     assert_eq!(
         appended(&w, "roster.csv", &roster),
@@ -109,7 +79,7 @@ fn enroll_appends_the_application_with_the_next_id() {
         "--id",
         "X100",
     ];
-    assert_eq!(ok(&w, &args), "enrolled X100: 钱七, applied on 2026-09-21\n");
+    assert_eq!(w.ok(&args), "enrolled X100: 钱七, applied on 2026-09-21\n");
     assert_eq!(appended(&w, "roster.csv", &roster), "X100,钱七,6,2,钱大,,2026-09-21,钱大,,,,,\n");
 }
 
@@ -135,7 +105,7 @@ fn enroll_keeps_the_width_of_the_ids_in_use() {
         "--signed-by",
         "李大华",
     ];
-    assert_eq!(ok(&w, &args), "enrolled P10: 李四, applied on 2026-09-20\n");
+    assert_eq!(w.ok(&args), "enrolled P10: 李四, applied on 2026-09-20\n");
     assert!(w.read("roster.csv").ends_with("\nP10,李四,2,1,李大华,,2026-09-20,李大华,,,,,\n"));
 }
 
@@ -155,14 +125,14 @@ fn review_agree_and_withdraw_set_the_dates_on_the_pupils_line_only() {
     let rest = others(&w);
 
     assert_eq!(
-        ok(&w, &["review", "P0004", "--on", "2026-09-12"]),
+        w.ok(&["review", "P0004", "--on", "2026-09-12"]),
         "P0004 (张三) reviewed and registered on 2026-09-12\n"
     );
     assert_eq!(line5(&w), "P0004,张三,2,1,张伟,,2026-09-10,张伟,2026-09-12,,,,只递交了申请");
 
     // 2026-09-26 is a Saturday: care starts on Monday.
     assert_eq!(
-        ok(&w, &["agree", "P0004", "--on", "2026-09-26"]),
+        w.ok(&["agree", "P0004", "--on", "2026-09-26"]),
         "P0004 (张三) agreement signed on 2026-09-26; care starts on 2026-09-28\n"
     );
     assert_eq!(
@@ -171,7 +141,7 @@ fn review_agree_and_withdraw_set_the_dates_on_the_pupils_line_only() {
     );
 
     assert_eq!(
-        ok(&w, &["withdraw", "P0004", "--on", "2026-11-20"]),
+        w.ok(&["withdraw", "P0004", "--on", "2026-11-20"]),
         "P0004 (张三) withdrawn; the last day of care is 2026-11-20\n"
     );
     assert_eq!(
@@ -182,13 +152,11 @@ fn review_agree_and_withdraw_set_the_dates_on_the_pupils_line_only() {
     only_changed(&before, &w, &["roster.csv"]);
     assert_eq!(w.findings(), vec![]);
 
-    refused(
-        &w,
+    w.refused(
         &["review", "P0004", "--on", "2026-09-13"],
         "P0004 was already reviewed on 2026-09-12",
     );
-    refused(
-        &w,
+    w.refused(
         &["withdraw", "P0099", "--on", "2026-09-13"],
         "there is no pupil P0099 in roster.csv",
     );
@@ -203,7 +171,7 @@ fn a_row_after_empty_lines_is_found_and_edited_on_its_own_line() {
     let f = w.findings();
     assert!(f.contains(&("format/parse".to_owned(), "roster.csv".to_owned(), 7)), "{f:?}");
     w.replace("roster.csv", "P0004,张三,9,1", "P0004,张三,2,1");
-    ok(&w, &["review", "P0004", "--on", "2026-09-12"]);
+    w.ok(&["review", "P0004", "--on", "2026-09-12"]);
     let lines: Vec<String> = w.read("roster.csv").lines().map(str::to_owned).collect();
     assert_eq!(lines[4..6], ["", ""]);
     assert_eq!(lines[6], "P0004,张三,2,1,张伟,,2026-09-10,张伟,2026-09-12,,,,只递交了申请");
@@ -235,7 +203,7 @@ fn agree_starts_on_the_next_service_day() {
         if let Some(s) = starts {
             args.extend(["--starts", s]);
         }
-        let out = ok(&w, &args);
+        let out = w.ok(&args);
         assert!(out.ends_with(&format!("care starts on {want}\n")), "{id}: {out}");
         let line = w.read("roster.csv").lines().find(|l| l.starts_with(id)).unwrap().to_owned();
         assert!(line.ends_with(&format!(",2026-08-25,{on},{want},,")), "{line}");
@@ -247,32 +215,29 @@ fn hire_appends_the_contract_with_the_next_id() {
     let w = Workdir::fixture("clean");
     let contracts = w.read("contracts.csv");
     let before = w.snapshot();
-    let out = ok(
-        &w,
-        &[
-            "hire",
-            "--name",
-            "吴教练",
-            "--kind",
-            "professional",
-            "--role",
-            "科普",
-            "--signed-on",
-            "2026-09-20",
-            "--starts",
-            "2026-09-28",
-            "--ends",
-            "2027-01-22",
-            "--qualified-on",
-            "2026-09-21",
-            "--background-on",
-            "2026-09-22",
-            "--rate",
-            "75",
-            "--unit",
-            "hour",
-        ],
-    );
+    let out = w.ok(&[
+        "hire",
+        "--name",
+        "吴教练",
+        "--kind",
+        "professional",
+        "--role",
+        "科普",
+        "--signed-on",
+        "2026-09-20",
+        "--starts",
+        "2026-09-28",
+        "--ends",
+        "2027-01-22",
+        "--qualified-on",
+        "2026-09-21",
+        "--background-on",
+        "2026-09-22",
+        "--rate",
+        "75",
+        "--unit",
+        "hour",
+    ]);
     assert_eq!(out, "hired C004: 吴教练, 2026-09-28 to 2027-01-22\n");
     assert_eq!(
         appended(&w, "contracts.csv", &contracts),
@@ -353,7 +318,7 @@ fn ledger_add_appends_one_row_of_each_kind() {
         let ledger = w.read("ledger.csv");
         let mut full = vec!["ledger", "add"];
         full.extend_from_slice(args);
-        assert_eq!(ok(&w, &full), *said);
+        assert_eq!(w.ok(&full), *said);
         assert_eq!(appended(&w, "ledger.csv", &ledger), *line);
     }
     only_changed(&before, &w, &["ledger.csv"]);
@@ -365,23 +330,20 @@ fn survey_add_appends_a_rating() {
     let w = Workdir::fixture("clean");
     let surveys = w.read("surveys.csv");
     let before = w.snapshot();
-    let out = ok(
-        &w,
-        &[
-            "survey",
-            "add",
-            "--contract",
-            "C002",
-            "--date",
-            "2026-09-22",
-            "--respondent",
-            "pupil",
-            "--score",
-            "4",
-            "--comment",
-            "喜欢体育",
-        ],
-    );
+    let out = w.ok(&[
+        "survey",
+        "add",
+        "--contract",
+        "C002",
+        "--date",
+        "2026-09-22",
+        "--respondent",
+        "pupil",
+        "--score",
+        "4",
+        "--comment",
+        "喜欢体育",
+    ]);
     assert_eq!(out, "recorded a score of 4 for C002 on 2026-09-22\n");
     assert_eq!(appended(&w, "surveys.csv", &surveys), "C002,2026-09-22,pupil,4,喜欢体育\n");
     only_changed(&before, &w, &["surveys.csv"]);
@@ -414,7 +376,7 @@ fn mode(path: &std::path::Path) -> u32 {
 fn close_and_reopen_write_their_files() {
     let w = Workdir::fixture("clean").today("2026-10-05");
     let before = w.snapshot();
-    let out = ok(&w, &["ledger", "close", "--month", "2026-09", "--on", "2026-10-03"]);
+    let out = w.ok(&["ledger", "close", "--month", "2026-09", "--on", "2026-10-03"]);
     assert!(out.starts_with("closed 2026-09: opening 0.00, fees 840.00"), "{out}");
     let close = w.read("closes/2026-09.toml");
     assert!(
@@ -442,7 +404,7 @@ fn close_and_reopen_write_their_files() {
         assert_eq!(mode(&w.file("reports/disclosure-2026-09.md")), usual);
     }
 
-    let out = ok(&w, &["ledger", "reopen", "--month", "2026-09", "--reason", "漏记一笔, 补记"]);
+    let out = w.ok(&["ledger", "reopen", "--month", "2026-09", "--reason", "漏记一笔, 补记"]);
     assert_eq!(out, "reopened 2026-09 (漏记一笔, 补记); recorded in closes/reopened.csv\n");
     assert!(!w.file("closes/2026-09.toml").exists());
     assert_eq!(
@@ -455,14 +417,13 @@ fn close_and_reopen_write_their_files() {
     );
 
     // Closed again, then a second reopen appends to reopened.csv.
-    ok(&w, &["ledger", "close", "--month", "2026-09", "--on", "2026-10-05"]);
-    ok(&w, &["ledger", "reopen", "--month", "2026-09", "--reason", "again"]);
+    w.ok(&["ledger", "close", "--month", "2026-09", "--on", "2026-10-05"]);
+    w.ok(&["ledger", "reopen", "--month", "2026-09", "--reason", "again"]);
     assert_eq!(
         w.read("closes/reopened.csv"),
         "month,date,reason\n2026-09,2026-10-05,\"漏记一笔, 补记\"\n2026-09,2026-10-05,again\n"
     );
-    refused(
-        &w,
+    w.refused(
         &["ledger", "reopen", "--month", "2026-09", "--reason", "x"],
         "no month has been closed",
     );
@@ -487,18 +448,15 @@ fn with(base: &[&'static str], more: &[&'static str]) -> Vec<&'static str> {
 #[test]
 fn refusals_leave_every_file_as_it_was() {
     let w = Workdir::fixture("clean");
-    refused(
-        &w,
+    w.refused(
         &with(ENROLL, &["--guardian", "王六", "--signed-by", ""]),
         "the application for P0005 (王五) is not signed",
     );
-    refused(
-        &w,
+    w.refused(
         &with(ENROLL, &["--guardian", "王六", "--signed-by", "王七"]),
         "the application for P0005 (王五) is signed by “王七”, not by the guardian “王六”",
     );
-    refused(
-        &w,
+    w.refused(
         &[
             "enroll",
             "--name",
@@ -516,8 +474,7 @@ fn refusals_leave_every_file_as_it_was() {
         ],
         "王小明 (grade 3, class 2, guardian 王建军) has already applied, as P0001",
     );
-    refused(
-        &w,
+    w.refused(
         &with(ENROLL, &["--guardian", "王六", "--signed-by", "王六", "--id", "P0002"]),
         "pupil id P0002 repeats",
     );
@@ -539,13 +496,11 @@ fn refusals_leave_every_file_as_it_was() {
             by,
         ]
     };
-    refused(
-        &w,
+    w.refused(
         &fee("P0004", "2026-09", "280", "周强"),
         "a fee from P0004 but no care agreement has been signed",
     );
-    refused(
-        &w,
+    w.refused(
         &[
             "ledger",
             "add",
@@ -563,19 +518,16 @@ fn refusals_leave_every_file_as_it_was() {
         ],
         "a fee from P0001 on 2026-08-27, before the agreement of 2026-08-28",
     );
-    refused(
-        &w,
+    w.refused(
         &fee("P0001", "2026-10", "280", "路人甲"),
         "the fee was collected by “路人甲”, who is not a committee member",
     );
-    refused(
-        &w,
+    w.refused(
         &fee("P0001", "2026-09", "0.01", "周强"),
         "P0001 paid 280.01 net for 2026-09, more than the standard of 280.00",
     );
     for category in ["场地租金", "Electricity", "水电费"] {
-        refused(
-            &w,
+        w.refused(
             &[
                 "ledger",
                 "add",
@@ -590,8 +542,7 @@ fn refusals_leave_every_file_as_it_was() {
             &format!("the expense category “{category}” is venue or utilities"),
         );
     }
-    refused(
-        &w,
+    w.refused(
         &with(
             &[
                 "hire",
@@ -608,8 +559,7 @@ fn refusals_leave_every_file_as_it_was() {
         ),
         "C004 (孙家长) has no background check",
     );
-    refused(
-        &w,
+    w.refused(
         &with(
             &[
                 "hire",
@@ -626,8 +576,7 @@ fn refusals_leave_every_file_as_it_was() {
         ),
         "C004 (钱老师) has no qualification review",
     );
-    refused(
-        &w,
+    w.refused(
         &with(
             &[
                 "hire",
@@ -644,8 +593,7 @@ fn refusals_leave_every_file_as_it_was() {
         ),
         "C004 (钱老师) starts on 2026-09-28 but the agreement was signed on 2026-09-29",
     );
-    refused(
-        &w,
+    w.refused(
         &[
             "survey",
             "add",
@@ -660,8 +608,7 @@ fn refusals_leave_every_file_as_it_was() {
         ],
         "contract C404 is not in contracts.csv",
     );
-    refused(
-        &w,
+    w.refused(
         &[
             "ledger",
             "add",
@@ -684,7 +631,7 @@ fn refusals_leave_every_file_as_it_was() {
 #[test]
 fn a_fee_after_withdrawal_is_refused() {
     let w = Workdir::fixture("clean");
-    ok(&w, &["withdraw", "P0002", "--on", "2026-09-30"]);
+    w.ok(&["withdraw", "P0002", "--on", "2026-09-30"]);
     let fee = |period| {
         [
             "ledger",
@@ -702,38 +649,30 @@ fn a_fee_after_withdrawal_is_refused() {
             "周强",
         ]
     };
-    refused(
-        &w,
-        &fee("2026-10"),
-        "a fee from P0002 for 2026-10, a period outside the pupil's care",
-    );
+    w.refused(&fee("2026-10"), "a fee from P0002 for 2026-10, a period outside the pupil's care");
 }
 
 #[test]
 fn pay_outside_its_contract_is_refused() {
     let w = Workdir::fixture("clean");
-    ok(
-        &w,
-        &[
-            "hire",
-            "--name",
-            "钱老师",
-            "--kind",
-            "school",
-            "--role",
-            "阅读",
-            "--signed-on",
-            "2026-09-20",
-            "--starts",
-            "2026-10-08",
-            "--ends",
-            "2026-12-31",
-            "--qualified-on",
-            "2026-09-21",
-        ],
-    );
-    refused(
-        &w,
+    w.ok(&[
+        "hire",
+        "--name",
+        "钱老师",
+        "--kind",
+        "school",
+        "--role",
+        "阅读",
+        "--signed-on",
+        "2026-09-20",
+        "--starts",
+        "2026-10-08",
+        "--ends",
+        "2026-12-31",
+        "--qualified-on",
+        "2026-09-21",
+    ]);
+    w.refused(
         &[
             "ledger",
             "add",
@@ -752,7 +691,7 @@ fn pay_outside_its_contract_is_refused() {
 #[test]
 fn a_row_in_a_closed_month_is_refused() {
     let w = Workdir::fixture("clean").today("2026-10-05");
-    ok(&w, &["ledger", "close", "--month", "2026-09", "--on", "2026-10-03"]);
+    w.ok(&["ledger", "close", "--month", "2026-09", "--on", "2026-10-03"]);
     for kind in [
         &["expense", "--date", "2026-09-28", "--amount", "10", "--category", "materials"][..],
         &["pay", "--date", "2026-09-30", "--amount", "10", "--contract", "C001"],
@@ -771,32 +710,28 @@ fn a_row_in_a_closed_month_is_refused() {
         ],
     ] {
         let args = with(&["ledger", "add"], kind);
-        refused(&w, &args, "month 2026-09 was closed on 2026-10-03 (closes/2026-09.toml)");
+        w.refused(&args, "month 2026-09 was closed on 2026-10-03 (closes/2026-09.toml)");
     }
     // The same row in October is fine.
-    ok(
-        &w,
-        &[
-            "ledger",
-            "add",
-            "expense",
-            "--date",
-            "2026-10-02",
-            "--amount",
-            "10",
-            "--category",
-            "materials",
-        ],
-    );
+    w.ok(&[
+        "ledger",
+        "add",
+        "expense",
+        "--date",
+        "2026-10-02",
+        "--amount",
+        "10",
+        "--category",
+        "materials",
+    ]);
 }
 
 #[test]
 fn fee_pay_and_expense_rows_in_a_settled_term_are_refused() {
     let w = Workdir::fixture("clean").today("2026-09-28");
-    ok(&w, &["settle", "--term", "2026-autumn", "--on", "2026-09-26"]);
+    w.ok(&["settle", "--term", "2026-autumn", "--on", "2026-09-26"]);
     let settled = "term 2026-autumn was settled on 2026-09-26";
-    refused(
-        &w,
+    w.refused(
         &[
             "ledger",
             "add",
@@ -814,8 +749,7 @@ fn fee_pay_and_expense_rows_in_a_settled_term_are_refused() {
         ],
         settled,
     );
-    refused(
-        &w,
+    w.refused(
         &[
             "ledger",
             "add",
@@ -829,8 +763,7 @@ fn fee_pay_and_expense_rows_in_a_settled_term_are_refused() {
         ],
         settled,
     );
-    refused(
-        &w,
+    w.refused(
         &[
             "ledger",
             "add",
@@ -845,22 +778,19 @@ fn fee_pay_and_expense_rows_in_a_settled_term_are_refused() {
         settled,
     );
     // A settlement payout is what a settled term still takes.
-    ok(
-        &w,
-        &[
-            "ledger",
-            "add",
-            "refund",
-            "--date",
-            "2026-09-27",
-            "--amount",
-            "139.84",
-            "--pupil",
-            "P0001",
-            "--period",
-            "2026-autumn",
-        ],
-    );
+    w.ok(&[
+        "ledger",
+        "add",
+        "refund",
+        "--date",
+        "2026-09-27",
+        "--amount",
+        "139.84",
+        "--pupil",
+        "P0001",
+        "--period",
+        "2026-autumn",
+    ]);
 }
 
 #[test]
@@ -924,24 +854,21 @@ fn a_gb18030_crlf_roster_stays_gb18030_crlf() {
     let text = w.read("roster.csv").replace('\n', "\r\n");
     let original = gb18030(&text);
     w.write("roster.csv", &original);
-    ok(
-        &w,
-        &[
-            "enroll",
-            "--name",
-            "欧阳小雨",
-            "--grade",
-            "4",
-            "--class",
-            "2",
-            "--guardian",
-            "欧阳峰",
-            "--applied-on",
-            "2026-09-21",
-            "--signed-by",
-            "欧阳峰",
-        ],
-    );
+    w.ok(&[
+        "enroll",
+        "--name",
+        "欧阳小雨",
+        "--grade",
+        "4",
+        "--class",
+        "2",
+        "--guardian",
+        "欧阳峰",
+        "--applied-on",
+        "2026-09-21",
+        "--signed-by",
+        "欧阳峰",
+    ]);
     let bytes = w.read_bytes("roster.csv");
     assert!(bytes.starts_with(&original), "the old lines changed");
     assert_eq!(
@@ -951,8 +878,8 @@ fn a_gb18030_crlf_roster_stays_gb18030_crlf() {
     assert!(std::str::from_utf8(&bytes).is_err(), "still GB18030, not UTF-8");
 
     // The new row is read back, at its line, and can be edited in place.
-    ok(&w, &["review", "P0005", "--on", "2026-09-22"]);
-    ok(&w, &["agree", "P0005", "--on", "2026-09-23"]);
+    w.ok(&["review", "P0005", "--on", "2026-09-22"]);
+    w.ok(&["agree", "P0005", "--on", "2026-09-23"]);
     let bytes = w.read_bytes("roster.csv");
     let (decoded, _, bad) = encoding_rs::GB18030.decode(&bytes);
     assert!(!bad);
@@ -961,8 +888,7 @@ fn a_gb18030_crlf_roster_stays_gb18030_crlf() {
         format!("{text}P0005,欧阳小雨,4,2,欧阳峰,,2026-09-21,欧阳峰,2026-09-22,2026-09-23,2026-09-23,,\r\n")
     );
     assert_eq!(w.findings(), vec![]);
-    refused(
-        &w,
+    w.refused(
         &["review", "P0005", "--on", "2026-09-24"],
         "P0005 was already reviewed on 2026-09-22",
     );
@@ -974,20 +900,17 @@ fn a_bom_ledger_keeps_its_bom() {
     let mut original = b"\xEF\xBB\xBF".to_vec();
     original.extend_from_slice(&w.read_bytes("ledger.csv"));
     w.write("ledger.csv", &original);
-    ok(
-        &w,
-        &[
-            "ledger",
-            "add",
-            "expense",
-            "--date",
-            "2026-09-21",
-            "--amount",
-            "12.3",
-            "--category",
-            "材料费",
-        ],
-    );
+    w.ok(&[
+        "ledger",
+        "add",
+        "expense",
+        "--date",
+        "2026-09-21",
+        "--amount",
+        "12.3",
+        "--category",
+        "材料费",
+    ]);
     let bytes = w.read_bytes("ledger.csv");
     assert!(bytes.starts_with(&original));
     assert_eq!(bytes[original.len()..], "2026-09-21,expense,12.30,,,材料费,,,,\n".as_bytes()[..]);
@@ -1111,7 +1034,7 @@ fn fmt_is_idempotent_and_keeps_the_verdict() {
     assert!(!said.contains("surveys.csv"), "{said}");
     assert!(w.snapshot() == before, "fmt --check changed files");
 
-    let out = ok(&w, &["fmt"]);
+    let out = w.ok(&["fmt"]);
     assert!(out.starts_with("reformatted "), "{out}");
     w.care(&["fmt", "--check"]).assert().code(0).stdout("");
     assert_eq!(verdict(&w), findings);
@@ -1124,22 +1047,22 @@ fn fmt_is_idempotent_and_keeps_the_verdict() {
     );
 
     let after = w.snapshot();
-    assert_eq!(ok(&w, &["fmt"]), "every file is already in canonical form; nothing changed\n");
+    assert_eq!(w.ok(&["fmt"]), "every file is already in canonical form; nothing changed\n");
     assert!(w.snapshot() == after, "a second fmt changed files");
 }
 
 #[test]
 fn fmt_keeps_closes_settlements_and_encodings_valid() {
     let w = Workdir::fixture("clean").today("2026-10-05");
-    ok(&w, &["ledger", "close", "--month", "2026-09", "--on", "2026-10-02"]);
-    ok(&w, &["settle", "--term", "2026-autumn", "--on", "2026-10-03"]);
+    w.ok(&["ledger", "close", "--month", "2026-09", "--on", "2026-10-02"]);
+    w.ok(&["settle", "--term", "2026-autumn", "--on", "2026-10-03"]);
     let canonical = w.read("ledger.csv");
     let mut lines: Vec<&str> = canonical.lines().collect();
     lines[1..].rotate_left(3);
     let untidy = (lines.join("\r\n") + "\r\n").replace("280.00", "280");
     w.write("ledger.csv", gb18030(&untidy));
     assert_eq!(w.findings(), vec![], "reordering and respelling change no digest");
-    ok(&w, &["fmt"]);
+    w.ok(&["fmt"]);
     assert_eq!(w.findings(), vec![]);
     let bytes = w.read_bytes("ledger.csv");
     let (text, _, bad) = encoding_rs::GB18030.decode(&bytes);
@@ -1234,8 +1157,8 @@ fn writes_follow_the_files_own_column_order_and_keep_unknown_columns() {
         "--note",
         "转学, 新生",
     ];
-    assert_eq!(ok(&w, &args), "enrolled P0005: 李四, applied on 2026-09-20\n");
-    ok(&w, &["review", "P0004", "--on", "2026-09-12"]);
+    assert_eq!(w.ok(&args), "enrolled P0005: 李四, applied on 2026-09-20\n");
+    w.ok(&["review", "P0004", "--on", "2026-09-12"]);
     assert_eq!(
         w.read("roster.csv"),
         "note,name,pupil_id,班主任,guardian,class,grade,applied_on,signed_by,reviewed_on,agreed_on,starts,ends\n\
@@ -1245,8 +1168,7 @@ fn writes_follow_the_files_own_column_order_and_keep_unknown_columns() {
     // A value for a column the file does not have is refused, not dropped.
     let w = Workdir::fixture("clean");
     w.write("ledger.csv", "date,kind,amount,category,memo\n");
-    refused(
-        &w,
+    w.refused(
         &[
             "ledger",
             "add",
@@ -1262,20 +1184,17 @@ fn writes_follow_the_files_own_column_order_and_keep_unknown_columns() {
         ],
         "ledger.csv has no “receipt” column; add it to the header first",
     );
-    ok(
-        &w,
-        &[
-            "ledger",
-            "add",
-            "expense",
-            "--date",
-            "2026-09-21",
-            "--amount",
-            "5",
-            "--category",
-            "materials",
-        ],
-    );
+    w.ok(&[
+        "ledger",
+        "add",
+        "expense",
+        "--date",
+        "2026-09-21",
+        "--amount",
+        "5",
+        "--category",
+        "materials",
+    ]);
     assert_eq!(
         w.read("ledger.csv"),
         "date,kind,amount,category,memo\n2026-09-21,expense,5.00,materials,\n"
@@ -1286,19 +1205,16 @@ fn writes_follow_the_files_own_column_order_and_keep_unknown_columns() {
 fn a_close_is_refused_with_an_earlier_open_month_or_rows_with_errors() {
     let w = Workdir::fixture("clean").today("2026-11-05");
     w.append("ledger.csv", "2026-10-09,expense,5.00,,,materials,,,,");
-    refused(
-        &w,
+    w.refused(
         &["ledger", "close", "--month", "2026-10", "--on", "2026-11-02"],
         "the earlier month 2026-09 has rows and is not closed; close 2026-09 first",
     );
     w.replace("ledger.csv", ",materials,,,,作业本", ",场地费,,,,作业本");
-    refused(
-        &w,
+    w.refused(
         &["ledger", "close", "--month", "2026-09", "--on", "2026-10-02"],
         "ledger.csv:5: [campus/venue-cost] the expense category “场地费” is venue or utilities",
     );
-    refused(
-        &w,
+    w.refused(
         &["ledger", "close", "--month", "2026-11"],
         "month 2026-11 runs to 2026-11-30; it cannot be closed on 2026-11-05",
     );

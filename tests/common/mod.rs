@@ -142,6 +142,34 @@ impl Workdir {
         c
     }
 
+    /// Runs a command that must succeed; its standard output.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.care(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "care {args:?} failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs a write that must be refused: exit 1, the sentence on standard error, nothing on
+    /// standard output, every file byte-identical.
+    pub fn refused(&self, args: &[&str], sentence: &str) {
+        let before = self.snapshot();
+        let out = self.care(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "care {args:?}: {err}");
+        assert!(err.contains(sentence), "care {args:?}: want {sentence:?} in:\n{err}");
+        assert!(
+            out.stdout.is_empty(),
+            "care {args:?} printed {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(self.snapshot() == before, "care {args:?} changed files although it refused");
+    }
+
     /// Every file under the directory and its bytes, to show that nothing changed.
     pub fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
         snapshot_of(self.path())
