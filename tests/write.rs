@@ -9,6 +9,28 @@ use std::time::{Duration, Instant};
 
 use common::Workdir;
 
+/// `care enroll` of one application (李四, grade 2 class 1, applied for by 李大华 on 2026-09-20)
+/// with the options given.
+fn enroll_li_si<'a>(more: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "enroll",
+        "--name",
+        "李四",
+        "--grade",
+        "2",
+        "--class",
+        "1",
+        "--guardian",
+        "李大华",
+        "--applied-on",
+        "2026-09-20",
+        "--signed-by",
+        "李大华",
+    ];
+    args.extend_from_slice(more);
+    args
+}
+
 /// The file's text after the original: exactly what a write appended.
 fn appended(w: &Workdir, file: &str, before: &str) -> String {
     let now = w.read(file);
@@ -35,23 +57,7 @@ fn enroll_appends_the_application_with_the_next_id() {
     let w = Workdir::fixture("clean");
     let roster = w.read("roster.csv");
     let before = w.snapshot();
-    let out = w.ok(&[
-        "enroll",
-        "--name",
-        "李四",
-        "--grade",
-        "2",
-        "--class",
-        "1",
-        "--guardian",
-        "李大华",
-        "--phone",
-        "13900000009",
-        "--applied-on",
-        "2026-09-20",
-        "--signed-by",
-        "李大华",
-    ]);
+    let out = w.ok(&enroll_li_si(&["--phone", "13900000009"]));
     assert_eq!(out, "enrolled P0005: 李四, applied on 2026-09-20\n");
     assert_eq!(
         appended(&w, "roster.csv", &roster),
@@ -90,22 +96,7 @@ fn enroll_keeps_the_width_of_the_ids_in_use() {
         w.write("roster.csv", w.read("roster.csv").replace(long, short));
         w.write("ledger.csv", w.read("ledger.csv").replace(long, short));
     }
-    let args = [
-        "enroll",
-        "--name",
-        "李四",
-        "--grade",
-        "2",
-        "--class",
-        "1",
-        "--guardian",
-        "李大华",
-        "--applied-on",
-        "2026-09-20",
-        "--signed-by",
-        "李大华",
-    ];
-    assert_eq!(w.ok(&args), "enrolled P10: 李四, applied on 2026-09-20\n");
+    assert_eq!(w.ok(&enroll_li_si(&[])), "enrolled P10: 李四, applied on 2026-09-20\n");
     assert!(w.read("roster.csv").ends_with("\nP10,李四,2,1,李大华,,2026-09-20,李大华,,,,,\n"));
 }
 
@@ -1140,24 +1131,10 @@ fn writes_follow_the_files_own_column_order_and_keep_unknown_columns() {
         "note,name,pupil_id,班主任,guardian,class,grade,applied_on,signed_by,reviewed_on,agreed_on,starts,ends\n\
          只递交了申请,张三,P0004,刘老师,张伟,1,2,2026-09-10,张伟,,,,\n",
     );
-    let args = [
-        "enroll",
-        "--name",
-        "李四",
-        "--grade",
-        "2",
-        "--class",
-        "1",
-        "--guardian",
-        "李大华",
-        "--applied-on",
-        "2026-09-20",
-        "--signed-by",
-        "李大华",
-        "--note",
-        "转学, 新生",
-    ];
-    assert_eq!(w.ok(&args), "enrolled P0005: 李四, applied on 2026-09-20\n");
+    assert_eq!(
+        w.ok(&enroll_li_si(&["--note", "转学, 新生"])),
+        "enrolled P0005: 李四, applied on 2026-09-20\n"
+    );
     w.ok(&["review", "P0004", "--on", "2026-09-12"]);
     assert_eq!(
         w.read("roster.csv"),
