@@ -273,21 +273,14 @@ pub fn head(file: &str, text: &str, layout: Layout, columns: &[Column]) -> Head 
     let mut before = Vec::new();
     let mut header = None;
     let mut rows_start = text.len();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = csv_reader(text);
     let mut record = csv::StringRecord::new();
     loop {
         let line = reader.position().line() as usize;
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(line, |p| record_line(text, p));
-                let cells = Cells {
-                    line,
-                    values: Values::Record(&record),
-                };
+                let cells = record_cells(text, &record, line, 0);
                 if !row_is_readable(file, &cells, &mut before) {
                     continue;
                 }
@@ -452,6 +445,24 @@ fn row_fits(file: &str, t: &Table, cells: &Cells<'_>, out: &mut Vec<Finding>) ->
     true
 }
 
+/// The csv reader of a file's rows (and of the lines before its header): no header of its own,
+/// any number of fields a row.
+fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+}
+
+/// A record the csv reader read from `text`, at the line it starts on (`line`, where the reader
+/// started to look, when it has no position), after `line_offset` lines.
+fn record_cells<'r>(text: &str, record: &'r csv::StringRecord, line: usize, line_offset: usize) -> Cells<'r> {
+    Cells {
+        line: record.position().map_or(line, |p| record_line(text, p) + line_offset),
+        values: Values::Record(record),
+    }
+}
+
 /// The line a record starts on. The csv reader gives the position where it started to look for
 /// the record, before the empty lines it skipped: a row after an empty line was reported (and
 /// edited) a line too early.
@@ -476,21 +487,14 @@ fn csv_rows(
     mut each: impl FnMut(&Table, &Cells<'_>),
 ) -> (Vec<Finding>, bool) {
     let mut out = Vec::new();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body.as_bytes());
+    let mut reader = csv_reader(body);
     let mut record = csv::StringRecord::new();
     loop {
         let line = reader.position().line() as usize + line_offset;
         match reader.read_record(&mut record) {
             Ok(false) => return (out, false),
             Ok(true) => {
-                let line = record.position().map_or(line, |p| record_line(body, p) + line_offset);
-                let cells = Cells {
-                    line,
-                    values: Values::Record(&record),
-                };
+                let cells = record_cells(body, &record, line, line_offset);
                 if row_fits(file, t, &cells, &mut out) && !missing {
                     each(t, &cells);
                 }
