@@ -7,60 +7,14 @@ use std::process::ExitCode;
 use super::{Env, Failure, Outcome};
 use crate::findings::{Lang, Msg};
 use crate::output::table;
-use crate::rules::{REGISTRY, ids};
-
-macro_rules! pages {
-    ($($id:ident => $file:literal,)*) => {
-        &[$((ids::$id, include_str!(concat!("../../docs/rules/", $file, ".md")))),*]
-    };
-}
-
-/// The page of every rule, embedded so that `care explain` works without the docs at hand.
-pub static PAGES: &[(&str, &str)] = pages! {
-    FORMAT_PARSE => "format-parse",
-    FORMAT_MISSING_COLUMN => "format-missing-column",
-    FORMAT_UNKNOWN_COLUMN => "format-unknown-column",
-    FORMAT_DUPLICATE_ID => "format-duplicate-id",
-    FORMAT_AMOUNT => "format-amount",
-    REF_UNKNOWN_PUPIL => "ref-unknown-pupil",
-    REF_UNKNOWN_CONTRACT => "ref-unknown-contract",
-    PLAN_LEADERSHIP_HEAD => "plan-leadership-head",
-    PLAN_TERMS => "plan-terms",
-    CONSENT_UNSIGNED => "consent-unsigned",
-    CONSENT_ORDER => "consent-order",
-    CONSENT_NO_AGREEMENT => "consent-no-agreement",
-    CONSENT_FEE_WITHOUT_AGREEMENT => "consent-fee-without-agreement",
-    COMMITTEE_MISSING => "committee-missing",
-    COMMITTEE_FEE_BEFORE_COMMITTEE => "committee-fee-before-committee",
-    COMMITTEE_COLLECTOR => "committee-collector",
-    FEES_UNPUBLISHED => "fees-unpublished",
-    FEES_OVER_STANDARD => "fees-over-standard",
-    CAMPUS_VENUE_COST => "campus-venue-cost",
-    CONTENT_BANNED_ACTIVITY => "content-banned-activity",
-    DEMAND_NO_APPLICANTS => "demand-no-applicants",
-    STAFF_UNSIGNED => "staff-unsigned",
-    STAFF_UNQUALIFIED => "staff-unqualified",
-    STAFF_NO_BACKGROUND_CHECK => "staff-no-background-check",
-    STAFF_PAY_OUTSIDE_CONTRACT => "staff-pay-outside-contract",
-    LEDGER_NO_TERM => "ledger-no-term",
-    LEDGER_PERIOD => "ledger-period",
-    DISCLOSURE_MONTH_NOT_CLOSED => "disclosure-month-not-closed",
-    DISCLOSURE_CLOSED_MONTH_CHANGED => "disclosure-closed-month-changed",
-    DISCLOSURE_CLOSE_ORDER => "disclosure-close-order",
-    SETTLEMENT_MISSING => "settlement-missing",
-    SETTLEMENT_LATE => "settlement-late",
-    SETTLEMENT_STALE => "settlement-stale",
-    SETTLEMENT_REFUND_MISMATCH => "settlement-refund-mismatch",
-    SURVEY_SCORE => "survey-score",
-    SURVEY_MISSING => "survey-missing",
-    SURVEY_LOW_RENEWAL => "survey-low-renewal",
-};
+use crate::rules::{REGISTRY, find};
 
 const MARK_ZH: &str = "<!-- lang: zh -->";
 const MARK_EN: &str = "<!-- lang: en -->";
 
+/// A rule's page of docs/rules, embedded so that `care explain` works without the docs at hand.
 pub fn page(id: &str) -> Option<&'static str> {
-    PAGES.iter().find(|(i, _)| *i == id).map(|(_, p)| *p)
+    find(id).map(|r| r.meta().page)
 }
 
 /// The page's heading and the part in one language, without the language markers.
@@ -206,7 +160,6 @@ mod tests {
 
     #[test]
     fn every_rule_has_a_page_headed_by_its_id() {
-        assert_eq!(PAGES.len(), REGISTRY.len());
         for r in REGISTRY {
             let id = r.meta().id;
             let p = page(id).unwrap_or_else(|| panic!("no page for {id}"));
@@ -216,7 +169,7 @@ mod tests {
 
     #[test]
     fn sections_hold_one_language() {
-        let p = page(ids::CONSENT_UNSIGNED).unwrap_or_default();
+        let p = page(crate::rules::consent::Unsigned::ID).unwrap_or_default();
         let zh = section(p, Lang::Zh);
         let en = section(p, Lang::En);
         assert!(

@@ -112,7 +112,7 @@ pub fn in_care_during(p: &Pupil, from: Date, to: Date) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::records::date::parse_date;
     use crate::records::toml_doc::At;

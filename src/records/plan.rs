@@ -6,8 +6,8 @@ use super::date::{Date, parse_time};
 use super::money::Money;
 use super::table::{finding, parse_error};
 use super::toml_doc::{At, Doc, Table};
+use crate::findings::ids;
 use crate::findings::{Finding, Msg, Severity};
-use crate::rules::ids;
 
 pub const FILE: &str = "plan.toml";
 

@@ -1,25 +1,19 @@
 //! fees/*: the fee standard is published before fees are taken, and nobody pays more (四(一), 一(三)).
 
-use super::{Context, Meta, Rule, finding, ids};
+use super::{Context, Declared, Rule};
 use crate::domain::calendar::Period;
-use crate::findings::{Finding, Msg, Severity::*};
+use crate::findings::{Finding, Msg};
 use crate::records::fast_hash::FastMap;
 use crate::records::plan::{Basis, FILE as PLAN};
 use crate::records::{Kind, Money, ledger};
 
-pub struct Unpublished;
+rule! {
+    Unpublished: "fees" / "unpublished", Error, "四(一)、三(四)",
+    "收费标准须先向家长公示再收费：在 [fees] published_on 填写公示日期，收费日期不得早于它",
+    "post the fee standard to parents before taking fees: set [fees] published_on, and date no fee before it",
+}
+
 impl Rule for Unpublished {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::FEES_UNPUBLISHED,
-            severity: Error,
-            policy: "四(一)、三(四)",
-            hint: (
-                "收费标准须先向家长公示再收费：在 [fees] published_on 填写公示日期，收费日期不得早于它",
-                "post the fee standard to parents before taking fees: set [fees] published_on, and date no fee before it",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan().filter(|p| !p.unread.fees) else {
             return;
@@ -31,8 +25,7 @@ impl Rule for Unpublished {
         match p.fees.as_ref().and_then(|f| f.published_on.as_ref().map(|d| (f, d))) {
             None => {
                 let line = p.fees.as_ref().map_or(1, |f| f.line);
-                out.push(finding(
-                    self.meta(),
+                out.push(self.finding(
                     PLAN,
                     line,
                     Msg::new(
@@ -46,8 +39,7 @@ impl Rule for Unpublished {
             }
             Some((_, published)) => {
                 for e in fees().filter(|e| e.date < published.v) {
-                    out.push(finding(
-                        self.meta(),
+                    out.push(self.finding(
                         ledger::FILE,
                         e.line,
                         Msg::new(
@@ -102,19 +94,13 @@ impl std::hash::Hash for Who<'_> {
 /// Periods whose sums [`OverStandard`] keeps by place (a vector over the roster each).
 const DENSE_KEYS: usize = 24;
 
-pub struct OverStandard;
+rule! {
+    OverStandard: "fees" / "over-standard", Error, "一(三)、三(四)",
+    "每个学生每月（或每学期）净收费不得超过收费标准：多收的部分用 refund 行退还，或改正金额或 period",
+    "no pupil pays more, net of refunds, than the standard for a month (or term): return the excess with a refund row, or correct the amount or period",
+}
+
 impl Rule for OverStandard {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::FEES_OVER_STANDARD,
-            severity: Error,
-            policy: "一(三)、三(四)",
-            hint: (
-                "每个学生每月（或每学期）净收费不得超过收费标准：多收的部分用 refund 行退还，或改正金额或 period",
-                "no pupil pays more, net of refunds, than the standard for a month (or term): return the excess with a refund row, or correct the amount or period",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan() else { return };
         let Some(f) = &p.fees else { return };
@@ -191,8 +177,7 @@ impl Rule for OverStandard {
                 Key::Month(m) => m.to_string(),
                 Key::Term(t) => t.to_owned(),
             };
-            out.push(finding(
-                self.meta(),
+            out.push(self.finding(
                 ledger::FILE,
                 line,
                 Msg::new(
@@ -212,20 +197,17 @@ mod tests {
     #[test]
     fn unpublished() {
         let f = clean().replace("plan.toml", "published_on = 2026-08-18", "published_on = 2026-09-02");
-        assert_eq!(
-            f.fired(ids::FEES_UNPUBLISHED),
-            vec![("ledger.csv".into(), 2), ("ledger.csv".into(), 3)]
-        );
+        assert_eq!(f.fired(Unpublished::ID), vec![("ledger.csv".into(), 2), ("ledger.csv".into(), 3)]);
         let f = clean().replace("plan.toml", "published_on = 2026-08-18\n", "");
-        assert_eq!(f.fired(ids::FEES_UNPUBLISHED), at("plan.toml", 17));
+        assert_eq!(f.fired(Unpublished::ID), at("plan.toml", 17));
     }
 
     #[test]
     fn over_standard_net_of_refunds() {
         let f = clean().append("ledger.csv", "2026-09-20,fee,10.00,P0001,,,2026-09,周强,,");
-        assert_eq!(f.fired(ids::FEES_OVER_STANDARD), at("ledger.csv", 7));
+        assert_eq!(f.fired(OverStandard::ID), at("ledger.csv", 7));
         let f = f.append("ledger.csv", "2026-09-21,refund,10.00,P0001,,,2026-09,,,");
-        assert!(f.fired(ids::FEES_OVER_STANDARD).is_empty());
+        assert!(f.fired(OverStandard::ID).is_empty());
     }
 
     #[test]
@@ -242,6 +224,6 @@ mod tests {
             f = f.append("ledger.csv", &format!("2026-09-20,fee,300.00,P9999,,,{month},周强,,"));
             expected.push(("ledger.csv".to_owned(), first + 2 * i + 1));
         }
-        assert_eq!(f.fired(ids::FEES_OVER_STANDARD), expected);
+        assert_eq!(f.fired(OverStandard::ID), expected);
     }
 }
