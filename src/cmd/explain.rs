@@ -4,6 +4,8 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use strsim::levenshtein;
+
 use super::{Env, Failure, Outcome};
 use crate::findings::{Lang, Msg};
 use crate::output::table;
@@ -38,21 +40,6 @@ pub fn title(page: &str, lang: Lang) -> &str {
     page.lines().find_map(|l| l.strip_prefix(prefix)).map(str::trim).unwrap_or_default()
 }
 
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
 /// `consent-unsigned` (the page's file name) and `Consent/Unsigned` name `consent/unsigned`.
 fn normalise(query: &str) -> String {
     let q = query.trim().trim_end_matches(".md").to_lowercase();
@@ -73,7 +60,7 @@ pub fn close_ids(query: &str) -> Vec<&'static str> {
         .map(|r| r.meta().id)
         .filter_map(|id| {
             let (f, n) = id.split_once('/').unwrap_or((id, id));
-            let typo = distance(&q, id).min(distance(name, n) + usize::from(f != family));
+            let typo = levenshtein(&q, id).min(levenshtein(name, n) + usize::from(f != family));
             let score = if !q.is_empty() && id.contains(q.as_str()) {
                 0
             } else if typo <= 3 {
@@ -164,6 +151,41 @@ mod tests {
             let id = r.meta().id;
             let p = page(id).unwrap_or_else(|| panic!("no page for {id}"));
             assert_eq!(p.lines().next(), Some(format!("# {id}").as_str()));
+        }
+    }
+
+    /// The tables of docs/rules/README.md, one row per registered rule in registry order.
+    fn index_table(lang: Lang) -> String {
+        let mut t = lang
+            .pick("| 规则 | 严重程度 | 政策依据 | 内容 |\n", "| rule | severity | policy | what |\n")
+            .to_owned();
+        t.push_str("|---|---|---|---|\n");
+        for r in REGISTRY {
+            let m = r.meta();
+            let sev = match m.severity {
+                crate::findings::Severity::Error => lang.pick("错误", "error"),
+                crate::findings::Severity::Warning => lang.pick("警告", "warning"),
+            };
+            let file = m.id.replace('/', "-");
+            t.push_str(&format!(
+                "| [`{}`]({file}.md) | {sev} | {} | {} |\n",
+                m.id,
+                m.policy,
+                title(m.page, lang)
+            ));
+        }
+        t
+    }
+
+    #[test]
+    fn the_rules_index_is_the_registry() {
+        let index = include_str!("../../docs/rules/README.md");
+        for (lang, heading) in [(Lang::Zh, "## 中文\n\n"), (Lang::En, "## English\n\n")] {
+            let expected = format!("{heading}{}", index_table(lang));
+            assert!(
+                index.contains(&expected),
+                "docs/rules/README.md must list every rule in registry order:\n\n{expected}"
+            );
         }
     }
 

@@ -3,7 +3,7 @@
 use super::{Context, Declared, Rule};
 use crate::domain::calendar::{Period, in_care_during};
 use crate::findings::{Finding, Msg};
-use crate::records::{Date, Kind, Month, ledger, roster};
+use crate::records::{Kind, ledger, roster};
 
 rule! {
     Unsigned: "consent" / "unsigned", Error, "一(一)、二(四)",
@@ -105,10 +105,9 @@ impl Rule for FeeWithoutAgreement {
         if cx.plan().is_none() {
             return;
         }
-        // Rows come in runs of one month: its days are worked out once a run.
-        let mut days_of: Option<(Month, (Date, Date))> = None;
-        for ((e, named, _), p) in cx.rows().zip(&cx.entry_pupils).filter(|((e, _, _), _)| e.kind == Kind::Fee) {
-            let Some(p) = p else {
+        for row in cx.rows().filter(|r| r.entry.kind == Kind::Fee) {
+            let (e, named) = (row.entry, row.period);
+            let Some(p) = row.pupil.map(|i| cx.pupil(i)) else {
                 continue;
             };
             let msg = match p.agreed_on {
@@ -120,27 +119,17 @@ impl Rule for FeeWithoutAgreement {
                     format!("向 {} 收费的日期 {} 早于签协议的 {a}", p.id, e.date),
                     format!("a fee from {} on {}, before the agreement of {a}", p.id, e.date),
                 )),
-                Some(_) => {
-                    let span = match named {
-                        Some(Period::Month(m)) => Some(match days_of {
-                            Some((month, days)) if month == m => days,
-                            _ => days_of.insert((m, (m.first_day(), m.last_day()))).1,
-                        }),
-                        Some(Period::Term(t)) => Some((t.starts, t.ends)),
-                        None => None,
+                Some(_) => row.days.filter(|(from, to)| !in_care_during(p, *from, *to)).map(|_| {
+                    let name = match named {
+                        Some(Period::Month(m)) => m.to_string(),
+                        Some(Period::Term(t)) => t.id.clone(),
+                        None => String::new(),
                     };
-                    span.filter(|(from, to)| !in_care_during(p, *from, *to)).map(|_| {
-                        let name = match named {
-                            Some(Period::Month(m)) => m.to_string(),
-                            Some(Period::Term(t)) => t.id.clone(),
-                            None => String::new(),
-                        };
-                        Msg::new(
-                            format!("向 {} 收取 {name} 的费用，但那时不在托管期内", p.id),
-                            format!("a fee from {} for {name}, a period outside the pupil's care", p.id),
-                        )
-                    })
-                }
+                    Msg::new(
+                        format!("向 {} 收取 {name} 的费用，但那时不在托管期内", p.id),
+                        format!("a fee from {} for {name}, a period outside the pupil's care", p.id),
+                    )
+                }),
             };
             if let Some(m) = msg {
                 out.push(self.finding(ledger::FILE, e.line, m));

@@ -63,32 +63,11 @@ enum Key<'a> {
     Term(&'a str),
 }
 
-/// Whose fees: a pupil of the roster (the first of its id, so by address), or an id it lacks.
-#[derive(Clone, Copy)]
+/// Whose fees: a pupil of the roster (by its place), or an id the roster lacks.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Who<'a> {
-    Known(&'a crate::records::Pupil),
+    Known(usize),
     Unknown(&'a str),
-}
-
-impl PartialEq for Who<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (Who::Known(a), Who::Known(b)) => std::ptr::eq(*a, *b),
-            (Who::Unknown(a), Who::Unknown(b)) => a == b,
-            _ => false,
-        }
-    }
-}
-
-impl Eq for Who<'_> {}
-
-impl std::hash::Hash for Who<'_> {
-    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        match self {
-            Who::Known(p) => (*p as *const crate::records::Pupil as usize).hash(h),
-            Who::Unknown(id) => id.hash(h),
-        }
-    }
 }
 
 /// Periods whose sums [`OverStandard`] keeps by place (a vector over the roster each).
@@ -115,18 +94,19 @@ impl Rule for OverStandard {
         let mut keys: Vec<Key> = Vec::new();
         let mut by_place: Vec<Vec<Option<(Money, usize)>>> = Vec::new();
         let mut last_key: Option<(Key, usize)> = None;
-        for ((e, named, term), known) in cx.rows().zip(&cx.entry_pupils) {
+        for row in cx.rows() {
+            let e = row.entry;
             if !matches!(e.kind, Kind::Fee | Kind::Refund) {
                 continue;
             }
             let Some(id) = e.pupil_id.as_deref() else { continue };
-            let pupil = match known {
-                Some(p) => Who::Known(p),
+            let pupil = match row.pupil {
+                Some(place) => Who::Known(place),
                 None => Who::Unknown(id),
             };
-            let key = match (f.basis, named) {
+            let key = match (f.basis, row.period) {
                 (Basis::Monthly, Some(Period::Month(m))) => Key::Month(m),
-                (Basis::Term, _) => match term {
+                (Basis::Term, _) => match row.term {
                     Some(t) => Key::Term(t.id.as_str()),
                     None => continue,
                 },
@@ -146,8 +126,7 @@ impl Rule for OverStandard {
                     i
                 }
             };
-            let place = known.and_then(|p| cx.pupil_place(p));
-            let slot = match (k, place) {
+            let slot = match (k, row.pupil) {
                 (Some(k), Some(place)) => by_place[k][place].get_or_insert((Money::ZERO, e.line)),
                 _ => net.entry((pupil, key)).or_insert((Money::ZERO, e.line)),
             };
@@ -158,11 +137,11 @@ impl Rule for OverStandard {
         }
         let mut over: Vec<_> = net.into_iter().filter(|(_, (m, _))| *m > f.amount.v).collect();
         for (key, sums) in keys.iter().zip(&by_place) {
-            for (p, sum) in cx.records.pupils.iter().zip(sums) {
+            for (place, sum) in sums.iter().enumerate() {
                 if let Some((paid, line)) = sum
                     && *paid > f.amount.v
                 {
-                    over.push(((Who::Known(p), *key), (*paid, *line)));
+                    over.push(((Who::Known(place), *key), (*paid, *line)));
                 }
             }
         }
@@ -170,7 +149,7 @@ impl Rule for OverStandard {
         let std = f.amount.v;
         for ((who, key), (paid, line)) in over {
             let pupil = match who {
-                Who::Known(p) => p.id.as_str(),
+                Who::Known(place) => cx.pupil(place).id.as_str(),
                 Who::Unknown(id) => id,
             };
             let period = match key {

@@ -156,6 +156,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_loader_stamps_the_ids_these_rules_declare() {
+        use crate::findings::ids;
+        assert_eq!(Parse::ID, ids::FORMAT_PARSE);
+        assert_eq!(MissingColumn::ID, ids::FORMAT_MISSING_COLUMN);
+        assert_eq!(UnknownColumn::ID, ids::FORMAT_UNKNOWN_COLUMN);
+    }
+
+    #[test]
     fn parse_bad_date_and_money() {
         let f = clean().replace("ledger.csv", "2026-09-10,expense,120.50", "2026-09-31,expense,12O.50");
         let found: Vec<_> = f.findings().into_iter().filter(|x| x.rule == Parse::ID).collect();

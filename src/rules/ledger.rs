@@ -1,9 +1,9 @@
 //! ledger/*: every row belongs to a term, and periods name a month or a term.
 
 use super::{Context, Declared, Rule};
-use crate::domain::calendar::{Period as P, terms_of_month};
+use crate::domain::calendar::Period as P;
 use crate::findings::{Finding, Msg};
-use crate::records::{Kind, Month, ledger};
+use crate::records::{Kind, ledger};
 
 rule! {
     NoTerm: "ledger" / "no-term", Error, "三(三)",
@@ -40,29 +40,23 @@ rule! {
 
 impl Rule for Period {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(plan) = cx.plan().filter(|p| !p.unread.terms) else {
+        if cx.plan().is_none_or(|p| p.unread.terms) {
             return;
-        };
-        // Rows come in runs of one month: whether a term has it is worked out once a run.
-        let mut termless: Option<(Month, bool)> = None;
-        let mut outside_terms = |m: Month| match termless {
-            Some((month, none)) if month == m => none,
-            _ => termless.insert((m, terms_of_month(plan, m).next().is_none())).1,
-        };
-        for (e, named, _) in cx.rows().filter(|(e, _, _)| matches!(e.kind, Kind::Fee | Kind::Refund)) {
-            let Some(text) = e.period.as_deref() else { continue };
-            let msg = match named {
+        }
+        for row in cx.rows().filter(|r| matches!(r.entry.kind, Kind::Fee | Kind::Refund)) {
+            let Some(text) = row.entry.period.as_deref() else { continue };
+            let msg = match row.period {
                 None => Msg::new(
                     format!("period“{text}”既不是月份也不是学期 id"),
                     format!("period “{text}” is neither a month nor a term id"),
                 ),
-                Some(P::Month(m)) if outside_terms(m) => Msg::new(
+                Some(P::Month(m)) if !cx.in_a_term(m) => Msg::new(
                     format!("period {m} 不在任何学期之内"),
                     format!("period {m} is not a month of any term"),
                 ),
                 Some(_) => continue,
             };
-            out.push(self.finding(ledger::FILE, e.line, msg));
+            out.push(self.finding(ledger::FILE, row.entry.line, msg));
         }
     }
 }

@@ -12,9 +12,10 @@ rule! {
 
 impl Rule for UnknownPupil {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        for (e, known) in cx.records.entries.iter().zip(&cx.entry_pupils) {
+        for row in cx.rows() {
+            let e = row.entry;
             if let Some(id) = &e.pupil_id
-                && known.is_none()
+                && row.pupil.is_none()
                 && !cx.records.unread_pupils.covers(id)
             {
                 out.push(self.finding(

@@ -1,10 +1,9 @@
 //! survey/*: satisfaction ratings of staff, the basis for renewing contracts (三(三)).
 
-use rust_decimal::Decimal;
-
 use super::{Context, Declared, Rule};
+use crate::domain::ratings::Mean;
 use crate::findings::{Finding, Msg};
-use crate::records::{Contract, contracts, surveys};
+use crate::records::{contracts, surveys};
 
 rule! {
     Score: "survey" / "score", Error, "三(三)",
@@ -69,22 +68,6 @@ impl Rule for Missing {
     }
 }
 
-/// The mean of a contract's valid scores.
-pub fn mean_score(cx: &Context, c: &Contract) -> Option<(Decimal, usize)> {
-    let scores: Vec<u8> = cx
-        .records
-        .surveys
-        .iter()
-        .filter(|s| s.contract_id == c.id)
-        .filter_map(|s| s.score())
-        .collect();
-    if scores.is_empty() {
-        return None;
-    }
-    let sum: u32 = scores.iter().map(|&s| u32::from(s)).sum();
-    Some((Decimal::from(sum) / Decimal::from(scores.len()), scores.len()))
-}
-
 rule! {
     LowRenewal: "survey" / "low-renewal", Warning, "三(三)",
     "满意度测评结果是续签的重要依据：请家委会复核这次续签，并在新协议的 note 中写明理由（写明后不再提醒）",
@@ -106,7 +89,10 @@ impl Rule for LowRenewal {
                 .filter(|o| o.name == c.name && o.id != c.id && o.starts < c.starts)
                 .max_by_key(|o| o.starts);
             let Some(prev) = previous else { continue };
-            let Some((mean, n)) = mean_score(cx, prev) else { continue };
+            let ratings = Mean::of(cx.records.surveys.iter().filter(|s| s.contract_id == prev.id));
+            let (Some(mean), n) = (ratings.exact, ratings.count) else {
+                continue;
+            };
             if mean < p.renew_below {
                 let mean = mean.round_dp(2);
                 out.push(self.finding(
