@@ -1,9 +1,9 @@
 //! fees/*: the fee standard is published before fees are taken, and nobody pays more (四(一), 一(三)).
 
+use super::per_pupil::{PerPupil, Who};
 use super::{Context, Declared, Rule};
 use crate::domain::calendar::Period;
 use crate::findings::{Finding, Msg};
-use crate::records::fast_hash::FastMap;
 use crate::records::plan::{Basis, FILE as PLAN};
 use crate::records::{Kind, Money, ledger};
 
@@ -63,16 +63,6 @@ enum Key<'a> {
     Term(&'a str),
 }
 
-/// Whose fees: a pupil of the roster (by its place), or an id the roster lacks.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum Who<'a> {
-    Known(usize),
-    Unknown(&'a str),
-}
-
-/// Periods whose sums [`OverStandard`] keeps by place (a vector over the roster each).
-const DENSE_KEYS: usize = 24;
-
 rule! {
     OverStandard: "fees" / "over-standard", Error, "一(三)、三(四)",
     "每个学生每月（或每学期）净收费不得超过收费标准：多收的部分用 refund 行退还，或改正金额或 period",
@@ -87,13 +77,8 @@ impl Rule for OverStandard {
         if !cx.records.ledger_complete {
             return;
         }
-        // (pupil, period) → (net paid, line of the last fee). For the first few periods, the sums
-        // of the roster's pupils are kept in a vector by the pupil's place (a map of a district's
-        // 150,000 sums was most of the rule's time); the others in a map.
-        let mut net: FastMap<(Who, Key), (Money, usize)> = FastMap::default();
-        let mut keys: Vec<Key> = Vec::new();
-        let mut by_place: Vec<Vec<Option<(Money, usize)>>> = Vec::new();
-        let mut last_key: Option<(Key, usize)> = None;
+        // (pupil, period) → (net paid, line of the last fee).
+        let mut net: PerPupil<Key, (Money, usize)> = PerPupil::new(cx.records.pupils.len());
         for row in cx.rows() {
             let e = row.entry;
             if !matches!(e.kind, Kind::Fee | Kind::Refund) {
@@ -112,39 +97,13 @@ impl Rule for OverStandard {
                 },
                 _ => continue,
             };
-            let k = match last_key {
-                Some((k, i)) if k == key => Some(i),
-                _ => {
-                    let i = keys.iter().position(|k| *k == key).or_else(|| {
-                        (keys.len() < DENSE_KEYS).then(|| {
-                            keys.push(key);
-                            by_place.push(vec![None; cx.records.pupils.len()]);
-                            keys.len() - 1
-                        })
-                    });
-                    last_key = i.map(|i| (key, i));
-                    i
-                }
-            };
-            let slot = match (k, row.pupil) {
-                (Some(k), Some(place)) => by_place[k][place].get_or_insert((Money::ZERO, e.line)),
-                _ => net.entry((pupil, key)).or_insert((Money::ZERO, e.line)),
-            };
+            let slot = net.entry(pupil, key, || (Money::ZERO, e.line));
             slot.0 += e.signed();
             if e.kind == Kind::Fee {
                 slot.1 = slot.1.max(e.line);
             }
         }
-        let mut over: Vec<_> = net.into_iter().filter(|(_, (m, _))| *m > f.amount.v).collect();
-        for (key, sums) in keys.iter().zip(&by_place) {
-            for (place, sum) in sums.iter().enumerate() {
-                if let Some((paid, line)) = sum
-                    && *paid > f.amount.v
-                {
-                    over.push(((Who::Known(place), *key), (*paid, *line)));
-                }
-            }
-        }
+        let mut over: Vec<_> = net.into_values().filter(|(_, (m, _))| *m > f.amount.v).collect();
         over.sort_by_key(|(_, (_, line))| *line);
         let std = f.amount.v;
         for ((who, key), (paid, line)) in over {
@@ -196,7 +155,7 @@ mod tests {
         let mut f = clean();
         let mut expected = Vec::new();
         let first = clean().records().entries.len() + 2;
-        for (i, m) in (1..=DENSE_KEYS as u32 + 6).enumerate() {
+        for (i, m) in (1..=super::super::per_pupil::DENSE_KEYS as u32 + 6).enumerate() {
             let month = format!("{}-{:02}", 2027 + m / 12, 1 + m % 12);
             f = f.append("ledger.csv", &format!("2026-09-20,fee,300.00,P0001,,,{month},周强,,"));
             expected.push(("ledger.csv".to_owned(), first + 2 * i));

@@ -39,6 +39,7 @@ pub mod disclosure;
 pub mod fees;
 pub mod format;
 pub mod ledger;
+mod per_pupil;
 pub mod plan;
 pub mod refs;
 pub mod settlement;
