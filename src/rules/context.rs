@@ -50,6 +50,14 @@ struct RowPeriods<'a> {
     terms: Vec<Option<&'a Term>>,
 }
 
+/// What one row's period names, its days, and the row's term.
+#[derive(Clone, Copy)]
+struct Named<'a> {
+    period: Option<Period<'a>>,
+    days: Option<(Date, Date)>,
+    term: Option<&'a Term>,
+}
+
 /// Rows come in runs of the same date and period (a day's fees for one month): a row like the
 /// one before it gets the same answer, so that a month's days and terms are worked out once a run.
 fn periods_and_terms<'a>(plan: &'a Plan, entries: &'a [Entry]) -> RowPeriods<'a> {
@@ -59,19 +67,23 @@ fn periods_and_terms<'a>(plan: &'a Plan, entries: &'a [Entry]) -> RowPeriods<'a>
         days: Vec::with_capacity(n),
         terms: Vec::with_capacity(n),
     };
-    let mut last: Option<(&Entry, Option<Period<'a>>, Option<(Date, Date)>, Option<&'a Term>)> = None;
+    let mut last: Option<(&Entry, Named<'a>)> = None;
     for e in entries {
-        let (p, d, t) = match last {
-            Some((prev, p, d, t)) if prev.date == e.date && prev.period == e.period => (p, d, t),
+        let named = match last {
+            Some((prev, named)) if prev.date == e.date && prev.period == e.period => named,
             _ => {
-                let p = e.period.as_deref().and_then(|text| period(plan, text));
-                (p, p.map(Period::days), term_of_period(plan, e, p))
+                let period = e.period.as_deref().and_then(|text| period(plan, text));
+                Named {
+                    period,
+                    days: period.map(Period::days),
+                    term: term_of_period(plan, e, period),
+                }
             }
         };
-        out.periods.push(p);
-        out.days.push(d);
-        out.terms.push(t);
-        last = Some((e, p, d, t));
+        out.periods.push(named.period);
+        out.days.push(named.days);
+        out.terms.push(named.term);
+        last = Some((e, named));
     }
     out
 }
