@@ -85,6 +85,7 @@ pub trait Rule: Declared + Sync {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>);
 }
 
+/// Every rule, one line each, in the order of SPEC §7 and docs/rules/README.md.
 pub static REGISTRY: &[&dyn Rule] = &[
     &format::Parse,
     &format::MissingColumn,
