@@ -65,18 +65,7 @@ fn close(b: divan::Bencher) {
     b.bench(|| {
         let opening = care::report::disclosure::opening(r, month);
         let t = MonthTotals::of(month, divan::black_box(&r.entries));
-        closes::render(
-            month,
-            today(),
-            opening,
-            t.fees,
-            t.refunds,
-            t.pay,
-            t.expenses,
-            t.closing(opening),
-            t.rows,
-            &t.digest,
-        )
+        closes::render(month, today(), opening, &t)
     });
 }
 

@@ -458,18 +458,7 @@ pub fn generate(o: &Options, dir: &Path, journal: Option<&Path>) -> io::Result<u
         let r = Records::load(dir);
         let opening = disclosure::opening(&r, m);
         let t = MonthTotals::of(m, &r.entries);
-        let text = closes::render(
-            m,
-            date(on),
-            opening,
-            t.fees,
-            t.refunds,
-            t.pay,
-            t.expenses,
-            t.closing(opening),
-            t.rows,
-            &t.digest,
-        );
+        let text = closes::render(m, date(on), opening, &t);
         fs::write(dir.join(closes::path(m)), text)?;
     }
     Ok(rows.len())

@@ -316,18 +316,7 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
         let r = load(ledger_text, out);
         let opening = disclosure::opening(&r, month);
         let t = MonthTotals::of(month, &r.entries);
-        let text = closes::render(
-            month,
-            d(on),
-            opening,
-            t.fees,
-            t.refunds,
-            t.pay,
-            t.expenses,
-            t.closing(opening),
-            t.rows,
-            &t.digest,
-        );
+        let text = closes::render(month, d(on), opening, &t);
         out.insert(closes::path(month), text);
         let r = load(ledger_text, out);
         let ctx = disclosure::context(&r, month, Some(d(on)), Lang::Zh, false);

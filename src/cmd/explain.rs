@@ -4,63 +4,19 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use strsim::levenshtein;
+
 use super::{Env, Failure, Outcome};
 use crate::findings::{Lang, Msg};
 use crate::output::table;
-use crate::rules::{REGISTRY, ids};
-
-macro_rules! pages {
-    ($($id:ident => $file:literal,)*) => {
-        &[$((ids::$id, include_str!(concat!("../../docs/rules/", $file, ".md")))),*]
-    };
-}
-
-/// The page of every rule, embedded so that `care explain` works without the docs at hand.
-pub static PAGES: &[(&str, &str)] = pages! {
-    FORMAT_PARSE => "format-parse",
-    FORMAT_MISSING_COLUMN => "format-missing-column",
-    FORMAT_UNKNOWN_COLUMN => "format-unknown-column",
-    FORMAT_DUPLICATE_ID => "format-duplicate-id",
-    FORMAT_AMOUNT => "format-amount",
-    REF_UNKNOWN_PUPIL => "ref-unknown-pupil",
-    REF_UNKNOWN_CONTRACT => "ref-unknown-contract",
-    PLAN_LEADERSHIP_HEAD => "plan-leadership-head",
-    PLAN_TERMS => "plan-terms",
-    CONSENT_UNSIGNED => "consent-unsigned",
-    CONSENT_ORDER => "consent-order",
-    CONSENT_NO_AGREEMENT => "consent-no-agreement",
-    CONSENT_FEE_WITHOUT_AGREEMENT => "consent-fee-without-agreement",
-    COMMITTEE_MISSING => "committee-missing",
-    COMMITTEE_FEE_BEFORE_COMMITTEE => "committee-fee-before-committee",
-    COMMITTEE_COLLECTOR => "committee-collector",
-    FEES_UNPUBLISHED => "fees-unpublished",
-    FEES_OVER_STANDARD => "fees-over-standard",
-    CAMPUS_VENUE_COST => "campus-venue-cost",
-    CONTENT_BANNED_ACTIVITY => "content-banned-activity",
-    DEMAND_NO_APPLICANTS => "demand-no-applicants",
-    STAFF_UNSIGNED => "staff-unsigned",
-    STAFF_UNQUALIFIED => "staff-unqualified",
-    STAFF_NO_BACKGROUND_CHECK => "staff-no-background-check",
-    STAFF_PAY_OUTSIDE_CONTRACT => "staff-pay-outside-contract",
-    LEDGER_NO_TERM => "ledger-no-term",
-    LEDGER_PERIOD => "ledger-period",
-    DISCLOSURE_MONTH_NOT_CLOSED => "disclosure-month-not-closed",
-    DISCLOSURE_CLOSED_MONTH_CHANGED => "disclosure-closed-month-changed",
-    DISCLOSURE_CLOSE_ORDER => "disclosure-close-order",
-    SETTLEMENT_MISSING => "settlement-missing",
-    SETTLEMENT_LATE => "settlement-late",
-    SETTLEMENT_STALE => "settlement-stale",
-    SETTLEMENT_REFUND_MISMATCH => "settlement-refund-mismatch",
-    SURVEY_SCORE => "survey-score",
-    SURVEY_MISSING => "survey-missing",
-    SURVEY_LOW_RENEWAL => "survey-low-renewal",
-};
+use crate::rules::{REGISTRY, find};
 
 const MARK_ZH: &str = "<!-- lang: zh -->";
 const MARK_EN: &str = "<!-- lang: en -->";
 
+/// A rule's page of docs/rules, embedded so that `care explain` works without the docs at hand.
 pub fn page(id: &str) -> Option<&'static str> {
-    PAGES.iter().find(|(i, _)| *i == id).map(|(_, p)| *p)
+    find(id).map(|r| r.meta().page)
 }
 
 /// The page's heading and the part in one language, without the language markers.
@@ -84,21 +40,6 @@ pub fn title(page: &str, lang: Lang) -> &str {
     page.lines().find_map(|l| l.strip_prefix(prefix)).map(str::trim).unwrap_or_default()
 }
 
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
 /// `consent-unsigned` (the page's file name) and `Consent/Unsigned` name `consent/unsigned`.
 fn normalise(query: &str) -> String {
     let q = query.trim().trim_end_matches(".md").to_lowercase();
@@ -119,7 +60,7 @@ pub fn close_ids(query: &str) -> Vec<&'static str> {
         .map(|r| r.meta().id)
         .filter_map(|id| {
             let (f, n) = id.split_once('/').unwrap_or((id, id));
-            let typo = distance(&q, id).min(distance(name, n) + usize::from(f != family));
+            let typo = levenshtein(&q, id).min(levenshtein(name, n) + usize::from(f != family));
             let score = if !q.is_empty() && id.contains(q.as_str()) {
                 0
             } else if typo <= 3 {
@@ -206,7 +147,6 @@ mod tests {
 
     #[test]
     fn every_rule_has_a_page_headed_by_its_id() {
-        assert_eq!(PAGES.len(), REGISTRY.len());
         for r in REGISTRY {
             let id = r.meta().id;
             let p = page(id).unwrap_or_else(|| panic!("no page for {id}"));
@@ -214,9 +154,44 @@ mod tests {
         }
     }
 
+    /// The tables of docs/rules/README.md, one row per registered rule in registry order.
+    fn index_table(lang: Lang) -> String {
+        let mut t = lang
+            .pick("| 规则 | 严重程度 | 政策依据 | 内容 |\n", "| rule | severity | policy | what |\n")
+            .to_owned();
+        t.push_str("|---|---|---|---|\n");
+        for r in REGISTRY {
+            let m = r.meta();
+            let sev = match m.severity {
+                crate::findings::Severity::Error => lang.pick("错误", "error"),
+                crate::findings::Severity::Warning => lang.pick("警告", "warning"),
+            };
+            let file = m.id.replace('/', "-");
+            t.push_str(&format!(
+                "| [`{}`]({file}.md) | {sev} | {} | {} |\n",
+                m.id,
+                m.policy,
+                title(m.page, lang)
+            ));
+        }
+        t
+    }
+
+    #[test]
+    fn the_rules_index_is_the_registry() {
+        let index = include_str!("../../docs/rules/README.md");
+        for (lang, heading) in [(Lang::Zh, "## 中文\n\n"), (Lang::En, "## English\n\n")] {
+            let expected = format!("{heading}{}", index_table(lang));
+            assert!(
+                index.contains(&expected),
+                "docs/rules/README.md must list every rule in registry order:\n\n{expected}"
+            );
+        }
+    }
+
     #[test]
     fn sections_hold_one_language() {
-        let p = page(ids::CONSENT_UNSIGNED).unwrap_or_default();
+        let p = page(crate::rules::consent::Unsigned::ID).unwrap_or_default();
         let zh = section(p, Lang::Zh);
         let en = section(p, Lang::En);
         assert!(

@@ -11,7 +11,7 @@ use crate::output::table;
 use crate::records::ledger::{COLUMNS, FILE};
 use crate::records::settlements::{csv_path, render_csv, render_toml, toml_path};
 use crate::records::{Date, Money, Records};
-use crate::rules::ids;
+use crate::rules::settlement::RefundMismatch;
 
 fn refuse(zh: String, en: String) -> Failure {
     Failure::Refused(Msg::new(zh, en))
@@ -200,5 +200,5 @@ pub fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run: bool)
         ),
     );
     // Refunds are paid after the settlement; until then, a mismatch is expected, not an error.
-    w.finish(done, &[ids::SETTLEMENT_REFUND_MISMATCH])
+    w.finish(done, &[RefundMismatch::ID])
 }

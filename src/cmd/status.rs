@@ -3,14 +3,12 @@
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-use chrono::Days;
-
 use super::{Env, Outcome};
-use crate::domain::calendar::is_payout;
+use crate::domain::deadlines::{close_by, months_to_close, refund_due};
+use crate::domain::payouts::{outstanding, paid_out};
 use crate::output::{findings::summary, table};
-use crate::records::Money;
 use crate::records::roster::Status;
-use crate::rules::Context;
+use crate::records::{Money, Month};
 
 pub fn run(env: &Env) -> Outcome {
     let r = env.records()?;
@@ -64,39 +62,24 @@ pub fn run(env: &Env) -> Outcome {
     let balance: Money = r.entries.iter().map(|e| e.signed()).sum();
     out.push_str(&format!("{}{balance}\n", l("账面余额：", "balance: ")));
 
-    let cx = Context::new(&r, today);
     let mut deadlines: Vec<(crate::records::Date, String)> = Vec::new();
     if let Some(p) = &r.plan {
-        let within = Days::new(p.deadlines.close_within_days.max(0) as u64);
-        for m in crate::rules::months_to_close(&cx) {
+        for m in months_to_close(Some(p), r.entries.iter().map(|e| Month::of(e.date))) {
             if r.close(m).is_none() && m.first_day() <= today {
-                let by = m.last_day().checked_add_days(within).unwrap_or(m.last_day());
+                let by = close_by(&p.deadlines, m);
                 deadlines.push((by, format!("{} {m}", l("结账公示", "close and disclose"))));
             }
         }
         for t in p.terms.iter().filter(|t| r.settlement(&t.id).is_none() && t.starts <= today) {
             deadlines.push((t.settle_by.v, format!("{} {}", l("学期结算", "settle term"), t.id)));
         }
-        let refund_within = Days::new(p.deadlines.refund_within_days.max(0) as u64);
         for s in &r.settlements {
             let Some(t) = p.terms.iter().find(|t| t.id == s.term.v) else {
                 continue;
             };
             // What is still to move, family by family: refunds to pay out, amounts due to collect.
-            let mut moved: std::collections::HashMap<&str, Money> = std::collections::HashMap::new();
-            for e in r.entries.iter().filter(|e| is_payout(e, t, s.settled_on.v)) {
-                *moved.entry(e.pupil_id.as_deref().unwrap_or("")).or_default() -= e.signed();
-            }
-            let (mut to_pay, mut to_collect) = (Money::ZERO, Money::ZERO);
-            for f in &s.rows {
-                let left = f.refund - moved.get(f.pupil_id.as_str()).copied().unwrap_or_default();
-                if left.is_positive() {
-                    to_pay += left;
-                } else {
-                    to_collect -= left;
-                }
-            }
-            let by = s.settled_on.v.checked_add_days(refund_within).unwrap_or(s.settled_on.v);
+            let (to_pay, to_collect) = outstanding(&s.rows, &paid_out(&r.entries, t, s.settled_on.v));
+            let by = refund_due(&p.deadlines, s.settled_on.v);
             if to_pay.is_positive() {
                 deadlines.push((
                     by,

@@ -12,6 +12,16 @@ pub enum Period<'a> {
     Term(&'a Term),
 }
 
+impl Period<'_> {
+    /// Its first and last day.
+    pub fn days(self) -> (Date, Date) {
+        match self {
+            Period::Month(m) => (m.first_day(), m.last_day()),
+            Period::Term(t) => (t.starts, t.ends),
+        }
+    }
+}
+
 pub fn period<'p>(plan: &'p Plan, text: &str) -> Option<Period<'p>> {
     if let Some(t) = plan.terms.iter().find(|t| t.id == text) {
         return Some(Period::Term(t));
@@ -112,7 +122,7 @@ pub fn in_care_during(p: &Pupil, from: Date, to: Date) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::records::date::parse_date;
     use crate::records::toml_doc::At;

@@ -1,17 +1,8 @@
 //! A month's totals, as `care ledger close` records them and `check` recomputes them.
 
 use super::digest::digest;
-use crate::records::{Close, Entry, Kind, Money, Month};
-
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct MonthTotals {
-    pub fees: Money,
-    pub refunds: Money,
-    pub pay: Money,
-    pub expenses: Money,
-    pub rows: u64,
-    pub digest: String,
-}
+pub use crate::records::closes::MonthTotals;
+use crate::records::{Close, Entry, Kind, Month};
 
 impl MonthTotals {
     /// Over the rows dated in the month (what moved in that month).
@@ -32,10 +23,6 @@ impl MonthTotals {
             }
         }
         t
-    }
-
-    pub fn closing(&self, opening: Money) -> Money {
-        opening + self.fees - self.refunds - self.pay - self.expenses
     }
 
     /// What moved between a close and the rows now, e.g. `expenses 203.46 → 203.47`.
@@ -61,6 +48,7 @@ impl MonthTotals {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::records::Money;
     use crate::records::date::parse_date;
 
     fn e(date: &str, kind: Kind, amount: &str) -> Entry {

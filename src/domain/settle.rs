@@ -32,10 +32,27 @@ pub struct Outcome {
 
 /// The rows a settlement of `term` on `on` covers: the term's rows, less its payouts.
 pub fn term_rows<'a>(plan: &Plan, term: &Term, on: Date, entries: &'a [Entry]) -> Vec<&'a Entry> {
-    entries
-        .iter()
-        .filter(|e| term_of(plan, e).is_some_and(|t| t.id == term.id) && !is_payout(e, term, on))
+    covered_rows(entries.iter().map(|e| (e, term_of(plan, e))), term, on)
+}
+
+/// [`term_rows`], given each ledger row with its term (as `check` has them already).
+pub fn covered_rows<'a, 'p>(rows: impl IntoIterator<Item = (&'a Entry, Option<&'p Term>)>, term: &Term, on: Date) -> Vec<&'a Entry> {
+    rows.into_iter()
+        .filter(|(e, t)| t.is_some_and(|t| t.id == term.id) && !is_payout(e, term, on))
+        .map(|(e, _)| e)
         .collect()
+}
+
+/// P and C of a settlement's rows: fees less refunds, and pay and expenses.
+pub fn paid_and_costs(rows: &[&Entry]) -> (Money, Money) {
+    let (mut paid, mut costs) = (Money::ZERO, Money::ZERO);
+    for e in rows {
+        match e.kind {
+            Kind::Fee | Kind::Refund => paid += e.signed(),
+            Kind::Pay | Kind::Expense => costs += e.amount,
+        }
+    }
+    (paid, costs)
 }
 
 /// Splits `total` fen in proportion to `weights` by the largest-remainder method: every quota
@@ -83,16 +100,10 @@ fn fen(m: Money) -> Result<i128, Msg> {
 /// divide by (no payments, or no care days, with costs to share).
 pub fn settle(plan: &Plan, term: &Term, basis: RefundBasis, on: Date, entries: &[Entry], pupils: &[Pupil]) -> Result<Outcome, Msg> {
     let rows = term_rows(plan, term, on, entries);
+    let (total_paid, costs) = paid_and_costs(&rows);
     let mut paid: BTreeMap<&str, Money> = BTreeMap::new();
-    let mut costs = Money::ZERO;
-    for e in &rows {
-        match e.kind {
-            Kind::Fee | Kind::Refund => {
-                let id = e.pupil_id.as_deref().unwrap_or("");
-                *paid.entry(id).or_default() += e.signed();
-            }
-            Kind::Pay | Kind::Expense => costs += e.amount,
-        }
+    for e in rows.iter().filter(|e| matches!(e.kind, Kind::Fee | Kind::Refund)) {
+        *paid.entry(e.pupil_id.as_deref().unwrap_or("")).or_default() += e.signed();
     }
     let mut days: BTreeMap<&str, u32> = BTreeMap::new();
     if basis == RefundBasis::Days {
@@ -104,7 +115,6 @@ pub fn settle(plan: &Plan, term: &Term, basis: RefundBasis, on: Date, entries: &
             }
         }
     }
-    let total_paid: Money = paid.values().copied().sum();
     let surplus = total_paid - costs;
     let ids: Vec<&str> = paid.keys().copied().collect();
     let paid_fen: Vec<i128> = paid.values().map(|m| fen(*m)).collect::<Result<_, _>>()?;

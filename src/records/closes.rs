@@ -124,20 +124,35 @@ pub fn read_reopened(mut f: Fields<'_>, out: &mut Vec<Finding>) -> Option<Reopen
     f.finish(r, out)
 }
 
+/// A month's totals: what moved in it by kind, how many rows and their digest, as a close file
+/// records them. `domain::close` works them out from the ledger.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct MonthTotals {
+    pub fees: Money,
+    pub refunds: Money,
+    pub pay: Money,
+    pub expenses: Money,
+    pub rows: u64,
+    pub digest: String,
+}
+
+impl MonthTotals {
+    pub fn closing(&self, opening: Money) -> Money {
+        opening + self.fees - self.refunds - self.pay - self.expenses
+    }
+}
+
 /// The text of a close file, as `care ledger close` writes it.
-#[allow(clippy::too_many_arguments)]
-pub fn render(
-    month: Month,
-    closed_on: Date,
-    opening: Money,
-    fees: Money,
-    refunds: Money,
-    pay: Money,
-    expenses: Money,
-    closing: Money,
-    rows: u64,
-    digest: &str,
-) -> String {
+pub fn render(month: Month, closed_on: Date, opening: Money, t: &MonthTotals) -> String {
+    let MonthTotals {
+        fees,
+        refunds,
+        pay,
+        expenses,
+        rows,
+        digest,
+    } = t;
+    let closing = t.closing(opening);
     format!(
         "# {month} 月收支结账，由 care ledger close 写入，请勿手工修改 / written by care ledger close; do not edit\n\
          month = \"{month}\"\nclosed_on = {closed_on}\nopening = \"{opening}\"\nfees = \"{fees}\"\nrefunds = \"{refunds}\"\npay = \"{pay}\"\nexpenses = \"{expenses}\"\nclosing = \"{closing}\"\nrows = {rows}\ndigest = \"{digest}\"\n"

@@ -6,8 +6,8 @@ use super::date::{Date, parse_time};
 use super::money::Money;
 use super::table::{finding, parse_error};
 use super::toml_doc::{At, Doc, Table};
+use crate::findings::ids;
 use crate::findings::{Finding, Msg, Severity};
-use crate::rules::ids;
 
 pub const FILE: &str = "plan.toml";
 
@@ -279,21 +279,7 @@ fn unknown_keys(doc: &Doc, root: &Table, out: &mut Vec<Finding>) {
 
 /// Whether two keys are at most two edits apart (a misspelling).
 fn near(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().abs_diff(b.len()) > 2 {
-        return false;
-    }
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let next = (prev + usize::from(ca != cb)).min(row[j] + 1).min(row[j + 1] + 1);
-            prev = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()] <= 2
+    strsim::levenshtein(a, b) <= 2
 }
 
 /// Reads the plan. Returns `None` only when the TOML itself cannot be parsed; a bad key is a

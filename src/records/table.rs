@@ -4,8 +4,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::text::Layout;
+use crate::findings::ids;
 use crate::findings::{Finding, Msg, Severity};
-use crate::rules::ids;
 
 /// A column this spec names for a file.
 #[derive(Clone, Copy, Debug)]

@@ -2,23 +2,19 @@
 //! terms that overlap year Y, the pupils served, participation by grade, care days, activities,
 //! staff and their checks, money in and out, refunds and satisfaction.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use chrono::Datelike;
-use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Value, json};
 
 use super::chart::{chart, months, months_json};
 use super::csv::Table;
 use super::labels_with;
 use super::privacy::Privacy;
-use super::staff::checks_ok;
-use super::surveys::Mean;
 use super::values::{cell, heading, list, word};
-use crate::domain::calendar::{care_days, service_days, term_of};
+use crate::domain::annual::{self, Participation};
+use crate::domain::staff::checks_ok;
 use crate::findings::Lang;
-use crate::records::plan::Term;
-use crate::records::{Date, Kind, Money, Month, Records};
+use crate::records::{Money, Month, Records};
 
 fn weekday_label(d: chrono::Weekday, lang: Lang) -> &'static str {
     use chrono::Weekday::*;
@@ -40,155 +36,61 @@ fn grade_label(g: u8, lang: Lang) -> String {
     }
 }
 
-#[derive(Default)]
-struct Grade {
-    applications: usize,
-    served: usize,
-    care_days: u64,
-    withdrawn: usize,
-}
-
 pub fn context(records: &Records, year: i32, lang: Lang, mask: bool) -> Value {
     let privacy = Privacy::new(records, mask);
-    let plan = records.plan.as_ref();
-    let terms: Vec<&Term> = plan
-        .map(|p| {
-            p.terms
-                .iter()
-                .filter(|t| t.starts.year() <= year && t.ends.year() >= year)
-                .collect()
-        })
-        .unwrap_or_default();
-    let first = terms.iter().map(|t| t.starts).min();
-    let last = terms.iter().map(|t| t.ends).max();
+    let y = annual::year(records, year);
+    let average = |p: &Participation| p.average_days().map(|d| d.to_string());
 
-    // Pupils: an application counts when it was made by the last term's end and care, if any,
-    // did not end before the first term began.
-    let mut grades: BTreeMap<u8, Grade> = BTreeMap::new();
-    let mut served = BTreeSet::new();
-    let mut total_days: u64 = 0;
-    let mut withdrawn = 0;
-    let mut applications = 0;
-    if let (Some(p), Some(first), Some(last)) = (plan, first, last) {
-        for pupil in records
-            .pupils
-            .iter()
-            .filter(|x| x.applied_on <= last && x.ends.is_none_or(|e| e >= first))
-        {
-            let g = grades.entry(pupil.grade).or_default();
-            g.applications += 1;
-            applications += 1;
-            let days: u64 = terms.iter().map(|t| u64::from(care_days(p, t, pupil))).sum();
-            if days > 0 {
-                served.insert(pupil.id.as_str());
-                g.served += 1;
-                g.care_days += days;
-                total_days += days;
-                if pupil.ends.is_some_and(|e| e < last) {
-                    g.withdrawn += 1;
-                    withdrawn += 1;
-                }
-            }
-        }
-    }
-    let average = |days: u64, n: usize| {
-        (n > 0).then(|| {
-            let mut d = (Decimal::from(days) / Decimal::from(n)).round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
-            d.rescale(1);
-            d.to_string()
-        })
-    };
-
-    let term_rows: Vec<Value> = terms
+    let term_rows: Vec<Value> = y
+        .terms
         .iter()
-        .map(|t| {
-            let s = records.settlement(&t.id);
-            let (pupils, days) = plan.map_or((0, 0), |p| {
-                let d: Vec<u32> = records.pupils.iter().map(|x| care_days(p, t, x)).filter(|d| *d > 0).collect();
-                (d.len(), d.iter().map(|&d| u64::from(d)).sum::<u64>())
-            });
-            let refunds: Money = s
-                .map(|s| s.rows.iter().map(|r| r.refund).filter(|r| r.is_positive()).sum())
-                .unwrap_or_default();
-            let due: Money = s
-                .map(|s| s.rows.iter().map(|r| r.refund).filter(|r| r.is_negative()).map(|r| r.abs()).sum())
-                .unwrap_or_default();
+        .map(|f| {
+            let (t, s) = (f.term, f.settlement);
             json!({
                 "id": t.id,
                 "name": t.name,
                 "starts": t.starts.to_string(),
                 "ends": t.ends.to_string(),
-                "service_days": plan.map_or(0, |p| service_days(p, t, t.starts, t.ends)),
-                "pupils": pupils,
-                "care_days": days,
+                "service_days": f.service_days,
+                "pupils": f.pupils,
+                "care_days": f.care_days,
                 "settled": s.is_some(),
                 "settled_on": s.map(|s| s.settled_on.v.to_string()),
                 "paid": s.map(|s| s.paid.to_string()),
                 "costs": s.map(|s| s.costs.to_string()),
                 "surplus": s.map(|s| s.surplus.to_string()),
-                "refunds": refunds.to_string(),
-                "refund_families": s.map_or(0, |s| s.rows.iter().filter(|r| r.refund.is_positive()).count()),
-                "due": due.to_string(),
+                "refunds": f.refunds.to_string(),
+                "refund_families": f.refund_families,
+                "due": f.due.to_string(),
             })
         })
         .collect();
 
-    // Money: the rows that belong to these terms.
-    let ids: BTreeSet<&str> = terms.iter().map(|t| t.id.as_str()).collect();
-    let rows: Vec<_> = records
-        .entries
-        .iter()
-        .filter(|e| plan.and_then(|p| term_of(p, e)).is_some_and(|t| ids.contains(t.id.as_str())))
-        .collect();
-    let sum = |k: Kind| -> Money { rows.iter().filter(|e| e.kind == k).map(|e| e.amount).sum() };
-    let (fees, refunds, pay, expenses) = (sum(Kind::Fee), sum(Kind::Refund), sum(Kind::Pay), sum(Kind::Expense));
+    // Categories are shown as the privacy setting shows them; those shown alike are one line.
     let mut by_category: BTreeMap<String, Money> = BTreeMap::new();
-    for e in rows.iter().filter(|e| e.kind == Kind::Expense) {
-        *by_category
-            .entry(privacy.text(e.category.as_deref().unwrap_or_default()))
-            .or_default() += e.amount;
+    for (category, amount) in &y.money.by_category {
+        *by_category.entry(privacy.text(category)).or_default() += *amount;
     }
-
-    // Staff: the contracts that share a day with these terms.
-    let overlaps = |s: Date, e: Date| terms.iter().any(|t| s <= t.ends && e >= t.starts);
-    let contracts: Vec<_> = records.contracts.iter().filter(|c| overlaps(c.starts, c.ends)).collect();
-    let mut kinds: BTreeMap<_, (usize, usize, usize, usize)> = BTreeMap::new();
-    for c in &contracts {
-        let k = kinds.entry(c.kind).or_default();
-        k.0 += 1;
-        k.1 += usize::from(c.qualified_on.is_some_and(|q| q <= c.starts));
-        k.2 += usize::from(c.background_on.is_some_and(|b| b <= c.starts));
-        k.3 += usize::from(checks_ok(c));
-    }
-    let staff_by_kind: Vec<Value> = kinds
+    let staff_by_kind: Vec<Value> = y
+        .staff_by_kind
         .iter()
-        .map(|(k, (n, q, b, ok))| {
+        .map(|(k, n)| {
             json!({
                 "kind": k.as_str(),
                 "label": k.label().get(lang),
-                "count": n,
-                "qualified": q,
+                "count": n.count,
+                "qualified": n.qualified,
                 "background_needed": k.needs_background_check(),
-                "background_checked": b,
-                "checks_ok": ok,
+                "background_checked": n.background_checked,
+                "checks_ok": n.checks_ok,
             })
         })
         .collect();
-
-    // Satisfaction: the ratings dated within these terms.
-    let renew_below = plan.map_or(Decimal::new(30, 1), |p| p.renew_below);
-    let ratings: Vec<_> = records
-        .surveys
+    let sat = &y.satisfaction;
+    let by_contract: Vec<Value> = sat
+        .by_contract
         .iter()
-        .filter(|s| terms.iter().any(|t| t.contains(s.date)))
-        .collect();
-    let all = Mean::of(ratings.iter().copied());
-    let pupils_mean = Mean::of(ratings.iter().copied().filter(|s| s.respondent == "pupil"));
-    let parents_mean = Mean::of(ratings.iter().copied().filter(|s| s.respondent == "parent"));
-    let by_contract: Vec<Value> = contracts
-        .iter()
-        .map(|c| {
-            let m = Mean::of(ratings.iter().copied().filter(|s| s.contract_id == c.id));
+        .map(|(c, m)| {
             json!({
                 "contract_id": c.id,
                 "name": c.name,
@@ -196,43 +98,33 @@ pub fn context(records: &Records, year: i32, lang: Lang, mask: bool) -> Value {
                 "kind_label": c.kind.label().get(lang),
                 "count": m.count,
                 "mean": m.shown(),
-                "flagged": m.exact.is_some_and(|x| x < renew_below),
+                "flagged": m.exact.is_some_and(|x| x < sat.renew_below),
             })
         })
         .collect();
 
-    let chart_to = terms
-        .iter()
-        .filter_map(|t| records.settlement(&t.id).map(|s| s.settled_on.v.max(t.ends)))
-        .chain(last)
-        .max();
-    let ms = match (first, chart_to) {
+    let ms = match (y.first, y.money_until) {
         (Some(a), Some(b)) => months(records, Month::of(a), Month::of(b)),
         _ => Vec::new(),
     };
-    let settlement_refunds: Money = records
-        .settlements
-        .iter()
-        .filter(|s| ids.contains(s.term.v.as_str()))
-        .flat_map(|s| s.rows.iter().map(|r| r.refund).filter(|r| r.is_positive()))
-        .sum();
-    let service = plan.map(|p| &p.service);
+    let service = records.plan.as_ref().map(|p| &p.service);
+    let money = &y.money;
     let mut m = heading(records, lang, privacy.is_on());
     m.insert("year".into(), json!(year));
     m.insert("terms".into(), Value::Array(term_rows));
     m.insert(
         "pupils".into(),
         json!({
-            "applications": applications,
-            "served": served.len(),
-            "withdrawn": withdrawn,
-            "care_days": total_days,
-            "average_days": average(total_days, served.len()),
+            "applications": y.pupils.applications,
+            "served": y.pupils.served,
+            "withdrawn": y.pupils.withdrawn,
+            "care_days": y.pupils.care_days,
+            "average_days": average(&y.pupils),
         }),
     );
     m.insert(
         "by_grade".into(),
-        grades
+        y.by_grade
             .iter()
             .map(|(g, x)| {
                 json!({
@@ -242,7 +134,7 @@ pub fn context(records: &Records, year: i32, lang: Lang, mask: bool) -> Value {
                     "served": x.served,
                     "withdrawn": x.withdrawn,
                     "care_days": x.care_days,
-                    "average_days": average(x.care_days, x.served),
+                    "average_days": average(x),
                 })
             })
             .collect(),
@@ -260,35 +152,35 @@ pub fn context(records: &Records, year: i32, lang: Lang, mask: bool) -> Value {
     m.insert(
         "staff".into(),
         json!({
-            "count": contracts.len(),
-            "checks_ok": contracts.iter().filter(|c| checks_ok(c)).count(),
+            "count": y.contracts.len(),
+            "checks_ok": y.contracts.iter().filter(|c| checks_ok(c)).count(),
             "by_kind": staff_by_kind,
         }),
     );
     m.insert(
         "money".into(),
         json!({
-            "fees": fees.to_string(),
-            "refunds": refunds.to_string(),
-            "pay": pay.to_string(),
-            "expenses": expenses.to_string(),
-            "costs": (pay + expenses).to_string(),
-            "net": (fees - refunds - pay - expenses).to_string(),
-            "rows": rows.len(),
+            "fees": money.fees.to_string(),
+            "refunds": money.refunds.to_string(),
+            "pay": money.pay.to_string(),
+            "expenses": money.expenses.to_string(),
+            "costs": (money.pay + money.expenses).to_string(),
+            "net": (money.fees - money.refunds - money.pay - money.expenses).to_string(),
+            "rows": money.rows,
             "by_category": by_category.into_iter().map(|(k, v)| json!({"category": k, "amount": v.to_string()})).collect::<Vec<_>>(),
-            "settlement_refunds": settlement_refunds.to_string(),
+            "settlement_refunds": money.settlement_refunds.to_string(),
         }),
     );
     m.insert(
         "satisfaction".into(),
         json!({
-            "count": all.count,
-            "mean": all.shown(),
-            "pupil_count": pupils_mean.count,
-            "pupil_mean": pupils_mean.shown(),
-            "parent_count": parents_mean.count,
-            "parent_mean": parents_mean.shown(),
-            "renew_below": renew_below.to_string(),
+            "count": sat.all.count,
+            "mean": sat.all.shown(),
+            "pupil_count": sat.pupils.count,
+            "pupil_mean": sat.pupils.shown(),
+            "parent_count": sat.parents.count,
+            "parent_mean": sat.parents.shown(),
+            "renew_below": sat.renew_below.to_string(),
             "by_contract": by_contract,
         }),
     );

@@ -1,7 +1,6 @@
 //! The term's settlement made public (结算公示, 三(三): 每学期结束前结算，结余部分及时退还):
 //! P, C, S, the basis and each family's part, from settlements/TERM.toml and .csv.
 
-use chrono::Days;
 use serde_json::{Map, Value, json};
 
 use super::chart::{chart, months, months_json};
@@ -9,7 +8,9 @@ use super::csv::Table;
 use super::labels_with;
 use super::privacy::Privacy;
 use super::values::{cell, heading, list, term as term_json, word};
-use crate::domain::calendar::{care_days, is_payout};
+use crate::domain::calendar::care_days;
+use crate::domain::deadlines;
+use crate::domain::payouts;
 use crate::findings::{Lang, Msg};
 use crate::records::plan::RefundBasis;
 use crate::records::{Date, Month, Records};
@@ -40,23 +41,15 @@ pub fn settled(records: &Records, term_id: &str, lang: Lang, privacy: &Privacy) 
     let plan = records.plan.as_ref();
     let term = plan.and_then(|p| p.terms.iter().find(|t| t.id == term_id));
     let settled_on = s.settled_on.v;
-    let refund_by = plan
-        .map(|p| p.deadlines.refund_within_days.max(0) as u64)
-        .and_then(|d| settled_on.checked_add_days(Days::new(d)));
+    let refund_by = plan.and_then(|p| deadlines::refund_by(&p.deadlines, settled_on));
     let days = s.basis == RefundBasis::Days;
+    let paid = term.map(|t| payouts::paid_out(&records.entries, t, settled_on)).unwrap_or_default();
     let mut families = Vec::new();
     for row in &s.rows {
         let pupil = records.pupil(&row.pupil_id);
-        let payouts: Vec<_> = match term {
-            Some(t) => records
-                .entries
-                .iter()
-                .filter(|e| e.pupil_id.as_deref() == Some(row.pupil_id.as_str()) && is_payout(e, t, settled_on))
-                .collect(),
-            None => Vec::new(),
-        };
-        let paid_out: crate::records::Money = payouts.iter().map(|e| -e.signed()).sum();
-        let paid_out_on = payouts.iter().map(|e| e.date).max();
+        let mine = paid.get(row.pupil_id.as_str());
+        let paid_out = mine.map_or(crate::records::Money::ZERO, |p| p.amount);
+        let paid_out_on = mine.map(|p| p.last_on);
         let care = match (plan, term, pupil, days) {
             (Some(p), Some(t), Some(pu), true) => Some(care_days(p, t, pu)),
             _ => None,

@@ -9,6 +9,7 @@ use super::csv::Table;
 use super::labels_with;
 use super::values::{cell, internal_heading, list, word};
 use crate::domain::calendar::term_of;
+use crate::domain::staff::checks_ok;
 use crate::findings::Lang;
 use crate::records::plan::Term;
 use crate::records::{Contract, Date, Kind, Money, Records};
@@ -22,12 +23,6 @@ fn check(done: Option<Date>, by: Date, needed: bool, lang: Lang) -> Value {
         Some(_) => ("ok", "已完成", "done"),
     };
     json!({"status": status, "label": lang.pick(zh, en), "on": done.map(|d| d.to_string())})
-}
-
-pub fn checks_ok(c: &Contract) -> bool {
-    c.signed_on <= c.starts
-        && c.qualified_on.is_some_and(|q| q <= c.starts)
-        && (!c.kind.needs_background_check() || c.background_on.is_some_and(|b| b <= c.starts))
 }
 
 /// With a term: the contracts that share a day with it, and the pay of the term's rows.

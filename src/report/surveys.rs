@@ -1,41 +1,16 @@
 //! Satisfaction ratings (满意度测评), internal: the mean score and count per contract, flagged
 //! under `renew_below`, the basis for renewing or ending a contract (三(三)).
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 use super::csv::Table;
 use super::labels_with;
 use super::values::{cell, internal_heading, list, word};
+use crate::domain::ratings::Mean;
 use crate::findings::Lang;
 use crate::records::plan::Term;
 use crate::records::{Records, Survey};
-
-/// Mean of whole-number scores, exact, and shown with two decimals.
-pub struct Mean {
-    pub count: usize,
-    pub exact: Option<Decimal>,
-}
-
-impl Mean {
-    pub fn of<'a>(surveys: impl IntoIterator<Item = &'a Survey>) -> Mean {
-        let scores: Vec<u8> = surveys.into_iter().filter_map(Survey::score).collect();
-        let sum: u32 = scores.iter().map(|&s| u32::from(s)).sum();
-        let exact = (!scores.is_empty()).then(|| Decimal::from(sum) / Decimal::from(scores.len()));
-        Mean {
-            count: scores.len(),
-            exact,
-        }
-    }
-
-    pub fn shown(&self) -> Option<String> {
-        self.exact.map(|m| {
-            let mut d = m.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-            d.rescale(2);
-            d.to_string()
-        })
-    }
-}
 
 /// With a term: the ratings dated in it, and the contracts that share a day with it.
 pub fn context(records: &Records, term: Option<&Term>, lang: Lang) -> Value {

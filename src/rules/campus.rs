@@ -1,22 +1,16 @@
 //! campus/venue-cost: the school provides venues, water and electricity free (一(二), 三(二)).
 
-use super::{Context, Meta, Rule, finding, ids};
-use crate::findings::{Finding, Msg, Severity::*};
+use super::{Context, Declared, Rule};
+use crate::findings::{Finding, Msg};
 use crate::records::{Kind, ledger};
 
-pub struct VenueCost;
+rule! {
+    VenueCost: "campus" / "venue-cost", Error, "一(二)、三(二)",
+    "场地、水电由学校免费提供，不能由家长分担：删去这笔支出，或请学校承担",
+    "the school provides venues, water and electricity free; families must not pay for them: remove the expense, or have the school bear it",
+}
+
 impl Rule for VenueCost {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::CAMPUS_VENUE_COST,
-            severity: Error,
-            policy: "一(二)、三(二)",
-            hint: (
-                "场地、水电由学校免费提供，不能由家长分担：删去这笔支出，或请学校承担",
-                "the school provides venues, water and electricity free; families must not pay for them: remove the expense, or have the school bear it",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan() else { return };
         let words: Vec<String> = p
@@ -29,8 +23,7 @@ impl Rule for VenueCost {
             let Some(cat) = &e.category else { continue };
             let lower = cat.to_lowercase();
             if let Some(w) = words.iter().find(|w| lower.contains(w.as_str())) {
-                out.push(finding(
-                    self.meta(),
+                out.push(self.finding(
                     ledger::FILE,
                     e.line,
                     Msg::new(
@@ -50,14 +43,11 @@ mod tests {
 
     #[test]
     fn venue_costs_in_either_language_and_any_case() {
-        assert!(clean().fired(ids::CAMPUS_VENUE_COST).is_empty());
+        assert!(clean().fired(VenueCost::ID).is_empty());
         let f = clean()
             .append("ledger.csv", "2026-09-20,expense,50,,,Electricity bill,,,,")
             .append("ledger.csv", "2026-09-20,expense,50,,,水电费,,,,");
-        assert_eq!(
-            f.fired(ids::CAMPUS_VENUE_COST),
-            vec![("ledger.csv".into(), 7), ("ledger.csv".into(), 8)]
-        );
+        assert_eq!(f.fired(VenueCost::ID), vec![("ledger.csv".into(), 7), ("ledger.csv".into(), 8)]);
     }
 
     #[test]
@@ -66,6 +56,6 @@ mod tests {
             .append("plan.toml", "\n[rules]\nforbidden_categories = [\"snacks\"]")
             .append("ledger.csv", "2026-09-20,expense,50,,,rent,,,,")
             .append("ledger.csv", "2026-09-20,expense,5,,,Snacks,,,,");
-        assert_eq!(f.fired(ids::CAMPUS_VENUE_COST), at("ledger.csv", 8));
+        assert_eq!(f.fired(VenueCost::ID), at("ledger.csv", 8));
     }
 }

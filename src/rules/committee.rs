@@ -1,30 +1,23 @@
 //! committee/*: fees are set and collected by the parents' committee (一(三), 二(二), 三(三)).
 
-use super::{Context, Meta, Rule, finding, ids};
-use crate::findings::{Finding, Msg, Severity::*};
+use super::{Context, Declared, Rule};
+use crate::findings::{Finding, Msg};
 use crate::records::{Kind, ledger, plan};
 
-pub struct Missing;
+rule! {
+    Missing: "committee" / "missing", Error, "一(三)、二(二)",
+    "在 plan.toml 中加上 [committee]：成立日期、主任、财务和成员",
+    "add [committee] to plan.toml: the date it was established, its chair, treasurer and members",
+}
+
 impl Rule for Missing {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::COMMITTEE_MISSING,
-            severity: Error,
-            policy: "一(三)、二(二)",
-            hint: (
-                "在 plan.toml 中加上 [committee]：成立日期、主任、财务和成员",
-                "add [committee] to plan.toml: the date it was established, its chair, treasurer and members",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan().filter(|p| !p.unread.committee) else {
             return;
         };
         let fees = cx.records.entries.iter().filter(|e| e.kind == Kind::Fee).count();
         if p.committee.is_none() && fees > 0 {
-            out.push(finding(
-                self.meta(),
+            out.push(self.finding(
                 plan::FILE,
                 1,
                 Msg::new(
@@ -36,19 +29,13 @@ impl Rule for Missing {
     }
 }
 
-pub struct FeeBeforeCommittee;
+rule! {
+    FeeBeforeCommittee: "committee" / "fee-before-committee", Error, "一(三)、二(三)",
+    "收费只能在家委会成立并商定收费标准之后：检查收费日期和 plan.toml 中的 established_on、decided_on",
+    "fees come only after the committee exists and has decided the standard: check the fee's date and established_on, decided_on in plan.toml",
+}
+
 impl Rule for FeeBeforeCommittee {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::COMMITTEE_FEE_BEFORE_COMMITTEE,
-            severity: Error,
-            policy: "一(三)、二(三)",
-            hint: (
-                "收费只能在家委会成立并商定收费标准之后：检查收费日期和 plan.toml 中的 established_on、decided_on",
-                "fees come only after the committee exists and has decided the standard: check the fee's date and established_on, decided_on in plan.toml",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan() else { return };
         for e in cx.records.entries.iter().filter(|e| e.kind == Kind::Fee) {
@@ -68,24 +55,18 @@ impl Rule for FeeBeforeCommittee {
             } else {
                 continue;
             };
-            out.push(finding(self.meta(), ledger::FILE, e.line, msg));
+            out.push(self.finding(ledger::FILE, e.line, msg));
         }
     }
 }
 
-pub struct Collector;
+rule! {
+    Collector: "committee" / "collector", Error, "一(三)、三(三)",
+    "收费由家委会成员收取：在 collected_by 填写收款的家委会成员，或把此人加入 [committee] members",
+    "fees are collected by committee members: name the member in collected_by, or add the person to [committee] members",
+}
+
 impl Rule for Collector {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::COMMITTEE_COLLECTOR,
-            severity: Error,
-            policy: "一(三)、三(三)",
-            hint: (
-                "收费由家委会成员收取：在 collected_by 填写收款的家委会成员，或把此人加入 [committee] members",
-                "fees are collected by committee members: name the member in collected_by, or add the person to [committee] members",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(c) = cx.plan().filter(|p| !p.unread.committee).and_then(|p| p.committee.as_ref()) else {
             return;
@@ -102,7 +83,7 @@ impl Rule for Collector {
                 ),
                 Some(_) => continue,
             };
-            out.push(finding(self.meta(), ledger::FILE, e.line, msg));
+            out.push(self.finding(ledger::FILE, e.line, msg));
         }
     }
 }
@@ -119,26 +100,26 @@ mod tests {
             "[committee]\nestablished_on = 2026-06-20\n",
             "[committee_]\nestablished_on = 2026-06-20\n",
         );
-        assert_eq!(f.fired(ids::COMMITTEE_MISSING), at("plan.toml", 1));
+        assert_eq!(f.fired(Missing::ID), at("plan.toml", 1));
     }
 
     #[test]
     fn fee_before_committee_or_standard() {
         let f = clean().replace("plan.toml", "established_on = 2026-06-20", "established_on = 2026-09-02");
-        assert_eq!(f.fired(ids::COMMITTEE_FEE_BEFORE_COMMITTEE).len(), 2);
+        assert_eq!(f.fired(FeeBeforeCommittee::ID).len(), 2);
         let f = clean()
             .replace("plan.toml", "decided_on = 2026-08-15", "decided_on = 2026-09-01")
             .replace("plan.toml", "published_on = 2026-08-18", "published_on = 2026-09-01");
-        assert!(f.fired(ids::COMMITTEE_FEE_BEFORE_COMMITTEE).is_empty());
+        assert!(f.fired(FeeBeforeCommittee::ID).is_empty());
         let f = clean().replace("plan.toml", "decided_on = 2026-08-15", "decided_on = 2026-09-02");
-        assert_eq!(f.fired(ids::COMMITTEE_FEE_BEFORE_COMMITTEE).len(), 2);
+        assert_eq!(f.fired(FeeBeforeCommittee::ID).len(), 2);
     }
 
     #[test]
     fn collector() {
         let f = clean().replace("ledger.csv", "陈静,R003", "王五,R003");
-        assert_eq!(f.fired(ids::COMMITTEE_COLLECTOR), at("ledger.csv", 4));
+        assert_eq!(f.fired(Collector::ID), at("ledger.csv", 4));
         let f = clean().replace("ledger.csv", "陈静,R003", ",R003");
-        assert_eq!(f.fired(ids::COMMITTEE_COLLECTOR), at("ledger.csv", 4));
+        assert_eq!(f.fired(Collector::ID), at("ledger.csv", 4));
     }
 }

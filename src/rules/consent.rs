@@ -1,23 +1,17 @@
 //! consent/*: voluntary participation on a signed written application and an agreement (一(一), 二(四)).
 
-use super::{Context, Meta, Rule, finding, ids};
+use super::{Context, Declared, Rule};
 use crate::domain::calendar::{Period, in_care_during};
-use crate::findings::{Finding, Msg, Severity::*};
-use crate::records::{Date, Kind, Month, ledger, roster};
+use crate::findings::{Finding, Msg};
+use crate::records::{Kind, ledger, roster};
 
-pub struct Unsigned;
+rule! {
+    Unsigned: "consent" / "unsigned", Error, "一(一)、二(四)",
+    "申请表须由监护人本人签字；在 signed_by 填写签字的监护人姓名，与 guardian 一致",
+    "the application must be signed by the guardian; put the guardian's name, as in guardian, in signed_by",
+}
+
 impl Rule for Unsigned {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::CONSENT_UNSIGNED,
-            severity: Error,
-            policy: "一(一)、二(四)",
-            hint: (
-                "申请表须由监护人本人签字；在 signed_by 填写签字的监护人姓名，与 guardian 一致",
-                "the application must be signed by the guardian; put the guardian's name, as in guardian, in signed_by",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for p in &cx.records.pupils {
             let msg = if p.signed_by.is_empty() {
@@ -36,24 +30,18 @@ impl Rule for Unsigned {
             } else {
                 continue;
             };
-            out.push(finding(self.meta(), roster::FILE, p.line, msg));
+            out.push(self.finding(roster::FILE, p.line, msg));
         }
     }
 }
 
-pub struct Order;
+rule! {
+    Order: "consent" / "order", Error, "二(四)",
+    "先申请、再审核登记、再签协议、再开始托管：改正顺序不对的日期",
+    "apply, then review, then sign the agreement, then start care: correct the date that is out of order",
+}
+
 impl Rule for Order {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::CONSENT_ORDER,
-            severity: Error,
-            policy: "二(四)",
-            hint: (
-                "先申请、再审核登记、再签协议、再开始托管：改正顺序不对的日期",
-                "apply, then review, then sign the agreement, then start care: correct the date that is out of order",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for p in &cx.records.pupils {
             let steps = [
@@ -66,8 +54,7 @@ impl Rule for Order {
             let present: Vec<(&str, _)> = steps.iter().filter_map(|(n, d)| d.map(|d| (*n, d))).collect();
             if let Some(w) = present.windows(2).find(|w| w[1].1 < w[0].1) {
                 let ((a, da), (b, db)) = (w[0], w[1]);
-                out.push(finding(
-                    self.meta(),
+                out.push(self.finding(
                     roster::FILE,
                     p.line,
                     Msg::new(
@@ -80,19 +67,13 @@ impl Rule for Order {
     }
 }
 
-pub struct NoAgreement;
+rule! {
+    NoAgreement: "consent" / "no-agreement", Error, "一(一)、二(四)",
+    "托管开始前须审核登记并签订托管协议：用 care review 和 care agree 记录，或删去 starts",
+    "care starts only after review and a signed agreement: record them with care review and care agree, or clear starts",
+}
+
 impl Rule for NoAgreement {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::CONSENT_NO_AGREEMENT,
-            severity: Error,
-            policy: "一(一)、二(四)",
-            hint: (
-                "托管开始前须审核登记并签订托管协议：用 care review 和 care agree 记录，或删去 starts",
-                "care starts only after review and a signed agreement: record them with care review and care agree, or clear starts",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for p in cx.records.pupils.iter().filter(|p| p.starts.is_some()) {
             let missing = match (p.reviewed_on, p.agreed_on) {
@@ -101,8 +82,7 @@ impl Rule for NoAgreement {
                 (Some(_), None) => ("托管协议", "a signed agreement"),
                 _ => continue,
             };
-            out.push(finding(
-                self.meta(),
+            out.push(self.finding(
                 roster::FILE,
                 p.line,
                 Msg::new(
@@ -114,27 +94,20 @@ impl Rule for NoAgreement {
     }
 }
 
-pub struct FeeWithoutAgreement;
+rule! {
+    FeeWithoutAgreement: "consent" / "fee-without-agreement", Error, "一(一)、一(三)",
+    "只向已签协议、在托管期内的学生收费：检查日期、period 和学生的 agreed_on、starts、ends",
+    "take fees only from families with a signed agreement, for periods of care: check the date, the period and the pupil's agreed_on, starts and ends",
+}
+
 impl Rule for FeeWithoutAgreement {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::CONSENT_FEE_WITHOUT_AGREEMENT,
-            severity: Error,
-            policy: "一(一)、一(三)",
-            hint: (
-                "只向已签协议、在托管期内的学生收费：检查日期、period 和学生的 agreed_on、starts、ends",
-                "take fees only from families with a signed agreement, for periods of care: check the date, the period and the pupil's agreed_on, starts and ends",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         if cx.plan().is_none() {
             return;
         }
-        // Rows come in runs of one month: its days are worked out once a run.
-        let mut days_of: Option<(Month, (Date, Date))> = None;
-        for ((e, named, _), p) in cx.rows().zip(&cx.entry_pupils).filter(|((e, _, _), _)| e.kind == Kind::Fee) {
-            let Some(p) = p else {
+        for row in cx.rows().filter(|r| r.entry.kind == Kind::Fee) {
+            let (e, named) = (row.entry, row.period);
+            let Some(p) = row.pupil.map(|i| cx.pupil(i)) else {
                 continue;
             };
             let msg = match p.agreed_on {
@@ -146,30 +119,20 @@ impl Rule for FeeWithoutAgreement {
                     format!("向 {} 收费的日期 {} 早于签协议的 {a}", p.id, e.date),
                     format!("a fee from {} on {}, before the agreement of {a}", p.id, e.date),
                 )),
-                Some(_) => {
-                    let span = match named {
-                        Some(Period::Month(m)) => Some(match days_of {
-                            Some((month, days)) if month == m => days,
-                            _ => days_of.insert((m, (m.first_day(), m.last_day()))).1,
-                        }),
-                        Some(Period::Term(t)) => Some((t.starts, t.ends)),
-                        None => None,
+                Some(_) => row.days.filter(|(from, to)| !in_care_during(p, *from, *to)).map(|_| {
+                    let name = match named {
+                        Some(Period::Month(m)) => m.to_string(),
+                        Some(Period::Term(t)) => t.id.clone(),
+                        None => String::new(),
                     };
-                    span.filter(|(from, to)| !in_care_during(p, *from, *to)).map(|_| {
-                        let name = match named {
-                            Some(Period::Month(m)) => m.to_string(),
-                            Some(Period::Term(t)) => t.id.clone(),
-                            None => String::new(),
-                        };
-                        Msg::new(
-                            format!("向 {} 收取 {name} 的费用，但那时不在托管期内", p.id),
-                            format!("a fee from {} for {name}, a period outside the pupil's care", p.id),
-                        )
-                    })
-                }
+                    Msg::new(
+                        format!("向 {} 收取 {name} 的费用，但那时不在托管期内", p.id),
+                        format!("a fee from {} for {name}, a period outside the pupil's care", p.id),
+                    )
+                }),
             };
             if let Some(m) = msg {
-                out.push(finding(self.meta(), ledger::FILE, e.line, m));
+                out.push(self.finding(ledger::FILE, e.line, m));
             }
         }
     }
@@ -183,30 +146,30 @@ mod tests {
     #[test]
     fn unsigned_or_signed_by_someone_else() {
         let f = clean().replace("roster.csv", "2026-08-21,李华,", "2026-08-21,,");
-        assert_eq!(f.fired(ids::CONSENT_UNSIGNED), at("roster.csv", 3));
+        assert_eq!(f.fired(Unsigned::ID), at("roster.csv", 3));
         let f = clean().replace("roster.csv", "2026-08-22,欧阳峰,", "2026-08-22,欧阳克,");
-        assert_eq!(f.fired(ids::CONSENT_UNSIGNED), at("roster.csv", 4));
+        assert_eq!(f.fired(Unsigned::ID), at("roster.csv", 4));
     }
 
     #[test]
     fn order() {
         let f = clean().replace("roster.csv", "2026-08-25,2026-08-28,2026-09-01", "2026-08-29,2026-08-28,2026-09-01");
-        assert_eq!(f.fired(ids::CONSENT_ORDER), at("roster.csv", 2));
+        assert_eq!(f.fired(Order::ID), at("roster.csv", 2));
     }
 
     #[test]
     fn no_agreement() {
         let f = clean().replace("roster.csv", "2026-08-26,2026-08-29,2026-09-01", "2026-08-26,,2026-09-01");
-        assert_eq!(f.fired(ids::CONSENT_NO_AGREEMENT), at("roster.csv", 4));
+        assert_eq!(f.fired(NoAgreement::ID), at("roster.csv", 4));
     }
 
     #[test]
     fn fee_before_agreement_or_outside_care() {
         let f = clean().append("ledger.csv", "2026-09-20,fee,280.00,P0004,,,2026-09,周强,,");
-        assert_eq!(f.fired(ids::CONSENT_FEE_WITHOUT_AGREEMENT), at("ledger.csv", 7));
+        assert_eq!(f.fired(FeeWithoutAgreement::ID), at("ledger.csv", 7));
         let f = clean()
             .replace("roster.csv", "2026-09-01,,\nP0002", "2026-09-01,2026-09-30,\nP0002")
             .append("ledger.csv", "2026-09-20,fee,280.00,P0001,,,2026-10,周强,,");
-        assert_eq!(f.fired(ids::CONSENT_FEE_WITHOUT_AGREEMENT), at("ledger.csv", 7));
+        assert_eq!(f.fired(FeeWithoutAgreement::ID), at("ledger.csv", 7));
     }
 }

@@ -1,22 +1,16 @@
 //! content/banned-activity: care is not extra lessons (三(四): 坚决禁止违规补课).
 
-use super::{Context, Meta, Rule, finding, ids};
-use crate::findings::{Finding, Msg, Severity::*};
+use super::{Context, Declared, Rule};
+use crate::findings::{Finding, Msg};
 use crate::records::plan::FILE;
 
-pub struct BannedActivity;
+rule! {
+    BannedActivity: "content" / "banned-activity", Error, "二(三)、三(四)",
+    "托管内容是作业辅导、阅读、体育、艺术、科普、游戏等，不得补课或上新课：从 [service] activities 中删去它",
+    "care is homework help, reading, sport, art, science and play, never extra lessons: remove it from [service] activities",
+}
+
 impl Rule for BannedActivity {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::CONTENT_BANNED_ACTIVITY,
-            severity: Error,
-            policy: "二(三)、三(四)",
-            hint: (
-                "托管内容是作业辅导、阅读、体育、艺术、科普、游戏等，不得补课或上新课：从 [service] activities 中删去它",
-                "care is homework help, reading, sport, art, science and play, never extra lessons: remove it from [service] activities",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan() else { return };
         let banned: Vec<String> = p
@@ -28,8 +22,7 @@ impl Rule for BannedActivity {
         for a in &p.service.activities.v {
             let lower = a.to_lowercase();
             if let Some(w) = banned.iter().find(|w| lower.contains(w.as_str())) {
-                out.push(finding(
-                    self.meta(),
+                out.push(self.finding(
                     FILE,
                     p.service.activities.line,
                     Msg::new(
@@ -49,8 +42,8 @@ mod tests {
 
     #[test]
     fn banned_activity() {
-        assert!(clean().fired(ids::CONTENT_BANNED_ACTIVITY).is_empty());
+        assert!(clean().fired(BannedActivity::ID).is_empty());
         let f = clean().replace("plan.toml", "\"拓展训练\"]", "\"拓展训练\", \"数学补课\"]");
-        assert_eq!(f.fired(ids::CONTENT_BANNED_ACTIVITY), at("plan.toml", 29));
+        assert_eq!(f.fired(BannedActivity::ID), at("plan.toml", 29));
     }
 }

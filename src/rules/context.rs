@@ -1,4 +1,6 @@
-//! What every rule reads: the records, today, and indexes built once for all rules.
+//! What every rule reads: the records, today, and what rules need worked out once for all of
+//! them (indexes, each ledger row's period, its days, term and pupil), so that a rule reads as
+//! policy.
 
 use std::collections::HashMap;
 
@@ -10,38 +12,80 @@ use crate::records::{Contract, Date, Entry, Month, Pupil, Records};
 pub struct Context<'a> {
     pub records: &'a Records,
     pub today: Date,
-    pub pupils: FastMap<&'a str, &'a Pupil>,
+    /// The place in `records.pupils` of each pupil id (its first row).
+    pub pupils: FastMap<&'a str, usize>,
     pub contracts: FastMap<&'a str, &'a Contract>,
     /// The term of each ledger row, by the row's index in `records.entries`.
     pub entry_terms: Vec<Option<&'a Term>>,
     /// What each ledger row's `period` names, when it names a month or a term of the plan.
     pub entry_periods: Vec<Option<Period<'a>>>,
-    /// The pupil each ledger row names, when the roster has them (the first of that id).
-    pub entry_pupils: Vec<Option<&'a Pupil>>,
+    /// The first and last day of what each ledger row's `period` names.
+    pub entry_days: Vec<Option<(Date, Date)>>,
+    /// The place in `records.pupils` of the pupil each ledger row names, when the roster has
+    /// them (the first of that id).
+    pub entry_pupils: Vec<Option<usize>>,
     /// Indexes of the ledger rows dated in each month.
     pub by_month: HashMap<Month, Vec<usize>>,
+    /// The first and last month of each term.
+    term_months: Vec<(Month, Month)>,
 }
 
-/// What each row's period names and the row's term. Rows come in runs of the same date and
-/// period (a day's fees for one month): a row like the one before it gets the same answer.
-#[allow(clippy::type_complexity)]
-fn periods_and_terms<'a>(plan: &'a Plan, entries: &'a [Entry]) -> (Vec<Option<Period<'a>>>, Vec<Option<&'a Term>>) {
-    let mut periods = Vec::with_capacity(entries.len());
-    let mut terms = Vec::with_capacity(entries.len());
-    let mut last: Option<(&Entry, Option<Period<'a>>, Option<&'a Term>)> = None;
+/// A ledger row with what the context worked out for it.
+#[derive(Clone, Copy)]
+pub struct Row<'a> {
+    pub entry: &'a Entry,
+    /// What its `period` names.
+    pub period: Option<Period<'a>>,
+    /// The first and last day of that period.
+    pub days: Option<(Date, Date)>,
+    pub term: Option<&'a Term>,
+    /// The place in `records.pupils` of the pupil it names.
+    pub pupil: Option<usize>,
+}
+
+/// What each row's period names, its days, and the row's term, by the row's index.
+struct RowPeriods<'a> {
+    periods: Vec<Option<Period<'a>>>,
+    days: Vec<Option<(Date, Date)>>,
+    terms: Vec<Option<&'a Term>>,
+}
+
+/// What one row's period names, its days, and the row's term.
+#[derive(Clone, Copy)]
+struct Named<'a> {
+    period: Option<Period<'a>>,
+    days: Option<(Date, Date)>,
+    term: Option<&'a Term>,
+}
+
+/// Rows come in runs of the same date and period (a day's fees for one month): a row like the
+/// one before it gets the same answer, so that a month's days and terms are worked out once a run.
+fn periods_and_terms<'a>(plan: &'a Plan, entries: &'a [Entry]) -> RowPeriods<'a> {
+    let n = entries.len();
+    let mut out = RowPeriods {
+        periods: Vec::with_capacity(n),
+        days: Vec::with_capacity(n),
+        terms: Vec::with_capacity(n),
+    };
+    let mut last: Option<(&Entry, Named<'a>)> = None;
     for e in entries {
-        let (p, t) = match last {
-            Some((prev, p, t)) if prev.date == e.date && prev.period == e.period => (p, t),
+        let named = match last {
+            Some((prev, named)) if prev.date == e.date && prev.period == e.period => named,
             _ => {
-                let p = e.period.as_deref().and_then(|text| period(plan, text));
-                (p, term_of_period(plan, e, p))
+                let period = e.period.as_deref().and_then(|text| period(plan, text));
+                Named {
+                    period,
+                    days: period.map(Period::days),
+                    term: term_of_period(plan, e, period),
+                }
             }
         };
-        periods.push(p);
-        terms.push(t);
-        last = Some((e, p, t));
+        out.periods.push(named.period);
+        out.days.push(named.days);
+        out.terms.push(named.term);
+        last = Some((e, named));
     }
-    (periods, terms)
+    out
 }
 
 /// Indexes of the rows dated in each month. Rows come mostly in date order: the month is looked
@@ -74,51 +118,54 @@ impl<'a> Context<'a> {
         let n = records.entries.len();
         // Two halves built on two cores: the rows' periods, terms and months, and the id maps
         // with the rows' pupils (a hash lookup per row takes about as long as the rest).
-        let ((entry_periods, entry_terms, by_month), (pupils, contracts, entry_pupils)) = std::thread::scope(|scope| {
-            let rows = scope.spawn(|| {
-                let (periods, terms) = match &records.plan {
+        let (rows, (pupils, contracts, entry_pupils)) = rayon::join(
+            || {
+                let periods = match &records.plan {
                     Some(plan) => periods_and_terms(plan, &records.entries),
-                    None => (vec![None; n], vec![None; n]),
+                    None => RowPeriods {
+                        periods: vec![None; n],
+                        days: vec![None; n],
+                        terms: vec![None; n],
+                    },
                 };
-                (periods, terms, rows_by_month(&records.entries))
-            });
-            let mut pupils = FastMap::with_capacity_and_hasher(records.pupils.len(), Default::default());
-            for p in &records.pupils {
-                pupils.entry(p.id.as_str()).or_insert(p);
-            }
-            let entry_pupils: Vec<Option<&Pupil>> = records
-                .entries
-                .iter()
-                .map(|e| e.pupil_id.as_deref().and_then(|id| pupils.get(id).copied()))
-                .collect();
-            let mut contracts = FastMap::with_capacity_and_hasher(records.contracts.len(), Default::default());
-            for c in &records.contracts {
-                contracts.entry(c.id.as_str()).or_insert(c);
-            }
-            let rows = match rows.join() {
-                Ok(v) => v,
-                Err(e) => std::panic::resume_unwind(e),
-            };
-            (rows, (pupils, contracts, entry_pupils))
-        });
+                (periods, rows_by_month(&records.entries))
+            },
+            || {
+                let mut pupils = FastMap::with_capacity_and_hasher(records.pupils.len(), Default::default());
+                for (i, p) in records.pupils.iter().enumerate() {
+                    pupils.entry(p.id.as_str()).or_insert(i);
+                }
+                let entry_pupils: Vec<Option<usize>> = records
+                    .entries
+                    .iter()
+                    .map(|e| e.pupil_id.as_deref().and_then(|id| pupils.get(id).copied()))
+                    .collect();
+                let mut contracts = FastMap::with_capacity_and_hasher(records.contracts.len(), Default::default());
+                for c in &records.contracts {
+                    contracts.entry(c.id.as_str()).or_insert(c);
+                }
+                (pupils, contracts, entry_pupils)
+            },
+        );
+        let (periods, by_month) = rows;
+        let term_months = records
+            .plan
+            .iter()
+            .flat_map(|p| &p.terms)
+            .map(|t| (Month::of(t.starts), Month::of(t.ends)))
+            .collect();
         Context {
             records,
             today,
             pupils,
             contracts,
-            entry_terms,
-            entry_periods,
+            entry_terms: periods.terms,
+            entry_periods: periods.periods,
+            entry_days: periods.days,
             entry_pupils,
             by_month,
+            term_months,
         }
-    }
-
-    /// A roster pupil's place in `records.pupils`, found from its address: a rule that sums per
-    /// pupil can keep its sums in a vector by place instead of a map.
-    pub fn pupil_place(&self, p: &Pupil) -> Option<usize> {
-        let start = self.records.pupils.as_ptr() as usize;
-        let at = (p as *const Pupil as usize).checked_sub(start)? / std::mem::size_of::<Pupil>().max(1);
-        self.records.pupils.get(at).filter(|q| std::ptr::eq(*q, p)).map(|_| at)
     }
 
     pub fn plan(&self) -> Option<&'a Plan> {
@@ -129,18 +176,36 @@ impl<'a> Context<'a> {
         self.records.entries.iter().zip(self.entry_terms.iter().copied())
     }
 
-    /// The rows with what their period names and their term.
-    pub fn rows(&self) -> impl Iterator<Item = (&'a Entry, Option<Period<'a>>, Option<&'a Term>)> + '_ {
+    /// The ledger rows with what their period names, its days, their term and their pupil.
+    pub fn rows(&self) -> impl Iterator<Item = Row<'a>> + '_ {
         self.records
             .entries
             .iter()
-            .zip(self.entry_periods.iter().copied())
-            .zip(self.entry_terms.iter().copied())
-            .map(|((e, p), t)| (e, p, t))
+            .zip(&self.entry_periods)
+            .zip(&self.entry_days)
+            .zip(&self.entry_terms)
+            .zip(&self.entry_pupils)
+            .map(|((((entry, period), days), term), pupil)| Row {
+                entry,
+                period: *period,
+                days: *days,
+                term: *term,
+                pupil: *pupil,
+            })
+    }
+
+    /// The roster's pupil at a place of [`Row::pupil`] or [`Context::pupils`].
+    pub fn pupil(&self, place: usize) -> &'a Pupil {
+        &self.records.pupils[place]
     }
 
     pub fn month_entries(&self, m: Month) -> impl Iterator<Item = &'a Entry> + '_ {
         self.by_month.get(&m).into_iter().flatten().map(|&i| &self.records.entries[i])
+    }
+
+    /// Whether a term of the plan has days in month `m`.
+    pub fn in_a_term(&self, m: Month) -> bool {
+        self.term_months.iter().any(|(first, last)| *first <= m && m <= *last)
     }
 }
 
@@ -237,16 +302,5 @@ pub mod fixture {
 
     pub fn at(file: &str, line: usize) -> Vec<(String, usize)> {
         vec![(file.to_owned(), line)]
-    }
-
-    #[test]
-    fn a_pupils_place_is_its_index_in_the_roster() {
-        let r = clean().records();
-        let cx = super::Context::new(&r, parse_date(TODAY).unwrap());
-        for (i, p) in r.pupils.iter().enumerate() {
-            assert_eq!(cx.pupil_place(p), Some(i));
-        }
-        let other = r.pupils[0].clone();
-        assert_eq!(cx.pupil_place(&other), None);
     }
 }

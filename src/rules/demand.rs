@@ -2,23 +2,17 @@
 
 use std::collections::BTreeMap;
 
-use super::{Context, Meta, Rule, finding, ids};
-use crate::findings::{Finding, Msg, Severity::*};
+use super::{Context, Declared, Rule};
+use crate::findings::{Finding, Msg};
 use crate::records::plan::FILE;
 
-pub struct NoApplicants;
+rule! {
+    NoApplicants: "demand" / "no-applicants", Error, "二(四)",
+    "家长无托管需求的学期不得开展托管、不得收支：登记已签协议的学生，或删去这个学期的收支",
+    "a term without families who asked for care must not run it or move money: record the pupils' signed agreements, or remove the term's money rows",
+}
+
 impl Rule for NoApplicants {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::DEMAND_NO_APPLICANTS,
-            severity: Error,
-            policy: "二(四)",
-            hint: (
-                "家长无托管需求的学期不得开展托管、不得收支：登记已签协议的学生，或删去这个学期的收支",
-                "a term without families who asked for care must not run it or move money: record the pupils' signed agreements, or remove the term's money rows",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan() else { return };
         // The applicants may be in roster rows that could not be read.
@@ -39,8 +33,7 @@ impl Rule for NoApplicants {
                 .iter()
                 .any(|pu| pu.agreed_on.is_some_and(|a| a <= t.ends) && pu.ends.is_none_or(|e| e >= t.starts));
             if !agreed {
-                out.push(finding(
-                    self.meta(),
+                out.push(self.finding(
                     FILE,
                     t.line,
                     Msg::new(
@@ -60,11 +53,11 @@ mod tests {
 
     #[test]
     fn no_applicants() {
-        assert!(clean().fired(ids::DEMAND_NO_APPLICANTS).is_empty());
+        assert!(clean().fired(NoApplicants::ID).is_empty());
         let roster = "pupil_id,name,grade,class,guardian,phone,applied_on,signed_by,reviewed_on,agreed_on,starts,ends,note\n";
         let ledger =
             "date,kind,amount,pupil_id,contract_id,category,period,collected_by,receipt,memo\n2026-09-10,expense,120.50,,,materials,,,,\n";
         let f = clean().set("roster.csv", roster).set("ledger.csv", ledger);
-        assert_eq!(f.fired(ids::DEMAND_NO_APPLICANTS), at("plan.toml", 38));
+        assert_eq!(f.fired(NoApplicants::ID), at("plan.toml", 38));
     }
 }

@@ -1,43 +1,22 @@
 //! disclosure/*: every month's money is closed and disclosed to parents (三(三), 三(四): 每月公开).
 
-use std::collections::BTreeSet;
-
-use chrono::Days;
-
-use super::{Context, Meta, Rule, finding, ids};
+use super::{Context, Declared, Rule};
 use crate::domain::close::MonthTotals;
-use crate::findings::{Finding, Msg, Severity::*};
-use crate::records::{Money, Month, ledger, plan};
+use crate::domain::deadlines::{close_by, months_to_close};
+use crate::findings::{Finding, Msg};
+use crate::records::{Money, ledger, plan};
 
-/// Months that must be closed once over: those with ledger rows and those of a term.
-pub fn months_to_close(cx: &Context) -> BTreeSet<Month> {
-    let mut months: BTreeSet<Month> = cx.by_month.keys().copied().collect();
-    if let Some(p) = cx.plan() {
-        for t in p.terms.iter().filter(|t| t.starts <= t.ends) {
-            months.extend(Month::span(t.starts, t.ends));
-        }
-    }
-    months
+rule! {
+    MonthNotClosed: "disclosure" / "month-not-closed", Error, "三(三)、四(一)",
+    "每月结账并向家长公示：运行 care ledger close --month YYYY-MM",
+    "close and disclose every month: run care ledger close --month YYYY-MM",
 }
 
-pub struct MonthNotClosed;
 impl Rule for MonthNotClosed {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::DISCLOSURE_MONTH_NOT_CLOSED,
-            severity: Error,
-            policy: "三(三)、四(一)",
-            hint: (
-                "每月结账并向家长公示：运行 care ledger close --month YYYY-MM",
-                "close and disclose every month: run care ledger close --month YYYY-MM",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan() else { return };
-        let within = p.deadlines.close_within_days.max(0) as u64;
-        for m in months_to_close(cx) {
-            let due = m.last_day().checked_add_days(Days::new(within)).unwrap_or(m.last_day());
+        for m in months_to_close(Some(p), cx.by_month.keys().copied()) {
+            let due = close_by(&p.deadlines, m);
             if cx.today <= due || cx.records.close(m).is_some() || cx.records.close_unread(m) {
                 continue;
             }
@@ -48,8 +27,7 @@ impl Rule for MonthNotClosed {
                     p.terms.iter().find(|t| m.overlaps(t.starts, t.ends)).map_or(1, |t| t.line),
                 ),
             };
-            out.push(finding(
-                self.meta(),
+            out.push(self.finding(
                 file,
                 line,
                 Msg::new(
@@ -61,19 +39,13 @@ impl Rule for MonthNotClosed {
     }
 }
 
-pub struct ClosedMonthChanged;
+rule! {
+    ClosedMonthChanged: "disclosure" / "closed-month-changed", Error, "三(三)、四(一)",
+    "已公示月份的账不能再改：撤销这次修改（git checkout ledger.csv），更正请记在当前月份；确需重开请用 care ledger reopen",
+    "a disclosed month's rows must not change: undo the edit (git checkout ledger.csv) and record corrections in the current month; to redo the month, use care ledger reopen",
+}
+
 impl Rule for ClosedMonthChanged {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::DISCLOSURE_CLOSED_MONTH_CHANGED,
-            severity: Error,
-            policy: "三(三)、四(一)",
-            hint: (
-                "已公示月份的账不能再改：撤销这次修改（git checkout ledger.csv），更正请记在当前月份；确需重开请用 care ledger reopen",
-                "a disclosed month's rows must not change: undo the edit (git checkout ledger.csv) and record corrections in the current month; to redo the month, use care ledger reopen",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         if !cx.records.ledger_complete {
             return;
@@ -106,24 +78,18 @@ impl Rule for ClosedMonthChanged {
             } else {
                 continue;
             };
-            out.push(finding(self.meta(), &c.file, c.digest.line, msg));
+            out.push(self.finding(&c.file, c.digest.line, msg));
         }
     }
 }
 
-pub struct CloseOrder;
+rule! {
+    CloseOrder: "disclosure" / "close-order", Error, "三(三)",
+    "按月份顺序结账，每月的期初余额等于上月的期末余额：先结更早的月份，或重开后重新结账",
+    "close months in order, each opening with the previous closing balance: close the earlier month first, or reopen and close again",
+}
+
 impl Rule for CloseOrder {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::DISCLOSURE_CLOSE_ORDER,
-            severity: Error,
-            policy: "三(三)",
-            hint: (
-                "按月份顺序结账，每月的期初余额等于上月的期末余额：先结更早的月份，或重开后重新结账",
-                "close months in order, each opening with the previous closing balance: close the earlier month first, or reopen and close again",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let closes = &cx.records.closes;
         for (i, c) in closes.iter().enumerate() {
@@ -133,8 +99,7 @@ impl Rule for CloseOrder {
                 .filter(|m| **m < c.month && cx.records.close(**m).is_none() && !cx.records.close_unread(**m))
                 .min()
             {
-                out.push(finding(
-                    self.meta(),
+                out.push(self.finding(
                     &c.file,
                     c.line,
                     Msg::new(
@@ -157,8 +122,7 @@ impl Rule for CloseOrder {
                 } else {
                     format!("{} ({})", expected, closes[i - 1].month)
                 };
-                out.push(finding(
-                    self.meta(),
+                out.push(self.finding(
                     &c.file,
                     c.opening.line,
                     Msg::new(
@@ -179,6 +143,7 @@ mod tests {
     use super::super::context::fixture::{at, clean};
     use super::*;
     use crate::domain::close::MonthTotals;
+    use crate::records::Month;
 
     const SEPT: &str = "2026-09";
 
@@ -201,29 +166,22 @@ mod tests {
 
     #[test]
     fn month_not_closed_after_the_deadline_only() {
-        assert!(clean().today("2026-10-10").fired(ids::DISCLOSURE_MONTH_NOT_CLOSED).is_empty());
-        assert_eq!(
-            clean().today("2026-10-11").fired(ids::DISCLOSURE_MONTH_NOT_CLOSED),
-            at("ledger.csv", 2)
-        );
+        assert!(clean().today("2026-10-10").fired(MonthNotClosed::ID).is_empty());
+        assert_eq!(clean().today("2026-10-11").fired(MonthNotClosed::ID), at("ledger.csv", 2));
         let f = clean().today("2026-10-11");
         let f = f.set("closes/2026-09.toml", &close_text(&f, SEPT, "0"));
-        assert!(f.fired(ids::DISCLOSURE_MONTH_NOT_CLOSED).is_empty());
+        assert!(f.fired(MonthNotClosed::ID).is_empty());
         // An empty month of the term must be closed too.
-        assert_eq!(f.today("2026-11-11").fired(ids::DISCLOSURE_MONTH_NOT_CLOSED), at("plan.toml", 38));
+        assert_eq!(f.today("2026-11-11").fired(MonthNotClosed::ID), at("plan.toml", 38));
     }
 
     #[test]
     fn closed_month_changed_names_the_totals() {
         let f = clean();
         let f = f.set("closes/2026-09.toml", &close_text(&f, SEPT, "0"));
-        assert!(f.fired(ids::DISCLOSURE_CLOSED_MONTH_CHANGED).is_empty());
+        assert!(f.fired(ClosedMonthChanged::ID).is_empty());
         let g = f.replace("ledger.csv", "120.50", "120.51");
-        let found: Vec<_> = g
-            .findings()
-            .into_iter()
-            .filter(|x| x.rule == ids::DISCLOSURE_CLOSED_MONTH_CHANGED)
-            .collect();
+        let found: Vec<_> = g.findings().into_iter().filter(|x| x.rule == ClosedMonthChanged::ID).collect();
         assert_eq!(found.len(), 1);
         assert_eq!((found[0].file.as_str(), found[0].line), ("closes/2026-09.toml", 10));
         assert!(found[0].message.en.contains("expenses 120.50 → 120.51"), "{}", found[0].message.en);
@@ -231,7 +189,7 @@ mod tests {
         assert!(g.findings().iter().any(|x| x.message.en.contains("rows 5 → 6")));
         // Reordering rows and respelling money does not trip it.
         let g = f.replace("ledger.csv", "280.00,P0001", "280,P0001");
-        assert!(g.fired(ids::DISCLOSURE_CLOSED_MONTH_CHANGED).is_empty());
+        assert!(g.fired(ClosedMonthChanged::ID).is_empty());
     }
 
     #[test]
@@ -239,10 +197,10 @@ mod tests {
         let f = clean().append("ledger.csv", "2026-10-09,expense,10,,,materials,,,,");
         let oct = close_text(&f, "2026-10", "0");
         let f2 = f.set("closes/2026-10.toml", &oct);
-        assert_eq!(f2.fired(ids::DISCLOSURE_CLOSE_ORDER), at("closes/2026-10.toml", 1));
+        assert_eq!(f2.fired(CloseOrder::ID), at("closes/2026-10.toml", 1));
         let f3 = f
             .set("closes/2026-09.toml", &close_text(&f, SEPT, "0"))
             .set("closes/2026-10.toml", &oct);
-        assert_eq!(f3.fired(ids::DISCLOSURE_CLOSE_ORDER), at("closes/2026-10.toml", 3));
+        assert_eq!(f3.fired(CloseOrder::ID), at("closes/2026-10.toml", 3));
     }
 }

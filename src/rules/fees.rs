@@ -1,25 +1,19 @@
 //! fees/*: the fee standard is published before fees are taken, and nobody pays more (四(一), 一(三)).
 
-use super::{Context, Meta, Rule, finding, ids};
+use super::per_pupil::{PerPupil, Who};
+use super::{Context, Declared, Rule};
 use crate::domain::calendar::Period;
-use crate::findings::{Finding, Msg, Severity::*};
-use crate::records::fast_hash::FastMap;
+use crate::findings::{Finding, Msg};
 use crate::records::plan::{Basis, FILE as PLAN};
 use crate::records::{Kind, Money, ledger};
 
-pub struct Unpublished;
+rule! {
+    Unpublished: "fees" / "unpublished", Error, "四(一)、三(四)",
+    "收费标准须先向家长公示再收费：在 [fees] published_on 填写公示日期，收费日期不得早于它",
+    "post the fee standard to parents before taking fees: set [fees] published_on, and date no fee before it",
+}
+
 impl Rule for Unpublished {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::FEES_UNPUBLISHED,
-            severity: Error,
-            policy: "四(一)、三(四)",
-            hint: (
-                "收费标准须先向家长公示再收费：在 [fees] published_on 填写公示日期，收费日期不得早于它",
-                "post the fee standard to parents before taking fees: set [fees] published_on, and date no fee before it",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan().filter(|p| !p.unread.fees) else {
             return;
@@ -31,8 +25,7 @@ impl Rule for Unpublished {
         match p.fees.as_ref().and_then(|f| f.published_on.as_ref().map(|d| (f, d))) {
             None => {
                 let line = p.fees.as_ref().map_or(1, |f| f.line);
-                out.push(finding(
-                    self.meta(),
+                out.push(self.finding(
                     PLAN,
                     line,
                     Msg::new(
@@ -46,8 +39,7 @@ impl Rule for Unpublished {
             }
             Some((_, published)) => {
                 for e in fees().filter(|e| e.date < published.v) {
-                    out.push(finding(
-                        self.meta(),
+                    out.push(self.finding(
                         ledger::FILE,
                         e.line,
                         Msg::new(
@@ -71,50 +63,13 @@ enum Key<'a> {
     Term(&'a str),
 }
 
-/// Whose fees: a pupil of the roster (the first of its id, so by address), or an id it lacks.
-#[derive(Clone, Copy)]
-enum Who<'a> {
-    Known(&'a crate::records::Pupil),
-    Unknown(&'a str),
+rule! {
+    OverStandard: "fees" / "over-standard", Error, "一(三)、三(四)",
+    "每个学生每月（或每学期）净收费不得超过收费标准：多收的部分用 refund 行退还，或改正金额或 period",
+    "no pupil pays more, net of refunds, than the standard for a month (or term): return the excess with a refund row, or correct the amount or period",
 }
 
-impl PartialEq for Who<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (Who::Known(a), Who::Known(b)) => std::ptr::eq(*a, *b),
-            (Who::Unknown(a), Who::Unknown(b)) => a == b,
-            _ => false,
-        }
-    }
-}
-
-impl Eq for Who<'_> {}
-
-impl std::hash::Hash for Who<'_> {
-    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        match self {
-            Who::Known(p) => (*p as *const crate::records::Pupil as usize).hash(h),
-            Who::Unknown(id) => id.hash(h),
-        }
-    }
-}
-
-/// Periods whose sums [`OverStandard`] keeps by place (a vector over the roster each).
-const DENSE_KEYS: usize = 24;
-
-pub struct OverStandard;
 impl Rule for OverStandard {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::FEES_OVER_STANDARD,
-            severity: Error,
-            policy: "一(三)、三(四)",
-            hint: (
-                "每个学生每月（或每学期）净收费不得超过收费标准：多收的部分用 refund 行退还，或改正金额或 period",
-                "no pupil pays more, net of refunds, than the standard for a month (or term): return the excess with a refund row, or correct the amount or period",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan() else { return };
         let Some(f) = &p.fees else { return };
@@ -122,77 +77,45 @@ impl Rule for OverStandard {
         if !cx.records.ledger_complete {
             return;
         }
-        // (pupil, period) → (net paid, line of the last fee). For the first few periods, the sums
-        // of the roster's pupils are kept in a vector by the pupil's place (a map of a district's
-        // 150,000 sums was most of the rule's time); the others in a map.
-        let mut net: FastMap<(Who, Key), (Money, usize)> = FastMap::default();
-        let mut keys: Vec<Key> = Vec::new();
-        let mut by_place: Vec<Vec<Option<(Money, usize)>>> = Vec::new();
-        let mut last_key: Option<(Key, usize)> = None;
-        for ((e, named, term), known) in cx.rows().zip(&cx.entry_pupils) {
+        // (pupil, period) → (net paid, line of the last fee).
+        let mut net: PerPupil<Key, (Money, usize)> = PerPupil::new(cx.records.pupils.len());
+        for row in cx.rows() {
+            let e = row.entry;
             if !matches!(e.kind, Kind::Fee | Kind::Refund) {
                 continue;
             }
             let Some(id) = e.pupil_id.as_deref() else { continue };
-            let pupil = match known {
-                Some(p) => Who::Known(p),
+            let pupil = match row.pupil {
+                Some(place) => Who::Known(place),
                 None => Who::Unknown(id),
             };
-            let key = match (f.basis, named) {
+            let key = match (f.basis, row.period) {
                 (Basis::Monthly, Some(Period::Month(m))) => Key::Month(m),
-                (Basis::Term, _) => match term {
+                (Basis::Term, _) => match row.term {
                     Some(t) => Key::Term(t.id.as_str()),
                     None => continue,
                 },
                 _ => continue,
             };
-            let k = match last_key {
-                Some((k, i)) if k == key => Some(i),
-                _ => {
-                    let i = keys.iter().position(|k| *k == key).or_else(|| {
-                        (keys.len() < DENSE_KEYS).then(|| {
-                            keys.push(key);
-                            by_place.push(vec![None; cx.records.pupils.len()]);
-                            keys.len() - 1
-                        })
-                    });
-                    last_key = i.map(|i| (key, i));
-                    i
-                }
-            };
-            let place = known.and_then(|p| cx.pupil_place(p));
-            let slot = match (k, place) {
-                (Some(k), Some(place)) => by_place[k][place].get_or_insert((Money::ZERO, e.line)),
-                _ => net.entry((pupil, key)).or_insert((Money::ZERO, e.line)),
-            };
+            let slot = net.entry(pupil, key, || (Money::ZERO, e.line));
             slot.0 += e.signed();
             if e.kind == Kind::Fee {
                 slot.1 = slot.1.max(e.line);
             }
         }
-        let mut over: Vec<_> = net.into_iter().filter(|(_, (m, _))| *m > f.amount.v).collect();
-        for (key, sums) in keys.iter().zip(&by_place) {
-            for (p, sum) in cx.records.pupils.iter().zip(sums) {
-                if let Some((paid, line)) = sum
-                    && *paid > f.amount.v
-                {
-                    over.push(((Who::Known(p), *key), (*paid, *line)));
-                }
-            }
-        }
+        let mut over: Vec<_> = net.into_values().filter(|(_, (m, _))| *m > f.amount.v).collect();
         over.sort_by_key(|(_, (_, line))| *line);
         let std = f.amount.v;
         for ((who, key), (paid, line)) in over {
             let pupil = match who {
-                Who::Known(p) => p.id.as_str(),
+                Who::Known(place) => cx.pupil(place).id.as_str(),
                 Who::Unknown(id) => id,
             };
             let period = match key {
                 Key::Month(m) => m.to_string(),
                 Key::Term(t) => t.to_owned(),
             };
-            out.push(finding(
-                self.meta(),
+            out.push(self.finding(
                 ledger::FILE,
                 line,
                 Msg::new(
@@ -212,20 +135,17 @@ mod tests {
     #[test]
     fn unpublished() {
         let f = clean().replace("plan.toml", "published_on = 2026-08-18", "published_on = 2026-09-02");
-        assert_eq!(
-            f.fired(ids::FEES_UNPUBLISHED),
-            vec![("ledger.csv".into(), 2), ("ledger.csv".into(), 3)]
-        );
+        assert_eq!(f.fired(Unpublished::ID), vec![("ledger.csv".into(), 2), ("ledger.csv".into(), 3)]);
         let f = clean().replace("plan.toml", "published_on = 2026-08-18\n", "");
-        assert_eq!(f.fired(ids::FEES_UNPUBLISHED), at("plan.toml", 17));
+        assert_eq!(f.fired(Unpublished::ID), at("plan.toml", 17));
     }
 
     #[test]
     fn over_standard_net_of_refunds() {
         let f = clean().append("ledger.csv", "2026-09-20,fee,10.00,P0001,,,2026-09,周强,,");
-        assert_eq!(f.fired(ids::FEES_OVER_STANDARD), at("ledger.csv", 7));
+        assert_eq!(f.fired(OverStandard::ID), at("ledger.csv", 7));
         let f = f.append("ledger.csv", "2026-09-21,refund,10.00,P0001,,,2026-09,,,");
-        assert!(f.fired(ids::FEES_OVER_STANDARD).is_empty());
+        assert!(f.fired(OverStandard::ID).is_empty());
     }
 
     #[test]
@@ -235,13 +155,13 @@ mod tests {
         let mut f = clean();
         let mut expected = Vec::new();
         let first = clean().records().entries.len() + 2;
-        for (i, m) in (1..=DENSE_KEYS as u32 + 6).enumerate() {
+        for (i, m) in (1..=super::super::per_pupil::DENSE_KEYS as u32 + 6).enumerate() {
             let month = format!("{}-{:02}", 2027 + m / 12, 1 + m % 12);
             f = f.append("ledger.csv", &format!("2026-09-20,fee,300.00,P0001,,,{month},周强,,"));
             expected.push(("ledger.csv".to_owned(), first + 2 * i));
             f = f.append("ledger.csv", &format!("2026-09-20,fee,300.00,P9999,,,{month},周强,,"));
             expected.push(("ledger.csv".to_owned(), first + 2 * i + 1));
         }
-        assert_eq!(f.fired(ids::FEES_OVER_STANDARD), expected);
+        assert_eq!(f.fired(OverStandard::ID), expected);
     }
 }

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
-use super::{Context, Meta, Rule, finding, ids};
-use crate::findings::{Finding, Msg, Severity::*};
+use super::{Context, Declared, Rule};
+use crate::findings::{Finding, Msg};
 use crate::records::{contracts, ledger, plan, roster};
 
 /// Loading finds these; the rule hands them on.
@@ -11,81 +11,56 @@ fn from_loading(cx: &Context, id: &str, out: &mut Vec<Finding>) {
     out.extend(cx.records.problems.iter().filter(|f| f.rule == id).cloned());
 }
 
-pub struct Parse;
+rule! {
+    Parse: "format" / "parse", Error, "三(三)",
+    "请按记录格式改正这一行（或从 git 恢复文件）后再运行 care check",
+    "correct this line to the records format (or restore the file from git), then run care check again",
+}
+
 impl Rule for Parse {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::FORMAT_PARSE,
-            severity: Error,
-            policy: "三(三)",
-            hint: (
-                "请按记录格式改正这一行（或从 git 恢复文件）后再运行 care check",
-                "correct this line to the records format (or restore the file from git), then run care check again",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         from_loading(cx, self.meta().id, out);
     }
 }
 
-pub struct MissingColumn;
+rule! {
+    MissingColumn: "format" / "missing-column", Error, "三(三)",
+    "在表头加上缺少的列并为每一行填写",
+    "add the missing column to the header and fill it in on every row",
+}
+
 impl Rule for MissingColumn {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::FORMAT_MISSING_COLUMN,
-            severity: Error,
-            policy: "三(三)",
-            hint: (
-                "在表头加上缺少的列并为每一行填写",
-                "add the missing column to the header and fill it in on every row",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         from_loading(cx, self.meta().id, out);
     }
 }
 
-pub struct UnknownColumn;
+rule! {
+    UnknownColumn: "format" / "unknown-column", Warning, "三(三)",
+    "若是拼写错误请改正列名；自己加的列 care 会原样保留",
+    "if it is a misspelling, correct the column name; a column of your own is kept untouched",
+}
+
 impl Rule for UnknownColumn {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::FORMAT_UNKNOWN_COLUMN,
-            severity: Warning,
-            policy: "三(三)",
-            hint: (
-                "若是拼写错误请改正列名；自己加的列 care 会原样保留",
-                "if it is a misspelling, correct the column name; a column of your own is kept untouched",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         from_loading(cx, self.meta().id, out);
     }
 }
 
-pub struct DuplicateId;
+rule! {
+    DuplicateId: "format" / "duplicate-id", Error, "二(四)",
+    "每个编号在文件中只能出现一次：给重复的一行换一个新编号，或删去重复录入的行",
+    "an id may appear once in its file: give the repeated row a new id, or delete a row entered twice",
+}
+
 impl Rule for DuplicateId {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::FORMAT_DUPLICATE_ID,
-            severity: Error,
-            policy: "二(四)",
-            hint: (
-                "每个编号在文件中只能出现一次：给重复的一行换一个新编号，或删去重复录入的行",
-                "an id may appear once in its file: give the repeated row a new id, or delete a row entered twice",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let r = cx.records;
         let mut report = |file: &str, items: Vec<(&str, usize)>, what: (&str, &str)| {
             let mut first: HashMap<&str, usize> = HashMap::with_capacity(items.len());
             for (id, line) in items {
                 if let Some(&was) = first.get(id) {
-                    out.push(finding(
-                        self.meta(),
+                    out.push(self.finding(
                         file,
                         line,
                         Msg::new(
@@ -118,34 +93,26 @@ impl Rule for DuplicateId {
     }
 }
 
-pub struct Amount;
+rule! {
+    Amount: "format" / "amount", Error, "三(三)",
+    "金额写成正数、最多两位小数（到分）；方向由 kind 表示，退费用 refund 行而不是负数",
+    "write money as a positive amount with at most two decimals (fen); the direction comes from kind, so a refund is a refund row, not a negative fee",
+}
+
 impl Rule for Amount {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::FORMAT_AMOUNT,
-            severity: Error,
-            policy: "三(三)",
-            hint: (
-                "金额写成正数、最多两位小数（到分）；方向由 kind 表示，退费用 refund 行而不是负数",
-                "write money as a positive amount with at most two decimals (fen); the direction comes from kind, so a refund is a refund row, not a negative fee",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         // Normalising only lowers the scale: one written with two places or fewer is fine.
         let too_fine = |m: crate::records::Money| m.decimal().scale() > 2 && m.decimals() > 2;
         for e in &cx.records.entries {
             let a = e.amount;
             if !a.is_positive() {
-                out.push(finding(
-                    self.meta(),
+                out.push(self.finding(
                     ledger::FILE,
                     e.line,
                     Msg::new(format!("金额 {a} 必须大于零"), format!("the amount {a} must be more than zero")),
                 ));
             } else if too_fine(a) {
-                out.push(finding(
-                    self.meta(),
+                out.push(self.finding(
                     ledger::FILE,
                     e.line,
                     Msg::new(
@@ -157,8 +124,7 @@ impl Rule for Amount {
         }
         for c in &cx.records.contracts {
             if let Some(rate) = c.rate.filter(|r| too_fine(*r) || r.is_negative()) {
-                out.push(finding(
-                    self.meta(),
+                out.push(self.finding(
                     contracts::FILE,
                     c.line,
                     Msg::new(
@@ -171,8 +137,7 @@ impl Rule for Amount {
         if let Some(f) = cx.plan().and_then(|p| p.fees.as_ref()) {
             let a = f.amount.v;
             if !a.is_positive() || too_fine(a) {
-                out.push(finding(
-                    self.meta(),
+                out.push(self.finding(
                     plan::FILE,
                     f.amount.line,
                     Msg::new(
@@ -191,9 +156,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_loader_stamps_the_ids_these_rules_declare() {
+        use crate::findings::ids;
+        assert_eq!(Parse::ID, ids::FORMAT_PARSE);
+        assert_eq!(MissingColumn::ID, ids::FORMAT_MISSING_COLUMN);
+        assert_eq!(UnknownColumn::ID, ids::FORMAT_UNKNOWN_COLUMN);
+    }
+
+    #[test]
     fn parse_bad_date_and_money() {
         let f = clean().replace("ledger.csv", "2026-09-10,expense,120.50", "2026-09-31,expense,12O.50");
-        let found: Vec<_> = f.findings().into_iter().filter(|x| x.rule == ids::FORMAT_PARSE).collect();
+        let found: Vec<_> = f.findings().into_iter().filter(|x| x.rule == Parse::ID).collect();
         assert_eq!(found.len(), 2);
         assert!(found.iter().all(|x| x.file == "ledger.csv" && x.line == 5));
     }
@@ -201,7 +174,7 @@ mod tests {
     #[test]
     fn parse_toml_float_money_says_to_quote_it() {
         let f = clean().replace("plan.toml", "amount = \"280.00\"", "amount = 280.0");
-        let found: Vec<_> = f.findings().into_iter().filter(|x| x.rule == ids::FORMAT_PARSE).collect();
+        let found: Vec<_> = f.findings().into_iter().filter(|x| x.rule == Parse::ID).collect();
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!((found[0].file.as_str(), found[0].line), ("plan.toml", 21));
         assert!(found[0].message.en.contains("float"), "{}", found[0].message.en);
@@ -210,8 +183,8 @@ mod tests {
     #[test]
     fn missing_and_unknown_column() {
         let f = clean().replace("contracts.csv", "contract_id,name,kind,role", "contract_id,nmae,kind,role");
-        assert_eq!(f.fired(ids::FORMAT_MISSING_COLUMN), at("contracts.csv", 1));
-        assert_eq!(f.fired(ids::FORMAT_UNKNOWN_COLUMN), at("contracts.csv", 1));
+        assert_eq!(f.fired(MissingColumn::ID), at("contracts.csv", 1));
+        assert_eq!(f.fired(UnknownColumn::ID), at("contracts.csv", 1));
     }
 
     #[test]
@@ -221,7 +194,7 @@ mod tests {
             .replace("plan.toml", "close_within_days = 10", "close_within_day = 10")
             .replace("plan.toml", "holidays = [", "holiday = [");
         assert_eq!(
-            f.fired(ids::FORMAT_UNKNOWN_COLUMN),
+            f.fired(UnknownColumn::ID),
             [("plan.toml".to_owned(), 32), ("plan.toml".to_owned(), 44)]
         );
         let found = f.findings();
@@ -236,14 +209,14 @@ mod tests {
             "{messages:?}"
         );
         let f = clean().set("plan.toml", &format!("colour = \"red\"\n{}", super::super::context::fixture::PLAN));
-        assert_eq!(f.fired(ids::FORMAT_UNKNOWN_COLUMN), at("plan.toml", 1));
-        assert!(f.findings().iter().all(|x| x.rule != ids::FORMAT_PARSE));
+        assert_eq!(f.fired(UnknownColumn::ID), at("plan.toml", 1));
+        assert!(f.findings().iter().all(|x| x.rule != Parse::ID));
     }
 
     #[test]
     fn duplicate_id() {
         let f = clean().append("roster.csv", "P0002,李四,1,1,李华,,2026-08-21,李华,,,,,");
-        assert_eq!(f.fired(ids::FORMAT_DUPLICATE_ID), at("roster.csv", 6));
+        assert_eq!(f.fired(DuplicateId::ID), at("roster.csv", 6));
     }
 
     #[test]
@@ -252,7 +225,7 @@ mod tests {
             .append("ledger.csv", "2026-09-16,expense,0,,,materials,,,,")
             .append("ledger.csv", "2026-09-16,expense,-5,,,materials,,,,")
             .append("ledger.csv", "2026-09-16,expense,1.005,,,materials,,,,");
-        let lines: Vec<usize> = f.fired(ids::FORMAT_AMOUNT).into_iter().map(|x| x.1).collect();
+        let lines: Vec<usize> = f.fired(Amount::ID).into_iter().map(|x| x.1).collect();
         assert_eq!(lines, vec![7, 8, 9]);
     }
 }

@@ -1,23 +1,17 @@
 //! ledger/*: every row belongs to a term, and periods name a month or a term.
 
-use super::{Context, Meta, Rule, finding, ids};
-use crate::domain::calendar::{Period as P, terms_of_month};
-use crate::findings::{Finding, Msg, Severity::*};
-use crate::records::{Kind, Month, ledger};
+use super::{Context, Declared, Rule};
+use crate::domain::calendar::Period as P;
+use crate::findings::{Finding, Msg};
+use crate::records::{Kind, ledger};
 
-pub struct NoTerm;
+rule! {
+    NoTerm: "ledger" / "no-term", Error, "三(三)",
+    "每笔收支都属于一个学期：检查日期和 period，或在 plan.toml 中补上这个学期",
+    "every row belongs to a term: check the date and period, or add the term to plan.toml",
+}
+
 impl Rule for NoTerm {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::LEDGER_NO_TERM,
-            severity: Error,
-            policy: "三(三)",
-            hint: (
-                "每笔收支都属于一个学期：检查日期和 period，或在 plan.toml 中补上这个学期",
-                "every row belongs to a term: check the date and period, or add the term to plan.toml",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         // Without a plan, or with a term that could not be read, a row's term is unknown.
         if cx.plan().is_none_or(|p| p.unread.terms) {
@@ -25,8 +19,7 @@ impl Rule for NoTerm {
         }
         for (e, t) in cx.entries() {
             if t.is_none() {
-                out.push(finding(
-                    self.meta(),
+                out.push(self.finding(
                     ledger::FILE,
                     e.line,
                     Msg::new(
@@ -39,43 +32,31 @@ impl Rule for NoTerm {
     }
 }
 
-pub struct Period;
+rule! {
+    Period: "ledger" / "period", Error, "三(三)",
+    "period 写成学期内的月份（如 2026-09）或学期 id（如 2026-autumn）",
+    "write period as a month of a term (e.g. 2026-09) or a term id (e.g. 2026-autumn)",
+}
+
 impl Rule for Period {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::LEDGER_PERIOD,
-            severity: Error,
-            policy: "三(三)",
-            hint: (
-                "period 写成学期内的月份（如 2026-09）或学期 id（如 2026-autumn）",
-                "write period as a month of a term (e.g. 2026-09) or a term id (e.g. 2026-autumn)",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(plan) = cx.plan().filter(|p| !p.unread.terms) else {
+        if cx.plan().is_none_or(|p| p.unread.terms) {
             return;
-        };
-        // Rows come in runs of one month: whether a term has it is worked out once a run.
-        let mut termless: Option<(Month, bool)> = None;
-        let mut outside_terms = |m: Month| match termless {
-            Some((month, none)) if month == m => none,
-            _ => termless.insert((m, terms_of_month(plan, m).next().is_none())).1,
-        };
-        for (e, named, _) in cx.rows().filter(|(e, _, _)| matches!(e.kind, Kind::Fee | Kind::Refund)) {
-            let Some(text) = e.period.as_deref() else { continue };
-            let msg = match named {
+        }
+        for row in cx.rows().filter(|r| matches!(r.entry.kind, Kind::Fee | Kind::Refund)) {
+            let Some(text) = row.entry.period.as_deref() else { continue };
+            let msg = match row.period {
                 None => Msg::new(
                     format!("period“{text}”既不是月份也不是学期 id"),
                     format!("period “{text}” is neither a month nor a term id"),
                 ),
-                Some(P::Month(m)) if outside_terms(m) => Msg::new(
+                Some(P::Month(m)) if !cx.in_a_term(m) => Msg::new(
                     format!("period {m} 不在任何学期之内"),
                     format!("period {m} is not a month of any term"),
                 ),
                 Some(_) => continue,
             };
-            out.push(finding(self.meta(), ledger::FILE, e.line, msg));
+            out.push(self.finding(ledger::FILE, row.entry.line, msg));
         }
     }
 }
@@ -87,22 +68,19 @@ mod tests {
 
     #[test]
     fn no_term() {
-        assert!(clean().fired(ids::LEDGER_NO_TERM).is_empty());
+        assert!(clean().fired(NoTerm::ID).is_empty());
         let f = clean().append("ledger.csv", "2026-08-20,expense,10,,,materials,,,,");
-        assert_eq!(f.fired(ids::LEDGER_NO_TERM), at("ledger.csv", 7));
+        assert_eq!(f.fired(NoTerm::ID), at("ledger.csv", 7));
     }
 
     #[test]
     fn period() {
-        assert!(clean().fired(ids::LEDGER_PERIOD).is_empty());
+        assert!(clean().fired(Period::ID).is_empty());
         let f = clean().replace("ledger.csv", "P0002,,,2026-09,", "P0002,,,2026-9,").replace(
             "ledger.csv",
             "P0003,,,2026-09,",
             "P0003,,,2026-08,",
         );
-        assert_eq!(
-            f.fired(ids::LEDGER_PERIOD),
-            vec![("ledger.csv".into(), 3), ("ledger.csv".into(), 4)]
-        );
+        assert_eq!(f.fired(Period::ID), vec![("ledger.csv".into(), 3), ("ledger.csv".into(), 4)]);
     }
 }

@@ -1,26 +1,52 @@
-//! The rules of SPEC §7. Each rule is a unit struct with its id, severity, policy clause and fix
-//! hint; `REGISTRY` lists them all. Rules return findings; rendering is elsewhere.
+//! The rules of SPEC §7. Each rule is a unit struct declared once, in its own file, with
+//! [`rule!`]: its id, severity, policy clause, fix hint and page of docs/rules all come from that
+//! declaration. `REGISTRY` lists them all. Rules return findings; rendering is elsewhere.
 
-pub mod ids;
+/// Declares a rule: `Name: "family" / "name", Severity, "policy clause", "hint zh", "hint en"`.
+/// The id is `family/name`; its page, docs/rules/family-name.md, is embedded for `care explain`
+/// (a rule without its page does not compile).
+macro_rules! rule {
+    ($(#[$attr:meta])* $name:ident: $family:literal / $rule:literal, $severity:ident, $policy:literal, $zh:literal, $en:literal $(,)?) => {
+        $(#[$attr])*
+        pub struct $name;
 
-mod campus;
-mod committee;
-mod consent;
-mod content;
+        impl $name {
+            pub const ID: &'static str = concat!($family, "/", $rule);
+            const META: $crate::rules::Meta = $crate::rules::Meta {
+                id: Self::ID,
+                severity: $crate::findings::Severity::$severity,
+                policy: $policy,
+                hint: ($zh, $en),
+                page: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules/", $family, "-", $rule, ".md")),
+            };
+        }
+
+        impl $crate::rules::Declared for $name {
+            fn meta(&self) -> &'static $crate::rules::Meta {
+                &Self::META
+            }
+        }
+    };
+}
+
+pub mod campus;
+pub mod committee;
+pub mod consent;
+pub mod content;
 mod context;
-mod demand;
-mod disclosure;
-mod fees;
-mod format;
-mod ledger;
-mod plan;
-mod refs;
-mod settlement;
-mod staff;
-mod survey;
+pub mod demand;
+pub mod disclosure;
+pub mod fees;
+pub mod format;
+pub mod ledger;
+mod per_pupil;
+pub mod plan;
+pub mod refs;
+pub mod settlement;
+pub mod staff;
+pub mod survey;
 
 pub use context::Context;
-pub use disclosure::months_to_close;
 
 use crate::findings::{Finding, Msg, Severity};
 use crate::records::{Date, Records};
@@ -33,25 +59,33 @@ pub struct Meta {
     pub policy: &'static str,
     /// How to fix a finding, in Chinese and English.
     pub hint: (&'static str, &'static str),
+    /// Its page of docs/rules, in both languages.
+    pub page: &'static str,
 }
 
-pub trait Rule: Sync {
+/// What [`rule!`] gives a rule.
+pub trait Declared {
     fn meta(&self) -> &'static Meta;
-    fn check(&self, cx: &Context, out: &mut Vec<Finding>);
-}
 
-/// A finding of this rule at a place.
-pub fn finding(m: &Meta, file: &str, line: usize, message: Msg) -> Finding {
-    Finding {
-        rule: m.id,
-        severity: m.severity,
-        file: file.to_owned(),
-        line,
-        message,
-        hint: Msg::new(m.hint.0, m.hint.1),
+    /// A finding of this rule at a place.
+    fn finding(&self, file: &str, line: usize, message: Msg) -> Finding {
+        let m = self.meta();
+        Finding {
+            rule: m.id,
+            severity: m.severity,
+            file: file.to_owned(),
+            line,
+            message,
+            hint: Msg::new(m.hint.0, m.hint.1),
+        }
     }
 }
 
+pub trait Rule: Declared + Sync {
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>);
+}
+
+/// Every rule, one line each, in the order of SPEC §7 and docs/rules/README.md.
 pub static REGISTRY: &[&dyn Rule] = &[
     &format::Parse,
     &format::MissingColumn,
@@ -99,11 +133,11 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
 /// The rules that take longest over a large ledger, started first so that two cores finish
 /// together.
 const SLOW_FIRST: &[&str] = &[
-    ids::DISCLOSURE_CLOSED_MONTH_CHANGED,
-    ids::SETTLEMENT_STALE,
-    ids::FEES_OVER_STANDARD,
-    ids::CONSENT_FEE_WITHOUT_AGREEMENT,
-    ids::REF_UNKNOWN_PUPIL,
+    disclosure::ClosedMonthChanged::ID,
+    settlement::Stale::ID,
+    fees::OverStandard::ID,
+    consent::FeeWithoutAgreement::ID,
+    refs::UnknownPupil::ID,
 ];
 
 /// Every finding of every rule over the records, sorted by file and line.
@@ -130,15 +164,8 @@ pub fn check(records: &Records, today: Date) -> Vec<Finding> {
         }
         done
     };
-    let mut by_rule: Vec<(usize, Vec<Finding>)> = std::thread::scope(|scope| {
-        let other = scope.spawn(work);
-        let mut mine = work();
-        match other.join() {
-            Ok(theirs) => mine.extend(theirs),
-            Err(e) => std::panic::resume_unwind(e),
-        }
-        mine
-    });
+    let (mut by_rule, theirs) = rayon::join(work, work);
+    by_rule.extend(theirs);
     by_rule.sort_by_key(|(i, _)| *i);
     let mut out: Vec<Finding> = by_rule.into_iter().flat_map(|(_, f)| f).collect();
     crate::findings::sort(&mut out);
@@ -159,11 +186,31 @@ mod tests {
     }
 
     #[test]
-    fn every_spec_rule_is_registered_once() {
+    fn every_rule_is_registered_once_with_its_page() {
         let mut ids: Vec<&str> = REGISTRY.iter().map(|r| r.meta().id).collect();
-        assert_eq!(ids.len(), 37);
         ids.sort();
         ids.dedup();
-        assert_eq!(ids.len(), 37);
+        assert_eq!(ids.len(), REGISTRY.len());
+        for r in REGISTRY {
+            let m = r.meta();
+            assert_eq!(m.page.lines().next(), Some(format!("# {}", m.id).as_str()));
+            assert!(find(m.id).is_some_and(|f| std::ptr::eq(f.meta(), m)));
+        }
+        // docs/rules holds the page of every registered rule and no other.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
+        let mut pages: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "README.md")
+            .collect();
+        pages.sort();
+        let mut named: Vec<String> = ids.iter().map(|id| format!("{}.md", id.replace('/', "-"))).collect();
+        named.sort();
+        assert_eq!(pages, named);
+    }
+
+    #[test]
+    fn slow_rules_are_registered() {
+        assert!(SLOW_FIRST.iter().all(|id| find(id).is_some()));
     }
 }

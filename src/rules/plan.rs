@@ -1,30 +1,23 @@
 //! plan/*: the leadership group and the terms.
 
-use super::{Context, Meta, Rule, finding, ids};
-use crate::findings::{Finding, Msg, Severity::*};
+use super::{Context, Declared, Rule};
+use crate::findings::{Finding, Msg};
 use crate::records::plan::FILE;
 
-pub struct LeadershipHead;
+rule! {
+    LeadershipHead: "plan" / "leadership-head", Error, "三(一)、四(一)",
+    "在 plan.toml 的 [leadership] 中把 head 写成 [school] principal 中的校长",
+    "in plan.toml, set [leadership] head to the principal named in [school] principal",
+}
+
 impl Rule for LeadershipHead {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::PLAN_LEADERSHIP_HEAD,
-            severity: Error,
-            policy: "三(一)、四(一)",
-            hint: (
-                "在 plan.toml 的 [leadership] 中把 head 写成 [school] principal 中的校长",
-                "in plan.toml, set [leadership] head to the principal named in [school] principal",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(plan) = cx.plan().filter(|p| !p.unread.leadership) else {
             return;
         };
         let principal = &plan.school.principal;
         match &plan.leadership {
-            None => out.push(finding(
-                self.meta(),
+            None => out.push(self.finding(
                 FILE,
                 plan.school.line.max(1),
                 Msg::new(
@@ -32,8 +25,7 @@ impl Rule for LeadershipHead {
                     "plan.toml has no [leadership] group for after-school care",
                 ),
             )),
-            Some(l) if &l.head.v != principal => out.push(finding(
-                self.meta(),
+            Some(l) if &l.head.v != principal => out.push(self.finding(
                 FILE,
                 l.head.line,
                 Msg::new(
@@ -49,25 +41,18 @@ impl Rule for LeadershipHead {
     }
 }
 
-pub struct Terms;
+rule! {
+    Terms: "plan" / "terms", Error, "三(三)",
+    "改正 plan.toml 中学期的日期：学期不能重叠，ends 不早于 starts，settle_by 在学期之内",
+    "correct the term's dates in plan.toml: terms must not overlap, ends is not before starts, settle_by lies within the term",
+}
+
 impl Rule for Terms {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::PLAN_TERMS,
-            severity: Error,
-            policy: "三(三)",
-            hint: (
-                "改正 plan.toml 中学期的日期：学期不能重叠，ends 不早于 starts，settle_by 在学期之内",
-                "correct the term's dates in plan.toml: terms must not overlap, ends is not before starts, settle_by lies within the term",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(plan) = cx.plan() else { return };
         for (i, t) in plan.terms.iter().enumerate() {
             if t.ends < t.starts {
-                out.push(finding(
-                    self.meta(),
+                out.push(self.finding(
                     FILE,
                     t.line,
                     Msg::new(
@@ -76,8 +61,7 @@ impl Rule for Terms {
                     ),
                 ));
             } else if !t.contains(t.settle_by.v) {
-                out.push(finding(
-                    self.meta(),
+                out.push(self.finding(
                     FILE,
                     t.settle_by.line,
                     Msg::new(
@@ -91,8 +75,7 @@ impl Rule for Terms {
             }
             for o in &plan.terms[..i] {
                 if t.starts <= o.ends && o.starts <= t.ends {
-                    out.push(finding(
-                        self.meta(),
+                    out.push(self.finding(
                         FILE,
                         t.line,
                         Msg::new(
@@ -114,17 +97,17 @@ mod tests {
     #[test]
     fn head_is_not_the_principal() {
         let f = clean().replace("plan.toml", "head = \"王建国\"", "head = \"李红\"");
-        assert_eq!(f.fired(ids::PLAN_LEADERSHIP_HEAD), at("plan.toml", 7));
+        assert_eq!(f.fired(LeadershipHead::ID), at("plan.toml", 7));
     }
 
     #[test]
     fn settle_by_outside_and_overlap() {
         let f = clean().replace("plan.toml", "settle_by = 2027-01-15", "settle_by = 2027-02-15");
-        assert_eq!(f.fired(ids::PLAN_TERMS), at("plan.toml", 43));
+        assert_eq!(f.fired(Terms::ID), at("plan.toml", 43));
         let f = clean().append(
             "plan.toml",
             "\n[[terms]]\nid = \"x\"\nstarts = 2027-01-10\nends = 2027-06-30\nsettle_by = 2027-06-20",
         );
-        assert_eq!(f.fired(ids::PLAN_TERMS), at("plan.toml", 46));
+        assert_eq!(f.fired(Terms::ID), at("plan.toml", 46));
     }
 }

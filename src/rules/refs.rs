@@ -1,30 +1,24 @@
 //! ref/*: rows that name a pupil or contract that does not exist.
 
-use super::{Context, Meta, Rule, finding, ids};
-use crate::findings::{Finding, Msg, Severity::*};
+use super::{Context, Declared, Rule};
+use crate::findings::{Finding, Msg};
 use crate::records::{ledger, surveys};
 
-pub struct UnknownPupil;
+rule! {
+    UnknownPupil: "ref" / "unknown-pupil", Error, "二(四)",
+    "检查学生编号是否写错；新学生请先用 care enroll 登记",
+    "check the pupil id for a typo; enrol a new pupil first with care enroll",
+}
+
 impl Rule for UnknownPupil {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::REF_UNKNOWN_PUPIL,
-            severity: Error,
-            policy: "二(四)",
-            hint: (
-                "检查学生编号是否写错；新学生请先用 care enroll 登记",
-                "check the pupil id for a typo; enrol a new pupil first with care enroll",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        for (e, known) in cx.records.entries.iter().zip(&cx.entry_pupils) {
+        for row in cx.rows() {
+            let e = row.entry;
             if let Some(id) = &e.pupil_id
-                && known.is_none()
+                && row.pupil.is_none()
                 && !cx.records.unread_pupils.covers(id)
             {
-                out.push(finding(
-                    self.meta(),
+                out.push(self.finding(
                     ledger::FILE,
                     e.line,
                     Msg::new(
@@ -37,8 +31,7 @@ impl Rule for UnknownPupil {
         for s in &cx.records.settlements {
             for row in &s.rows {
                 if !cx.pupils.contains_key(row.pupil_id.as_str()) && !cx.records.unread_pupils.covers(&row.pupil_id) {
-                    out.push(finding(
-                        self.meta(),
+                    out.push(self.finding(
                         &s.csv_file,
                         row.line,
                         Msg::new(
@@ -52,27 +45,20 @@ impl Rule for UnknownPupil {
     }
 }
 
-pub struct UnknownContract;
+rule! {
+    UnknownContract: "ref" / "unknown-contract", Error, "二(五)",
+    "检查协议编号是否写错；新聘人员请先用 care hire 登记聘用协议",
+    "check the contract id for a typo; record a new hire first with care hire",
+}
+
 impl Rule for UnknownContract {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::REF_UNKNOWN_CONTRACT,
-            severity: Error,
-            policy: "二(五)",
-            hint: (
-                "检查协议编号是否写错；新聘人员请先用 care hire 登记聘用协议",
-                "check the contract id for a typo; record a new hire first with care hire",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for e in &cx.records.entries {
             if let Some(id) = &e.contract_id
                 && !cx.contracts.contains_key(id.as_str())
                 && !cx.records.unread_contracts.covers(id)
             {
-                out.push(finding(
-                    self.meta(),
+                out.push(self.finding(
                     ledger::FILE,
                     e.line,
                     Msg::new(
@@ -84,8 +70,7 @@ impl Rule for UnknownContract {
         }
         for s in &cx.records.surveys {
             if !cx.contracts.contains_key(s.contract_id.as_str()) && !cx.records.unread_contracts.covers(&s.contract_id) {
-                out.push(finding(
-                    self.meta(),
+                out.push(self.finding(
                     surveys::FILE,
                     s.line,
                     Msg::new(
@@ -106,7 +91,7 @@ mod tests {
     #[test]
     fn unknown_pupil_in_ledger() {
         let f = clean().replace("ledger.csv", "280.00,P0003", "280.00,P0009");
-        assert_eq!(f.fired(ids::REF_UNKNOWN_PUPIL), at("ledger.csv", 4));
+        assert_eq!(f.fired(UnknownPupil::ID), at("ledger.csv", 4));
     }
 
     #[test]
@@ -116,11 +101,11 @@ mod tests {
             "P0002,李想,1,1,李华,13800000002,2026-08-21",
             "P0002,李想,1,1,李华,13800000002,2026-08-32",
         );
-        assert!(f.fired(ids::REF_UNKNOWN_PUPIL).is_empty(), "{:?}", f.findings());
+        assert!(f.fired(UnknownPupil::ID).is_empty(), "{:?}", f.findings());
         let f = f.replace("ledger.csv", "280.00,P0003", "280.00,P0009");
-        assert_eq!(f.fired(ids::REF_UNKNOWN_PUPIL), at("ledger.csv", 4));
+        assert_eq!(f.fired(UnknownPupil::ID), at("ledger.csv", 4));
         let f = clean().set("contracts.csv", "\u{0}\u{1}");
-        assert!(f.fired(ids::REF_UNKNOWN_CONTRACT).is_empty(), "{:?}", f.findings());
+        assert!(f.fired(UnknownContract::ID).is_empty(), "{:?}", f.findings());
     }
 
     #[test]
@@ -129,7 +114,7 @@ mod tests {
             .replace("ledger.csv", ",C001,", ",C999,")
             .replace("surveys.csv", "C001,", "C777,");
         assert_eq!(
-            f.fired(ids::REF_UNKNOWN_CONTRACT),
+            f.fired(UnknownContract::ID),
             vec![("ledger.csv".into(), 6), ("surveys.csv".into(), 2)]
         );
     }

@@ -1,31 +1,20 @@
 //! staff/*: staff are hired by the committee under signed agreements, after checks (二(五), 四(二)).
 
-use chrono::Days;
-
-use super::{Context, Meta, Rule, finding, ids};
-use crate::findings::{Finding, Msg, Severity::*};
+use super::{Context, Declared, Rule};
+use crate::domain::deadlines::last_pay_day;
+use crate::findings::{Finding, Msg};
 use crate::records::{Kind, contracts, ledger};
 
-/// Pay for the last period may follow the contract's end by this many days.
-pub const PAY_GRACE_DAYS: u64 = 31;
+rule! {
+    Unsigned: "staff" / "unsigned", Error, "二(五)、三(四)",
+    "先签聘用协议再上岗：改正 signed_on 或 starts",
+    "sign the hiring agreement before work starts: correct signed_on or starts",
+}
 
-pub struct Unsigned;
 impl Rule for Unsigned {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::STAFF_UNSIGNED,
-            severity: Error,
-            policy: "二(五)、三(四)",
-            hint: (
-                "先签聘用协议再上岗：改正 signed_on 或 starts",
-                "sign the hiring agreement before work starts: correct signed_on or starts",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for c in cx.records.contracts.iter().filter(|c| c.starts < c.signed_on) {
-            out.push(finding(
-                self.meta(),
+            out.push(self.finding(
                 contracts::FILE,
                 c.line,
                 Msg::new(
@@ -40,19 +29,13 @@ impl Rule for Unsigned {
     }
 }
 
-pub struct Unqualified;
+rule! {
+    Unqualified: "staff" / "unqualified", Error, "二(五)、三(四)",
+    "家委会须在上岗前审核服务人员条件：在 qualified_on 填写审核日期（不晚于 starts）",
+    "the committee reviews qualifications before work starts: set qualified_on to that date, on or before starts",
+}
+
 impl Rule for Unqualified {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::STAFF_UNQUALIFIED,
-            severity: Error,
-            policy: "二(五)、三(四)",
-            hint: (
-                "家委会须在上岗前审核服务人员条件：在 qualified_on 填写审核日期（不晚于 starts）",
-                "the committee reviews qualifications before work starts: set qualified_on to that date, on or before starts",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for c in &cx.records.contracts {
             let msg = match c.qualified_on {
@@ -69,24 +52,18 @@ impl Rule for Unqualified {
                 ),
                 Some(_) => continue,
             };
-            out.push(finding(self.meta(), contracts::FILE, c.line, msg));
+            out.push(self.finding(contracts::FILE, c.line, msg));
         }
     }
 }
 
-pub struct NoBackgroundCheck;
+rule! {
+    NoBackgroundCheck: "staff" / "no-background-check", Error, "四(二)",
+    "外聘人员（家长、社会专业人员）进校前须做背景调查：在 background_on 填写日期（不晚于 starts）",
+    "outside staff (parents, professionals) need a background check before they start: set background_on, on or before starts",
+}
+
 impl Rule for NoBackgroundCheck {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::STAFF_NO_BACKGROUND_CHECK,
-            severity: Error,
-            policy: "四(二)",
-            hint: (
-                "外聘人员（家长、社会专业人员）进校前须做背景调查：在 background_on 填写日期（不晚于 starts）",
-                "outside staff (parents, professionals) need a background check before they start: set background_on, on or before starts",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for c in cx.records.contracts.iter().filter(|c| c.kind.needs_background_check()) {
             let msg = match c.background_on {
@@ -103,33 +80,26 @@ impl Rule for NoBackgroundCheck {
                 ),
                 Some(_) => continue,
             };
-            out.push(finding(self.meta(), contracts::FILE, c.line, msg));
+            out.push(self.finding(contracts::FILE, c.line, msg));
         }
     }
 }
 
-pub struct PayOutsideContract;
+rule! {
+    PayOutsideContract: "staff" / "pay-outside-contract", Error, "二(五)、四(三)",
+    "劳务费只能在聘用期内（或期满后 31 天内结清）支付：检查日期和协议编号",
+    "pay falls within the contract's period (or the 31 days after it ends, for the last pay): check the date and the contract id",
+}
+
 impl Rule for PayOutsideContract {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::STAFF_PAY_OUTSIDE_CONTRACT,
-            severity: Error,
-            policy: "二(五)、四(三)",
-            hint: (
-                "劳务费只能在聘用期内（或期满后 31 天内结清）支付：检查日期和协议编号",
-                "pay falls within the contract's period (or the 31 days after it ends, for the last pay): check the date and the contract id",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for e in cx.records.entries.iter().filter(|e| e.kind == Kind::Pay) {
             let Some(c) = e.contract_id.as_deref().and_then(|id| cx.contracts.get(id)) else {
                 continue;
             };
-            let last = c.ends.checked_add_days(Days::new(PAY_GRACE_DAYS)).unwrap_or(c.ends);
+            let last = last_pay_day(c);
             if e.date < c.starts || e.date > last {
-                out.push(finding(
-                    self.meta(),
+                out.push(self.finding(
                     ledger::FILE,
                     e.line,
                     Msg::new(
@@ -157,21 +127,21 @@ mod tests {
             "C002,孙家长,parent,体育,2026-08-25",
             "C002,孙家长,parent,体育,2026-09-02",
         );
-        assert_eq!(f.fired(ids::STAFF_UNSIGNED), at("contracts.csv", 3));
+        assert_eq!(f.fired(Unsigned::ID), at("contracts.csv", 3));
     }
 
     #[test]
     fn unqualified() {
         let f = clean().replace("contracts.csv", "2027-01-22,2026-08-24,,60.00", "2027-01-22,,,60.00");
-        assert_eq!(f.fired(ids::STAFF_UNQUALIFIED), at("contracts.csv", 2));
+        assert_eq!(f.fired(Unqualified::ID), at("contracts.csv", 2));
     }
 
     #[test]
     fn background_check_for_outsiders_only() {
         let f = clean().replace("contracts.csv", "2026-08-24,2026-08-22,80.00", "2026-08-24,2026-09-05,80.00");
-        assert_eq!(f.fired(ids::STAFF_NO_BACKGROUND_CHECK), at("contracts.csv", 4));
+        assert_eq!(f.fired(NoBackgroundCheck::ID), at("contracts.csv", 4));
         let f = clean().replace("contracts.csv", "2026-08-24,2026-08-20,40.00", "2026-08-24,,40.00");
-        assert_eq!(f.fired(ids::STAFF_NO_BACKGROUND_CHECK), at("contracts.csv", 3));
+        assert_eq!(f.fired(NoBackgroundCheck::ID), at("contracts.csv", 3));
     }
 
     #[test]
@@ -179,6 +149,6 @@ mod tests {
         let f = clean()
             .append("ledger.csv", "2027-02-22,pay,300.00,,C001,,,,,")
             .append("ledger.csv", "2027-02-23,pay,300.00,,C001,,,,,");
-        assert_eq!(f.fired(ids::STAFF_PAY_OUTSIDE_CONTRACT), at("ledger.csv", 8));
+        assert_eq!(f.fired(PayOutsideContract::ID), at("ledger.csv", 8));
     }
 }

@@ -1,29 +1,21 @@
 //! survey/*: satisfaction ratings of staff, the basis for renewing contracts (三(三)).
 
-use rust_decimal::Decimal;
+use super::{Context, Declared, Rule};
+use crate::domain::ratings::Mean;
+use crate::findings::{Finding, Msg};
+use crate::records::{contracts, surveys};
 
-use super::{Context, Meta, Rule, finding, ids};
-use crate::findings::{Finding, Msg, Severity::*};
-use crate::records::{Contract, contracts, surveys};
+rule! {
+    Score: "survey" / "score", Error, "三(三)",
+    "score 写 1 到 5 的整数，respondent 写 pupil（学生）或 parent（家长）",
+    "write score as a whole number from 1 to 5 and respondent as pupil or parent",
+}
 
-pub struct Score;
 impl Rule for Score {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::SURVEY_SCORE,
-            severity: Error,
-            policy: "三(三)",
-            hint: (
-                "score 写 1 到 5 的整数，respondent 写 pupil（学生）或 parent（家长）",
-                "write score as a whole number from 1 to 5 and respondent as pupil or parent",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for s in &cx.records.surveys {
             if s.score().is_none() {
-                out.push(finding(
-                    self.meta(),
+                out.push(self.finding(
                     surveys::FILE,
                     s.line,
                     Msg::new(
@@ -33,8 +25,7 @@ impl Rule for Score {
                 ));
             }
             if !s.respondent_ok() {
-                out.push(finding(
-                    self.meta(),
+                out.push(self.finding(
                     surveys::FILE,
                     s.line,
                     Msg::new(
@@ -47,19 +38,13 @@ impl Rule for Score {
     }
 }
 
-pub struct Missing;
+rule! {
+    Missing: "survey" / "missing", Warning, "三(三)",
+    "每学期组织学生和家长对服务人员做满意度测评：用 care survey add 记录",
+    "have pupils and parents rate each staff member every term: record it with care survey add",
+}
+
 impl Rule for Missing {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::SURVEY_MISSING,
-            severity: Warning,
-            policy: "三(三)",
-            hint: (
-                "每学期组织学生和家长对服务人员做满意度测评：用 care survey add 记录",
-                "have pupils and parents rate each staff member every term: record it with care survey add",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan() else { return };
         // A rating may be in a row that cannot be read; format/parse says so instead.
@@ -69,8 +54,7 @@ impl Rule for Missing {
         for t in p.terms.iter().filter(|t| t.ends < cx.today) {
             for c in cx.records.contracts.iter().filter(|c| c.starts <= t.ends && c.ends >= t.starts) {
                 if !cx.records.surveys.iter().any(|s| s.contract_id == c.id && t.contains(s.date)) {
-                    out.push(finding(
-                        self.meta(),
+                    out.push(self.finding(
                         contracts::FILE,
                         c.line,
                         Msg::new(
@@ -84,35 +68,13 @@ impl Rule for Missing {
     }
 }
 
-/// The mean of a contract's valid scores.
-pub fn mean_score(cx: &Context, c: &Contract) -> Option<(Decimal, usize)> {
-    let scores: Vec<u8> = cx
-        .records
-        .surveys
-        .iter()
-        .filter(|s| s.contract_id == c.id)
-        .filter_map(|s| s.score())
-        .collect();
-    if scores.is_empty() {
-        return None;
-    }
-    let sum: u32 = scores.iter().map(|&s| u32::from(s)).sum();
-    Some((Decimal::from(sum) / Decimal::from(scores.len()), scores.len()))
+rule! {
+    LowRenewal: "survey" / "low-renewal", Warning, "三(三)",
+    "满意度测评结果是续签的重要依据：请家委会复核这次续签，并在新协议的 note 中写明理由（写明后不再提醒）",
+    "ratings are the basis for renewing: have the committee review this renewal and write its reason in the new contract's note (the warning then stops)",
 }
 
-pub struct LowRenewal;
 impl Rule for LowRenewal {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            id: ids::SURVEY_LOW_RENEWAL,
-            severity: Warning,
-            policy: "三(三)",
-            hint: (
-                "满意度测评结果是续签的重要依据：请家委会复核这次续签，并在新协议的 note 中写明理由（写明后不再提醒）",
-                "ratings are the basis for renewing: have the committee review this renewal and write its reason in the new contract's note (the warning then stops)",
-            ),
-        }
-    }
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan() else { return };
         if !cx.records.surveys_complete {
@@ -127,11 +89,13 @@ impl Rule for LowRenewal {
                 .filter(|o| o.name == c.name && o.id != c.id && o.starts < c.starts)
                 .max_by_key(|o| o.starts);
             let Some(prev) = previous else { continue };
-            let Some((mean, n)) = mean_score(cx, prev) else { continue };
+            let ratings = Mean::of(cx.records.surveys.iter().filter(|s| s.contract_id == prev.id));
+            let (Some(mean), n) = (ratings.exact, ratings.count) else {
+                continue;
+            };
             if mean < p.renew_below {
                 let mean = mean.round_dp(2);
-                out.push(finding(
-                    self.meta(),
+                out.push(self.finding(
                     contracts::FILE,
                     c.line,
                     Msg::new(
@@ -157,39 +121,34 @@ mod tests {
 
     #[test]
     fn score() {
-        assert!(clean().fired(ids::SURVEY_SCORE).is_empty());
+        assert!(clean().fired(Score::ID).is_empty());
         let f = clean()
             .append("surveys.csv", "C001,2026-09-21,parent,6,")
             .append("surveys.csv", "C001,2026-09-21,teacher,4,")
             .append("surveys.csv", "C001,2026-09-21,pupil,4.5,");
         assert_eq!(
-            f.fired(ids::SURVEY_SCORE),
+            f.fired(Score::ID),
             vec![("surveys.csv".into(), 3), ("surveys.csv".into(), 4), ("surveys.csv".into(), 5)]
         );
     }
 
     #[test]
     fn missing_once_the_term_has_ended() {
-        assert!(clean().fired(ids::SURVEY_MISSING).is_empty());
-        let lines: Vec<usize> = clean()
-            .today("2027-01-23")
-            .fired(ids::SURVEY_MISSING)
-            .into_iter()
-            .map(|x| x.1)
-            .collect();
+        assert!(clean().fired(Missing::ID).is_empty());
+        let lines: Vec<usize> = clean().today("2027-01-23").fired(Missing::ID).into_iter().map(|x| x.1).collect();
         assert_eq!(lines, vec![3, 4]);
     }
 
     #[test]
     fn silent_while_a_survey_row_cannot_be_read() {
         let f = clean().today("2027-01-23").append("surveys.csv", "C002,2026-13-01,parent,5,");
-        assert!(f.fired(ids::SURVEY_MISSING).is_empty());
-        assert_eq!(f.fired(ids::FORMAT_PARSE), at("surveys.csv", 3));
+        assert!(f.fired(Missing::ID).is_empty());
+        assert_eq!(f.fired(crate::rules::format::Parse::ID), at("surveys.csv", 3));
     }
 
     #[test]
     fn low_renewal() {
-        assert!(clean().fired(ids::SURVEY_LOW_RENEWAL).is_empty());
+        assert!(clean().fired(LowRenewal::ID).is_empty());
         let f = clean()
             .append(
                 "contracts.csv",
@@ -197,15 +156,15 @@ mod tests {
             )
             .append("surveys.csv", "C001,2026-09-22,pupil,1,");
         // Scores 5 and 1: mean 3.0, not under 3.0.
-        assert!(f.fired(ids::SURVEY_LOW_RENEWAL).is_empty());
+        assert!(f.fired(LowRenewal::ID).is_empty());
         let f = f.append("surveys.csv", "C001,2026-09-23,pupil,2,");
-        assert_eq!(f.fired(ids::SURVEY_LOW_RENEWAL), at("contracts.csv", 5));
+        assert_eq!(f.fired(LowRenewal::ID), at("contracts.csv", 5));
         // The committee reviewed it and wrote down why.
         let f = f.replace(
             "contracts.csv",
             "2027-07-02,2027-02-01,,60.00,hour,",
             "2027-07-02,2027-02-01,,60.00,hour,家委会复核：已改进，同意续聘",
         );
-        assert!(f.fired(ids::SURVEY_LOW_RENEWAL).is_empty());
+        assert!(f.fired(LowRenewal::ID).is_empty());
     }
 }

@@ -65,7 +65,7 @@ pub fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
     let opening = disclosure::opening(r, month);
     let t = MonthTotals::of(month, &r.entries);
     let closing = t.closing(opening);
-    let text = closes::render(month, on, opening, t.fees, t.refunds, t.pay, t.expenses, closing, t.rows, &t.digest);
+    let text = closes::render(month, on, opening, &t);
     let file = path(month);
     w.change.put(&file, text.into_bytes());
     // The records before the close have been judged: they become those after it.
