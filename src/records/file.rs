@@ -255,13 +255,77 @@ impl<D: Kept> AnyFile for Listed<D> {
 
 #[cfg(test)]
 mod tests {
-    use super::natural;
-    use std::cmp::Ordering;
+    use super::*;
+    use crate::records::ledger::{Entry, Kind, Ledger};
+    use crate::records::{Records, Source, TABLES};
 
     #[test]
     fn natural_order() {
         assert_eq!(natural("P9", "P10"), Ordering::Less);
         assert_eq!(natural("P0010", "P0009"), Ordering::Greater);
         assert_eq!(natural("A1", "B0"), Ordering::Less);
+    }
+
+    #[test]
+    fn kinds_order_as_they_are_listed() {
+        let ranks: Vec<usize> = ["fee", "refund", "pay", "expense", "fe", ""].map(Kind::rank).to_vec();
+        assert_eq!(ranks, [0, 1, 2, 3, 4, 4]);
+    }
+
+    #[test]
+    fn every_file_is_listed_once_with_its_columns_in_order() {
+        let mut files: Vec<&str> = TABLES.iter().map(|t| t.file()).collect();
+        files.sort();
+        files.dedup();
+        assert_eq!(files.len(), TABLES.len());
+        for t in TABLES {
+            let mut names: Vec<&str> = t.columns().iter().map(|c| c.name).collect();
+            assert_eq!(names, t.header());
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), t.columns().len(), "{}", t.file());
+        }
+        for (i, c) in Ledger::ALL.iter().enumerate() {
+            assert_eq!(c.index(), i);
+        }
+    }
+
+    #[test]
+    fn a_row_is_written_in_the_order_of_the_file_s_own_header() {
+        let e = Entry {
+            line: 0,
+            date: crate::records::date::parse_date("2026-09-01").unwrap(),
+            kind: Kind::Fee,
+            amount: crate::records::Money::parse("280").unwrap(),
+            pupil_id: Some("P1".into()),
+            contract_id: None,
+            category: None,
+            period: Some("2026-09".into()),
+            collected_by: None,
+            receipt: None,
+            memo: Some("a,b".into()),
+        };
+        let headers: Vec<String> = ["memo", "mine", "amount", "kind", "date", "pupil_id"].map(String::from).to_vec();
+        assert_eq!(Ledger::to_fields(&e, &headers), ["a,b", "", "280.00", "fee", "2026-09-01", "P1"]);
+        assert_eq!(Ledger::line(&e), "2026-09-01,fee,280.00,P1,,,2026-09,,,\"a,b\"");
+    }
+
+    /// Every row of the example, read and written again, gives the example's files: what is
+    /// read is what a command writes.
+    #[test]
+    fn the_example_reads_and_writes_back_byte_for_byte() {
+        let files = crate::example::files().unwrap();
+        let mut src = Source::new(std::path::Path::new("/nonexistent-care-file-test"));
+        for (k, v) in &files {
+            src = src.with(k, v.clone().into_bytes());
+        }
+        let r = Records::load_from(&src);
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        for t in TABLES {
+            match files.get(t.file()) {
+                Some(text) => assert_eq!(&t.csv(&r), text, "{}", t.file()),
+                None => assert_eq!(t.csv(&r).lines().count(), 1, "{}", t.file()),
+            }
+        }
     }
 }

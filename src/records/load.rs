@@ -158,10 +158,10 @@ pub(super) fn load_csv<D: RecordFile>(src: &Source, file: &str, out: &mut Vec<Fi
             match *pair {
                 [first, second] => {
                     let buf = std::mem::take(&mut spare);
-                    let ((), p) = rayon::join(|| g.read_into(&read_piece, first), || read_piece(second, buf));
+                    let ((), p) = rayon::join(|| g.read_into(read_piece, first), || read_piece(second, buf));
                     spare = g.add(p);
                 }
-                [only] => g.read_into(&read_piece, only),
+                [only] => g.read_into(read_piece, only),
                 _ => {}
             }
         }

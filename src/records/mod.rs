@@ -474,6 +474,22 @@ mod tests {
     }
 
     #[test]
+    fn the_pre_commit_hooks_run_on_the_record_files() {
+        let hooks = include_str!("../../.pre-commit-hooks.yaml");
+        let files: Vec<&str> = hooks.lines().filter_map(|l| l.trim().strip_prefix("files: ")).collect();
+        assert_eq!(files.len(), 2);
+        for f in files {
+            assert_eq!(
+                f,
+                record_files_pattern(),
+                ".pre-commit-hooks.yaml must name the files that care reads"
+            );
+        }
+        assert!(is_record_file("ledger.csv") && is_record_file("closes/reopened.csv") && is_record_file("settlements/x.csv"));
+        assert!(!is_record_file("reports/disclosure-2026-09.md") && !is_record_file("closesx/a"));
+    }
+
+    #[test]
     fn a_large_ledger_read_in_pieces_reads_as_one() {
         let mut rows = String::new();
         let mut i = 0;

@@ -435,7 +435,10 @@ fn split_rows(
             each(t, &cells);
         }
     };
-    // One pass over the bytes: a field ends at a comma or a line end.
+    // One pass over the bytes: a field ends at a comma or a line end. (`memchr2_iter` over commas
+    // and line ends was measured slower, 75 ms against 55 ms over a 55 MB ledger: fields are a
+    // few bytes long. `plain_text_is_read_as_the_csv_reader_reads_it` holds this to the csv
+    // reader.)
     let (mut line, mut start) = (line_offset, 0);
     for (i, &b) in body.as_bytes().iter().enumerate() {
         match b {

@@ -6,6 +6,7 @@ use chrono::Days;
 
 use super::{Context, Meta, Rule, finding, ids};
 use crate::domain::close::MonthTotals;
+use crate::domain::digest::agrees;
 use crate::findings::{Finding, Msg, Severity::*};
 use crate::records::{Money, Month, ledger, plan};
 
@@ -81,7 +82,7 @@ impl Rule for ClosedMonthChanged {
         for c in &cx.records.closes {
             let now = MonthTotals::of(c.month, cx.month_entries(c.month));
             let moved = now.changes_from(c);
-            let msg = if now.digest != c.digest.v {
+            let msg = if !agrees(&c.digest.v, &now.digest, || cx.month_entries(c.month)) {
                 if moved.is_empty() {
                     Msg::new(
                         format!("已结账的 {} 月有记录被修改（合计未变）", c.month),
