@@ -106,23 +106,6 @@ fn money(s: &str) -> Money {
     Money::parse(s).unwrap_or_default()
 }
 
-/// A ledger row without the columns its kind leaves empty.
-fn entry(date: Date, kind: Kind, amount: Money) -> Entry {
-    Entry {
-        line: 0,
-        date,
-        kind,
-        amount,
-        pupil_id: None,
-        contract_id: None,
-        category: None,
-        period: None,
-        collected_by: None,
-        receipt: None,
-        memo: None,
-    }
-}
-
 struct Applicant {
     id: String,
     enrolled: bool,
@@ -238,7 +221,7 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
                 period: Some(period.into()),
                 collected_by: Some(collectors[n % 2].into()),
                 receipt: Some(format!("R{receipt:04}").into()),
-                ..entry(d(date), Kind::Fee, money(amount))
+                ..Entry::new(d(date), Kind::Fee, money(amount))
             });
         }
     }
@@ -254,7 +237,7 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
         ledger.push(Entry {
             category: Some(cat.into()),
             memo: Some(memo.into()),
-            ..entry(d(date), Kind::Expense, money(amount))
+            ..Entry::new(d(date), Kind::Expense, money(amount))
         });
     }
     // Pay at each month's end for that month's service days; January's is paid before the
@@ -273,7 +256,7 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
             ledger.push(Entry {
                 contract_id: Some((*id).into()),
                 memo: Some(format!("{} 个托管日", days).into()),
-                ..entry(d(date), Kind::Pay, Money::from(amount))
+                ..Entry::new(d(date), Kind::Pay, Money::from(amount))
             });
         }
     }
@@ -368,7 +351,7 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
             pupil_id: Some(f.pupil_id.as_str().into()),
             period: Some(term.id.as_str().into()),
             memo: Some("学期结算退费".into()),
-            ..entry(settled_on, Kind::Refund, f.refund)
+            ..Entry::new(settled_on, Kind::Refund, f.refund)
         };
         ledger_text.push_str(&Ledger::line(&payout));
         ledger_text.push('\n');

@@ -158,17 +158,10 @@ pub fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run: bool)
     if record {
         for f in o.families.iter().filter(|f| f.refund.is_positive()) {
             w.append::<Ledger>(&Entry {
-                line: 0,
-                date: on,
-                kind: Kind::Refund,
-                amount: f.refund,
                 pupil_id: Some(f.pupil_id.as_str().into()),
-                contract_id: None,
-                category: None,
                 period: Some(term.into()),
-                collected_by: None,
-                receipt: None,
                 memo: Some("学期结算退费".into()),
+                ..Entry::new(on, Kind::Refund, f.refund)
             })?;
             payouts += 1;
         }

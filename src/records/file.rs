@@ -293,17 +293,14 @@ mod tests {
     #[test]
     fn a_row_is_written_in_the_order_of_the_file_s_own_header() {
         let e = Entry {
-            line: 0,
-            date: crate::records::date::parse_date("2026-09-01").unwrap(),
-            kind: Kind::Fee,
-            amount: crate::records::Money::parse("280").unwrap(),
             pupil_id: Some("P1".into()),
-            contract_id: None,
-            category: None,
             period: Some("2026-09".into()),
-            collected_by: None,
-            receipt: None,
             memo: Some("a,b".into()),
+            ..Entry::new(
+                crate::records::date::parse_date("2026-09-01").unwrap(),
+                Kind::Fee,
+                crate::records::Money::parse("280").unwrap(),
+            )
         };
         let headers: Vec<String> = ["memo", "mine", "amount", "kind", "date", "pupil_id"].map(String::from).to_vec();
         assert_eq!(Ledger::to_fields(&e, &headers), ["a,b", "", "280.00", "fee", "2026-09-01", "P1"]);

@@ -96,6 +96,23 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// A row of what every row has, its other columns left empty.
+    pub fn new(date: Date, kind: Kind, amount: Money) -> Entry {
+        Entry {
+            line: 0,
+            date,
+            kind,
+            amount,
+            pupil_id: None,
+            contract_id: None,
+            category: None,
+            period: None,
+            collected_by: None,
+            receipt: None,
+            memo: None,
+        }
+    }
+
     /// The committee's balance moves by this much.
     pub fn signed(&self) -> Money {
         if self.kind.sign() > 0 { self.amount } else { -self.amount }
