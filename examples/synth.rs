@@ -26,8 +26,13 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use care::domain::close::MonthTotals;
+use care::records::contracts::{Contracts, StaffKind};
 use care::records::date::parse_date;
-use care::records::{Date, Money, Month, Records, closes, contracts, ledger, roster, surveys};
+use care::records::file::RecordFile;
+use care::records::ledger::Ledger;
+use care::records::roster::Roster;
+use care::records::surveys::Surveys;
+use care::records::{Contract, Date, Entry, Money, Month, Pupil, Records, Survey, closes};
 use care::report::disclosure;
 use chrono::{Datelike, Weekday};
 
@@ -194,8 +199,32 @@ fn csv_writer(path: &Path) -> io::Result<csv::Writer<BufWriter<fs::File>>> {
         .from_writer(BufWriter::with_capacity(1 << 20, fs::File::create(path)?)))
 }
 
-fn header(columns: &[care::records::table::Column]) -> Vec<&'static str> {
-    columns.iter().map(|c| c.name).collect()
+/// A CSV file of the records, written row by row as care writes them.
+struct CsvFile<D> {
+    w: csv::Writer<BufWriter<fs::File>>,
+    values: Vec<String>,
+    file: std::marker::PhantomData<D>,
+}
+
+impl<D: RecordFile> CsvFile<D> {
+    fn create(dir: &Path) -> io::Result<Self> {
+        let mut w = csv_writer(&dir.join(D::FILE))?;
+        w.write_record(D::header())?;
+        Ok(CsvFile {
+            w,
+            values: Vec::new(),
+            file: std::marker::PhantomData,
+        })
+    }
+
+    fn write(&mut self, row: &D::Row) -> io::Result<()> {
+        D::values_into(row, &mut self.values);
+        Ok(self.w.write_record(&self.values)?)
+    }
+
+    fn finish(mut self) -> io::Result<()> {
+        self.w.flush()
+    }
 }
 
 fn the_rows(o: &Options) -> Vec<Row> {
@@ -300,92 +329,81 @@ pub fn generate(o: &Options, dir: &Path, journal: Option<&Path>) -> io::Result<u
     fs::create_dir_all(dir.join(closes::DIR))?;
     fs::write(dir.join("plan.toml"), PLAN)?;
 
-    let mut w = csv_writer(&dir.join(roster::FILE))?;
-    w.write_record(header(roster::COLUMNS))?;
+    let mut w = CsvFile::<Roster>::create(dir)?;
     for i in 0..o.pupils {
         let surname = SURNAMES[i % SURNAMES.len()];
         let name = format!("{surname}{}", GIVEN[(i / SURNAMES.len()) % GIVEN.len()]);
         let guardian = format!("{surname}{}", PARENT_GIVEN[(i / 7) % PARENT_GIVEN.len()]);
         let care = Care::of(i);
         let (applied, reviewed, agreed) = match (care.starts, i % 50) {
-            (None, _) => ("2026-09-10", "", ""),
-            (_, 1) => ("2026-09-20", "2026-09-25", "2026-09-28"),
-            _ => ("2026-08-20", "2026-08-25", "2026-08-28"),
+            (None, _) => ("2026-09-10", None, None),
+            (_, 1) => ("2026-09-20", Some("2026-09-25"), Some("2026-09-28")),
+            _ => ("2026-08-20", Some("2026-08-25"), Some("2026-08-28")),
         };
-        let starts = care.starts.map(|d| d.to_string()).unwrap_or_default();
-        let ends = care.ends.map(|d| d.to_string()).unwrap_or_default();
-        let grade = (1 + i % 6).to_string();
-        let class = (1 + (i / 6) % 8).to_string();
-        let phone = format!("1380{:07}", i % 10_000_000);
-        let note = if care.ends.is_some() { "家长接回，自愿退出" } else { "" };
-        w.write_record([
-            id("P", i + 1, o.pupils).as_str(),
-            &name,
-            &grade,
-            &class,
-            &guardian,
-            &phone,
-            applied,
-            &guardian,
-            reviewed,
-            agreed,
-            &starts,
-            &ends,
-            note,
-        ])?;
+        w.write(&Pupil {
+            line: 0,
+            id: id("P", i + 1, o.pupils),
+            name,
+            grade: (1 + i % 6) as u8,
+            class: (1 + (i / 6) % 8).to_string(),
+            guardian: guardian.clone(),
+            phone: Some(format!("1380{:07}", i % 10_000_000)),
+            applied_on: date(applied),
+            signed_by: guardian,
+            reviewed_on: reviewed.map(date),
+            agreed_on: agreed.map(date),
+            starts: care.starts,
+            ends: care.ends,
+            note: care.ends.map(|_| "家长接回，自愿退出".to_owned()),
+        })?;
     }
-    w.flush()?;
+    w.finish()?;
 
-    let mut w = csv_writer(&dir.join(contracts::FILE))?;
-    w.write_record(header(contracts::COLUMNS))?;
-    let kinds = ["school", "parent", "professional"];
+    let mut w = CsvFile::<Contracts>::create(dir)?;
+    let kinds = [StaffKind::School, StaffKind::Parent, StaffKind::Professional];
     let roles = ["作业辅导", "体育", "艺术", "科普", "自主阅读"];
     let mut staff_names = Vec::with_capacity(o.contracts);
     for c in 0..o.contracts {
         let kind = kinds[c % kinds.len()];
-        let background = if kind == "school" { "" } else { "2026-08-22" };
         let name = format!("{}老师{}", SURNAMES[c % SURNAMES.len()], c + 1);
-        let rate = Money::from_fen(i128::from(4_000 + (c % 5) as i32 * 1_000)).to_string();
-        w.write_record([
-            id("C", c + 1, o.contracts).as_str(),
-            &name,
+        w.write(&Contract {
+            line: 0,
+            id: id("C", c + 1, o.contracts),
+            name: name.clone(),
             kind,
-            roles[c % roles.len()],
-            "2026-08-25",
-            "2026-09-01",
-            "2027-01-22",
-            "2026-08-24",
-            background,
-            &rate,
-            "hour",
-            "",
-        ])?;
+            role: roles[c % roles.len()].to_owned(),
+            signed_on: date("2026-08-25"),
+            starts: date("2026-09-01"),
+            ends: date("2027-01-22"),
+            qualified_on: Some(date("2026-08-24")),
+            background_on: (kind != StaffKind::School).then(|| date("2026-08-22")),
+            rate: Some(Money::from_fen(i128::from(4_000 + (c % 5) as i32 * 1_000))),
+            unit: Some("hour".to_owned()),
+            note: None,
+        })?;
         staff_names.push(name);
     }
-    w.flush()?;
+    w.finish()?;
 
-    let mut w = csv_writer(&dir.join(surveys::FILE))?;
-    w.write_record(header(surveys::COLUMNS))?;
+    let mut w = CsvFile::<Surveys>::create(dir)?;
     for c in 0..o.contracts {
         for k in 0..4 {
-            let who = if k % 2 == 0 { "parent" } else { "pupil" };
-            let score = (3 + (c + k) % 3).to_string();
-            w.write_record([
-                id("C", c + 1, o.contracts).as_str(),
-                &format!("2026-11-{:02}", 16 + k),
-                who,
-                &score,
-                if k == 0 { "孩子很喜欢" } else { "" },
-            ])?;
+            w.write(&Survey {
+                line: 0,
+                contract_id: id("C", c + 1, o.contracts),
+                date: date(&format!("2026-11-{:02}", 16 + k)),
+                respondent: if k % 2 == 0 { "parent" } else { "pupil" }.to_owned(),
+                score: (3 + (c + k) % 3).to_string(),
+                comment: (k == 0).then(|| "孩子很喜欢".to_owned()),
+            })?;
         }
     }
-    w.flush()?;
+    w.finish()?;
 
     let rows = the_rows(o);
     let pupil_ids: Vec<String> = (0..o.pupils).map(|i| id("P", i + 1, o.pupils)).collect();
     let contract_ids: Vec<String> = (0..o.contracts).map(|c| id("C", c + 1, o.contracts)).collect();
-    let mut w = csv_writer(&dir.join(ledger::FILE))?;
-    w.write_record(header(ledger::COLUMNS))?;
+    let mut w = CsvFile::<Ledger>::create(dir)?;
     let mut journal_out = match journal {
         Some(p) => Some(BufWriter::with_capacity(1 << 20, fs::File::create(p)?)),
         None => None,
@@ -418,18 +436,20 @@ pub fn generate(o: &Options, dir: &Path, journal: Option<&Path>) -> io::Result<u
             Kind::Pay => ("", contract_ids[r.contract].as_str(), "", "", "", staff_names[r.contract].as_str()),
             Kind::Expense => ("", "", CATEGORIES[r.category], "", "", "作业本、文具"),
         };
-        w.write_record([
-            date.as_str(),
-            r.kind.as_str(),
-            &amount,
-            pupil,
-            contract,
-            category,
-            period,
-            collector,
-            &receipt,
-            memo,
-        ])?;
+        let text = |v: &str| (!v.is_empty()).then(|| v.into());
+        w.write(&Entry {
+            line: 0,
+            date: r.date,
+            kind: r.kind,
+            amount: Money::from_fen(i128::from(r.fen)),
+            pupil_id: text(pupil),
+            contract_id: text(contract),
+            category: text(category),
+            period: text(period),
+            collected_by: text(collector),
+            receipt: text(&receipt),
+            memo: text(memo),
+        })?;
         if let Some(j) = journal_out.as_mut() {
             let (debit, credit) = match r.kind {
                 Kind::Fee => ("assets:cash".to_owned(), format!("income:fees:{pupil}")),
@@ -446,7 +466,7 @@ pub fn generate(o: &Options, dir: &Path, journal: Option<&Path>) -> io::Result<u
             )?;
         }
     }
-    w.flush()?;
+    w.finish()?;
     if let Some(mut j) = journal_out {
         j.flush()?;
     }

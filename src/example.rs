@@ -9,12 +9,15 @@ use crate::domain::calendar::service_days;
 use crate::domain::close::MonthTotals;
 use crate::domain::settle::settle;
 use crate::findings::{Lang, Msg};
+use crate::records::contracts::{Contracts, StaffKind};
 use crate::records::date::parse_date;
+use crate::records::file::RecordFile;
+use crate::records::ledger::Ledger;
 use crate::records::plan::RefundBasis;
-use crate::records::table::Column;
-use crate::records::{Date, Money, Month, Records, Source, closes, contracts, ledger, roster, settlements, surveys};
+use crate::records::roster::Roster;
+use crate::records::surveys::Surveys;
+use crate::records::{Contract, Date, Entry, Kind, Money, Month, Pupil, Records, Source, Survey, closes, settlements};
 use crate::report::{disclosure, render_template};
-use crate::store::edit::csv_line;
 
 pub const NAME: &str = "demo-school";
 
@@ -89,22 +92,21 @@ fn d(s: &str) -> Date {
     parse_date(s).unwrap_or_default()
 }
 
+/// A date that may be left empty.
+fn opt_d(s: &str) -> Option<Date> {
+    (!s.is_empty()).then(|| d(s))
+}
+
+/// Text that may be left empty.
+fn opt_text<S: for<'s> From<&'s str>>(s: &str) -> Option<S> {
+    (!s.is_empty()).then(|| S::from(s))
+}
+
 fn money(s: &str) -> Money {
     Money::parse(s).unwrap_or_default()
 }
 
-/// A CSV file with the spec's columns as its header.
-fn csv(columns: &[Column], rows: &[Vec<String>]) -> String {
-    let mut s = csv_line(&columns.iter().map(|c| c.name.to_owned()).collect::<Vec<_>>());
-    s.push('\n');
-    for r in rows {
-        s.push_str(&csv_line(r));
-        s.push('\n');
-    }
-    s
-}
-
-struct Pupil {
+struct Applicant {
     id: String,
     enrolled: bool,
     ends: Option<&'static str>,
@@ -135,28 +137,29 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
             17 => ("2025-08-29", "2025-08-30", "2025-09-01", "2025-11-14", "家长11月中旬接回，自愿退出"),
             _ => ("2025-08-29", "2025-08-30", "2025-09-01", "", ""),
         };
-        roster.push(vec![
-            id.clone(),
+        roster.push(Pupil {
+            line: 0,
+            id: id.clone(),
             name,
-            grade.to_string(),
-            class.to_string(),
-            guardian.clone(),
-            phone,
-            applied,
-            guardian,
-            reviewed.into(),
-            agreed.into(),
-            starts.into(),
-            ends.into(),
-            note.into(),
-        ]);
-        pupils.push(Pupil {
+            grade: grade as u8,
+            class: class.to_string(),
+            guardian: guardian.clone(),
+            phone: Some(phone),
+            applied_on: d(&applied),
+            signed_by: guardian,
+            reviewed_on: opt_d(reviewed),
+            agreed_on: opt_d(agreed),
+            starts: opt_d(starts),
+            ends: opt_d(ends),
+            note: opt_text(note),
+        });
+        pupils.push(Applicant {
             id,
             enrolled: !agreed.is_empty(),
             ends: (!ends.is_empty()).then_some(ends),
         });
     }
-    out.insert("roster.csv".into(), csv(roster::COLUMNS, &roster));
+    out.insert("roster.csv".into(), Roster::text(&roster));
 
     // Staff of every kind; (id, name, kind, role, rate per hour, hours per service day).
     let staff: [(&str, &str, &str, &str, &str, &str); 4] = [
@@ -165,30 +168,25 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
         ("C003", "沈晓燕", "professional", "艺术", "80.00", "0.9"),
         ("C004", "韩东", "professional", "科普", "70.00", "0.9"),
     ];
-    let contracts: Vec<Vec<String>> = staff
+    let contracts: Vec<Contract> = staff
         .iter()
-        .map(|(id, name, kind, role, rate, _)| {
-            let bg = if *kind == "school" { "" } else { "2025-08-22" };
-            [
-                *id,
-                name,
-                kind,
-                role,
-                "2025-08-25",
-                "2025-09-01",
-                "2026-01-16",
-                "2025-08-24",
-                bg,
-                rate,
-                "hour",
-                "",
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
+        .map(|(id, name, kind, role, rate, _)| Contract {
+            line: 0,
+            id: (*id).into(),
+            name: (*name).into(),
+            kind: StaffKind::parse(kind).unwrap_or(StaffKind::School),
+            role: (*role).into(),
+            signed_on: d("2025-08-25"),
+            starts: d("2025-09-01"),
+            ends: d("2026-01-16"),
+            qualified_on: Some(d("2025-08-24")),
+            background_on: (*kind != "school").then(|| d("2025-08-22")),
+            rate: Some(money(rate)),
+            unit: Some("hour".into()),
+            note: None,
         })
         .collect();
-    out.insert("contracts.csv".into(), csv(contracts::COLUMNS, &contracts));
+    out.insert("contracts.csv".into(), Contracts::text(&contracts));
 
     // The ledger: fees on the first service day of each month, pay and expenses through it.
     let plan_records = Records::load_from(&Source::new(Path::new("/nonexistent-care-example")).with("plan.toml", PLAN.as_bytes().to_vec()));
@@ -201,7 +199,7 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
         .first()
         .ok_or_else(|| Msg::new("示例计划没有学期", "the example plan has no term"))?;
     let collectors = ["周强", "陈静"];
-    let mut ledger: Vec<Vec<String>> = Vec::new();
+    let mut ledger: Vec<Entry> = Vec::new();
     let mut receipt = 0;
     let fee_days = [
         ("2025-09", "2025-09-01", "160.00"),
@@ -218,18 +216,13 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
                 continue;
             }
             receipt += 1;
-            ledger.push(vec![
-                date.into(),
-                "fee".into(),
-                amount.into(),
-                p.id.clone(),
-                String::new(),
-                String::new(),
-                period.into(),
-                collectors[n % 2].into(),
-                format!("R{receipt:04}"),
-                String::new(),
-            ]);
+            ledger.push(Entry {
+                pupil_id: Some(p.id.as_str().into()),
+                period: Some(period.into()),
+                collected_by: Some(collectors[n % 2].into()),
+                receipt: Some(format!("R{receipt:04}").into()),
+                ..Entry::new(d(date), Kind::Fee, money(amount))
+            });
         }
     }
     let expenses = [
@@ -241,18 +234,11 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
         ("2025-12-22", "98.00", "材料费", "期末阅读书签"),
     ];
     for (date, amount, cat, memo) in expenses {
-        ledger.push(vec![
-            date.into(),
-            "expense".into(),
-            amount.into(),
-            String::new(),
-            String::new(),
-            cat.into(),
-            String::new(),
-            String::new(),
-            String::new(),
-            memo.into(),
-        ]);
+        ledger.push(Entry {
+            category: Some(cat.into()),
+            memo: Some(memo.into()),
+            ..Entry::new(d(date), Kind::Expense, money(amount))
+        });
     }
     // Pay at each month's end for that month's service days; January's is paid before the
     // settlement, for the days to the end of the term.
@@ -267,21 +253,14 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
         let days = service_days(plan, term, d(from), d(to));
         for (id, _, _, _, rate, hours) in &staff {
             let amount = (money(rate).decimal() * money(hours).decimal() * rust_decimal::Decimal::from(days)).round_dp(2);
-            ledger.push(vec![
-                date.into(),
-                "pay".into(),
-                Money::from(amount).to_string(),
-                String::new(),
-                (*id).into(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                format!("{} 个托管日", days),
-            ]);
+            ledger.push(Entry {
+                contract_id: Some((*id).into()),
+                memo: Some(format!("{} 个托管日", days).into()),
+                ..Entry::new(d(date), Kind::Pay, Money::from(amount))
+            });
         }
     }
-    ledger.sort_by(|a, b| a[0].cmp(&b[0]));
+    ledger.sort_by_key(|e| e.date);
 
     // Surveys in December: three parents and three pupils rate each staff member.
     let mut surveys = Vec::new();
@@ -290,20 +269,21 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
             let who = if k < 3 { "parent" } else { "pupil" };
             let score = 3 + seed.next(3);
             let comment = ["孩子很喜欢", "作业辅导认真", "希望多些户外活动", "", "老师很耐心", ""][seed.next(6)];
-            surveys.push(vec![
-                (*id).into(),
-                format!("2025-12-{:02}", 15 + i),
-                who.into(),
-                score.to_string(),
-                comment.into(),
-            ]);
+            surveys.push(Survey {
+                line: 0,
+                contract_id: (*id).into(),
+                date: d(&format!("2025-12-{:02}", 15 + i)),
+                respondent: who.into(),
+                score: score.to_string(),
+                comment: opt_text(comment),
+            });
         }
     }
-    out.insert("surveys.csv".into(), csv(surveys::COLUMNS, &surveys));
+    out.insert("surveys.csv".into(), Surveys::text(&surveys));
 
     // Close September to December, settle on 9 January with the refunds paid the same day,
     // then close January.
-    let mut ledger_text = csv(ledger::COLUMNS, &ledger);
+    let mut ledger_text = Ledger::text(&ledger);
     let load = |ledger_text: &str, extra: &BTreeMap<String, String>| {
         let mut src = Source::new(Path::new("/nonexistent-care-example"));
         for (k, v) in extra {
@@ -356,19 +336,13 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
         settlements::render_csv(o.families.iter().map(|f| (f.pupil_id.as_str(), f.paid, f.share, f.refund))),
     );
     for f in o.families.iter().filter(|f| f.refund.is_positive()) {
-        let row = vec![
-            settled_on.to_string(),
-            "refund".into(),
-            f.refund.to_string(),
-            f.pupil_id.clone(),
-            String::new(),
-            String::new(),
-            term.id.clone(),
-            String::new(),
-            String::new(),
-            "学期结算退费".into(),
-        ];
-        ledger_text.push_str(&csv_line(&row));
+        let payout = Entry {
+            pupil_id: Some(f.pupil_id.as_str().into()),
+            period: Some(term.id.as_str().into()),
+            memo: Some("学期结算退费".into()),
+            ..Entry::new(settled_on, Kind::Refund, f.refund)
+        };
+        ledger_text.push_str(&Ledger::line(&payout));
         ledger_text.push('\n');
     }
     out.insert("ledger.csv".into(), ledger_text.clone());

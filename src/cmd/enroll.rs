@@ -4,7 +4,8 @@ use super::write::{Write, next_id};
 use super::{Env, Failure, Outcome};
 use crate::cli::EnrollArgs;
 use crate::findings::Msg;
-use crate::records::roster::{COLUMNS, FILE};
+use crate::records::Pupil;
+use crate::records::roster::Roster;
 
 pub fn run(env: &Env, a: EnrollArgs) -> Outcome {
     let mut w = Write::begin(env)?;
@@ -27,24 +28,24 @@ pub fn run(env: &Env, a: EnrollArgs) -> Outcome {
     }
     let id = match a.id {
         Some(id) => id.trim().to_owned(),
-        None => next_id("P", &w.column(FILE, COLUMNS, "pupil_id")?, 4),
+        None => next_id("P", &w.column(Roster::PupilId)?, 4),
     };
-    w.append_row(
-        FILE,
-        COLUMNS,
-        &[
-            ("pupil_id", id.clone()),
-            ("name", name.clone()),
-            ("grade", a.grade.to_string()),
-            ("class", class),
-            ("guardian", guardian),
-            ("phone", a.phone.unwrap_or_default()),
-            ("applied_on", a.applied_on.to_string()),
-            ("signed_by", a.signed_by.trim().to_owned()),
-            ("note", a.note.unwrap_or_default()),
-        ],
-        false,
-    )?;
+    w.append::<Roster>(&Pupil {
+        line: 0,
+        id: id.clone(),
+        name: name.clone(),
+        grade: a.grade,
+        class,
+        guardian,
+        phone: a.phone,
+        applied_on: a.applied_on,
+        signed_by: a.signed_by.trim().to_owned(),
+        reviewed_on: None,
+        agreed_on: None,
+        starts: None,
+        ends: None,
+        note: a.note,
+    })?;
     w.finish(
         Msg::new(
             format!("已登记 {id}：{name} 的托管申请（{}）", a.applied_on),

@@ -5,30 +5,28 @@ use std::process::ExitCode;
 
 use super::{Env, Failure, Outcome};
 use crate::findings::Msg;
-use crate::records::{contracts, ledger, plan, roster, surveys};
-use crate::store::edit::csv_line;
+use crate::records::table::csv_line;
+use crate::records::{TABLES, plan};
 use crate::store::{self, Change, Lock};
 
-fn header(columns: &[crate::records::table::Column]) -> String {
-    let names: Vec<String> = columns.iter().map(|c| c.name.to_owned()).collect();
-    format!("{}\n", csv_line(&names))
-}
-
-/// The files of a blank records repository.
+/// The files of a blank records repository: the plan, and each required CSV file with its
+/// header.
 pub fn blank() -> Vec<(String, String)> {
-    vec![
-        (plan::FILE.into(), include_str!("../../assets/init/plan.toml").into()),
-        (roster::FILE.into(), header(roster::COLUMNS)),
-        (contracts::FILE.into(), header(contracts::COLUMNS)),
-        (ledger::FILE.into(), header(ledger::COLUMNS)),
-        (surveys::FILE.into(), header(surveys::COLUMNS)),
+    let plan = (plan::FILE.into(), include_str!("../../assets/init/plan.toml").into());
+    let tables = TABLES
+        .iter()
+        .filter(|t| t.required())
+        .map(|t| (t.file().into(), format!("{}\n", csv_line(&t.header()))));
+    let mut files: Vec<(String, String)> = std::iter::once(plan).chain(tables).collect();
+    files.extend([
         (".gitignore".into(), include_str!("../../assets/init/gitignore").into()),
         (
             ".github/workflows/care.yml".into(),
             include_str!("../../assets/init/care.yml").into(),
         ),
         (".gitlab-ci.yml".into(), include_str!("../../assets/init/gitlab-ci.yml").into()),
-    ]
+    ]);
+    files
 }
 
 pub fn run(env: &Env, dir: Option<PathBuf>, example: bool) -> Outcome {

@@ -5,7 +5,7 @@ use super::write::Write;
 use super::{Env, Failure, Outcome};
 use crate::domain::calendar::next_service_day;
 use crate::findings::Msg;
-use crate::records::roster::{COLUMNS, FILE};
+use crate::records::roster::Roster;
 use crate::records::{Date, Pupil};
 
 fn pupil<'a>(w: &'a Write, id: &str) -> Result<&'a Pupil, Failure> {
@@ -31,7 +31,11 @@ pub fn review(env: &Env, id: &str, on: Date) -> Outcome {
         return Err(already(("审核登记", "reviewed"), id, d));
     }
     let (line, name) = (p.line, p.name.clone());
-    w.set_fields(FILE, COLUMNS, line, &[("reviewed_on", on.to_string())])?;
+    let p = Pupil {
+        reviewed_on: Some(on),
+        ..p.clone()
+    };
+    w.set::<Roster>(line, &p, &[Roster::ReviewedOn])?;
     w.finish(
         Msg::new(
             format!("{id}（{name}）的申请已于 {on} 审核登记"),
@@ -53,12 +57,12 @@ pub fn agree(env: &Env, id: &str, on: Date, starts: Option<Date>) -> Outcome {
         (None, None) => on,
     };
     let (line, name) = (p.line, p.name.clone());
-    w.set_fields(
-        FILE,
-        COLUMNS,
-        line,
-        &[("agreed_on", on.to_string()), ("starts", starts.to_string())],
-    )?;
+    let p = Pupil {
+        agreed_on: Some(on),
+        starts: Some(starts),
+        ..p.clone()
+    };
+    w.set::<Roster>(line, &p, &[Roster::AgreedOn, Roster::Starts])?;
     w.finish(
         Msg::new(
             format!("{id}（{name}）已于 {on} 签订托管协议，{starts} 开始托管"),
@@ -75,7 +79,11 @@ pub fn withdraw(env: &Env, id: &str, on: Date) -> Outcome {
         return Err(already(("退出托管", "withdrawn"), id, d));
     }
     let (line, name) = (p.line, p.name.clone());
-    w.set_fields(FILE, COLUMNS, line, &[("ends", on.to_string())])?;
+    let p = Pupil {
+        ends: Some(on),
+        ..p.clone()
+    };
+    w.set::<Roster>(line, &p, &[Roster::Ends])?;
     w.finish(
         Msg::new(
             format!("{id}（{name}）退出托管，最后一天为 {on}"),

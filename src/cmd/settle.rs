@@ -8,9 +8,9 @@ use super::{Env, Failure, Outcome};
 use crate::domain::settle::{Outcome as Settled, settle, term_rows};
 use crate::findings::{Lang, Msg};
 use crate::output::table;
-use crate::records::ledger::{COLUMNS, FILE};
+use crate::records::ledger::Ledger;
 use crate::records::settlements::{csv_path, render_csv, render_toml, toml_path};
-use crate::records::{Date, Money, Records};
+use crate::records::{Date, Entry, Kind, Money, Records};
 use crate::rules::settlement::RefundMismatch;
 
 fn refuse(zh: String, en: String) -> Failure {
@@ -157,19 +157,12 @@ pub fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run: bool)
     let mut payouts = 0;
     if record {
         for f in o.families.iter().filter(|f| f.refund.is_positive()) {
-            w.append_row(
-                FILE,
-                COLUMNS,
-                &[
-                    ("date", on.to_string()),
-                    ("kind", "refund".into()),
-                    ("amount", f.refund.to_string()),
-                    ("pupil_id", f.pupil_id.clone()),
-                    ("period", term.to_owned()),
-                    ("memo", "学期结算退费".to_owned()),
-                ],
-                false,
-            )?;
+            w.append::<Ledger>(&Entry {
+                pupil_id: Some(f.pupil_id.as_str().into()),
+                period: Some(term.into()),
+                memo: Some("学期结算退费".into()),
+                ..Entry::new(on, Kind::Refund, f.refund)
+            })?;
             payouts += 1;
         }
     }

@@ -4,8 +4,8 @@ use super::write::Write;
 use super::{Env, Outcome};
 use crate::cli::RespondentArg;
 use crate::findings::Msg;
-use crate::records::Date;
-use crate::records::surveys::{COLUMNS, FILE};
+use crate::records::surveys::Surveys;
+use crate::records::{Date, Survey};
 
 pub fn add(env: &Env, contract: &str, date: Date, respondent: RespondentArg, score: u8, comment: Option<String>) -> Outcome {
     let mut w = Write::begin(env)?;
@@ -13,18 +13,14 @@ pub fn add(env: &Env, contract: &str, date: Date, respondent: RespondentArg, sco
         RespondentArg::Pupil => "pupil",
         RespondentArg::Parent => "parent",
     };
-    w.append_row(
-        FILE,
-        COLUMNS,
-        &[
-            ("contract_id", contract.trim().to_owned()),
-            ("date", date.to_string()),
-            ("respondent", who.to_owned()),
-            ("score", score.to_string()),
-            ("comment", comment.unwrap_or_default()),
-        ],
-        false,
-    )?;
+    w.append::<Surveys>(&Survey {
+        line: 0,
+        contract_id: contract.trim().to_owned(),
+        date,
+        respondent: who.to_owned(),
+        score: score.to_string(),
+        comment,
+    })?;
     w.finish(
         Msg::new(
             format!("已记录对 {contract} 的评分 {score}（{date}）"),

@@ -8,10 +8,11 @@ use std::thread::JoinHandle;
 
 use super::{Env, Failure, Outcome};
 use crate::findings::{Finding, Msg};
-use crate::records::table::{self, Column};
+use crate::records::file::RecordFile;
+use crate::records::table::{self, Column, Columns, csv_line};
 use crate::records::text::{as_utf8, decode};
 use crate::records::{Records, Source};
-use crate::store::edit::{append_line, csv_line, line_text, replace_line};
+use crate::store::edit::{append_line, line_text, replace_line};
 use crate::store::{self, Change, Lock};
 
 pub struct Write<'e> {
@@ -82,42 +83,35 @@ impl<'e> Write<'e> {
         }
     }
 
-    /// Appends a row to a CSV file, fields placed by the file's own header; unknown columns
-    /// stay empty. A missing file is created with the spec's header when `create` is set.
-    pub fn append_row(&mut self, file: &str, columns: &[Column], values: &[(&str, String)], create: bool) -> Result<(), Failure> {
+    /// Appends a row to a CSV file, its values placed by the file's own header; unknown columns
+    /// stay empty. A missing file is made with the spec's header when it is not required.
+    pub fn append<D: RecordFile>(&mut self, row: &D::Row) -> Result<(), Failure> {
+        let file = D::FILE;
         let bytes = match self.bytes(file)? {
             Some(b) => b,
-            None if create => {
-                let names: Vec<String> = columns.iter().map(|c| c.name.to_owned()).collect();
-                format!("{}\n", csv_line(&names)).into_bytes()
-            }
+            None if !D::REQUIRED => format!("{}\n", csv_line(&D::header())).into_bytes(),
             None => return Err(refused(Msg::new(format!("缺少文件 {file}"), format!("{file} is missing")))),
         };
-        let t = self.header(file, &bytes, columns)?;
-        let fields: Vec<String> = t
-            .headers
-            .iter()
-            .map(|h| values.iter().find(|(k, _)| k == h).map(|(_, v)| v.clone()).unwrap_or_default())
-            .collect();
-        for (k, v) in values {
-            if !v.is_empty() && !t.has(k) {
-                return Err(refused(Msg::new(
-                    format!("{file} 没有“{k}”列，请先在表头加上它"),
-                    format!("{file} has no “{k}” column; add it to the header first"),
-                )));
+        let t = self.header(file, &bytes, D::COLUMNS)?;
+        for &col in D::ALL {
+            if t.position(col).is_none() && !D::value(row, col).is_empty() {
+                return Err(no_column(file, col));
             }
         }
-        self.change.put(file, append_line(&bytes, &csv_line(&fields)));
+        self.change
+            .put(file, append_line(&bytes, &csv_line(&D::to_fields(row, &t.headers))));
         Ok(())
     }
 
-    /// Sets fields of the row at `line`; only that line of the file changes.
-    pub fn set_fields(&mut self, file: &str, columns: &[Column], line: usize, values: &[(&str, String)]) -> Result<(), Failure> {
+    /// Sets the row at `line` to `row`'s values in the columns `cols`; only that line of the file
+    /// changes.
+    pub fn set<D: RecordFile>(&mut self, line: usize, row: &D::Row, cols: &[D]) -> Result<(), Failure> {
+        let file = D::FILE;
         let bytes = self
             .bytes(file)?
             .ok_or_else(|| refused(Msg::new(format!("缺少文件 {file}"), format!("{file} is missing"))))?;
-        let t = self.table(file, &bytes, columns)?;
-        let row = t.rows.iter().find(|r| r.line == line).ok_or_else(|| {
+        let t = self.table(file, &bytes, D::COLUMNS)?;
+        let at = t.rows.iter().find(|r| r.line == line).ok_or_else(|| {
             refused(Msg::new(
                 format!("{file} 第 {line} 行不是数据行"),
                 format!("{file} line {line} is not a row"),
@@ -125,7 +119,7 @@ impl<'e> Write<'e> {
         })?;
         let single = line_text(&bytes, line).is_some_and(|text| {
             let (one, _) = table::parse(file, &format!("{}\n{text}\n", csv_line(&t.headers)), t.layout, &[]);
-            one.is_some_and(|o| o.rows.len() == 1 && o.rows[0].fields == row.fields)
+            one.is_some_and(|o| o.rows.len() == 1 && o.rows[0].fields == at.fields)
         });
         if !single {
             return Err(refused(Msg::new(
@@ -133,16 +127,11 @@ impl<'e> Write<'e> {
                 format!("{file} line {line} spans several lines (a value holds a line break); care cannot edit it safely, edit it by hand"),
             )));
         }
-        let mut fields = row.fields.clone();
+        let mut fields = at.fields.clone();
         fields.resize(t.headers.len(), String::new());
-        for (k, v) in values {
-            let i = t.position(k).ok_or_else(|| {
-                refused(Msg::new(
-                    format!("{file} 没有“{k}”列，请先在表头加上它"),
-                    format!("{file} has no “{k}” column; add it to the header first"),
-                ))
-            })?;
-            fields[i] = v.clone();
+        for &col in cols {
+            let i = t.position(col).ok_or_else(|| no_column(file, col))?;
+            fields[i] = D::value(row, col);
         }
         let new = replace_line(&bytes, line, &csv_line(&fields)).map_err(refused)?;
         self.change.put(file, new);
@@ -302,11 +291,19 @@ impl<'e> Write<'e> {
 
 impl Write<'_> {
     /// Every value of a column as the file has it now, rows that do not parse included.
-    pub fn column(&self, file: &str, columns: &[Column], col: &str) -> Result<Vec<String>, Failure> {
-        let bytes = self.bytes(file)?.unwrap_or_default();
-        let t = self.table(file, &bytes, columns)?;
+    pub fn column<D: RecordFile>(&self, col: D) -> Result<Vec<String>, Failure> {
+        let bytes = self.bytes(D::FILE)?.unwrap_or_default();
+        let t = self.table(D::FILE, &bytes, D::COLUMNS)?;
         Ok(t.rows.iter().map(|r| t.get(r, col).to_owned()).collect())
     }
+}
+
+fn no_column(file: &str, col: impl Columns) -> Failure {
+    let k = col.name();
+    refused(Msg::new(
+        format!("{file} 没有“{k}”列，请先在表头加上它"),
+        format!("{file} has no “{k}” column; add it to the header first"),
+    ))
 }
 
 /// The errors on the given ledger rows that are about the rows themselves, leaving out those

@@ -1,15 +1,25 @@
 //! closes/YYYY-MM.toml, written by `care ledger close`, and closes/reopened.csv.
 
-use super::date::{Date, Month};
+use super::Records;
+use super::date::{Date, Month, push_date};
 use super::fields::Fields;
+use super::file::{Kept, RecordFile, Sort};
 use super::money::Money;
-use super::table::{Column, Table, parse_error, req};
+use super::table::{columns, parse_error};
 use super::toml_doc::{At, Doc};
 use crate::findings::{Finding, Msg};
 
 pub const DIR: &str = "closes";
 pub const REOPENED: &str = "closes/reopened.csv";
-pub const REOPENED_COLUMNS: &[Column] = &[req("month"), req("date"), req("reason")];
+
+columns! {
+    /// The columns of closes/reopened.csv, which only `care ledger reopen` writes.
+    pub enum Reopened {
+        Month: req("month"),
+        Date: req("date"),
+        Reason: req("reason"),
+    }
+}
 
 pub fn path(month: Month) -> String {
     format!("{DIR}/{month}.toml")
@@ -97,31 +107,55 @@ pub fn load(file: &str, text: &str, out: &mut Vec<Finding>) -> Option<Close> {
     })
 }
 
-pub fn load_reopened(table: &Table, out: &mut Vec<Finding>) -> Vec<Reopen> {
-    table
-        .rows
-        .iter()
-        .filter_map(|row| read_reopened(Fields::new(table, row), out))
-        .collect()
+impl RecordFile for Reopened {
+    type Row = Reopen;
+    const FILE: &'static str = REOPENED;
+    const REQUIRED: bool = false;
+    const KEY: Option<Self> = None;
+    const MONEY: &'static [Self] = &[];
+    const ORDER: &'static [(Self, Sort)] = &[];
+
+    fn read(mut f: Fields<'_, Reopened>, out: &mut Vec<Finding>) -> Option<Reopen> {
+        let month_text = f.req(Reopened::Month);
+        let month = Month::parse(&month_text);
+        if month.is_none() && !month_text.is_empty() {
+            f.problem(Msg::new(
+                format!("month“{month_text}”无效"),
+                format!("month “{month_text}” is not a month"),
+            ));
+        }
+        let r = Reopen {
+            line: f.line,
+            month: month.unwrap_or(Month { year: 1970, month: 1 }),
+            date: f.date(Reopened::Date).unwrap_or_default(),
+            reason: f.req(Reopened::Reason),
+        };
+        f.finish(r, out)
+    }
+
+    fn write(r: &Reopen, col: Reopened, out: &mut String) {
+        let Reopen {
+            line: _,
+            month,
+            date,
+            reason,
+        } = r;
+        match col {
+            Reopened::Month => out.push_str(&month.to_string()),
+            Reopened::Date => push_date(*date, out),
+            Reopened::Reason => out.push_str(reason),
+        }
+    }
 }
 
-/// One row; `None`, with the findings that say why, when it cannot be read.
-pub fn read_reopened(mut f: Fields<'_>, out: &mut Vec<Finding>) -> Option<Reopen> {
-    let month_text = f.req("month");
-    let month = Month::parse(&month_text);
-    if month.is_none() && !month_text.is_empty() {
-        f.problem(Msg::new(
-            format!("month“{month_text}”无效"),
-            format!("month “{month_text}” is not a month"),
-        ));
+impl Kept for Reopened {
+    fn rows(r: &Records) -> &[Reopen] {
+        &r.reopened
     }
-    let r = Reopen {
-        line: f.line,
-        month: month.unwrap_or(Month { year: 1970, month: 1 }),
-        date: f.date("date").unwrap_or_default(),
-        reason: f.req("reason"),
-    };
-    f.finish(r, out)
+
+    fn rows_mut(r: &mut Records) -> &mut Vec<Reopen> {
+        &mut r.reopened
+    }
 }
 
 /// A month's totals: what moved in it by kind, how many rows and their digest, as a close file

@@ -1,26 +1,33 @@
 //! contracts.csv: one row per staff hiring agreement (聘用协议).
 
-use super::date::Date;
+use super::date::{Date, push_date};
 use super::fields::Fields;
+use super::file::{Kept, RecordFile, Sort, put_date, put_money, put_text};
+use super::load::Loaded;
 use super::money::Money;
-use super::table::{Column, Table, opt, req};
+use super::table::columns;
+use super::{Records, Unread};
 use crate::findings::{Finding, Msg};
 
 pub const FILE: &str = "contracts.csv";
-pub const COLUMNS: &[Column] = &[
-    req("contract_id"),
-    req("name"),
-    req("kind"),
-    req("role"),
-    req("signed_on"),
-    req("starts"),
-    req("ends"),
-    opt("qualified_on"),
-    opt("background_on"),
-    opt("rate"),
-    opt("unit"),
-    opt("note"),
-];
+
+columns! {
+    /// The columns of contracts.csv.
+    pub enum Contracts {
+        ContractId: req("contract_id", "合同编号"),
+        Name: req("name", "姓名"),
+        Kind: req("kind", "类别"),
+        Role: req("role", "岗位"),
+        SignedOn: req("signed_on", "签订日期"),
+        Starts: req("starts", "开始日期"),
+        Ends: req("ends", "结束日期"),
+        QualifiedOn: opt("qualified_on", "资格审核日期"),
+        BackgroundOn: opt("background_on", "背景调查日期"),
+        Rate: opt("rate", "报酬标准"),
+        Unit: opt("unit", "计酬单位"),
+        Note: opt("note", "备注"),
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum StaffKind {
@@ -78,34 +85,93 @@ pub struct Contract {
     pub note: Option<String>,
 }
 
-pub fn load(table: &Table, out: &mut Vec<Finding>) -> Vec<Contract> {
-    table.rows.iter().filter_map(|row| read(Fields::new(table, row), out)).collect()
+impl RecordFile for Contracts {
+    type Row = Contract;
+    const FILE: &'static str = FILE;
+    const REQUIRED: bool = true;
+    const KEY: Option<Self> = Some(Contracts::ContractId);
+    const MONEY: &'static [Self] = &[Contracts::Rate];
+    const ORDER: &'static [(Self, Sort)] = &[(Contracts::ContractId, Sort::Natural)];
+
+    fn read(mut f: Fields<'_, Contracts>, out: &mut Vec<Finding>) -> Option<Contract> {
+        let kind_text = f.req(Contracts::Kind);
+        let kind = StaffKind::parse(&kind_text);
+        if kind.is_none() && !kind_text.is_empty() {
+            f.problem(Msg::new(
+                format!("kind“{kind_text}”无效，应为 parent、professional 或 school"),
+                format!("kind “{kind_text}” must be parent, professional or school"),
+            ));
+        }
+        let c = Contract {
+            line: f.line,
+            id: f.id(Contracts::ContractId),
+            name: f.req(Contracts::Name),
+            kind: kind.unwrap_or(StaffKind::School),
+            role: f.req(Contracts::Role),
+            signed_on: f.date(Contracts::SignedOn).unwrap_or_default(),
+            starts: f.date(Contracts::Starts).unwrap_or_default(),
+            ends: f.date(Contracts::Ends).unwrap_or_default(),
+            qualified_on: f.opt_date(Contracts::QualifiedOn),
+            background_on: f.opt_date(Contracts::BackgroundOn),
+            rate: f.opt_money(Contracts::Rate),
+            unit: f.opt(Contracts::Unit),
+            note: f.opt(Contracts::Note),
+        };
+        f.finish(c, out)
+    }
+
+    fn write(c: &Contract, col: Contracts, out: &mut String) {
+        let Contract {
+            line: _,
+            id,
+            name,
+            kind,
+            role,
+            signed_on,
+            starts,
+            ends,
+            qualified_on,
+            background_on,
+            rate,
+            unit,
+            note,
+        } = c;
+        match col {
+            Contracts::ContractId => out.push_str(id),
+            Contracts::Name => out.push_str(name),
+            Contracts::Kind => out.push_str(kind.as_str()),
+            Contracts::Role => out.push_str(role),
+            Contracts::SignedOn => push_date(*signed_on, out),
+            Contracts::Starts => push_date(*starts, out),
+            Contracts::Ends => push_date(*ends, out),
+            Contracts::QualifiedOn => put_date(*qualified_on, out),
+            Contracts::BackgroundOn => put_date(*background_on, out),
+            Contracts::Rate => put_money(*rate, out),
+            Contracts::Unit => put_text(unit, out),
+            Contracts::Note => put_text(note, out),
+        }
+    }
 }
 
-/// One row; `None`, with the findings that say why, when it cannot be read.
-pub fn read(mut f: Fields<'_>, out: &mut Vec<Finding>) -> Option<Contract> {
-    let kind_text = f.req("kind");
-    let kind = StaffKind::parse(&kind_text);
-    if kind.is_none() && !kind_text.is_empty() {
-        f.problem(Msg::new(
-            format!("kind“{kind_text}”无效，应为 parent、professional 或 school"),
-            format!("kind “{kind_text}” must be parent, professional or school"),
-        ));
+impl Kept for Contracts {
+    fn rows(r: &Records) -> &[Contract] {
+        &r.contracts
     }
-    let c = Contract {
-        line: f.line,
-        id: f.id("contract_id"),
-        name: f.req("name"),
-        kind: kind.unwrap_or(StaffKind::School),
-        role: f.req("role"),
-        signed_on: f.date("signed_on").unwrap_or_default(),
-        starts: f.date("starts").unwrap_or_default(),
-        ends: f.date("ends").unwrap_or_default(),
-        qualified_on: f.opt_date("qualified_on"),
-        background_on: f.opt_date("background_on"),
-        rate: f.opt_money("rate"),
-        unit: f.opt("unit"),
-        note: f.opt("note"),
-    };
-    f.finish(c, out)
+
+    fn rows_mut(r: &mut Records) -> &mut Vec<Contract> {
+        &mut r.contracts
+    }
+
+    fn keep(r: &mut Records, loaded: Option<Loaded<Contract>>) {
+        match loaded {
+            Some(l) => {
+                r.unread_contracts = Unread {
+                    all: l.broken,
+                    ids: l.unread,
+                };
+                r.contracts = l.items;
+            }
+            None => r.unread_contracts = Unread::whole_file(),
+        }
+    }
 }

@@ -1,8 +1,10 @@
 //! Reading one CSV row into typed values, gathering every problem of the row.
 
+use std::marker::PhantomData;
+
 use super::date::{Date, Month, parse_date};
 use super::money::Money;
-use super::table::{Cells, Row, Table, parse_error};
+use super::table::{Cells, Columns, Row, Table, parse_error};
 use crate::findings::{Finding, Msg};
 
 enum Values<'a> {
@@ -10,20 +12,23 @@ enum Values<'a> {
     Cells(&'a Cells<'a>),
 }
 
-pub struct Fields<'a> {
+/// A row of a file whose columns are `C`.
+pub struct Fields<'a, C> {
     table: &'a Table,
     values: Values<'a>,
     pub line: usize,
     problems: Vec<Msg>,
+    columns: PhantomData<C>,
 }
 
-impl<'a> Fields<'a> {
+impl<'a, C: Columns> Fields<'a, C> {
     pub fn new(table: &'a Table, row: &'a Row) -> Self {
         Fields {
             table,
             values: Values::Row(row),
             line: row.line,
             problems: Vec::new(),
+            columns: PhantomData,
         }
     }
 
@@ -34,63 +39,67 @@ impl<'a> Fields<'a> {
             values: Values::Cells(cells),
             line: cells.line,
             problems: Vec::new(),
+            columns: PhantomData,
         }
     }
 
-    pub fn text(&self, col: &str) -> &'a str {
+    pub fn text(&self, col: C) -> &'a str {
         match self.values {
             Values::Row(row) => self.table.get(row, col),
-            Values::Cells(cells) => self.table.position(col).map_or("", |i| cells.get(i)),
+            Values::Cells(cells) => self.table.cell(cells, col),
         }
     }
 
     /// A value that may be left empty, as a `String` or a [`Short`](super::short::Short).
-    pub fn opt<S: for<'s> From<&'s str>>(&self, col: &str) -> Option<S> {
+    pub fn opt<S: for<'s> From<&'s str>>(&self, col: C) -> Option<S> {
         let v = self.text(col);
         (!v.is_empty()).then(|| S::from(v))
     }
 
     /// A value the row cannot do without.
-    pub fn req(&mut self, col: &str) -> String {
+    pub fn req(&mut self, col: C) -> String {
         self.req_text(col).to_owned()
     }
 
     /// [`Fields::req`], borrowed.
-    pub fn req_text(&mut self, col: &str) -> &'a str {
+    pub fn req_text(&mut self, col: C) -> &'a str {
         let v = self.text(col);
         if v.is_empty() {
+            let name = col.name();
             self.problems.push(Msg::new(
-                format!("“{col}”为空，必须填写"),
-                format!("“{col}” is empty and must be filled in"),
+                format!("“{name}”为空，必须填写"),
+                format!("“{name}” is empty and must be filled in"),
             ));
         }
         v
     }
 
-    pub fn id(&mut self, col: &str) -> String {
+    pub fn id(&mut self, col: C) -> String {
         let v = self.req(col);
         if v.contains(|c: char| c.is_whitespace() || c == ',') {
+            let name = col.name();
             self.problems.push(Msg::new(
-                format!("“{col}”的值“{v}”含有空格或逗号"),
-                format!("“{col}” value “{v}” contains a space or comma"),
+                format!("“{name}”的值“{v}”含有空格或逗号"),
+                format!("“{name}” value “{v}” contains a space or comma"),
             ));
         }
         v
     }
 
-    pub fn date(&mut self, col: &str) -> Option<Date> {
+    pub fn date(&mut self, col: C) -> Option<Date> {
         let v = self.text(col);
         if v.is_empty() {
+            let name = col.name();
             self.problems.push(Msg::new(
-                format!("“{col}”为空，必须填写日期"),
-                format!("“{col}” is empty; a date is required"),
+                format!("“{name}”为空，必须填写日期"),
+                format!("“{name}” is empty; a date is required"),
             ));
             return None;
         }
         self.parse(col, parse_date(v))
     }
 
-    pub fn opt_date(&mut self, col: &str) -> Option<Date> {
+    pub fn opt_date(&mut self, col: C) -> Option<Date> {
         let v = self.text(col);
         if v.is_empty() {
             return None;
@@ -98,19 +107,20 @@ impl<'a> Fields<'a> {
         self.parse(col, parse_date(v))
     }
 
-    pub fn money(&mut self, col: &str) -> Option<Money> {
+    pub fn money(&mut self, col: C) -> Option<Money> {
         let v = self.text(col);
         if v.is_empty() {
+            let name = col.name();
             self.problems.push(Msg::new(
-                format!("“{col}”为空，必须填写金额"),
-                format!("“{col}” is empty; an amount is required"),
+                format!("“{name}”为空，必须填写金额"),
+                format!("“{name}” is empty; an amount is required"),
             ));
             return None;
         }
         self.parse(col, Money::parse(v))
     }
 
-    pub fn opt_money(&mut self, col: &str) -> Option<Money> {
+    pub fn opt_money(&mut self, col: C) -> Option<Money> {
         let v = self.text(col);
         if v.is_empty() {
             return None;
@@ -118,7 +128,7 @@ impl<'a> Fields<'a> {
         self.parse(col, Money::parse(v))
     }
 
-    pub fn opt_month(&mut self, col: &str) -> Option<Month> {
+    pub fn opt_month(&mut self, col: C) -> Option<Month> {
         let v = self.text(col);
         if v.is_empty() {
             return None;
@@ -130,7 +140,8 @@ impl<'a> Fields<'a> {
         self.problems.push(m);
     }
 
-    fn parse<T>(&mut self, col: &str, r: Result<T, Msg>) -> Option<T> {
+    fn parse<T>(&mut self, col: C, r: Result<T, Msg>) -> Option<T> {
+        let col = col.name();
         match r {
             Ok(v) => Some(v),
             Err(m) => {

@@ -1,25 +1,32 @@
 //! ledger.csv: one row per movement of money.
 
-use super::date::Date;
+use super::Records;
+use super::date::{Date, push_date};
 use super::fields::Fields;
+use super::file::{Kept, RecordFile, Sort, put_text};
+use super::load::Loaded;
 use super::money::Money;
 use super::short::Short;
-use super::table::{Column, Table, opt, req};
+use super::table::{Columns, columns};
 use crate::findings::{Finding, Msg};
 
 pub const FILE: &str = "ledger.csv";
-pub const COLUMNS: &[Column] = &[
-    req("date"),
-    req("kind"),
-    req("amount"),
-    opt("pupil_id"),
-    opt("contract_id"),
-    opt("category"),
-    opt("period"),
-    opt("collected_by"),
-    opt("receipt"),
-    opt("memo"),
-];
+
+columns! {
+    /// The columns of ledger.csv.
+    pub enum Ledger {
+        Date: req("date", "日期"),
+        Kind: req("kind", "类型"),
+        Amount: req("amount", "金额"),
+        PupilId: opt("pupil_id", "学号"),
+        ContractId: opt("contract_id", "合同编号"),
+        Category: opt("category", "科目"),
+        Period: opt("period", "所属期间"),
+        CollectedBy: opt("collected_by", "经手人"),
+        Receipt: opt("receipt", "票据号"),
+        Memo: opt("memo", "摘要"),
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -60,6 +67,12 @@ impl Kind {
         }
     }
 
+    /// The kind's place in [`Kind::ALL`], for ordering the text of a kind; after every kind for
+    /// text that is none.
+    pub fn rank(text: &str) -> usize {
+        Kind::ALL.iter().position(|k| k.as_str() == text).unwrap_or(Kind::ALL.len())
+    }
+
     /// Money in for the committee (positive) or out (negative).
     pub fn sign(self) -> i32 {
         if self == Kind::Fee { 1 } else { -1 }
@@ -83,52 +96,119 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// A row of what every row has, its other columns left empty.
+    pub fn new(date: Date, kind: Kind, amount: Money) -> Entry {
+        Entry {
+            line: 0,
+            date,
+            kind,
+            amount,
+            pupil_id: None,
+            contract_id: None,
+            category: None,
+            period: None,
+            collected_by: None,
+            receipt: None,
+            memo: None,
+        }
+    }
+
     /// The committee's balance moves by this much.
     pub fn signed(&self) -> Money {
         if self.kind.sign() > 0 { self.amount } else { -self.amount }
     }
 }
 
-pub fn load(table: &Table, out: &mut Vec<Finding>) -> Vec<Entry> {
-    table.rows.iter().filter_map(|row| read(Fields::new(table, row), out)).collect()
-}
+impl RecordFile for Ledger {
+    type Row = Entry;
+    const FILE: &'static str = FILE;
+    const REQUIRED: bool = true;
+    const KEY: Option<Self> = None;
+    const MONEY: &'static [Self] = &[Ledger::Amount];
+    const ORDER: &'static [(Self, Sort)] = &[(Ledger::Date, Sort::Text), (Ledger::Kind, Sort::Rank(Kind::rank))];
 
-/// One row; `None`, with the findings that say why, when it cannot be read.
-pub fn read(mut f: Fields<'_>, out: &mut Vec<Finding>) -> Option<Entry> {
-    let kind_text = f.req_text("kind");
-    let kind = Kind::parse(kind_text);
-    if kind.is_none() && !kind_text.is_empty() {
-        f.problem(Msg::new(
-            format!("kind“{kind_text}”无效，应为 fee、refund、pay 或 expense"),
-            format!("kind “{kind_text}” must be fee, refund, pay or expense"),
-        ));
-    }
-    let kind = kind.unwrap_or(Kind::Expense);
-    let needs: &[&str] = match kind {
-        Kind::Fee | Kind::Refund => &["pupil_id", "period"],
-        Kind::Pay => &["contract_id"],
-        Kind::Expense => &["category"],
-    };
-    for col in needs {
-        if f.text(col).is_empty() {
+    fn read(mut f: Fields<'_, Ledger>, out: &mut Vec<Finding>) -> Option<Entry> {
+        let kind_text = f.req_text(Ledger::Kind);
+        let kind = Kind::parse(kind_text);
+        if kind.is_none() && !kind_text.is_empty() {
             f.problem(Msg::new(
-                format!("{} 行必须填写“{col}”", kind.as_str()),
-                format!("a {} row needs “{col}”", kind.as_str()),
+                format!("kind“{kind_text}”无效，应为 fee、refund、pay 或 expense"),
+                format!("kind “{kind_text}” must be fee, refund, pay or expense"),
             ));
         }
+        let kind = kind.unwrap_or(Kind::Expense);
+        let needs: &[Ledger] = match kind {
+            Kind::Fee | Kind::Refund => &[Ledger::PupilId, Ledger::Period],
+            Kind::Pay => &[Ledger::ContractId],
+            Kind::Expense => &[Ledger::Category],
+        };
+        for &col in needs {
+            if f.text(col).is_empty() {
+                let col = col.name();
+                f.problem(Msg::new(
+                    format!("{} 行必须填写“{col}”", kind.as_str()),
+                    format!("a {} row needs “{col}”", kind.as_str()),
+                ));
+            }
+        }
+        let e = Entry {
+            line: f.line,
+            date: f.date(Ledger::Date).unwrap_or_default(),
+            kind,
+            amount: f.money(Ledger::Amount).unwrap_or_default(),
+            pupil_id: f.opt(Ledger::PupilId),
+            contract_id: f.opt(Ledger::ContractId),
+            category: f.opt(Ledger::Category),
+            period: f.opt(Ledger::Period),
+            collected_by: f.opt(Ledger::CollectedBy),
+            receipt: f.opt(Ledger::Receipt),
+            memo: f.opt(Ledger::Memo),
+        };
+        f.finish(e, out)
     }
-    let e = Entry {
-        line: f.line,
-        date: f.date("date").unwrap_or_default(),
-        kind,
-        amount: f.money("amount").unwrap_or_default(),
-        pupil_id: f.opt("pupil_id"),
-        contract_id: f.opt("contract_id"),
-        category: f.opt("category"),
-        period: f.opt("period"),
-        collected_by: f.opt("collected_by"),
-        receipt: f.opt("receipt"),
-        memo: f.opt("memo"),
-    };
-    f.finish(e, out)
+
+    fn write(e: &Entry, col: Ledger, out: &mut String) {
+        let Entry {
+            line: _,
+            date,
+            kind,
+            amount,
+            pupil_id,
+            contract_id,
+            category,
+            period,
+            collected_by,
+            receipt,
+            memo,
+        } = e;
+        match col {
+            Ledger::Date => push_date(*date, out),
+            Ledger::Kind => out.push_str(kind.as_str()),
+            Ledger::Amount => amount.push_to(out),
+            Ledger::PupilId => put_text(pupil_id, out),
+            Ledger::ContractId => put_text(contract_id, out),
+            Ledger::Category => put_text(category, out),
+            Ledger::Period => put_text(period, out),
+            Ledger::CollectedBy => put_text(collected_by, out),
+            Ledger::Receipt => put_text(receipt, out),
+            Ledger::Memo => put_text(memo, out),
+        }
+    }
+}
+
+impl Kept for Ledger {
+    fn rows(r: &Records) -> &[Entry] {
+        &r.entries
+    }
+
+    fn rows_mut(r: &mut Records) -> &mut Vec<Entry> {
+        &mut r.entries
+    }
+
+    fn keep(r: &mut Records, loaded: Option<Loaded<Entry>>) {
+        if let Some(l) = loaded {
+            r.ledger_complete = l.complete();
+            r.entries = l.items;
+        }
+    }
 }

@@ -5,7 +5,9 @@ pub mod contracts;
 pub mod date;
 pub mod fast_hash;
 pub mod fields;
+pub mod file;
 pub mod ledger;
+pub mod load;
 pub mod money;
 pub mod plan;
 pub mod roster;
@@ -21,6 +23,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
+
 use crate::findings::{Finding, Msg};
 pub use closes::{Close, Reopen};
 pub use contracts::Contract;
@@ -32,7 +36,31 @@ pub use roster::Pupil;
 pub use settlements::Settlement;
 pub use short::Short;
 pub use surveys::Survey;
-use table::{Column, Table, parse_error};
+
+pub use file::Appended;
+use file::{AnyFile, Kept};
+use load::{load_csv, read_text};
+
+/// Every CSV file whose rows the records keep, in the order loading reports on them. A file is
+/// a module (its columns, its rows, and how they are read and written: [`file::RecordFile`]),
+/// the field of [`Records`] that holds its rows, and its line here.
+pub const TABLES: &[&dyn AnyFile] = &[
+    roster::Roster::LISTED,
+    contracts::Contracts::LISTED,
+    ledger::Ledger::LISTED,
+    surveys::Surveys::LISTED,
+    closes::Reopened::LISTED,
+];
+
+/// The directories of the files that commands write whole: a close or settlement and the files
+/// that go with them are read together, after every other file.
+const WRITTEN_WHOLE: [&str; 2] = [closes::DIR, settlements::DIR];
+
+fn written_whole(rel: &str) -> bool {
+    WRITTEN_WHOLE
+        .iter()
+        .any(|dir| rel.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/')))
+}
 
 /// Where the records' bytes come from: the directory, with some files replaced in memory.
 /// A write command checks the records as they would be after the write this way.
@@ -179,9 +207,18 @@ impl Unread {
 
 /// Whether loading the records reads this file (a path relative to the records directory).
 pub fn is_record_file(rel: &str) -> bool {
-    [plan::FILE, roster::FILE, contracts::FILE, ledger::FILE, surveys::FILE].contains(&rel)
-        || rel.starts_with(&format!("{}/", closes::DIR))
-        || rel.starts_with(&format!("{}/", settlements::DIR))
+    rel == plan::FILE || TABLES.iter().any(|t| t.file() == rel) || written_whole(rel)
+}
+
+/// The record files as a regular expression over paths in a repository (what
+/// .pre-commit-hooks.yaml runs `care check` for): plan.toml, the CSV files, and the directories
+/// of closes and settlements.
+pub fn record_files_pattern() -> String {
+    let files = std::iter::once(plan::FILE)
+        .chain(TABLES.iter().map(|t| t.file()).filter(|f| !written_whole(f)))
+        .map(|f| f.replace('.', "\\."))
+        .chain(WRITTEN_WHOLE.iter().map(|d| format!("{d}/.*")));
+    format!("^(.*/)?({})$", files.collect::<Vec<_>>().join("|"))
 }
 
 /// The records directory is missing or is not one: bad usage, exit 2.
@@ -210,353 +247,34 @@ pub fn check_dir(dir: &Path) -> Result<(), NotRecords> {
     Ok(())
 }
 
-fn unreadable(file: &str, e: &io::Error) -> Finding {
-    parse_error(
-        file,
-        1,
-        Msg::new(format!("无法读取文件：{e}"), format!("cannot read the file: {e}")),
-    )
-}
-
-/// Reads and decodes a text file. `Ok(None)` when it does not exist.
-fn read_text(src: &Source, file: &str, out: &mut Vec<Finding>) -> Option<(String, text::Layout)> {
-    let bytes = match src.read(file) {
-        Ok(Some(b)) => b,
-        Ok(None) => return None,
-        Err(e) => {
-            out.push(unreadable(file, &e));
-            return None;
-        }
-    };
-    decoded(file, bytes, out)
-}
-
-fn decoded(file: &str, bytes: Vec<u8>, out: &mut Vec<Finding>) -> Option<(String, text::Layout)> {
-    match text::decode_owned(bytes) {
-        Ok(d) => Some((d.text, d.layout)),
-        Err((m, bytes)) => {
-            let at = std::str::from_utf8(&bytes).err().map_or(0, |e| e.valid_up_to());
-            let line = text::count_lines(&bytes[..at]) + 1;
-            out.push(parse_error(file, line, m));
-            None
-        }
-    }
-}
-
-/// Reads and decodes a CSV file. A missing file that must exist is a finding.
-fn csv_text(src: &Source, file: &str, columns: &[Column], must_exist: bool, out: &mut Vec<Finding>) -> Option<(String, text::Layout)> {
-    let bytes = csv_bytes(src, file, columns, must_exist, out)?;
-    decoded(file, bytes, out)
-}
-
-/// Reads a CSV file. A missing file that must exist is a finding.
-fn csv_bytes(src: &Source, file: &str, columns: &[Column], must_exist: bool, out: &mut Vec<Finding>) -> Option<Vec<u8>> {
-    match src.read(file) {
-        Ok(Some(b)) => Some(b),
-        Ok(None) | Err(_) => {
-            if must_exist {
-                let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
-                out.push(parse_error(
-                    file,
-                    1,
-                    Msg::new(
-                        format!("缺少文件 {file}；请新建它，第一行为表头：{}", names.join(",")),
-                        format!("{file} is missing; create it with the header line: {}", names.join(",")),
-                    ),
-                ));
-            }
-            None
-        }
-    }
-}
-
-/// Reads a CSV file into a table. A missing file that must exist is a finding.
-pub fn read_table(src: &Source, file: &str, columns: &[Column], must_exist: bool, out: &mut Vec<Finding>) -> Option<Table> {
-    let (text, layout) = csv_text(src, file, columns, must_exist, out)?;
-    let (t, mut f) = table::parse(file, &text, layout, columns);
-    out.append(&mut f);
-    t
-}
-
-/// What streaming a CSV file through a loader gave.
-struct Loaded<T> {
-    items: Vec<T>,
-    /// Reading the file (not its rows' values) found an error: rows may have been lost.
-    broken: bool,
-    /// The `id_column` values of the rows the loader could not read.
-    unread: std::collections::HashSet<String>,
-    /// The loader's findings found nothing wrong with any row.
-    clean: bool,
-}
-
-type RowReader<T> = fn(fields::Fields<'_>, &mut Vec<Finding>) -> Option<T>;
-
-/// Reads a CSV file row by row through `read`, without keeping the rows' text. `None` when the
-/// file is missing, unreadable, or lacks a required column (the findings say which).
-fn load_csv<T: Send>(
-    src: &Source,
-    file: &str,
-    columns: &[Column],
-    must_exist: bool,
-    id_column: Option<&str>,
-    read: RowReader<T>,
-    out: &mut Vec<Finding>,
-) -> Option<Loaded<T>> {
-    // The text in one part, or a large plain UTF-8 file in two (see `plain_utf8_halves`) when
-    // its header is in the first.
-    let mut bytes = csv_bytes(src, file, columns, must_exist, out)?;
-    let halves = if bytes.len() >= 4 << 20 {
-        text::plain_utf8_halves(&bytes)
-    } else {
-        None
-    };
-    let fast = halves.and_then(|(first, second, bom)| {
-        let layout = text::Layout { bom, ..Default::default() };
-        let head = table::head(file, first, layout, columns);
-        head.header.is_some().then_some((first, second, head))
-    });
-    let whole: String;
-    let normal: std::borrow::Cow<'_, str>;
-    let (parts, head) = match fast {
-        Some((first, second, head)) => ([first, second], head),
-        None => {
-            let (text, layout) = decoded(file, std::mem::take(&mut bytes), out)?;
-            whole = text;
-            normal = table::normalized(&whole);
-            let head = table::head(file, &normal, layout, columns);
-            ([&*normal, ""], head)
-        }
-    };
-    let mut g = Gathered {
-        items: Vec::new(),
-        unread: std::collections::HashSet::new(),
-        rows_out: Vec::new(),
-        found: Vec::new(),
-        stopped: false,
-    };
-    if let Some((t, _, missing)) = &head.header {
-        let body = &parts[0][head.rows_start..];
-        let body_lines = text::count_lines(body.as_bytes());
-        // One row a line at most: the vector never grows (growing it holds the old and the new
-        // copy at once, for a large ledger the largest allocation of all).
-        g.items.reserve(body_lines + text::count_lines(parts[1].as_bytes()) + 1);
-        let mut pieces = pieces(body, head.line_offset);
-        if !parts[1].is_empty() {
-            pieces.extend(self::pieces(parts[1], head.line_offset + body_lines));
-        }
-        // Rows are pushed onto `buf`: the rows gathered so far, or a buffer of the other core's
-        // that is emptied into them and used again (fresh memory for every piece costs the
-        // kernel more than reading the rows).
-        let read_piece = |(part, offset): (&str, usize), buf: Vec<T>| {
-            let mut piece = Piece {
-                items: buf,
-                unread: Vec::new(),
-                rows_out: Vec::new(),
-                found: Vec::new(),
-                stopped: false,
-            };
-            let (found, stopped) = table::rows(file, t, *missing, part, offset, |t, cells| {
-                let f = fields::Fields::of_cells(t, cells);
-                let id = id_column.map(|c| f.text(c));
-                match read(f, &mut piece.rows_out) {
-                    Some(v) => piece.items.push(v),
-                    None => piece.unread.extend(id.map(str::to_owned)),
-                }
-            });
-            piece.found = found;
-            piece.stopped = stopped;
-            piece
-        };
-        if pieces.len() == 1 {
-            for p in pieces {
-                g.read_into(read_piece, p);
-            }
-        } else {
-            // Two cores: this thread reads the even pieces, another the odd ones, and this one
-            // puts them together in order, holding at most one piece ahead, and hands the other
-            // its emptied buffers back. An even piece comes after every piece before it is in:
-            // its rows go straight onto them.
-            std::thread::scope(|scope| {
-                let (tx, rx) = std::sync::mpsc::sync_channel(1);
-                let (back, returned) = std::sync::mpsc::channel::<Vec<T>>();
-                let odd: Vec<(&str, usize)> = pieces.iter().copied().skip(1).step_by(2).collect();
-                let read_piece = &read_piece;
-                scope.spawn(move || {
-                    for p in odd {
-                        let buf = returned.try_recv().unwrap_or_default();
-                        if tx.send(read_piece(p, buf)).is_err() {
-                            break;
-                        }
-                    }
-                });
-                for (i, p) in pieces.iter().copied().enumerate() {
-                    if i % 2 == 0 {
-                        g.read_into(read_piece, p);
-                    } else if let Ok(p) = rx.recv() {
-                        let _ = back.send(g.add(p));
-                    }
-                }
-            });
-        }
-    }
-    drop(bytes);
-    let Gathered {
-        items,
-        unread,
-        mut rows_out,
-        found: row_findings,
-        ..
-    } = g;
-    let (t, mut found) = table::finish(file, columns, head, row_findings);
-    let broken = found.iter().any(Finding::is_error);
-    out.append(&mut found);
-    t?;
-    let clean = !rows_out.iter().any(Finding::is_error);
-    out.append(&mut rows_out);
-    Some(Loaded {
-        items,
-        broken,
-        unread: unread.into_iter().collect(),
-        clean,
-    })
-}
-
-/// The rows of a file's pieces put together in order, with what reading them found. A piece
-/// after one the reader could not finish is not part of the file.
-struct Gathered<T> {
-    items: Vec<T>,
-    unread: std::collections::HashSet<String>,
-    rows_out: Vec<Finding>,
-    found: Vec<Finding>,
-    stopped: bool,
-}
-
-impl<T> Gathered<T> {
-    /// Adds a piece read into a buffer of its own, and gives the emptied buffer back.
-    fn add(&mut self, mut p: Piece<T>) -> Vec<T> {
-        if !self.stopped {
-            self.stopped = p.stopped;
-            self.items.append(&mut p.items);
-            self.unread.extend(p.unread);
-            self.rows_out.extend(p.rows_out);
-            self.found.extend(p.found);
-        }
-        p.items.clear();
-        p.items
-    }
-
-    /// Reads the next piece straight onto the rows gathered so far.
-    fn read_into<'s>(&mut self, read_piece: impl Fn((&'s str, usize), Vec<T>) -> Piece<T>, part: (&'s str, usize)) {
-        let before = self.items.len();
-        let mut p = read_piece(part, std::mem::take(&mut self.items));
-        self.items = std::mem::take(&mut p.items);
-        if self.stopped {
-            self.items.truncate(before);
-        }
-        self.add(p);
-    }
-}
-
-/// What reading one piece of a file's rows gave.
-struct Piece<T> {
-    items: Vec<T>,
-    unread: Vec<String>,
-    rows_out: Vec<Finding>,
-    found: Vec<Finding>,
-    stopped: bool,
-}
-
-/// A file's rows cut at row boundaries into pieces to read on two cores (one piece for a small
-/// file), each with the number of lines before it.
-fn pieces(body: &str, line_offset: usize) -> Vec<(&str, usize)> {
-    const PIECE: usize = 1 << 20;
-    let n = body.len() / PIECE;
-    // A quoted value may hold a line end: such files are read in one piece.
-    if n < 2 || text::contains_byte(body.as_bytes(), b'"') {
-        return vec![(body, line_offset)];
-    }
-    let bytes = body.as_bytes();
-    let mut v = Vec::with_capacity(n);
-    let (mut start, mut lines) = (0, line_offset);
-    for k in 1..n {
-        let Some(cut) = bytes[(k * body.len() / n).max(start)..].iter().position(|&b| b == b'\n') else {
-            break;
-        };
-        let cut = cut + (k * body.len() / n).max(start) + 1;
-        v.push((&body[start..cut], lines));
-        lines += text::count_lines(&bytes[start..cut]);
-        start = cut;
-    }
-    v.push((&body[start..], lines));
-    v
-}
-
-/// Rows appended to a CSV file (see [`Records::appended_rows`]).
-pub enum Appended {
-    Entries(Vec<Entry>),
-    Pupils(Vec<Pupil>),
-    Contracts(Vec<Contract>),
-    Surveys(Vec<Survey>),
-}
-
-/// The rows after the end of the file on disk in the file as `src` has it, when the new file is
-/// the old one with lines added and they read without a finding.
-fn appended<T>(src: &Source, file: &str, columns: &[Column], read: RowReader<T>) -> Option<Vec<T>> {
-    let old = std::fs::read(src.dir.join(file)).ok()?;
-    let new = src.read(file).ok()??;
-    if !old.ends_with(b"\n") || !new.starts_with(&old) {
-        return None;
-    }
-    let d = text::as_utf8(&new)?;
-    let old_text = d.text.get(..old.len() - usize::from(d.layout.bom) * 3)?;
-    // The header, as the whole file gives it, and the rows after the old end.
-    let head = table::head(file, &table::normalized(old_text), d.layout, columns);
-    let (t, found, missing) = head.header.as_ref()?;
-    if *missing || !found.is_empty() || !head.before.is_empty() {
-        return None;
-    }
-    let lines = text::count_lines(&old);
-    let tail = table::normalized(d.text.get(old_text.len()..)?);
-    let mut added = Vec::new();
-    let mut problems = Vec::new();
-    let (found, stopped) = table::rows(file, t, false, &tail, lines, |t, cells| {
-        if let Some(v) = read(fields::Fields::of_cells(t, cells), &mut problems) {
-            added.push(v);
-        }
-    });
-    (!stopped && found.is_empty() && problems.is_empty()).then_some(added)
+/// Reads a file of [`TABLES`] into the records.
+fn load_table(t: &dyn AnyFile, src: &Source, r: &mut Records) {
+    let (keep, mut found) = t.load(src);
+    r.problems.append(&mut found);
+    keep(r);
 }
 
 /// Reads closes/ and settlements/ into the records, after the files before them.
 fn load_closes_and_settlements(src: &Source, r: &mut Records) {
-    let out = &mut r.problems;
     for file in src.list(closes::DIR, ".toml") {
+        let out = &mut r.problems;
         match read_text(src, &file, out).and_then(|(text, _)| closes::load(&file, &text, out)) {
             Some(c) => r.closes.push(c),
             None => r.unread_closes.push(closes::month_of(&file)),
         }
     }
     r.closes.sort_by_key(|c| c.month);
-    if let Some(l) = load_csv(
-        src,
-        closes::REOPENED,
-        closes::REOPENED_COLUMNS,
-        false,
-        None,
-        closes::read_reopened,
-        out,
-    ) {
-        r.reopened = l.items;
-    }
+    load_table(closes::Reopened::LISTED, src, r);
+    let out = &mut r.problems;
     for file in src.list(settlements::DIR, ".toml") {
         let Some(mut s) = read_text(src, &file, out).and_then(|(text, _)| settlements::load(&file, &text, out)) else {
             let name = file.strip_prefix("settlements/").unwrap_or(&file);
             r.unread_settlements.push(name.strip_suffix(".toml").unwrap_or(name).to_owned());
             continue;
         };
-        if let Some(l) = load_csv(src, &s.csv_file, settlements::COLUMNS, true, None, settlements::read_row, out) {
+        if let Some(l) = load_csv::<settlements::Families>(src, &s.csv_file, out) {
+            s.rows_complete = l.complete();
             s.rows = l.items;
-            s.rows_complete = !l.broken && l.clean;
         }
         r.settlements.push(s);
     }
@@ -568,67 +286,29 @@ impl Records {
     }
 
     pub fn load_from(src: &Source) -> Records {
-        // The ledger, by far the largest file, is read on a second core meanwhile.
-        std::thread::scope(|scope| {
-            let ledger = scope.spawn(|| {
-                let mut out = Vec::new();
-                let loaded = load_csv(src, ledger::FILE, ledger::COLUMNS, true, None, ledger::read, &mut out);
-                (loaded, out)
-            });
-            let mut r = Records::default();
-            let out = &mut r.problems;
-            if let Some((text, _)) = read_text(src, plan::FILE, out) {
-                r.plan = plan::load(&text, out);
-            }
-            match load_csv(src, roster::FILE, roster::COLUMNS, true, Some("pupil_id"), roster::read, out) {
-                Some(l) => {
-                    r.pupils = l.items;
-                    r.unread_pupils = Unread {
-                        all: l.broken,
-                        ids: l.unread,
-                    };
+        // The CSV files on both cores (the ledger, by far the largest, in pieces), while the plan,
+        // the closes and the settlements are read; the findings in the order of the files.
+        let tables: Vec<&dyn AnyFile> = TABLES.iter().copied().filter(|t| !written_whole(t.file())).collect();
+        let ((mut r, plan_end), loaded) = rayon::join(
+            || {
+                let mut r = Records::default();
+                if let Some((text, _)) = read_text(src, plan::FILE, &mut r.problems) {
+                    r.plan = plan::load(&text, &mut r.problems);
                 }
-                None => r.unread_pupils = Unread::whole_file(),
-            }
-            match load_csv(
-                src,
-                contracts::FILE,
-                contracts::COLUMNS,
-                true,
-                Some("contract_id"),
-                contracts::read,
-                out,
-            ) {
-                Some(l) => {
-                    r.contracts = l.items;
-                    r.unread_contracts = Unread {
-                        all: l.broken,
-                        ids: l.unread,
-                    };
-                }
-                None => r.unread_contracts = Unread::whole_file(),
-            }
-            // The ledger's findings keep their place after the contracts'.
-            let rest_from = out.len();
-            if let Some(l) = load_csv(src, surveys::FILE, surveys::COLUMNS, true, None, surveys::read, out) {
-                r.surveys = l.items;
-                r.surveys_complete = !l.broken && l.clean;
-            }
-            let tail_from = out.len();
-            load_closes_and_settlements(src, &mut r);
-            let (loaded, ledger_out) = match ledger.join() {
-                Ok(v) => v,
-                Err(e) => std::panic::resume_unwind(e),
-            };
-            if let Some(l) = loaded {
-                r.entries = l.items;
-                r.ledger_complete = !l.broken && l.clean;
-            }
-            let ledger_findings = ledger_out.len();
-            r.problems.splice(rest_from..rest_from, ledger_out);
-            r.tail_from = Some(tail_from + ledger_findings);
-            r
-        })
+                let plan_end = r.problems.len();
+                load_closes_and_settlements(src, &mut r);
+                (r, plan_end)
+            },
+            || tables.par_iter().with_max_len(1).map(|t| t.load(src)).collect::<Vec<_>>(),
+        );
+        let mut found = Vec::new();
+        for (keep, mut f) in loaded {
+            keep(&mut r);
+            found.append(&mut f);
+        }
+        r.tail_from = Some(plan_end + found.len());
+        r.problems.splice(plan_end..plan_end, found);
+        r
     }
 
     /// The records after a change, read from `src`, taking from `self` (the records before
@@ -684,45 +364,29 @@ impl Records {
 
     /// Where the findings on closes and settlements begin, when a change touches only those.
     fn tail_kept(&self, changed: &[&str]) -> Option<usize> {
-        let only_tail = changed
-            .iter()
-            .filter(|rel| is_record_file(rel))
-            .all(|rel| rel.starts_with(&format!("{}/", closes::DIR)) || rel.starts_with(&format!("{}/", settlements::DIR)));
+        let only_tail = changed.iter().filter(|rel| is_record_file(rel)).all(|rel| written_whole(rel));
         self.tail_from.filter(|t| only_tail && *t <= self.problems.len())
     }
 
     /// The rows a change appends to one CSV file, when that is all it changes of the records,
     /// and the file was read without a finding and the new rows have none either: the records
     /// after the change are these with the rows added ([`Records::append`]). `None` in any
-    /// other case.
+    /// other case. (Every row of a file that loading found nothing wrong with was read.)
     pub fn appended_rows(&self, src: &Source, changed: &[&str]) -> Option<Appended> {
         let mut records = changed.iter().filter(|rel| is_record_file(rel));
         let (Some(&file), None) = (records.next(), records.next()) else {
             return None;
         };
-        if self.tail_from.is_none() || self.problems.iter().any(|f| f.file == file) {
+        if self.tail_from.is_none() || written_whole(file) || self.problems.iter().any(|f| f.file == file) {
             return None;
         }
-        match file {
-            ledger::FILE if self.ledger_complete => appended(src, file, ledger::COLUMNS, ledger::read).map(Appended::Entries),
-            roster::FILE if !self.unread_pupils.any() => appended(src, file, roster::COLUMNS, roster::read).map(Appended::Pupils),
-            contracts::FILE if !self.unread_contracts.any() => {
-                appended(src, file, contracts::COLUMNS, contracts::read).map(Appended::Contracts)
-            }
-            surveys::FILE if self.surveys_complete => appended(src, file, surveys::COLUMNS, surveys::read).map(Appended::Surveys),
-            _ => None,
-        }
+        TABLES.iter().find(|t| t.file() == file)?.appended(src)
     }
 
     /// Adds rows that [`Records::appended_rows`] gave.
     pub fn append(&mut self, rows: Appended) {
         self.index = Index::default();
-        match rows {
-            Appended::Entries(v) => self.entries.extend(v),
-            Appended::Pupils(v) => self.pupils.extend(v),
-            Appended::Contracts(v) => self.contracts.extend(v),
-            Appended::Surveys(v) => self.surveys.extend(v),
-        }
+        (rows.0)(self);
     }
 
     pub fn pupil(&self, id: &str) -> Option<&Pupil> {
@@ -750,6 +414,7 @@ impl Records {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use table::Columns;
 
     const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/clean");
 
@@ -809,6 +474,22 @@ mod tests {
     }
 
     #[test]
+    fn the_pre_commit_hooks_run_on_the_record_files() {
+        let hooks = include_str!("../../.pre-commit-hooks.yaml");
+        let files: Vec<&str> = hooks.lines().filter_map(|l| l.trim().strip_prefix("files: ")).collect();
+        assert_eq!(files.len(), 2);
+        for f in files {
+            assert_eq!(
+                f,
+                record_files_pattern(),
+                ".pre-commit-hooks.yaml must name the files that care reads"
+            );
+        }
+        assert!(is_record_file("ledger.csv") && is_record_file("closes/reopened.csv") && is_record_file("settlements/x.csv"));
+        assert!(!is_record_file("reports/disclosure-2026-09.md") && !is_record_file("closesx/a"));
+    }
+
+    #[test]
     fn a_large_ledger_read_in_pieces_reads_as_one() {
         let mut rows = String::new();
         let mut i = 0;
@@ -838,9 +519,9 @@ mod tests {
             let src = Source::new(Path::new("/nonexistent-care-pieces")).with(ledger::FILE, file.into_bytes());
             let r = Records::load_from(&src);
             let plain = text.trim_start_matches('\u{feff}');
-            let (t, mut expected) = table::parse(ledger::FILE, plain, Default::default(), ledger::COLUMNS);
+            let (t, mut expected) = table::parse(ledger::FILE, plain, Default::default(), ledger::Ledger::COLUMNS);
             let t = t.unwrap();
-            let entries = ledger::load(&t, &mut expected);
+            let entries = load::rows::<ledger::Ledger>(&t, &mut expected);
             assert!(entries.len() > 1000);
             assert_eq!(r.entries, entries, "{before:?} {after:?} {crlf}");
             let got: Vec<&Finding> = r.problems.iter().filter(|f| f.file == ledger::FILE).collect();

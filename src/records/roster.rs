@@ -1,26 +1,33 @@
 //! roster.csv: one row per pupil application (申请表, 审核登记, 托管协议).
 
-use super::date::Date;
+use super::date::{Date, push_date};
 use super::fields::Fields;
-use super::table::{Column, Table, opt, req};
+use super::file::{Kept, RecordFile, Sort, put_date, put_text};
+use super::load::Loaded;
+use super::table::columns;
+use super::{Records, Unread};
 use crate::findings::{Finding, Msg};
 
 pub const FILE: &str = "roster.csv";
-pub const COLUMNS: &[Column] = &[
-    req("pupil_id"),
-    req("name"),
-    req("grade"),
-    req("class"),
-    req("guardian"),
-    opt("phone"),
-    req("applied_on"),
-    req("signed_by"),
-    opt("reviewed_on"),
-    opt("agreed_on"),
-    opt("starts"),
-    opt("ends"),
-    opt("note"),
-];
+
+columns! {
+    /// The columns of roster.csv.
+    pub enum Roster {
+        PupilId: req("pupil_id", "学号"),
+        Name: req("name", "姓名"),
+        Grade: req("grade", "年级"),
+        Class: req("class", "班级"),
+        Guardian: req("guardian", "监护人"),
+        Phone: opt("phone", "电话"),
+        AppliedOn: req("applied_on", "申请日期"),
+        SignedBy: req("signed_by", "签字人"),
+        ReviewedOn: opt("reviewed_on", "审核日期"),
+        AgreedOn: opt("agreed_on", "协议日期"),
+        Starts: opt("starts", "开始日期"),
+        Ends: opt("ends", "结束日期"),
+        Note: opt("note", "备注"),
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pupil {
@@ -83,40 +90,101 @@ impl Pupil {
     }
 }
 
-pub fn load(table: &Table, out: &mut Vec<Finding>) -> Vec<Pupil> {
-    table.rows.iter().filter_map(|row| read(Fields::new(table, row), out)).collect()
+impl RecordFile for Roster {
+    type Row = Pupil;
+    const FILE: &'static str = FILE;
+    const REQUIRED: bool = true;
+    const KEY: Option<Self> = Some(Roster::PupilId);
+    const MONEY: &'static [Self] = &[];
+    const ORDER: &'static [(Self, Sort)] = &[(Roster::PupilId, Sort::Natural)];
+
+    fn read(mut f: Fields<'_, Roster>, out: &mut Vec<Finding>) -> Option<Pupil> {
+        let grade_text = f.req(Roster::Grade);
+        let grade = match grade_text.parse::<u8>() {
+            Ok(g) if (1..=6).contains(&g) => g,
+            _ => {
+                if !grade_text.is_empty() {
+                    f.problem(Msg::new(
+                        format!("年级“{grade_text}”无效，应为 1 到 6 的整数"),
+                        format!("grade “{grade_text}” is not a whole number from 1 to 6"),
+                    ));
+                }
+                0
+            }
+        };
+        let p = Pupil {
+            line: f.line,
+            id: f.id(Roster::PupilId),
+            name: f.req(Roster::Name),
+            grade,
+            class: f.req(Roster::Class),
+            guardian: f.req(Roster::Guardian),
+            phone: f.opt(Roster::Phone),
+            applied_on: f.date(Roster::AppliedOn).unwrap_or_default(),
+            signed_by: f.text(Roster::SignedBy).to_owned(),
+            reviewed_on: f.opt_date(Roster::ReviewedOn),
+            agreed_on: f.opt_date(Roster::AgreedOn),
+            starts: f.opt_date(Roster::Starts),
+            ends: f.opt_date(Roster::Ends),
+            note: f.opt(Roster::Note),
+        };
+        f.finish(p, out)
+    }
+
+    fn write(p: &Pupil, col: Roster, out: &mut String) {
+        let Pupil {
+            line: _,
+            id,
+            name,
+            grade,
+            class,
+            guardian,
+            phone,
+            applied_on,
+            signed_by,
+            reviewed_on,
+            agreed_on,
+            starts,
+            ends,
+            note,
+        } = p;
+        match col {
+            Roster::PupilId => out.push_str(id),
+            Roster::Name => out.push_str(name),
+            Roster::Grade => out.push_str(&grade.to_string()),
+            Roster::Class => out.push_str(class),
+            Roster::Guardian => out.push_str(guardian),
+            Roster::Phone => put_text(phone, out),
+            Roster::AppliedOn => push_date(*applied_on, out),
+            Roster::SignedBy => out.push_str(signed_by),
+            Roster::ReviewedOn => put_date(*reviewed_on, out),
+            Roster::AgreedOn => put_date(*agreed_on, out),
+            Roster::Starts => put_date(*starts, out),
+            Roster::Ends => put_date(*ends, out),
+            Roster::Note => put_text(note, out),
+        }
+    }
 }
 
-/// One row; `None`, with the findings that say why, when it cannot be read.
-pub fn read(mut f: Fields<'_>, out: &mut Vec<Finding>) -> Option<Pupil> {
-    let grade_text = f.req("grade");
-    let grade = match grade_text.parse::<u8>() {
-        Ok(g) if (1..=6).contains(&g) => g,
-        _ => {
-            if !grade_text.is_empty() {
-                f.problem(Msg::new(
-                    format!("年级“{grade_text}”无效，应为 1 到 6 的整数"),
-                    format!("grade “{grade_text}” is not a whole number from 1 to 6"),
-                ));
+impl Kept for Roster {
+    fn rows(r: &Records) -> &[Pupil] {
+        &r.pupils
+    }
+
+    fn rows_mut(r: &mut Records) -> &mut Vec<Pupil> {
+        &mut r.pupils
+    }
+
+    fn keep(r: &mut Records, loaded: Option<Loaded<Pupil>>) {
+        match loaded {
+            Some(l) => {
+                r.unread_pupils = Unread {
+                    all: l.broken,
+                    ids: l.unread,
+                };
+                r.pupils = l.items;
             }
-            0
+            None => r.unread_pupils = Unread::whole_file(),
         }
-    };
-    let p = Pupil {
-        line: f.line,
-        id: f.id("pupil_id"),
-        name: f.req("name"),
-        grade,
-        class: f.req("class"),
-        guardian: f.req("guardian"),
-        phone: f.opt("phone"),
-        applied_on: f.date("applied_on").unwrap_or_default(),
-        signed_by: f.text("signed_by").to_owned(),
-        reviewed_on: f.opt_date("reviewed_on"),
-        agreed_on: f.opt_date("agreed_on"),
-        starts: f.opt_date("starts"),
-        ends: f.opt_date("ends"),
-        note: f.opt("note"),
-    };
-    f.finish(p, out)
+    }
 }

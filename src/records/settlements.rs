@@ -2,14 +2,24 @@
 
 use super::date::Date;
 use super::fields::Fields;
+use super::file::{RecordFile, Sort};
 use super::money::Money;
 use super::plan::RefundBasis;
-use super::table::{Column, Table, parse_error, req};
+use super::table::{columns, parse_error};
 use super::toml_doc::{At, Doc};
 use crate::findings::{Finding, Msg};
 
 pub const DIR: &str = "settlements";
-pub const COLUMNS: &[Column] = &[req("pupil_id"), req("paid"), req("share"), req("refund")];
+
+columns! {
+    /// The columns of settlements/TERM.csv, which only `care settle` writes.
+    pub enum Families {
+        PupilId: req("pupil_id"),
+        Paid: req("paid"),
+        Share: req("share"),
+        Refund: req("refund"),
+    }
+}
 
 pub fn toml_path(term: &str) -> String {
     format!("{DIR}/{term}.toml")
@@ -102,20 +112,42 @@ pub fn load(file: &str, text: &str, out: &mut Vec<Finding>) -> Option<Settlement
     })
 }
 
-pub fn load_rows(table: &Table, out: &mut Vec<Finding>) -> Vec<FamilyRow> {
-    table.rows.iter().filter_map(|row| read_row(Fields::new(table, row), out)).collect()
-}
+/// A settlement's rows are kept with it ([`Settlement::rows`]), one file per term.
+impl RecordFile for Families {
+    type Row = FamilyRow;
+    /// The file of the term `TERM`: see [`csv_path`].
+    const FILE: &'static str = "settlements/TERM.csv";
+    const REQUIRED: bool = true;
+    const KEY: Option<Self> = Some(Families::PupilId);
+    const MONEY: &'static [Self] = &[Families::Paid, Families::Share, Families::Refund];
+    const ORDER: &'static [(Self, Sort)] = &[];
 
-/// One row; `None`, with the findings that say why, when it cannot be read.
-pub fn read_row(mut f: Fields<'_>, out: &mut Vec<Finding>) -> Option<FamilyRow> {
-    let r = FamilyRow {
-        line: f.line,
-        pupil_id: f.id("pupil_id"),
-        paid: f.money("paid").unwrap_or_default(),
-        share: f.money("share").unwrap_or_default(),
-        refund: f.money("refund").unwrap_or_default(),
-    };
-    f.finish(r, out)
+    fn read(mut f: Fields<'_, Families>, out: &mut Vec<Finding>) -> Option<FamilyRow> {
+        let r = FamilyRow {
+            line: f.line,
+            pupil_id: f.id(Families::PupilId),
+            paid: f.money(Families::Paid).unwrap_or_default(),
+            share: f.money(Families::Share).unwrap_or_default(),
+            refund: f.money(Families::Refund).unwrap_or_default(),
+        };
+        f.finish(r, out)
+    }
+
+    fn write(r: &FamilyRow, col: Families, out: &mut String) {
+        let FamilyRow {
+            line: _,
+            pupil_id,
+            paid,
+            share,
+            refund,
+        } = r;
+        match col {
+            Families::PupilId => out.push_str(pupil_id),
+            Families::Paid => paid.push_to(out),
+            Families::Share => share.push_to(out),
+            Families::Refund => refund.push_to(out),
+        }
+    }
 }
 
 /// The text of settlements/TERM.toml, as `care settle` writes it.
@@ -137,9 +169,11 @@ pub fn render_toml(
     )
 }
 
-/// The text of settlements/TERM.csv: `pupil_id,paid,share,refund`, one row per family.
+/// The text of settlements/TERM.csv: `pupil_id,paid,share,refund`, one row per family. Written
+/// whole like the settlement's TOML file, its values as they are, unquoted.
 pub fn render_csv<'a>(rows: impl IntoIterator<Item = (&'a str, Money, Money, Money)>) -> String {
-    let mut s = String::from("pupil_id,paid,share,refund\n");
+    let mut s = Families::header().join(",");
+    s.push('\n');
     for (id, paid, share, refund) in rows {
         s.push_str(&format!("{id},{paid},{share},{refund}\n"));
     }

@@ -1,12 +1,25 @@
 //! surveys.csv: satisfaction ratings of staff (满意度测评), one rating per row.
 
-use super::date::Date;
+use super::Records;
+use super::date::{Date, push_date};
 use super::fields::Fields;
-use super::table::{Column, Table, opt, req};
+use super::file::{Kept, RecordFile, Sort, put_text};
+use super::load::Loaded;
+use super::table::columns;
 use crate::findings::Finding;
 
 pub const FILE: &str = "surveys.csv";
-pub const COLUMNS: &[Column] = &[req("contract_id"), req("date"), req("respondent"), req("score"), opt("comment")];
+
+columns! {
+    /// The columns of surveys.csv.
+    pub enum Surveys {
+        ContractId: req("contract_id", "合同编号"),
+        Date: req("date", "日期"),
+        Respondent: req("respondent", "评价人"),
+        Score: req("score", "评分"),
+        Comment: opt("comment", "意见"),
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Survey {
@@ -31,19 +44,58 @@ impl Survey {
     }
 }
 
-pub fn load(table: &Table, out: &mut Vec<Finding>) -> Vec<Survey> {
-    table.rows.iter().filter_map(|row| read(Fields::new(table, row), out)).collect()
+impl RecordFile for Surveys {
+    type Row = Survey;
+    const FILE: &'static str = FILE;
+    const REQUIRED: bool = true;
+    const KEY: Option<Self> = None;
+    const MONEY: &'static [Self] = &[];
+    const ORDER: &'static [(Self, Sort)] = &[(Surveys::Date, Sort::Text), (Surveys::ContractId, Sort::Natural)];
+
+    fn read(mut f: Fields<'_, Surveys>, out: &mut Vec<Finding>) -> Option<Survey> {
+        let s = Survey {
+            line: f.line,
+            contract_id: f.req(Surveys::ContractId),
+            date: f.date(Surveys::Date).unwrap_or_default(),
+            respondent: f.text(Surveys::Respondent).to_owned(),
+            score: f.text(Surveys::Score).to_owned(),
+            comment: f.opt(Surveys::Comment),
+        };
+        f.finish(s, out)
+    }
+
+    fn write(s: &Survey, col: Surveys, out: &mut String) {
+        let Survey {
+            line: _,
+            contract_id,
+            date,
+            respondent,
+            score,
+            comment,
+        } = s;
+        match col {
+            Surveys::ContractId => out.push_str(contract_id),
+            Surveys::Date => push_date(*date, out),
+            Surveys::Respondent => out.push_str(respondent),
+            Surveys::Score => out.push_str(score),
+            Surveys::Comment => put_text(comment, out),
+        }
+    }
 }
 
-/// One row; `None`, with the findings that say why, when it cannot be read.
-pub fn read(mut f: Fields<'_>, out: &mut Vec<Finding>) -> Option<Survey> {
-    let s = Survey {
-        line: f.line,
-        contract_id: f.req("contract_id"),
-        date: f.date("date").unwrap_or_default(),
-        respondent: f.text("respondent").to_owned(),
-        score: f.text("score").to_owned(),
-        comment: f.opt("comment"),
-    };
-    f.finish(s, out)
+impl Kept for Surveys {
+    fn rows(r: &Records) -> &[Survey] {
+        &r.surveys
+    }
+
+    fn rows_mut(r: &mut Records) -> &mut Vec<Survey> {
+        &mut r.surveys
+    }
+
+    fn keep(r: &mut Records, loaded: Option<Loaded<Survey>>) {
+        if let Some(l) = loaded {
+            r.surveys_complete = l.complete();
+            r.surveys = l.items;
+        }
+    }
 }

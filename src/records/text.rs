@@ -165,36 +165,18 @@ pub fn plain_utf8_halves(bytes: &[u8]) -> Option<(&str, &str, bool)> {
         None => (bytes, false),
     };
     let mid = body.len() / 2;
-    let cut = mid + body[mid..].iter().position(|&b| b == b'\n')? + 1;
+    let cut = mid + memchr::memchr(b'\n', &body[mid..])? + 1;
     let (first, second) = body.split_at(cut);
     fn check(part: &[u8]) -> Option<&str> {
         if is_plain(part) { std::str::from_utf8(part).ok() } else { None }
     }
-    let (first, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| check(second));
-        let first = check(first);
-        match second.join() {
-            Ok(second) => (first, second),
-            Err(e) => std::panic::resume_unwind(e),
-        }
-    });
+    let (first, second) = rayon::join(|| check(first), || check(second));
     Some((first?, second?, bom))
 }
 
-/// Whether the bytes hold no `\r`, `"` or NUL, looked for 64 bytes at a time. `b ^ x` is 0 only
-/// where `b` is `x`, so the smallest of those is 0 only when one is there: the compiler turns
-/// this into vector instructions (15 times faster than testing each byte and stopping early).
+/// Whether the bytes hold no `\r`, `"` or NUL.
 pub fn is_plain(bytes: &[u8]) -> bool {
-    let any = |c: &[u8]| c.iter().fold(u8::MAX, |m, &b| m.min(b ^ b'\r').min(b ^ b'"').min(b)) == 0;
-    let mut chunks = bytes.chunks_exact(64);
-    !(chunks.by_ref().any(any) || any(chunks.remainder()))
-}
-
-/// Whether the bytes hold `x`, looked for as [`is_plain`] does.
-pub fn contains_byte(bytes: &[u8], x: u8) -> bool {
-    let any = |c: &[u8]| c.iter().fold(u8::MAX, |m, &b| m.min(b ^ x)) == 0;
-    let mut chunks = bytes.chunks_exact(64);
-    chunks.by_ref().any(any) || any(chunks.remainder())
+    memchr::memchr3(b'\r', b'"', 0, bytes).is_none()
 }
 
 /// The 1-based line of a byte offset in text.
@@ -203,17 +185,9 @@ pub fn line_of(text: &str, offset: usize) -> usize {
     count_lines(&text.as_bytes()[..end]) + 1
 }
 
-/// The number of line ends (`\n`) in the bytes. Counted 64 bytes at a time, which the compiler
-/// turns into vector instructions: ten times faster than a plain count on a large ledger, where
-/// loading counts them before reading the rows.
+/// The number of line ends (`\n`) in the bytes.
 pub fn count_lines(bytes: &[u8]) -> usize {
-    let mut chunks = bytes.chunks_exact(64);
-    let mut n: usize = chunks
-        .by_ref()
-        .map(|c| usize::from(c.iter().map(|&b| u8::from(b == b'\n')).sum::<u8>()))
-        .sum();
-    n += chunks.remainder().iter().filter(|&&b| b == b'\n').count();
-    n
+    memchr::memchr_iter(b'\n', bytes).count()
 }
 
 #[cfg(test)]
@@ -222,13 +196,11 @@ mod tests {
     fn is_plain_finds_a_cr_quote_or_nul_anywhere() {
         let text = "2026-09-01,fee,40.00,P00003,,,2026-09,吴芳,R0000001,\n".repeat(5);
         assert!(super::is_plain(text.as_bytes()));
-        assert!(!super::contains_byte(text.as_bytes(), b'"'));
         for at in 0..text.len() {
             for odd in [b'\r', b'"', 0] {
                 let mut t = text.clone().into_bytes();
                 t[at] = odd;
                 assert!(!super::is_plain(&t), "{odd} at {at}");
-                assert!(super::contains_byte(&t, odd), "{odd} at {at}");
             }
         }
     }

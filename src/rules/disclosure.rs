@@ -3,6 +3,7 @@
 use super::{Context, Declared, Rule};
 use crate::domain::close::MonthTotals;
 use crate::domain::deadlines::{close_by, months_to_close};
+use crate::domain::digest::agrees;
 use crate::findings::{Finding, Msg};
 use crate::records::{Money, ledger, plan};
 
@@ -53,7 +54,7 @@ impl Rule for ClosedMonthChanged {
         for c in &cx.records.closes {
             let now = MonthTotals::of(c.month, cx.month_entries(c.month));
             let moved = now.changes_from(c);
-            let msg = if now.digest != c.digest.v {
+            let msg = if !agrees(&c.digest.v, &now.digest, || cx.month_entries(c.month)) {
                 if moved.is_empty() {
                     Msg::new(
                         format!("已结账的 {} 月有记录被修改（合计未变）", c.month),

@@ -4,20 +4,6 @@
 use crate::findings::Msg;
 use crate::records::text::{Layout, as_utf8, decode, encode};
 
-/// One CSV record as text, quoted where needed, without a line end.
-pub fn csv_line(fields: &[String]) -> String {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    let _ = w.write_record(fields);
-    let bytes = w.into_inner().unwrap_or_default();
-    let mut s = String::from_utf8(bytes).unwrap_or_default();
-    if s.ends_with('\n') {
-        s.pop();
-    }
-    s
-}
-
 /// The file's layout, read from its bytes.
 pub fn layout(bytes: &[u8]) -> Layout {
     if let Some(d) = as_utf8(bytes) {
@@ -99,13 +85,5 @@ mod tests {
         assert_eq!(out, b"h\r\nz\r\ny".to_vec());
         assert!(replace_line(b"h\n", 5, "z").is_err());
         assert_eq!(line_text(b"h\r\nx\r\n", 2).unwrap(), "x");
-    }
-
-    #[test]
-    fn csv_quoting() {
-        assert_eq!(
-            csv_line(&["a".into(), "b,c".into(), "say \"hi\"".into()]),
-            "a,\"b,c\",\"say \"\"hi\"\"\""
-        );
     }
 }

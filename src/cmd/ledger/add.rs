@@ -5,7 +5,7 @@ use crate::cmd::write::Write;
 use crate::cmd::{Env, Failure, Outcome};
 use crate::domain::calendar::{is_payout, term_of};
 use crate::findings::Msg;
-use crate::records::ledger::{COLUMNS, FILE};
+use crate::records::ledger::Ledger;
 use crate::records::{Entry, Kind, Month, Short};
 
 pub fn run(env: &Env, a: LedgerAddArgs) -> Outcome {
@@ -59,24 +59,7 @@ pub fn run(env: &Env, a: LedgerAddArgs) -> Outcome {
             ),
         )));
     }
-    let o = |v: &Option<Short>| v.as_deref().unwrap_or_default().to_owned();
-    w.append_row(
-        FILE,
-        COLUMNS,
-        &[
-            ("date", entry.date.to_string()),
-            ("kind", kind.as_str().to_owned()),
-            ("amount", entry.amount.to_string()),
-            ("pupil_id", o(&entry.pupil_id)),
-            ("contract_id", o(&entry.contract_id)),
-            ("category", o(&entry.category)),
-            ("period", o(&entry.period)),
-            ("collected_by", o(&entry.collected_by)),
-            ("receipt", o(&entry.receipt)),
-            ("memo", o(&entry.memo)),
-        ],
-        false,
-    )?;
+    w.append::<Ledger>(&entry)?;
     let who = entry
         .pupil_id
         .as_deref()

@@ -4,7 +4,8 @@ use super::close::parse_month;
 use crate::cmd::write::Write;
 use crate::cmd::{Env, Failure, Outcome};
 use crate::findings::Msg;
-use crate::records::closes::{REOPENED, REOPENED_COLUMNS};
+use crate::records::Reopen;
+use crate::records::closes::{REOPENED, Reopened};
 
 pub fn run(env: &Env, month: &str, reason: &str) -> Outcome {
     let month = parse_month(month)?;
@@ -30,16 +31,12 @@ pub fn run(env: &Env, month: &str, reason: &str) -> Outcome {
     }
     let file = latest.file.clone();
     w.change.remove(&file);
-    w.append_row(
-        REOPENED,
-        REOPENED_COLUMNS,
-        &[
-            ("month", month.to_string()),
-            ("date", env.today.to_string()),
-            ("reason", reason.to_owned()),
-        ],
-        true,
-    )?;
+    w.append::<Reopened>(&Reopen {
+        line: 0,
+        month,
+        date: env.today,
+        reason: reason.to_owned(),
+    })?;
     w.finish(
         Msg::new(
             format!("{month} 月已重开（理由：{reason}），记录在 {REOPENED}"),

@@ -1,0 +1,328 @@
+//! What the records know of each CSV file, said once in the file's module: its name, its
+//! columns, its key and money columns, how `care fmt` orders its rows, how a row is read and how
+//! a typed row is written. Loading, `care fmt`, `care init`, the writing commands and the list of
+//! record files work from these descriptions.
+
+use std::cmp::Ordering;
+use std::marker::PhantomData;
+
+use super::date::{Date, push_date};
+use super::fields::Fields;
+use super::load::{Loaded, appended, load_csv};
+use super::money::Money;
+use super::table::{Column, Columns, Row, Table, csv_line};
+use super::{Records, Source};
+use crate::findings::Finding;
+
+/// A CSV file of the records, described by the enum of its columns.
+pub trait RecordFile: Columns {
+    /// One row, typed.
+    type Row: Send + Sync + 'static;
+    /// Where the file is, relative to the records directory.
+    const FILE: &'static str;
+    /// A missing file is an error; a file that is not required is made, with its header, when a
+    /// row is first written to it.
+    const REQUIRED: bool;
+    /// The column that names a row: loading remembers the names of the rows it could not read.
+    const KEY: Option<Self>;
+    /// The columns that hold money.
+    const MONEY: &'static [Self];
+    /// How `care fmt` orders the rows: by these columns in turn. Empty: `care fmt` leaves the
+    /// file as it is.
+    const ORDER: &'static [(Self, Sort)];
+
+    /// One row; `None`, with the findings that say why, when it cannot be read.
+    fn read(f: Fields<'_, Self>, out: &mut Vec<Finding>) -> Option<Self::Row>;
+
+    /// Appends the row's value in a column as the file holds it (nothing for an empty value).
+    fn write(row: &Self::Row, col: Self, out: &mut String);
+
+    fn value(row: &Self::Row, col: Self) -> String {
+        let mut s = String::new();
+        Self::write(row, col, &mut s);
+        s
+    }
+
+    /// The header the spec gives the file.
+    fn header() -> Vec<&'static str> {
+        Self::COLUMNS.iter().map(|c| c.name).collect()
+    }
+
+    /// The row's values in the order of a file's own header; a column the spec does not name
+    /// stays empty.
+    fn to_fields(row: &Self::Row, headers: &[String]) -> Vec<String> {
+        headers
+            .iter()
+            .map(|h| match Self::ALL.iter().find(|c| c.column().is_named(h)) {
+                Some(&c) => Self::value(row, c),
+                None => String::new(),
+            })
+            .collect()
+    }
+
+    /// The row's values in the spec's order, into `values` (which a writer of many rows uses
+    /// again for each).
+    fn values_into(row: &Self::Row, values: &mut Vec<String>) {
+        values.resize(Self::ALL.len(), String::new());
+        for (v, &col) in values.iter_mut().zip(Self::ALL) {
+            v.clear();
+            Self::write(row, col, v);
+        }
+    }
+
+    /// The row as a line of the file under the spec's header, without a line end.
+    fn line(row: &Self::Row) -> String {
+        let mut values = Vec::new();
+        Self::values_into(row, &mut values);
+        csv_line(&values)
+    }
+
+    /// The text of the file with the spec's header and these rows.
+    fn text<'a>(rows: impl IntoIterator<Item = &'a Self::Row>) -> String
+    where
+        Self::Row: 'a,
+    {
+        let mut s = csv_line(&Self::header());
+        s.push('\n');
+        for row in rows {
+            s.push_str(&Self::line(row));
+            s.push('\n');
+        }
+        s
+    }
+}
+
+/// A file whose rows the records keep in a field of their own: a file of the list
+/// [`TABLES`](super::TABLES).
+pub trait Kept: RecordFile {
+    /// This file in the list.
+    const LISTED: &'static dyn AnyFile = &Listed::<Self>(PhantomData);
+
+    fn rows(r: &Records) -> &[Self::Row];
+
+    fn rows_mut(r: &mut Records) -> &mut Vec<Self::Row>;
+
+    /// Puts what loading gave into the records: the rows, and what else the records note about
+    /// the file. `None`: the file is missing, unreadable, or lacks a required column.
+    fn keep(r: &mut Records, loaded: Option<Loaded<Self::Row>>) {
+        if let Some(l) = loaded {
+            *Self::rows_mut(r) = l.items;
+        }
+    }
+}
+
+/// Appends an optional value (for [`RecordFile::write`]).
+pub fn put_text<S: AsRef<str>>(v: &Option<S>, out: &mut String) {
+    if let Some(v) = v {
+        out.push_str(v.as_ref());
+    }
+}
+
+/// Appends an optional date (for [`RecordFile::write`]).
+pub fn put_date(d: Option<Date>, out: &mut String) {
+    if let Some(d) = d {
+        push_date(d, out);
+    }
+}
+
+/// Appends an optional amount (for [`RecordFile::write`]).
+pub fn put_money(m: Option<Money>, out: &mut String) {
+    if let Some(m) = m {
+        m.push_to(out);
+    }
+}
+
+/// How `care fmt` compares the values of a column.
+#[derive(Clone, Copy, Debug)]
+pub enum Sort {
+    /// As text, byte by byte: dates `YYYY-MM-DD` sort as the days do.
+    Text,
+    /// Ids: the text before the trailing number, then the number (`P0010` after `P9`).
+    Natural,
+    /// By the place a value has among others (a ledger row's kind); `usize::MAX` and the like for
+    /// a value that has none.
+    Rank(fn(&str) -> usize),
+}
+
+impl Sort {
+    pub fn compare(self, a: &str, b: &str) -> Ordering {
+        match self {
+            Sort::Text => a.cmp(b),
+            Sort::Natural => natural(a, b),
+            Sort::Rank(rank) => rank(a).cmp(&rank(b)),
+        }
+    }
+}
+
+/// `P0010` after `P9`: the text before the trailing number, then the number.
+pub fn natural(a: &str, b: &str) -> Ordering {
+    let split = |s: &str| {
+        let digits = s.len() - s.bytes().rev().take_while(u8::is_ascii_digit).count();
+        (s[..digits].to_owned(), s[digits..].parse::<u128>().ok())
+    };
+    split(a).cmp(&split(b)).then_with(|| a.cmp(b))
+}
+
+/// What loading a file leaves to be put into the records.
+pub type Keep = Box<dyn FnOnce(&mut Records) + Send>;
+
+/// Rows appended to a CSV file (see [`Records::appended_rows`]).
+pub struct Appended(pub(super) Keep);
+
+/// A file of the list [`TABLES`](super::TABLES), whatever its rows: what the code that goes over
+/// every file needs of it.
+pub trait AnyFile: Sync {
+    fn file(&self) -> &'static str;
+
+    fn columns(&self) -> &'static [Column];
+
+    /// The header the spec gives the file.
+    fn header(&self) -> Vec<&'static str>;
+
+    /// See [`RecordFile::REQUIRED`].
+    fn required(&self) -> bool;
+
+    /// Whether `care fmt` puts the file in canonical form.
+    fn formats(&self) -> bool;
+
+    /// `care fmt`'s order of two rows of a table of the file.
+    fn compare(&self, t: &Table, a: &Row, b: &Row) -> Ordering;
+
+    /// Where the money columns are in a table of the file.
+    fn money(&self, t: &Table) -> Vec<usize>;
+
+    /// Reads the file: the findings, and what is left to put into the records.
+    fn load(&self, src: &Source) -> (Keep, Vec<Finding>);
+
+    /// The rows `src` adds at the end of the file, when it adds rows and nothing else, and they
+    /// read without a finding.
+    fn appended(&self, src: &Source) -> Option<Appended>;
+
+    /// The text of the file as the records hold it, under the spec's header: every row the
+    /// records kept, written as the commands write them.
+    fn csv(&self, r: &Records) -> String;
+}
+
+/// The [`AnyFile`] of a [`Kept`] file.
+pub struct Listed<D>(PhantomData<D>);
+
+impl<D: Kept> AnyFile for Listed<D> {
+    fn file(&self) -> &'static str {
+        D::FILE
+    }
+
+    fn columns(&self) -> &'static [Column] {
+        D::COLUMNS
+    }
+
+    fn header(&self) -> Vec<&'static str> {
+        D::header()
+    }
+
+    fn required(&self) -> bool {
+        D::REQUIRED
+    }
+
+    fn formats(&self) -> bool {
+        !D::ORDER.is_empty()
+    }
+
+    fn compare(&self, t: &Table, a: &Row, b: &Row) -> Ordering {
+        D::ORDER.iter().fold(Ordering::Equal, |o, &(col, sort)| {
+            o.then_with(|| sort.compare(t.get(a, col), t.get(b, col)))
+        })
+    }
+
+    fn money(&self, t: &Table) -> Vec<usize> {
+        D::MONEY.iter().filter_map(|&col| t.position(col)).collect()
+    }
+
+    fn load(&self, src: &Source) -> (Keep, Vec<Finding>) {
+        let mut out = Vec::new();
+        let loaded = load_csv::<D>(src, D::FILE, &mut out);
+        (Box::new(move |r| D::keep(r, loaded)), out)
+    }
+
+    fn appended(&self, src: &Source) -> Option<Appended> {
+        let rows = appended::<D>(src, D::FILE)?;
+        Some(Appended(Box::new(move |r| D::rows_mut(r).extend(rows))))
+    }
+
+    fn csv(&self, r: &Records) -> String {
+        D::text(D::rows(r))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::ledger::{Entry, Kind, Ledger};
+    use crate::records::{Records, Source, TABLES};
+
+    #[test]
+    fn natural_order() {
+        assert_eq!(natural("P9", "P10"), Ordering::Less);
+        assert_eq!(natural("P0010", "P0009"), Ordering::Greater);
+        assert_eq!(natural("A1", "B0"), Ordering::Less);
+    }
+
+    #[test]
+    fn kinds_order_as_they_are_listed() {
+        let ranks: Vec<usize> = ["fee", "refund", "pay", "expense", "fe", ""].map(Kind::rank).to_vec();
+        assert_eq!(ranks, [0, 1, 2, 3, 4, 4]);
+    }
+
+    #[test]
+    fn every_file_is_listed_once_with_its_columns_in_order() {
+        let mut files: Vec<&str> = TABLES.iter().map(|t| t.file()).collect();
+        files.sort();
+        files.dedup();
+        assert_eq!(files.len(), TABLES.len());
+        for t in TABLES {
+            let mut names: Vec<&str> = t.columns().iter().map(|c| c.name).collect();
+            assert_eq!(names, t.header());
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), t.columns().len(), "{}", t.file());
+        }
+        for (i, c) in Ledger::ALL.iter().enumerate() {
+            assert_eq!(c.index(), i);
+        }
+    }
+
+    #[test]
+    fn a_row_is_written_in_the_order_of_the_file_s_own_header() {
+        let e = Entry {
+            pupil_id: Some("P1".into()),
+            period: Some("2026-09".into()),
+            memo: Some("a,b".into()),
+            ..Entry::new(
+                crate::records::date::parse_date("2026-09-01").unwrap(),
+                Kind::Fee,
+                crate::records::Money::parse("280").unwrap(),
+            )
+        };
+        let headers: Vec<String> = ["memo", "mine", "amount", "kind", "date", "pupil_id"].map(String::from).to_vec();
+        assert_eq!(Ledger::to_fields(&e, &headers), ["a,b", "", "280.00", "fee", "2026-09-01", "P1"]);
+        assert_eq!(Ledger::line(&e), "2026-09-01,fee,280.00,P1,,,2026-09,,,\"a,b\"");
+    }
+
+    /// Every row of the example, read and written again, gives the example's files: what is
+    /// read is what a command writes.
+    #[test]
+    fn the_example_reads_and_writes_back_byte_for_byte() {
+        let files = crate::example::files().unwrap();
+        let mut src = Source::new(std::path::Path::new("/nonexistent-care-file-test"));
+        for (k, v) in &files {
+            src = src.with(k, v.clone().into_bytes());
+        }
+        let r = Records::load_from(&src);
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        for t in TABLES {
+            match files.get(t.file()) {
+                Some(text) => assert_eq!(&t.csv(&r), text, "{}", t.file()),
+                None => assert_eq!(t.csv(&r).lines().count(), 1, "{}", t.file()),
+            }
+        }
+    }
+}
