@@ -1,6 +1,5 @@
 //! A records directory in a temporary folder and the `care` binary run over it
 //! (after xsv's `Workdir` and just's test builder).
-#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
