@@ -11,6 +11,7 @@ mod money;
 mod report;
 mod robustness;
 mod settle_props;
+mod templates;
 mod write;
 
 /// A file in this folder without its `mod` line would be neither compiled nor run.
