@@ -7,6 +7,7 @@ pub mod annual;
 pub mod chart;
 pub mod csv;
 pub mod disclosure;
+pub mod markdown;
 pub mod mask;
 pub mod notices;
 pub mod privacy;
@@ -167,7 +168,11 @@ pub fn render_template(dir: Option<&Path>, name: &str, context: &impl Serialize)
         return Err(Msg::new(format!("没有模板 {name}"), format!("there is no template {name}")));
     }
     let mut tera = tera::Tera::default();
-    tera.autoescape_on(vec![".html.tera"]);
+    // Every value is escaped for the format of the page the template makes.
+    tera.autoescape_on(vec![".html.tera", ".md.tera"]);
+    if name.ends_with(".md.tera") {
+        tera.set_escape_fn(markdown::escape);
+    }
     tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         .map_err(|e| template_error(dir, name, &e))?;
     let ctx = tera::Context::from_serialize(context).map_err(|e| template_error(dir, name, &e))?;

@@ -131,7 +131,12 @@ impl Workdir {
 
     /// `care -C DIR --today D ARGS...` in English, without colour.
     pub fn care(&self, args: &[&str]) -> Command {
-        let mut c = Command::cargo_bin("care").unwrap();
+        Command::from_std(self.process(args))
+    }
+
+    /// [`Workdir::care`] as a plain process, to spawn and wait for.
+    pub fn process(&self, args: &[&str]) -> std::process::Command {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("care"));
         c.arg("-C")
             .arg(self.path())
             .arg("--today")

@@ -7,6 +7,7 @@ mod common;
 mod check;
 mod ecosystem;
 mod guide;
+mod markdown;
 mod money;
 mod report;
 mod robustness;
