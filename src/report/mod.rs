@@ -9,12 +9,14 @@ pub mod csv;
 pub mod disclosure;
 pub mod markdown;
 pub mod mask;
+mod nesting;
 pub mod notices;
 pub mod privacy;
 pub mod roster;
 pub mod settlement;
 pub mod staff;
 pub mod surveys;
+pub mod template;
 mod values;
 
 use std::collections::BTreeMap;
@@ -23,6 +25,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::findings::{Lang, Msg};
+pub use template::render_template;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -151,81 +154,6 @@ pub fn render<D: Data>(dir: Option<&Path>, format: Format, context: &Context<D>)
         Format::Json => Ok(format!("{}\n", values::pretty(&context.data)?)),
         Format::Csv => Ok(csv::write(&context.data.table(&context.t))),
     }
-}
-
-/// Renders a template with a context. Every built-in template is loaded, so that one can extend
-/// or include another; each file of the records repo's `templates/` (when `dir` is given) is
-/// loaded after them and wins over the built-in one of the same name.
-pub fn render_template(dir: Option<&Path>, name: &str, context: &impl Serialize) -> Result<String, Msg> {
-    let mut sources: Vec<(String, String)> = BUILT_IN.iter().map(|(n, s)| ((*n).to_owned(), (*s).to_owned())).collect();
-    if let Some(dir) = dir {
-        for (file, text) in own_templates(dir)? {
-            sources.retain(|(n, _)| *n != file);
-            sources.push((file, text));
-        }
-    }
-    if !sources.iter().any(|(n, _)| n == name) {
-        return Err(Msg::new(format!("没有模板 {name}"), format!("there is no template {name}")));
-    }
-    let mut tera = tera::Tera::default();
-    // Every value is escaped for the format of the page the template makes.
-    tera.autoescape_on(vec![".html.tera", ".md.tera"]);
-    if name.ends_with(".md.tera") {
-        tera.set_escape_fn(markdown::escape);
-    }
-    tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
-        .map_err(|e| template_error(dir, name, &e))?;
-    let ctx = tera::Context::from_serialize(context).map_err(|e| template_error(dir, name, &e))?;
-    tera.render(name, &ctx).map_err(|e| template_error(dir, name, &e))
-}
-
-/// The records repo's own templates: `templates/*.tera`, by file name.
-fn own_templates(dir: &Path) -> Result<Vec<(String, String)>, Msg> {
-    let folder = dir.join("templates");
-    let Ok(list) = std::fs::read_dir(&folder) else {
-        return Ok(Vec::new());
-    };
-    let mut out = Vec::new();
-    for entry in list.flatten() {
-        let Ok(file) = entry.file_name().into_string() else { continue };
-        if !file.ends_with(".tera") || file.starts_with('.') {
-            continue;
-        }
-        let bytes = std::fs::read(entry.path()).map_err(|e| {
-            Msg::new(
-                format!("无法读取 templates/{file}：{e}"),
-                format!("cannot read templates/{file}: {e}"),
-            )
-        })?;
-        let text = crate::records::text::decode(&bytes)
-            .map_err(|m| m.prefixed(&format!("templates/{file}："), &format!("templates/{file}: ")))?
-            .text;
-        out.push((file, text));
-    }
-    out.sort();
-    Ok(out)
-}
-
-fn template_error(dir: Option<&Path>, name: &str, e: &tera::Error) -> Msg {
-    let mut detail = e.to_string();
-    let mut src = std::error::Error::source(e);
-    while let Some(s) = src {
-        detail.push_str(&format!(": {s}"));
-        src = s.source();
-    }
-    let own = dir.is_some_and(|d| d.join("templates").is_dir());
-    let (zh, en) = if own {
-        (
-            "；如果是 templates/ 中自己的模板，请改正它，或删除它以使用内置模板",
-            "; if it is one of your own in templates/, correct it, or delete it to use the built-in one",
-        )
-    } else {
-        ("", "")
-    };
-    Msg::new(
-        format!("模板 {name} 出错：{detail}{zh}"),
-        format!("template {name} failed: {detail}{en}"),
-    )
 }
 
 /// A template's words in the reader's language, from `(key, Chinese, English)`.

@@ -16,18 +16,21 @@ pub fn example_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo-school")
 }
 
-/// Every file under `dir` and its bytes.
+/// Every file under `dir` and its bytes (a link: where it points).
 pub fn snapshot_of(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_dir() {
+            let kind = entry.file_type().unwrap();
+            if kind.is_dir() {
                 walk(root, &entry.path(), out);
             } else {
-                out.insert(
-                    entry.path().strip_prefix(root).unwrap().to_path_buf(),
-                    std::fs::read(entry.path()).unwrap(),
-                );
+                let bytes = if kind.is_symlink() {
+                    std::fs::read_link(entry.path()).unwrap().into_os_string().into_encoded_bytes()
+                } else {
+                    std::fs::read(entry.path()).unwrap()
+                };
+                out.insert(entry.path().strip_prefix(root).unwrap().to_path_buf(), bytes);
             }
         }
     }

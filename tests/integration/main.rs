@@ -11,6 +11,7 @@ mod markdown;
 mod money;
 mod report;
 mod robustness;
+mod sandbox;
 mod settle_props;
 mod templates;
 mod write;
