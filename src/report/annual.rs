@@ -13,7 +13,7 @@ use super::csv::Table;
 use super::disclosure::CategoryAmount;
 use super::privacy::Privacy;
 use super::staff::checks_ok;
-use super::surveys::Mean;
+use super::surveys::{Mean, Ratings};
 use super::values::{Cell, FullHeading, word};
 use super::{Context, Data, Kind as ReportKind, Words, labels_with};
 use crate::domain::calendar::{care_days, service_days, term_of};
@@ -139,12 +139,8 @@ pub struct MoneyFigures {
 /// The ratings dated in the terms.
 #[derive(Clone, Debug, Serialize)]
 pub struct Satisfaction {
-    pub count: usize,
-    pub mean: Option<String>,
-    pub pupil_count: usize,
-    pub pupil_mean: Option<String>,
-    pub parent_count: usize,
-    pub parent_mean: Option<String>,
+    #[serde(flatten)]
+    pub ratings: Ratings,
     pub renew_below: String,
     pub by_contract: Vec<ContractMean>,
 }
@@ -300,9 +296,6 @@ pub fn context(records: &Records, year: i32, lang: Lang, mask: bool) -> Context<
         .iter()
         .filter(|s| terms.iter().any(|t| t.contains(s.date)))
         .collect();
-    let all = Mean::of(ratings.iter().copied());
-    let pupils_mean = Mean::of(ratings.iter().copied().filter(|s| s.respondent == "pupil"));
-    let parents_mean = Mean::of(ratings.iter().copied().filter(|s| s.respondent == "parent"));
     let by_contract: Vec<ContractMean> = contracts
         .iter()
         .map(|c| {
@@ -387,12 +380,7 @@ pub fn context(records: &Records, year: i32, lang: Lang, mask: bool) -> Context<
             settlement_refunds: settlement_refunds.to_string(),
         },
         satisfaction: Satisfaction {
-            count: all.count,
-            mean: all.shown(),
-            pupil_count: pupils_mean.count,
-            pupil_mean: pupils_mean.shown(),
-            parent_count: parents_mean.count,
-            parent_mean: parents_mean.shown(),
+            ratings: Ratings::of(&ratings),
             renew_below: renew_below.to_string(),
             by_contract,
         },
@@ -472,10 +460,10 @@ impl Data for Annual {
         put("money", w("settlement_refunds"), m.settlement_refunds.cell());
         let s = &self.satisfaction;
         for (k, value) in [
-            ("count", s.count.cell()),
-            ("mean", s.mean.cell()),
-            ("pupil_mean", s.pupil_mean.cell()),
-            ("parent_mean", s.parent_mean.cell()),
+            ("count", s.ratings.count.cell()),
+            ("mean", s.ratings.mean.cell()),
+            ("pupil_mean", s.ratings.pupil_mean.cell()),
+            ("parent_mean", s.ratings.parent_mean.cell()),
         ] {
             put("satisfaction", w(&format!("sat_{k}")), value);
         }

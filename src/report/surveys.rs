@@ -59,15 +59,41 @@ pub struct Rated {
     pub name: String,
     pub role: String,
     pub kind_label: String,
+    #[serde(flatten)]
+    pub ratings: Ratings,
+    /// The exact mean is under `renew_below`.
+    pub flagged: bool,
+    pub comments: Vec<Comment>,
+}
+
+/// The count and mean of some ratings: all, pupils' and parents'.
+#[derive(Clone, Debug, Serialize)]
+pub struct Ratings {
     pub count: usize,
     pub mean: Option<String>,
     pub pupil_count: usize,
     pub pupil_mean: Option<String>,
     pub parent_count: usize,
     pub parent_mean: Option<String>,
-    /// The exact mean is under `renew_below`.
-    pub flagged: bool,
-    pub comments: Vec<Comment>,
+    /// The mean of all, exact.
+    #[serde(skip)]
+    pub exact: Option<Decimal>,
+}
+
+impl Ratings {
+    pub fn of(surveys: &[&Survey]) -> Ratings {
+        let by = |who: &str| Mean::of(surveys.iter().copied().filter(|s| s.respondent == who));
+        let (all, pupils, parents) = (Mean::of(surveys.iter().copied()), by("pupil"), by("parent"));
+        Ratings {
+            count: all.count,
+            mean: all.shown(),
+            pupil_count: pupils.count,
+            pupil_mean: pupils.shown(),
+            parent_count: parents.count,
+            parent_mean: parents.shown(),
+            exact: all.exact,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -94,9 +120,7 @@ pub fn context(records: &Records, term: Option<&Term>, lang: Lang) -> Context<Su
         .iter()
         .map(|c| {
             let mine: Vec<&Survey> = in_scope.iter().copied().filter(|s| s.contract_id == c.id).collect();
-            let all = Mean::of(mine.iter().copied());
-            let pupils = Mean::of(mine.iter().copied().filter(|s| s.respondent == "pupil"));
-            let parents = Mean::of(mine.iter().copied().filter(|s| s.respondent == "parent"));
+            let ratings = Ratings::of(&mine);
             let comments = mine
                 .iter()
                 .filter_map(|s| {
@@ -119,13 +143,8 @@ pub fn context(records: &Records, term: Option<&Term>, lang: Lang) -> Context<Su
                 name: c.name.clone(),
                 role: c.role.clone(),
                 kind_label: c.kind.label().get(lang).to_owned(),
-                count: all.count,
-                mean: all.shown(),
-                pupil_count: pupils.count,
-                pupil_mean: pupils.shown(),
-                parent_count: parents.count,
-                parent_mean: parents.shown(),
-                flagged: all.exact.is_some_and(|m| m < renew_below),
+                flagged: ratings.exact.is_some_and(|m| m < renew_below),
+                ratings,
                 comments,
             }
         })
@@ -177,12 +196,12 @@ impl Data for Surveys {
                         c.contract_id.cell(),
                         c.name.cell(),
                         c.role.cell(),
-                        c.count.cell(),
-                        c.mean.cell(),
-                        c.pupil_count.cell(),
-                        c.pupil_mean.cell(),
-                        c.parent_count.cell(),
-                        c.parent_mean.cell(),
+                        c.ratings.count.cell(),
+                        c.ratings.mean.cell(),
+                        c.ratings.pupil_count.cell(),
+                        c.ratings.pupil_mean.cell(),
+                        c.ratings.parent_count.cell(),
+                        c.ratings.parent_mean.cell(),
                         word(t, if c.flagged { "yes" } else { "no" }),
                     ]
                 })
