@@ -1,7 +1,7 @@
 //! Reports of SPEC §9: built-in tera templates, embedded in the binary; a file of the same name
-//! in the records repo's templates/ replaces one. Each kind's context is a typed struct built by
-//! a pure function of the records: md and html come from templates over it, json is its data
-//! and csv its main table.
+//! in the records repo's templates/ replaces one, and every template renders in a sandbox
+//! ([`template`]). Each kind's context is a typed struct built by a pure function of the
+//! records: md and html come from templates over it, json is its data and csv its main table.
 
 pub mod annual;
 pub mod chart;

@@ -57,7 +57,7 @@ pub fn render_template(dir: Option<&Path>, name: &str, context: &impl Serialize)
     render_within(dir, name, context, &LIMITS)
 }
 
-pub fn render_within(dir: Option<&Path>, name: &str, context: &impl Serialize, limits: &Limits) -> Result<String, Msg> {
+fn render_within(dir: Option<&Path>, name: &str, context: &impl Serialize, limits: &Limits) -> Result<String, Msg> {
     let mut sources: Vec<(String, String)> = BUILT_IN.iter().map(|(n, s)| ((*n).to_owned(), (*s).to_owned())).collect();
     let own = match dir {
         Some(dir) => own_templates(dir)?,

@@ -162,7 +162,7 @@ pub fn words(t: &Words, keys: &[&str]) -> Vec<String> {
     keys.iter().map(|k| word(t, k)).collect()
 }
 
-/// A report's data as indented JSON, its keys in order.
+/// A report's data as indented JSON, the keys of each object sorted.
 pub fn pretty(data: &impl Serialize) -> Result<String, Msg> {
     serde_json::to_value(data)
         .and_then(|v| serde_json::to_string_pretty(&v))
