@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::records::Date;
@@ -312,4 +313,35 @@ pub struct ReportArgs {
     /// Show names in full in a public report (internal use only)
     #[arg(long)]
     pub no_mask: bool,
+}
+
+/// The report kinds as the command line names and explains them.
+impl ValueEnum for crate::report::Kind {
+    fn value_variants<'a>() -> &'a [Self] {
+        crate::report::Kind::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        use crate::report::Kind;
+        let help = match self {
+            Kind::Disclosure => "收支公示: a month's money (--month)",
+            Kind::Settlement => "结算公示: a term's settlement (--term)",
+            Kind::Notices => "退费通知单: one notice per family (--term)",
+            Kind::Roster => "学生名册 (internal)",
+            Kind::Staff => "服务人员 (internal)",
+            Kind::Surveys => "满意度测评 (internal)",
+            Kind::Annual => "绩效报告: the year's performance report (--year)",
+        };
+        Some(PossibleValue::new(self.name()).help(help))
+    }
+}
+
+impl ValueEnum for crate::report::Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        crate::report::Format::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.ext()))
+    }
 }

@@ -9,8 +9,8 @@ use super::{Env, Failure, Outcome};
 use crate::cli::ReportArgs;
 use crate::findings::Msg;
 use crate::records::plan::Term;
-use crate::records::{Month, Records, surveys};
-use crate::report::{self, Format, Kind, annual, disclosure, notices, roster, settlement, staff};
+use crate::records::{Month, Records};
+use crate::report::{self, Format, Kind, annual, disclosure, notices, roster, settlement, staff, surveys};
 
 fn usage(zh: String, en: String) -> Failure {
     Failure::Usage(Msg::new(zh, en))
@@ -27,7 +27,9 @@ pub fn run(env: &Env, a: ReportArgs) -> Outcome {
     refuse_unreadable(&r, kind)?;
     let lang = env.report_lang();
     let mask = kind.is_public() && !a.no_mask;
-    let ctx = match kind {
+    let dir = Some(env.dir.as_path());
+    let term = a.term.as_deref().map(|t| find_term(&r, t)).transpose()?;
+    let text = match kind {
         Kind::Disclosure => {
             let Some(m) = a.month.as_deref() else {
                 return Err(usage(
@@ -36,29 +38,22 @@ pub fn run(env: &Env, a: ReportArgs) -> Outcome {
                 ));
             };
             let month = Month::parse_msg(m).map_err(Failure::Usage)?;
-            disclosure::context(&r, month, None, lang, !mask)
+            report::render(dir, format, &disclosure::context(&r, month, None, lang, !mask))
         }
-        Kind::Settlement | Kind::Notices => {
-            let Some(t) = a.term.as_deref() else {
-                return Err(usage(
-                    format!("{} 需要 --term（{}）", kind.name(), known_terms(&r)),
-                    format!("{} needs --term ({})", kind.name(), known_terms(&r)),
-                ));
-            };
-            let t = find_term(&r, t)?;
-            let built = if kind == Kind::Settlement {
-                settlement::context(&r, &t.id, lang, mask)
-            } else {
-                notices::context(&r, &t.id, lang, mask)
-            };
-            built.map_err(Failure::Refused)?
+        Kind::Settlement => {
+            let ctx = settlement::context(&r, &term.ok_or_else(|| needs_term(&r, kind))?.id, lang, mask).map_err(Failure::Refused)?;
+            report::render(dir, format, &ctx)
         }
-        Kind::Roster => roster::context(&r, a.term.as_deref().map(|t| find_term(&r, t)).transpose()?, env.today, lang),
-        Kind::Staff => staff::context(&r, a.term.as_deref().map(|t| find_term(&r, t)).transpose()?, lang),
-        Kind::Surveys => report::surveys::context(&r, a.term.as_deref().map(|t| find_term(&r, t)).transpose()?, lang),
-        Kind::Annual => annual::context(&r, a.year.unwrap_or(env.today.year()), lang, mask),
-    };
-    let text = report::render(Some(&env.dir), kind, format, &ctx).map_err(Failure::Refused)?;
+        Kind::Notices => {
+            let ctx = notices::context(&r, &term.ok_or_else(|| needs_term(&r, kind))?.id, lang, mask).map_err(Failure::Refused)?;
+            report::render(dir, format, &ctx)
+        }
+        Kind::Roster => report::render(dir, format, &roster::context(&r, term, env.today, lang)),
+        Kind::Staff => report::render(dir, format, &staff::context(&r, term, lang)),
+        Kind::Surveys => report::render(dir, format, &surveys::context(&r, term, lang)),
+        Kind::Annual => report::render(dir, format, &annual::context(&r, a.year.unwrap_or(env.today.year()), lang, mask)),
+    }
+    .map_err(Failure::Refused)?;
     match a.out {
         None => print!("{text}"),
         Some(path) => {
@@ -99,6 +94,15 @@ fn check_scope(a: &ReportArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// A settlement or notices report without `--term`.
+fn needs_term(r: &Records, kind: Kind) -> Failure {
+    let name = kind.name();
+    usage(
+        format!("{name} 需要 --term（{}）", known_terms(r)),
+        format!("{name} needs --term ({})", known_terms(r)),
+    )
+}
+
 fn known_terms(r: &Records) -> String {
     let ids: Vec<&str> = r.plan.iter().flat_map(|p| p.terms.iter().map(|t| t.id.as_str())).collect();
     if ids.is_empty() {
@@ -124,7 +128,7 @@ fn refuse_unreadable(r: &Records, kind: Kind) -> Result<(), Failure> {
     let bad: Vec<String> = r
         .problems
         .iter()
-        .filter(|f| f.is_error() && (uses_surveys || f.file != surveys::FILE) && f.file != crate::records::closes::REOPENED)
+        .filter(|f| f.is_error() && (uses_surveys || f.file != crate::records::surveys::FILE) && f.file != crate::records::closes::REOPENED)
         .map(|f| format!("{}:{}", f.file, f.line))
         .collect();
     if bad.is_empty() {

@@ -4,13 +4,15 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use super::chart::{chart, months, months_json};
+use super::chart::{MonthFigures, chart, figures, months};
 use super::csv::Table;
-use super::labels_with;
+use super::disclosure::CategoryAmount;
 use super::privacy::Privacy;
-use super::values::{cell, heading, list, word};
+use super::surveys::Ratings;
+use super::values::{Cell, FullHeading, word};
+use super::{Context, Data, Kind as ReportKind, Words, labels_with};
 use crate::domain::annual::{self, Participation};
 use crate::domain::staff::checks_ok;
 use crate::findings::Lang;
@@ -36,33 +38,154 @@ fn grade_label(g: u8, lang: Lang) -> String {
     }
 }
 
-pub fn context(records: &Records, year: i32, lang: Lang, mask: bool) -> Value {
+/// The terms that share a day with the year, whole.
+#[derive(Clone, Debug, Serialize)]
+pub struct Annual {
+    #[serde(flatten)]
+    pub heading: FullHeading,
+    pub year: i32,
+    pub terms: Vec<AnnualTerm>,
+    pub pupils: PupilCounts,
+    pub by_grade: Vec<GradeCounts>,
+    pub service: ServiceInfo,
+    pub staff: StaffCounts,
+    pub money: MoneyFigures,
+    pub satisfaction: Satisfaction,
+    pub months: Vec<MonthFigures>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AnnualTerm {
+    pub id: String,
+    pub name: String,
+    pub starts: String,
+    pub ends: String,
+    pub service_days: u32,
+    pub pupils: usize,
+    pub care_days: u64,
+    pub settled: bool,
+    pub settled_on: Option<String>,
+    pub paid: Option<String>,
+    pub costs: Option<String>,
+    pub surplus: Option<String>,
+    pub refunds: String,
+    pub refund_families: usize,
+    pub due: String,
+}
+
+/// Applications made by the last term's end whose care did not end before the first began; the
+/// pupils served (with care days), those of them whose care ended before the last term's end.
+#[derive(Clone, Debug, Serialize)]
+pub struct PupilCounts {
+    pub applications: usize,
+    pub served: usize,
+    pub withdrawn: usize,
+    pub care_days: u64,
+    pub average_days: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct GradeCounts {
+    pub grade: u8,
+    pub label: String,
+    #[serde(flatten)]
+    pub counts: PupilCounts,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ServiceInfo {
+    pub days: Vec<&'static str>,
+    pub starts: Option<String>,
+    pub ends: Option<String>,
+    pub venues: Vec<String>,
+    pub activities: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StaffCounts {
+    pub count: usize,
+    pub checks_ok: usize,
+    pub by_kind: Vec<StaffKindCounts>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StaffKindCounts {
+    pub kind: &'static str,
+    pub label: String,
+    pub count: usize,
+    pub qualified: usize,
+    pub background_needed: bool,
+    pub background_checked: usize,
+    pub checks_ok: usize,
+}
+
+/// Over the ledger rows that belong to the terms.
+#[derive(Clone, Debug, Serialize)]
+pub struct MoneyFigures {
+    pub fees: String,
+    pub refunds: String,
+    pub pay: String,
+    pub expenses: String,
+    pub costs: String,
+    pub net: String,
+    pub rows: usize,
+    pub by_category: Vec<CategoryAmount>,
+    pub settlement_refunds: String,
+}
+
+/// The ratings dated in the terms.
+#[derive(Clone, Debug, Serialize)]
+pub struct Satisfaction {
+    #[serde(flatten)]
+    pub ratings: Ratings,
+    pub renew_below: String,
+    pub by_contract: Vec<ContractMean>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ContractMean {
+    pub contract_id: String,
+    pub name: String,
+    pub role: String,
+    pub kind_label: String,
+    pub count: usize,
+    pub mean: Option<String>,
+    pub flagged: bool,
+}
+
+pub fn context(records: &Records, year: i32, lang: Lang, mask: bool) -> Context<Annual> {
     let privacy = Privacy::new(records, mask);
     let y = annual::year(records, year);
-    let average = |p: &Participation| p.average_days().map(|d| d.to_string());
+    let counts = |p: &Participation| PupilCounts {
+        applications: p.applications,
+        served: p.served,
+        withdrawn: p.withdrawn,
+        care_days: p.care_days,
+        average_days: p.average_days().map(|d| d.to_string()),
+    };
 
-    let term_rows: Vec<Value> = y
+    let term_rows: Vec<AnnualTerm> = y
         .terms
         .iter()
         .map(|f| {
             let (t, s) = (f.term, f.settlement);
-            json!({
-                "id": t.id,
-                "name": t.name,
-                "starts": t.starts.to_string(),
-                "ends": t.ends.to_string(),
-                "service_days": f.service_days,
-                "pupils": f.pupils,
-                "care_days": f.care_days,
-                "settled": s.is_some(),
-                "settled_on": s.map(|s| s.settled_on.v.to_string()),
-                "paid": s.map(|s| s.paid.to_string()),
-                "costs": s.map(|s| s.costs.to_string()),
-                "surplus": s.map(|s| s.surplus.to_string()),
-                "refunds": f.refunds.to_string(),
-                "refund_families": f.refund_families,
-                "due": f.due.to_string(),
-            })
+            AnnualTerm {
+                id: t.id.clone(),
+                name: t.name.clone(),
+                starts: t.starts.to_string(),
+                ends: t.ends.to_string(),
+                service_days: f.service_days,
+                pupils: f.pupils,
+                care_days: f.care_days,
+                settled: s.is_some(),
+                settled_on: s.map(|s| s.settled_on.v.to_string()),
+                paid: s.map(|s| s.paid.to_string()),
+                costs: s.map(|s| s.costs.to_string()),
+                surplus: s.map(|s| s.surplus.to_string()),
+                refunds: f.refunds.to_string(),
+                refund_families: f.refund_families,
+                due: f.due.to_string(),
+            }
         })
         .collect();
 
@@ -71,35 +194,31 @@ pub fn context(records: &Records, year: i32, lang: Lang, mask: bool) -> Value {
     for (category, amount) in &y.money.by_category {
         *by_category.entry(privacy.text(category)).or_default() += *amount;
     }
-    let staff_by_kind: Vec<Value> = y
+    let staff_by_kind: Vec<StaffKindCounts> = y
         .staff_by_kind
         .iter()
-        .map(|(k, n)| {
-            json!({
-                "kind": k.as_str(),
-                "label": k.label().get(lang),
-                "count": n.count,
-                "qualified": n.qualified,
-                "background_needed": k.needs_background_check(),
-                "background_checked": n.background_checked,
-                "checks_ok": n.checks_ok,
-            })
+        .map(|(k, n)| StaffKindCounts {
+            kind: k.as_str(),
+            label: k.label().get(lang).to_owned(),
+            count: n.count,
+            qualified: n.qualified,
+            background_needed: k.needs_background_check(),
+            background_checked: n.background_checked,
+            checks_ok: n.checks_ok,
         })
         .collect();
     let sat = &y.satisfaction;
-    let by_contract: Vec<Value> = sat
+    let by_contract: Vec<ContractMean> = sat
         .by_contract
         .iter()
-        .map(|(c, m)| {
-            json!({
-                "contract_id": c.id,
-                "name": c.name,
-                "role": c.role,
-                "kind_label": c.kind.label().get(lang),
-                "count": m.count,
-                "mean": m.shown(),
-                "flagged": m.exact.is_some_and(|x| x < sat.renew_below),
-            })
+        .map(|(c, m)| ContractMean {
+            contract_id: c.id.clone(),
+            name: c.name.clone(),
+            role: c.role.clone(),
+            kind_label: c.kind.label().get(lang).to_owned(),
+            count: m.count,
+            mean: m.shown(),
+            flagged: m.exact.is_some_and(|x| x < sat.renew_below),
         })
         .collect();
 
@@ -109,135 +228,146 @@ pub fn context(records: &Records, year: i32, lang: Lang, mask: bool) -> Value {
     };
     let service = records.plan.as_ref().map(|p| &p.service);
     let money = &y.money;
-    let mut m = heading(records, lang, privacy.is_on());
-    m.insert("year".into(), json!(year));
-    m.insert("terms".into(), Value::Array(term_rows));
-    m.insert(
-        "pupils".into(),
-        json!({
-            "applications": y.pupils.applications,
-            "served": y.pupils.served,
-            "withdrawn": y.pupils.withdrawn,
-            "care_days": y.pupils.care_days,
-            "average_days": average(&y.pupils),
-        }),
-    );
-    m.insert(
-        "by_grade".into(),
-        y.by_grade
+    let data = Annual {
+        heading: FullHeading::of(records, lang, privacy.is_on()),
+        year,
+        terms: term_rows,
+        pupils: counts(&y.pupils),
+        by_grade: y
+            .by_grade
             .iter()
-            .map(|(g, x)| {
-                json!({
-                    "grade": g,
-                    "label": grade_label(*g, lang),
-                    "applications": x.applications,
-                    "served": x.served,
-                    "withdrawn": x.withdrawn,
-                    "care_days": x.care_days,
-                    "average_days": average(x),
-                })
+            .map(|(g, x)| GradeCounts {
+                grade: *g,
+                label: grade_label(*g, lang),
+                counts: counts(x),
             })
             .collect(),
-    );
-    m.insert(
-        "service".into(),
-        json!({
-            "days": service.map(|s| s.days.iter().map(|d| weekday_label(*d, lang)).collect::<Vec<_>>()).unwrap_or_default(),
-            "starts": service.map(|s| s.starts.clone()),
-            "ends": service.map(|s| s.ends.clone()),
-            "venues": service.map(|s| s.venues.clone()).unwrap_or_default(),
-            "activities": service.map(|s| s.activities.v.clone()).unwrap_or_default(),
-        }),
-    );
-    m.insert(
-        "staff".into(),
-        json!({
-            "count": y.contracts.len(),
-            "checks_ok": y.contracts.iter().filter(|c| checks_ok(c)).count(),
-            "by_kind": staff_by_kind,
-        }),
-    );
-    m.insert(
-        "money".into(),
-        json!({
-            "fees": money.fees.to_string(),
-            "refunds": money.refunds.to_string(),
-            "pay": money.pay.to_string(),
-            "expenses": money.expenses.to_string(),
-            "costs": (money.pay + money.expenses).to_string(),
-            "net": (money.fees - money.refunds - money.pay - money.expenses).to_string(),
-            "rows": money.rows,
-            "by_category": by_category.into_iter().map(|(k, v)| json!({"category": k, "amount": v.to_string()})).collect::<Vec<_>>(),
-            "settlement_refunds": money.settlement_refunds.to_string(),
-        }),
-    );
-    m.insert(
-        "satisfaction".into(),
-        json!({
-            "count": sat.all.count,
-            "mean": sat.all.shown(),
-            "pupil_count": sat.pupils.count,
-            "pupil_mean": sat.pupils.shown(),
-            "parent_count": sat.parents.count,
-            "parent_mean": sat.parents.shown(),
-            "renew_below": sat.renew_below.to_string(),
-            "by_contract": by_contract,
-        }),
-    );
-    m.insert("months".into(), months_json(&ms));
-    m.insert("chart".into(), chart(&ms, lang));
-    m.insert("t".into(), labels_with(lang, LABELS));
-    Value::Object(m)
+        service: ServiceInfo {
+            days: service
+                .map(|s| s.days.iter().map(|d| weekday_label(*d, lang)).collect())
+                .unwrap_or_default(),
+            starts: service.map(|s| s.starts.clone()),
+            ends: service.map(|s| s.ends.clone()),
+            venues: service.map(|s| s.venues.clone()).unwrap_or_default(),
+            activities: service.map(|s| s.activities.v.clone()).unwrap_or_default(),
+        },
+        staff: StaffCounts {
+            count: y.contracts.len(),
+            checks_ok: y.contracts.iter().filter(|c| checks_ok(c)).count(),
+            by_kind: staff_by_kind,
+        },
+        money: MoneyFigures {
+            fees: money.fees.to_string(),
+            refunds: money.refunds.to_string(),
+            pay: money.pay.to_string(),
+            expenses: money.expenses.to_string(),
+            costs: (money.pay + money.expenses).to_string(),
+            net: (money.fees - money.refunds - money.pay - money.expenses).to_string(),
+            rows: money.rows,
+            by_category: by_category
+                .into_iter()
+                .map(|(category, v)| CategoryAmount {
+                    category,
+                    amount: v.to_string(),
+                })
+                .collect(),
+            settlement_refunds: money.settlement_refunds.to_string(),
+        },
+        satisfaction: Satisfaction {
+            ratings: Ratings::of_means(&sat.all, &sat.pupils, &sat.parents),
+            renew_below: sat.renew_below.to_string(),
+            by_contract,
+        },
+        months: figures(&ms),
+    };
+    Context {
+        data,
+        chart: chart(&ms, lang),
+        t: labels_with(lang, LABELS),
+    }
 }
 
-/// The csv: the report's key figures as `section,item,value`.
-pub fn table(ctx: &Value) -> Table {
-    let w = |k: &str| word(ctx, k);
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut put = |section: &str, item: String, value: String| rows.push(vec![w(section), item, value]);
-    for t in list(ctx, "terms") {
-        let name = cell(&t["id"]);
-        for k in ["service_days", "pupils", "care_days", "paid", "costs", "surplus", "refunds"] {
-            put("terms", format!("{name} {}", w(&format!("term_{k}"))), cell(&t[k]));
+impl Data for Annual {
+    const KIND: ReportKind = ReportKind::Annual;
+
+    /// The report's key figures as `section,item,value`.
+    fn table(&self, t: &Words) -> Table {
+        let w = |k: &str| word(t, k);
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        let mut put = |section: &str, item: String, value: String| rows.push(vec![w(section), item, value]);
+        for term in &self.terms {
+            let figures = [
+                ("service_days", term.service_days.cell()),
+                ("pupils", term.pupils.cell()),
+                ("care_days", term.care_days.cell()),
+                ("paid", term.paid.cell()),
+                ("costs", term.costs.cell()),
+                ("surplus", term.surplus.cell()),
+                ("refunds", term.refunds.cell()),
+            ];
+            for (k, value) in figures {
+                put("terms", format!("{} {}", term.id, w(&format!("term_{k}"))), value);
+            }
         }
-    }
-    for k in ["applications", "served", "withdrawn", "care_days", "average_days"] {
-        put("pupils", w(k), cell(&ctx["pupils"][k]));
-    }
-    for g in list(ctx, "by_grade") {
-        let grade = cell(&g["label"]);
-        for k in ["applications", "served", "care_days"] {
-            put("by_grade", format!("{grade} {}", w(k)), cell(&g[k]));
+        let p = &self.pupils;
+        for (k, value) in [
+            ("applications", p.applications.cell()),
+            ("served", p.served.cell()),
+            ("withdrawn", p.withdrawn.cell()),
+            ("care_days", p.care_days.cell()),
+            ("average_days", p.average_days.cell()),
+        ] {
+            put("pupils", w(k), value);
         }
-    }
-    for a in ctx["service"]["activities"].as_array().map_or(&[][..], Vec::as_slice) {
-        put("activities", cell(a), String::new());
-    }
-    put("staff", w("staff_count"), cell(&ctx["staff"]["count"]));
-    for k in list(&ctx["staff"], "by_kind") {
-        put("staff", format!("{} {}", cell(&k["label"]), w("staff_count")), cell(&k["count"]));
-        put("staff", format!("{} {}", cell(&k["label"]), w("checks_ok")), cell(&k["checks_ok"]));
-    }
-    for k in ["fees", "refunds", "pay", "expenses", "costs", "net"] {
-        put("money", w(&format!("money_{k}")), cell(&ctx["money"][k]));
-    }
-    for c in list(&ctx["money"], "by_category") {
-        put("by_category", cell(&c["category"]), cell(&c["amount"]));
-    }
-    put("money", w("settlement_refunds"), cell(&ctx["money"]["settlement_refunds"]));
-    for k in ["count", "mean", "pupil_mean", "parent_mean"] {
-        put("satisfaction", w(&format!("sat_{k}")), cell(&ctx["satisfaction"][k]));
-    }
-    for c in list(&ctx["satisfaction"], "by_contract") {
-        put(
-            "satisfaction",
-            format!("{} {}（{}）", cell(&c["contract_id"]), cell(&c["name"]), cell(&c["role"])),
-            cell(&c["mean"]),
-        );
-    }
-    Table {
-        headers: vec![w("section"), w("item"), w("value")],
-        rows,
+        for g in &self.by_grade {
+            let c = &g.counts;
+            for (k, value) in [
+                ("applications", c.applications.cell()),
+                ("served", c.served.cell()),
+                ("care_days", c.care_days.cell()),
+            ] {
+                put("by_grade", format!("{} {}", g.label, w(k)), value);
+            }
+        }
+        for a in &self.service.activities {
+            put("activities", a.cell(), String::new());
+        }
+        put("staff", w("staff_count"), self.staff.count.cell());
+        for k in &self.staff.by_kind {
+            put("staff", format!("{} {}", k.label, w("staff_count")), k.count.cell());
+            put("staff", format!("{} {}", k.label, w("checks_ok")), k.checks_ok.cell());
+        }
+        let m = &self.money;
+        for (k, value) in [
+            ("fees", &m.fees),
+            ("refunds", &m.refunds),
+            ("pay", &m.pay),
+            ("expenses", &m.expenses),
+            ("costs", &m.costs),
+            ("net", &m.net),
+        ] {
+            put("money", w(&format!("money_{k}")), value.cell());
+        }
+        for c in &m.by_category {
+            put("by_category", c.category.cell(), c.amount.cell());
+        }
+        put("money", w("settlement_refunds"), m.settlement_refunds.cell());
+        let s = &self.satisfaction;
+        for (k, value) in [
+            ("count", s.ratings.count.cell()),
+            ("mean", s.ratings.mean.cell()),
+            ("pupil_mean", s.ratings.pupil_mean.cell()),
+            ("parent_mean", s.ratings.parent_mean.cell()),
+        ] {
+            put("satisfaction", w(&format!("sat_{k}")), value);
+        }
+        for c in &s.by_contract {
+            put("satisfaction", format!("{} {}（{}）", c.contract_id, c.name, c.role), c.mean.cell());
+        }
+        Table {
+            headers: vec![w("section"), w("item"), w("value")],
+            rows,
+        }
     }
 }
 

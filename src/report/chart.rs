@@ -6,9 +6,9 @@
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use super::labels;
+use super::{Words, labels};
 use crate::findings::Lang;
 use crate::records::{Kind, Money, Month, Records};
 
@@ -71,23 +71,98 @@ pub fn ledger_span(records: &Records) -> Option<(Month, Month)> {
     Some((Month::of(first), Month::of(last)))
 }
 
-/// The figures, for json and the templates' table under the chart.
-pub fn months_json(ms: &[MonthMoney]) -> Value {
-    Value::Array(
-        ms.iter()
-            .map(|m| {
-                json!({
-                    "month": m.month.to_string(),
-                    "fees": m.fees.to_string(),
-                    "refunds": m.refunds.to_string(),
-                    "pay": m.pay.to_string(),
-                    "expenses": m.expenses.to_string(),
-                    "out": m.out().to_string(),
-                    "balance": m.balance.to_string(),
-                })
-            })
-            .collect(),
-    )
+/// A month's figures, for json and the templates' table under the chart.
+#[derive(Clone, Debug, Serialize)]
+pub struct MonthFigures {
+    pub month: String,
+    pub fees: String,
+    pub refunds: String,
+    pub pay: String,
+    pub expenses: String,
+    /// Pay and expenses.
+    pub out: String,
+    pub balance: String,
+}
+
+impl MonthFigures {
+    pub fn of(m: &MonthMoney) -> MonthFigures {
+        MonthFigures {
+            month: m.month.to_string(),
+            fees: m.fees.to_string(),
+            refunds: m.refunds.to_string(),
+            pay: m.pay.to_string(),
+            expenses: m.expenses.to_string(),
+            out: m.out().to_string(),
+            balance: m.balance.to_string(),
+        }
+    }
+}
+
+pub fn figures(ms: &[MonthMoney]) -> Vec<MonthFigures> {
+    ms.iter().map(MonthFigures::of).collect()
+}
+
+/// The chart's words and figures, and its geometry when there is money to draw.
+#[derive(Clone, Debug, Serialize)]
+pub struct Chart {
+    pub months: Vec<MonthFigures>,
+    #[serde(flatten)]
+    pub plot: Option<Plot>,
+    pub t: Words,
+}
+
+/// Where the chart's parts go, in pixels of its view box.
+#[derive(Clone, Debug, Serialize)]
+pub struct Plot {
+    pub width: f64,
+    pub height: f64,
+    pub left: f64,
+    pub right: f64,
+    pub top: f64,
+    pub bottom: f64,
+    /// The y of 0.
+    pub zero: f64,
+    pub label_y: f64,
+    pub ticks: Vec<Tick>,
+    pub bars: Vec<Bar>,
+    pub points: Vec<Point>,
+    /// The balance line's points, `x,y x,y ...`.
+    pub line: String,
+    pub labels: Vec<Label>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Tick {
+    pub y: f64,
+    pub label: String,
+}
+
+/// A bar of fees (`in`) or of pay and expenses (`out`).
+#[derive(Clone, Debug, Serialize)]
+pub struct Bar {
+    pub series: &'static str,
+    pub month: String,
+    pub value: String,
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+/// A point of the balance line.
+#[derive(Clone, Debug, Serialize)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+    pub month: String,
+    pub value: String,
+}
+
+/// A month's name under its bars.
+#[derive(Clone, Debug, Serialize)]
+pub struct Label {
+    pub x: f64,
+    pub text: String,
 }
 
 const WIDTH: f64 = 720.0;
@@ -117,12 +192,22 @@ fn px(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
-/// The chart's geometry and words.
-pub fn chart(ms: &[MonthMoney], lang: Lang) -> Value {
-    let t = labels(lang, LABELS);
-    if ms.is_empty() {
-        return json!({"months": [], "t": t});
+/// A coordinate written as in the context (`120.0`, not `120`), so that the line's points read
+/// like the circles' coordinates.
+fn as_json(v: f64) -> String {
+    serde_json::Value::from(v).to_string()
+}
+
+/// The chart of some months of money: its geometry and words.
+pub fn chart(ms: &[MonthMoney], lang: Lang) -> Chart {
+    Chart {
+        months: figures(ms),
+        plot: (!ms.is_empty()).then(|| plot(ms)),
+        t: labels(lang, LABELS),
     }
+}
+
+fn plot(ms: &[MonthMoney]) -> Plot {
     let zero = Decimal::ZERO;
     let values = ms.iter().flat_map(|m| [m.fees.decimal(), m.out().decimal(), m.balance.decimal()]);
     let hi = values.clone().fold(zero, Decimal::max);
@@ -150,7 +235,7 @@ pub fn chart(ms: &[MonthMoney], lang: Lang) -> Value {
         } else {
             Money::from(v).to_string()
         };
-        ticks.push(json!({"y": y(v), "label": label}));
+        ticks.push(Tick { y: y(v), label });
         v += step;
     }
     let mut bars = Vec::new();
@@ -160,48 +245,51 @@ pub fn chart(ms: &[MonthMoney], lang: Lang) -> Value {
         let x0 = LEFT + slot * i as f64;
         for (series, value, dx) in [("in", m.fees, 0.18), ("out", m.out(), 0.52)] {
             let yv = y(value.decimal());
-            bars.push(json!({
-                "series": series,
-                "month": m.month.to_string(),
-                "value": value.to_string(),
-                "x": px(x0 + slot * dx),
-                "y": yv.min(y0),
-                "w": bar_w,
-                "h": px((yv - y0).abs()),
-            }));
+            bars.push(Bar {
+                series,
+                month: m.month.to_string(),
+                value: value.to_string(),
+                x: px(x0 + slot * dx),
+                y: yv.min(y0),
+                w: bar_w,
+                h: px((yv - y0).abs()),
+            });
         }
         let cx = px(x0 + slot / 2.0);
-        points.push(json!({"x": cx, "y": y(m.balance.decimal()), "month": m.month.to_string(), "value": m.balance.to_string()}));
+        points.push(Point {
+            x: cx,
+            y: y(m.balance.decimal()),
+            month: m.month.to_string(),
+            value: m.balance.to_string(),
+        });
         let show_year = i == 0 || m.month.month == 1;
         let text = if show_year {
             m.month.to_string()
         } else {
             format!("{:02}", m.month.month)
         };
-        labels_x.push(json!({"x": cx, "text": text}));
+        labels_x.push(Label { x: cx, text });
     }
     let line = points
         .iter()
-        .map(|p| format!("{},{}", p["x"], p["y"]))
+        .map(|p| format!("{},{}", as_json(p.x), as_json(p.y)))
         .collect::<Vec<_>>()
         .join(" ");
-    json!({
-        "months": months_json(ms),
-        "width": WIDTH,
-        "height": HEIGHT,
-        "left": LEFT,
-        "right": WIDTH - RIGHT,
-        "top": TOP,
-        "bottom": HEIGHT - BOTTOM,
-        "zero": y0,
-        "label_y": HEIGHT - BOTTOM + 18.0,
-        "ticks": ticks,
-        "bars": bars,
-        "points": points,
-        "line": line,
-        "labels": labels_x,
-        "t": t,
-    })
+    Plot {
+        width: WIDTH,
+        height: HEIGHT,
+        left: LEFT,
+        right: WIDTH - RIGHT,
+        top: TOP,
+        bottom: HEIGHT - BOTTOM,
+        zero: y0,
+        label_y: HEIGHT - BOTTOM + 18.0,
+        ticks,
+        bars,
+        points,
+        line,
+        labels: labels_x,
+    }
 }
 
 const LABELS: &[(&str, &str, &str)] = &[
@@ -235,13 +323,12 @@ mod tests {
             balance: Money::parse("-260").unwrap(),
         };
         let c = chart(&[mm], Lang::Zh);
-        let zero = c["zero"].as_f64().unwrap();
-        for b in c["bars"].as_array().unwrap() {
-            let (y, h) = (b["y"].as_f64().unwrap(), b["h"].as_f64().unwrap());
-            assert!((y + h - zero).abs() < 0.2, "{b}");
+        let p = c.plot.unwrap();
+        for b in &p.bars {
+            assert!((b.y + b.h - p.zero).abs() < 0.2, "{b:?}");
         }
         // The negative balance is drawn below the zero line.
-        assert!(c["points"][0]["y"].as_f64().unwrap() > zero);
-        assert_eq!(c["months"][0]["out"], "6660.00");
+        assert!(p.points[0].y > p.zero);
+        assert_eq!(c.months[0].out, "6660.00");
     }
 }

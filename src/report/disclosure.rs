@@ -2,13 +2,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use super::chart::{chart, months, months_json};
+use super::chart::{MonthFigures, chart, figures, months};
 use super::csv::Table;
-use super::labels_with;
 use super::privacy::Privacy;
-use super::values::{at, cell, list, word};
+use super::values::{Cell, Heading, word, words};
+use super::{Context, Data, Words, labels_with};
 use crate::domain::calendar::terms_of_month;
 use crate::domain::close::MonthTotals;
 use crate::findings::Lang;
@@ -24,8 +24,64 @@ pub fn opening(records: &Records, month: Month) -> Money {
         .map_or(Money::ZERO, |c| c.closing.v)
 }
 
+/// A month's money as disclosed to parents. Figures are over the rows dated in the month.
+#[derive(Clone, Debug, Serialize)]
+pub struct Disclosure {
+    #[serde(flatten)]
+    pub heading: Heading,
+    pub month: String,
+    /// A close exists.
+    pub closed: bool,
+    /// None: not closed yet, the figures are as they stand.
+    pub closed_on: Option<String>,
+    pub opening: String,
+    pub fees: String,
+    pub refunds: String,
+    pub pay: String,
+    pub expenses: String,
+    /// Pay and expenses.
+    pub spent: String,
+    pub closing: String,
+    pub rows: u64,
+    pub digest: String,
+    /// Pupils with a fee dated in the month.
+    pub families: usize,
+    pub by_category: Vec<CategoryAmount>,
+    pub spending: Vec<Spending>,
+    pub refund_items: Vec<RefundItem>,
+    pub months: Vec<MonthFigures>,
+}
+
+/// Spending of a category; staff pay is one category.
+#[derive(Clone, Debug, Serialize)]
+pub struct CategoryAmount {
+    pub category: String,
+    pub amount: String,
+}
+
+/// A row of pay or expense.
+#[derive(Clone, Debug, Serialize)]
+pub struct Spending {
+    pub date: String,
+    pub kind: String,
+    /// The staff member and role, or the category.
+    pub item: String,
+    pub amount: String,
+    pub receipt: Option<String>,
+    pub memo: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RefundItem {
+    pub date: String,
+    pub pupil_id: String,
+    pub name: String,
+    pub period: Option<String>,
+    pub amount: String,
+}
+
 /// The disclosure's context: figures of the month, spending itemised, names masked unless `no_mask`.
-pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: Lang, no_mask: bool) -> Value {
+pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: Lang, no_mask: bool) -> Context<Disclosure> {
     let close = records.close(month);
     let opening = close.map_or_else(|| opening(records, month), |c| c.opening.v);
     let t = MonthTotals::of(month, &records.entries);
@@ -46,26 +102,41 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
     let mut sorted = rows.clone();
     sorted.sort_by_key(|e| (e.date, e.line));
     for e in sorted {
-        match e.kind {
+        let item = match e.kind {
             Kind::Pay => {
                 let c = e.contract_id.as_deref().and_then(|id| records.contract(id));
                 let who = c
                     .map(|c| format!("{}{}{}{}", c.name, lang.pick("（", " ("), c.role, lang.pick("）", ")")))
                     .unwrap_or_else(|| e.contract_id.as_deref().unwrap_or_default().to_owned());
                 *by_category.entry(lang.pick("劳务费", "staff pay").to_owned()).or_default() += e.amount;
-                spending.push(json!({"date": e.date.to_string(), "kind": e.kind.label().get(lang), "item": who, "amount": e.amount.to_string(), "receipt": free(&e.receipt), "memo": free(&e.memo)}));
+                who
             }
             Kind::Expense => {
                 let cat = free(&e.category).unwrap_or_default();
                 *by_category.entry(cat.clone()).or_default() += e.amount;
-                spending.push(json!({"date": e.date.to_string(), "kind": e.kind.label().get(lang), "item": cat, "amount": e.amount.to_string(), "receipt": free(&e.receipt), "memo": free(&e.memo)}));
+                cat
             }
             Kind::Refund => {
                 let id = e.pupil_id.as_deref().unwrap_or_default().to_owned();
-                refunds.push(json!({"date": e.date.to_string(), "pupil_id": id, "name": name_of(&id), "period": e.period, "amount": e.amount.to_string()}));
+                refunds.push(RefundItem {
+                    date: e.date.to_string(),
+                    name: name_of(&id),
+                    pupil_id: id,
+                    period: e.period.as_deref().map(str::to_owned),
+                    amount: e.amount.to_string(),
+                });
+                continue;
             }
-            Kind::Fee => {}
-        }
+            Kind::Fee => continue,
+        };
+        spending.push(Spending {
+            date: e.date.to_string(),
+            kind: e.kind.label().get(lang).to_owned(),
+            item,
+            amount: e.amount.to_string(),
+            receipt: free(&e.receipt),
+            memo: free(&e.memo),
+        });
     }
     let plan = records.plan.as_ref();
     // The chart runs from the start of the month's term (or the month alone) to the month.
@@ -73,90 +144,105 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
         .and_then(|p| terms_of_month(p, month).map(|t| Month::of(t.starts)).min())
         .unwrap_or(month);
     let ms = months(records, from, month);
-    json!({
-        "lang": match lang { Lang::Zh => "zh", Lang::En => "en" },
-        "school": plan.map(|p| p.school.name.clone()).unwrap_or_default(),
-        "committee_chair": plan.and_then(|p| p.committee.as_ref()).map(|c| c.chair.clone()),
-        "treasurer": plan.and_then(|p| p.committee.as_ref()).map(|c| c.treasurer.clone()),
-        "month": month.to_string(),
-        "closed": close.is_some() || closed_on.is_some(),
-        "closed_on": closed_on.map(|d| d.to_string()),
-        "opening": opening.to_string(),
-        "fees": t.fees.to_string(),
-        "refunds": t.refunds.to_string(),
-        "pay": t.pay.to_string(),
-        "expenses": t.expenses.to_string(),
-        "spent": (t.pay + t.expenses).to_string(),
-        "closing": closing.to_string(),
-        "rows": t.rows,
-        "digest": t.digest,
-        "families": families.len(),
-        "by_category": by_category.into_iter().map(|(k, v)| json!({"category": k, "amount": v.to_string()})).collect::<Vec<_>>(),
-        "spending": spending,
-        "refund_items": refunds,
-        "masked": !no_mask,
-        "months": months_json(&ms),
-        "chart": chart(&ms, lang),
-        "t": labels_with(lang, LABELS),
-    })
+    let data = Disclosure {
+        heading: Heading::of(records, lang, !no_mask),
+        month: month.to_string(),
+        closed: close.is_some() || closed_on.is_some(),
+        closed_on: closed_on.map(|d| d.to_string()),
+        opening: opening.to_string(),
+        fees: t.fees.to_string(),
+        refunds: t.refunds.to_string(),
+        pay: t.pay.to_string(),
+        expenses: t.expenses.to_string(),
+        spent: (t.pay + t.expenses).to_string(),
+        closing: closing.to_string(),
+        rows: t.rows,
+        digest: t.digest,
+        families: families.len(),
+        by_category: by_category
+            .into_iter()
+            .map(|(category, v)| CategoryAmount {
+                category,
+                amount: v.to_string(),
+            })
+            .collect(),
+        spending,
+        refund_items: refunds,
+        months: figures(&ms),
+    };
+    Context {
+        data,
+        chart: chart(&ms, lang),
+        t: labels_with(lang, LABELS),
+    }
 }
 
-/// The csv: the summary, spending by category, itemised spending and refunds, one table with a
-/// column that says which part a row belongs to.
-pub fn table(ctx: &Value) -> Table {
-    let w = |k| word(ctx, k);
-    let mut rows = Vec::new();
-    let summary = w("summary");
-    for key in ["opening", "fees", "refunds", "pay", "expenses", "closing", "families"] {
-        rows.push(vec![
-            summary.clone(),
-            String::new(),
-            w(key),
-            String::new(),
-            at(ctx, key),
-            String::new(),
-            String::new(),
-        ]);
-    }
-    for c in list(ctx, "by_category") {
-        rows.push(vec![
-            w("by_category"),
-            String::new(),
-            cell(&c["category"]),
-            String::new(),
-            cell(&c["amount"]),
-            String::new(),
-            String::new(),
-        ]);
-    }
-    for s in list(ctx, "spending") {
-        rows.push(vec![
-            w("spending"),
-            cell(&s["date"]),
-            cell(&s["item"]),
-            cell(&s["kind"]),
-            cell(&s["amount"]),
-            cell(&s["receipt"]),
-            cell(&s["memo"]),
-        ]);
-    }
-    for r in list(ctx, "refund_items") {
-        rows.push(vec![
-            w("refund_items"),
-            cell(&r["date"]),
-            cell(&r["name"]),
-            cell(&r["period"]),
-            cell(&r["amount"]),
-            String::new(),
-            String::new(),
-        ]);
-    }
-    Table {
-        headers: ["part", "date", "item", "kind", "amount", "receipt", "memo"]
-            .iter()
-            .map(|k| w(k))
-            .collect(),
-        rows,
+impl Data for Disclosure {
+    const KIND: super::Kind = super::Kind::Disclosure;
+
+    /// The summary, spending by category, itemised spending and refunds, one table with a column
+    /// that says which part a row belongs to.
+    fn table(&self, t: &Words) -> Table {
+        let w = |k| word(t, k);
+        let mut rows = Vec::new();
+        let summary = w("summary");
+        let figures = [
+            ("opening", self.opening.cell()),
+            ("fees", self.fees.cell()),
+            ("refunds", self.refunds.cell()),
+            ("pay", self.pay.cell()),
+            ("expenses", self.expenses.cell()),
+            ("closing", self.closing.cell()),
+            ("families", self.families.cell()),
+        ];
+        for (key, value) in figures {
+            rows.push(vec![
+                summary.clone(),
+                String::new(),
+                w(key),
+                String::new(),
+                value,
+                String::new(),
+                String::new(),
+            ]);
+        }
+        for c in &self.by_category {
+            rows.push(vec![
+                w("by_category"),
+                String::new(),
+                c.category.cell(),
+                String::new(),
+                c.amount.cell(),
+                String::new(),
+                String::new(),
+            ]);
+        }
+        for s in &self.spending {
+            rows.push(vec![
+                w("spending"),
+                s.date.cell(),
+                s.item.cell(),
+                s.kind.cell(),
+                s.amount.cell(),
+                s.receipt.cell(),
+                s.memo.cell(),
+            ]);
+        }
+        for r in &self.refund_items {
+            rows.push(vec![
+                w("refund_items"),
+                r.date.cell(),
+                r.name.cell(),
+                r.period.cell(),
+                r.amount.cell(),
+                String::new(),
+                String::new(),
+            ]);
+        }
+        Table {
+            headers: words(t, &["part", "date", "item", "kind", "amount", "receipt", "memo"]),
+            rows,
+        }
     }
 }
 

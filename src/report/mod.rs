@@ -1,28 +1,33 @@
 //! Reports of SPEC §9: built-in tera templates, embedded in the binary; a file of the same name
-//! in the records repo's templates/ replaces one. Each kind has a context builder, a pure
-//! function of the records; md and html come from templates, json is the context's data and csv
-//! its main table.
+//! in the records repo's templates/ replaces one, and every template renders in a sandbox
+//! ([`template`]). Each kind's context is a typed struct built by a pure function of the
+//! records: md and html come from templates over it, json is its data and csv its main table.
 
 pub mod annual;
 pub mod chart;
 pub mod csv;
 pub mod disclosure;
+pub mod markdown;
 pub mod mask;
+mod nesting;
 pub mod notices;
 pub mod privacy;
 pub mod roster;
 pub mod settlement;
 pub mod staff;
 pub mod surveys;
+pub mod template;
 mod values;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde_json::Value;
+use serde::Serialize;
 
 use crate::findings::{Lang, Msg};
+pub use template::render_template;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Md,
     Html,
@@ -31,6 +36,8 @@ pub enum Format {
 }
 
 impl Format {
+    pub const ALL: &[Format] = &[Format::Md, Format::Html, Format::Csv, Format::Json];
+
     pub fn ext(self) -> &'static str {
         match self {
             Format::Md => "md",
@@ -53,25 +60,28 @@ impl Format {
 }
 
 /// What a report is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
-    /// 收支公示: a month's money (--month)
     Disclosure,
-    /// 结算公示: a term's settlement (--term)
     Settlement,
-    /// 退费通知单: one notice per family (--term)
     Notices,
-    /// 学生名册 (internal)
     Roster,
-    /// 服务人员 (internal)
     Staff,
-    /// 满意度测评 (internal)
     Surveys,
-    /// 绩效报告: the year's performance report (--year)
     Annual,
 }
 
 impl Kind {
+    pub const ALL: &[Kind] = &[
+        Kind::Disclosure,
+        Kind::Settlement,
+        Kind::Notices,
+        Kind::Roster,
+        Kind::Staff,
+        Kind::Surveys,
+        Kind::Annual,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Kind::Disclosure => "disclosure",
@@ -116,126 +126,46 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("annual.html.tera", include_str!("../../templates/annual.html.tera")),
 ];
 
-/// Renders a report in a format: md and html through templates, json and csv from the context.
-pub fn render(dir: Option<&Path>, kind: Kind, format: Format, context: &Value) -> Result<String, Msg> {
+/// A template's words in the reader's language, by key.
+pub type Words = BTreeMap<&'static str, &'static str>;
+
+/// A report's context, as templates see it: the kind's data, the chart of its money by month
+/// (`chart`) and its words (`t`).
+#[derive(Clone, Debug, Serialize)]
+pub struct Context<D> {
+    #[serde(flatten)]
+    pub data: D,
+    pub chart: chart::Chart,
+    pub t: Words,
+}
+
+/// The data of a report kind: what json prints, and the main table that csv prints.
+pub trait Data: Serialize {
+    const KIND: Kind;
+
+    /// The report's main table, with headers in the words `t`.
+    fn table(&self, t: &Words) -> csv::Table;
+}
+
+/// Renders a report in a format: md and html through templates, json and csv from the data.
+pub fn render<D: Data>(dir: Option<&Path>, format: Format, context: &Context<D>) -> Result<String, Msg> {
     match format {
-        Format::Md | Format::Html => render_template(dir, &kind.template(format), context),
-        Format::Json => Ok(format!("{}\n", values::pretty(&data(context)))),
-        Format::Csv => Ok(csv::write(&main_table(kind, context))),
+        Format::Md | Format::Html => render_template(dir, &D::KIND.template(format), context),
+        Format::Json => Ok(format!("{}\n", values::pretty(&context.data)?)),
+        Format::Csv => Ok(csv::write(&context.data.table(&context.t))),
     }
 }
 
-/// The context without what only templates need: the words (`t`) and the chart's geometry.
-pub fn data(context: &Value) -> Value {
-    let mut v = context.clone();
-    if let Value::Object(m) = &mut v {
-        m.remove("t");
-        m.remove("chart");
-    }
-    v
+/// A template's words in the reader's language, from `(key, Chinese, English)`.
+pub fn labels(lang: Lang, items: &[(&'static str, &'static str, &'static str)]) -> Words {
+    items.iter().map(|(k, zh, en)| (*k, lang.pick(zh, en))).collect()
 }
 
-/// The report's main table, for csv.
-pub fn main_table(kind: Kind, context: &Value) -> csv::Table {
-    match kind {
-        Kind::Disclosure => disclosure::table(context),
-        Kind::Settlement => settlement::table(context),
-        Kind::Notices => notices::table(context),
-        Kind::Roster => roster::table(context),
-        Kind::Staff => staff::table(context),
-        Kind::Surveys => surveys::table(context),
-        Kind::Annual => annual::table(context),
-    }
-}
-
-/// Renders a template with a context. Every built-in template is loaded, so that one can extend
-/// or include another; each file of the records repo's `templates/` (when `dir` is given) is
-/// loaded after them and wins over the built-in one of the same name.
-pub fn render_template(dir: Option<&Path>, name: &str, context: &Value) -> Result<String, Msg> {
-    let mut sources: Vec<(String, String)> = BUILT_IN.iter().map(|(n, s)| ((*n).to_owned(), (*s).to_owned())).collect();
-    if let Some(dir) = dir {
-        for (file, text) in own_templates(dir)? {
-            sources.retain(|(n, _)| *n != file);
-            sources.push((file, text));
-        }
-    }
-    if !sources.iter().any(|(n, _)| n == name) {
-        return Err(Msg::new(format!("没有模板 {name}"), format!("there is no template {name}")));
-    }
-    let mut tera = tera::Tera::default();
-    tera.autoescape_on(vec![".html.tera"]);
-    tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
-        .map_err(|e| template_error(dir, name, &e))?;
-    let ctx = tera::Context::from_value(context.clone()).map_err(|e| template_error(dir, name, &e))?;
-    tera.render(name, &ctx).map_err(|e| template_error(dir, name, &e))
-}
-
-/// The records repo's own templates: `templates/*.tera`, by file name.
-fn own_templates(dir: &Path) -> Result<Vec<(String, String)>, Msg> {
-    let folder = dir.join("templates");
-    let Ok(list) = std::fs::read_dir(&folder) else {
-        return Ok(Vec::new());
-    };
-    let mut out = Vec::new();
-    for entry in list.flatten() {
-        let Ok(file) = entry.file_name().into_string() else { continue };
-        if !file.ends_with(".tera") || file.starts_with('.') {
-            continue;
-        }
-        let bytes = std::fs::read(entry.path()).map_err(|e| {
-            Msg::new(
-                format!("无法读取 templates/{file}：{e}"),
-                format!("cannot read templates/{file}: {e}"),
-            )
-        })?;
-        let text = crate::records::text::decode(&bytes)
-            .map_err(|m| m.prefixed(&format!("templates/{file}："), &format!("templates/{file}: ")))?
-            .text;
-        out.push((file, text));
-    }
-    out.sort();
-    Ok(out)
-}
-
-fn template_error(dir: Option<&Path>, name: &str, e: &tera::Error) -> Msg {
-    let mut detail = e.to_string();
-    let mut src = std::error::Error::source(e);
-    while let Some(s) = src {
-        detail.push_str(&format!(": {s}"));
-        src = s.source();
-    }
-    let own = dir.is_some_and(|d| d.join("templates").is_dir());
-    let (zh, en) = if own {
-        (
-            "；如果是 templates/ 中自己的模板，请改正它，或删除它以使用内置模板",
-            "; if it is one of your own in templates/, correct it, or delete it to use the built-in one",
-        )
-    } else {
-        ("", "")
-    };
-    Msg::new(
-        format!("模板 {name} 出错：{detail}{zh}"),
-        format!("template {name} failed: {detail}{en}"),
-    )
-}
-
-/// A template's words in the reader's language: `(key, Chinese, English)`.
-pub fn labels(lang: Lang, items: &[(&str, &str, &str)]) -> Value {
-    Value::Object(
-        items
-            .iter()
-            .map(|(k, zh, en)| ((*k).to_owned(), Value::String(lang.pick(zh, en).to_owned())))
-            .collect(),
-    )
-}
-
-/// Words several reports share, merged under each report's own.
-pub fn labels_with(lang: Lang, own: &[(&str, &str, &str)]) -> Value {
-    let mut v = labels(lang, COMMON);
-    if let (Value::Object(all), Value::Object(mine)) = (&mut v, labels(lang, own)) {
-        all.extend(mine);
-    }
-    v
+/// Words several reports share, under each report's own.
+pub fn labels_with(lang: Lang, own: &[(&'static str, &'static str, &'static str)]) -> Words {
+    let mut words = labels(lang, COMMON);
+    words.extend(labels(lang, own));
+    words
 }
 
 const COMMON: &[(&str, &str, &str)] = &[

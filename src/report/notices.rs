@@ -1,61 +1,78 @@
 //! Refund notices (退费通知单): one per family after a term's settlement, with what the family
 //! paid, its share of the costs, and the refund or the amount it owes.
 
-use serde_json::Value;
+use serde::Serialize;
 
 use super::csv::Table;
-use super::labels_with;
 use super::privacy::Privacy;
-use super::settlement::settled;
-use super::values::{cell, list, word};
+use super::settlement::{Family, Settled, settled};
+use super::values::{Cell, words};
+use super::{Context, Data, Kind, Words, labels_with};
 use crate::findings::{Lang, Msg};
 use crate::records::Records;
 
-pub fn context(records: &Records, term_id: &str, lang: Lang, mask: bool) -> Result<Value, Msg> {
-    let privacy = Privacy::new(records, mask);
-    let (mut m, families) = settled(records, term_id, lang, &privacy)?;
-    m.insert("notices".into(), Value::Array(families.into_iter().map(|f| f.json).collect()));
-    m.insert("t".into(), labels_with(lang, LABELS));
-    Ok(Value::Object(m))
+#[derive(Clone, Debug, Serialize)]
+pub struct Notices {
+    #[serde(flatten)]
+    pub settled: Settled,
+    pub notices: Vec<Family>,
 }
 
-/// The csv: one row per notice.
-pub fn table(ctx: &Value) -> Table {
-    let w = |k| word(ctx, k);
-    let keys = [
-        "pupil_id",
-        "name",
-        "grade",
-        "class",
-        "guardian",
-        "paid",
-        "share",
-        "refund",
-        "due",
-        "paid_out",
-        "paid_out_on",
-    ];
-    Table {
-        headers: [
-            "pupil_id",
-            "name",
-            "grade",
-            "class",
-            "guardian",
-            "paid_col",
-            "share_col",
-            "refund_col",
-            "due_col",
-            "paid_out",
-            "paid_out_on",
-        ]
-        .iter()
-        .map(|k| w(k))
-        .collect(),
-        rows: list(ctx, "notices")
-            .iter()
-            .map(|n| keys.iter().map(|k| cell(&n[*k])).collect())
-            .collect(),
+pub fn context(records: &Records, term_id: &str, lang: Lang, mask: bool) -> Result<Context<Notices>, Msg> {
+    let privacy = Privacy::new(records, mask);
+    let (settled, families, chart) = settled(records, term_id, lang, &privacy)?;
+    Ok(Context {
+        data: Notices {
+            settled,
+            notices: families.into_iter().map(|f| f.row).collect(),
+        },
+        chart,
+        t: labels_with(lang, LABELS),
+    })
+}
+
+impl Data for Notices {
+    const KIND: Kind = Kind::Notices;
+
+    /// One row per notice.
+    fn table(&self, t: &Words) -> Table {
+        Table {
+            headers: words(
+                t,
+                &[
+                    "pupil_id",
+                    "name",
+                    "grade",
+                    "class",
+                    "guardian",
+                    "paid_col",
+                    "share_col",
+                    "refund_col",
+                    "due_col",
+                    "paid_out",
+                    "paid_out_on",
+                ],
+            ),
+            rows: self
+                .notices
+                .iter()
+                .map(|n| {
+                    vec![
+                        n.pupil_id.cell(),
+                        n.name.cell(),
+                        n.grade.cell(),
+                        n.class.cell(),
+                        n.guardian.cell(),
+                        n.paid.cell(),
+                        n.share.cell(),
+                        n.refund.cell(),
+                        n.due.cell(),
+                        n.paid_out.cell(),
+                        n.paid_out_on.cell(),
+                    ]
+                })
+                .collect(),
+        }
     }
 }
 

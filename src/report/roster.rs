@@ -3,18 +3,67 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::csv::Table;
-use super::labels_with;
-use super::values::{cell, internal_heading, list, word};
+use super::values::{Cell, InternalHeading, words};
+use super::{Context, Data, Kind, Words, labels_with};
 use crate::domain::calendar::{care_days, in_care_during};
 use crate::findings::Lang;
 use crate::records::plan::Term;
 use crate::records::{Date, Records};
 
+#[derive(Clone, Debug, Serialize)]
+pub struct Roster {
+    #[serde(flatten)]
+    pub heading: InternalHeading,
+    /// Statuses are as of this day (`--today`).
+    pub today: String,
+    pub count: usize,
+    /// The care days of all pupils, with a term.
+    pub care_days: u64,
+    pub pupils: Vec<RosterPupil>,
+    pub by_status: Vec<StatusCount>,
+    pub by_grade: Vec<GradeCount>,
+}
+
+/// An application, with its consent dates and status.
+#[derive(Clone, Debug, Serialize)]
+pub struct RosterPupil {
+    pub pupil_id: String,
+    pub name: String,
+    pub grade: u8,
+    pub class: String,
+    pub guardian: String,
+    pub phone: Option<String>,
+    pub applied_on: String,
+    pub signed_by: String,
+    pub reviewed_on: Option<String>,
+    pub agreed_on: Option<String>,
+    pub starts: Option<String>,
+    pub ends: Option<String>,
+    /// `applied`, `reviewed`, `agreed`, `enrolled` or `withdrawn`.
+    pub status: String,
+    pub status_label: String,
+    pub care_days: Option<u32>,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StatusCount {
+    pub status: String,
+    pub label: String,
+    pub count: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct GradeCount {
+    pub grade: u8,
+    pub count: usize,
+}
+
 /// With a term: the pupils whose care shares a day with it. Status is as of `today`.
-pub fn context(records: &Records, term: Option<&Term>, today: Date, lang: Lang) -> Value {
+pub fn context(records: &Records, term: Option<&Term>, today: Date, lang: Lang) -> Context<Roster> {
     let plan = records.plan.as_ref();
     let mut pupils: Vec<_> = records
         .pupils
@@ -25,7 +74,7 @@ pub fn context(records: &Records, term: Option<&Term>, today: Date, lang: Lang) 
     let mut by_status: BTreeMap<_, usize> = BTreeMap::new();
     let mut by_grade: BTreeMap<u8, usize> = BTreeMap::new();
     let o = |d: Option<Date>| d.map(|d| d.to_string());
-    let rows: Vec<Value> = pupils
+    let rows: Vec<RosterPupil> = pupils
         .iter()
         .map(|p| {
             let status = p.status(today);
@@ -35,74 +84,100 @@ pub fn context(records: &Records, term: Option<&Term>, today: Date, lang: Lang) 
                 (Some(pl), Some(t)) => Some(care_days(pl, t, p)),
                 _ => None,
             };
-            json!({
-                "pupil_id": p.id,
-                "name": p.name,
-                "grade": p.grade,
-                "class": p.class,
-                "guardian": p.guardian,
-                "phone": p.phone,
-                "applied_on": p.applied_on.to_string(),
-                "signed_by": p.signed_by,
-                "reviewed_on": o(p.reviewed_on),
-                "agreed_on": o(p.agreed_on),
-                "starts": o(p.starts),
-                "ends": o(p.ends),
-                "status": format!("{status:?}").to_lowercase(),
-                "status_label": status.label().get(lang),
-                "care_days": days,
-                "note": p.note,
-            })
+            RosterPupil {
+                pupil_id: p.id.clone(),
+                name: p.name.clone(),
+                grade: p.grade,
+                class: p.class.clone(),
+                guardian: p.guardian.clone(),
+                phone: p.phone.clone(),
+                applied_on: p.applied_on.to_string(),
+                signed_by: p.signed_by.clone(),
+                reviewed_on: o(p.reviewed_on),
+                agreed_on: o(p.agreed_on),
+                starts: o(p.starts),
+                ends: o(p.ends),
+                status: format!("{status:?}").to_lowercase(),
+                status_label: status.label().get(lang).to_owned(),
+                care_days: days,
+                note: p.note.clone(),
+            }
         })
         .collect();
-    let mut m = internal_heading(records, lang, term);
-    m.insert("today".into(), json!(today.to_string()));
-    m.insert("count".into(), json!(rows.len()));
-    m.insert(
-        "care_days".into(),
-        json!(rows.iter().filter_map(|r| r["care_days"].as_u64()).sum::<u64>()),
-    );
-    m.insert("pupils".into(), Value::Array(rows));
-    m.insert(
-        "by_status".into(),
-        by_status
+    let (heading, chart) = InternalHeading::of(records, lang, term);
+    let data = Roster {
+        heading,
+        today: today.to_string(),
+        count: rows.len(),
+        care_days: rows.iter().filter_map(|r| r.care_days).map(u64::from).sum(),
+        pupils: rows,
+        by_status: by_status
             .iter()
-            .map(|(s, n)| json!({"status": format!("{s:?}").to_lowercase(), "label": s.label().get(lang), "count": n}))
+            .map(|(s, n)| StatusCount {
+                status: format!("{s:?}").to_lowercase(),
+                label: s.label().get(lang).to_owned(),
+                count: *n,
+            })
             .collect(),
-    );
-    m.insert(
-        "by_grade".into(),
-        by_grade.iter().map(|(g, n)| json!({"grade": g, "count": n})).collect(),
-    );
-    m.insert("t".into(), labels_with(lang, LABELS));
-    Value::Object(m)
+        by_grade: by_grade.iter().map(|(g, n)| GradeCount { grade: *g, count: *n }).collect(),
+    };
+    Context {
+        data,
+        chart,
+        t: labels_with(lang, LABELS),
+    }
 }
 
-const COLUMNS: &[&str] = &[
-    "pupil_id",
-    "name",
-    "grade",
-    "class",
-    "guardian",
-    "phone",
-    "applied_on",
-    "signed_by",
-    "reviewed_on",
-    "agreed_on",
-    "starts",
-    "ends",
-    "status_label",
-    "care_days",
-    "note",
-];
+impl Data for Roster {
+    const KIND: Kind = Kind::Roster;
 
-pub fn table(ctx: &Value) -> Table {
-    Table {
-        headers: COLUMNS.iter().map(|k| word(ctx, k)).collect(),
-        rows: list(ctx, "pupils")
-            .iter()
-            .map(|p| COLUMNS.iter().map(|k| cell(&p[*k])).collect())
-            .collect(),
+    /// The pupils.
+    fn table(&self, t: &Words) -> Table {
+        Table {
+            headers: words(
+                t,
+                &[
+                    "pupil_id",
+                    "name",
+                    "grade",
+                    "class",
+                    "guardian",
+                    "phone",
+                    "applied_on",
+                    "signed_by",
+                    "reviewed_on",
+                    "agreed_on",
+                    "starts",
+                    "ends",
+                    "status_label",
+                    "care_days",
+                    "note",
+                ],
+            ),
+            rows: self
+                .pupils
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.pupil_id.cell(),
+                        p.name.cell(),
+                        p.grade.cell(),
+                        p.class.cell(),
+                        p.guardian.cell(),
+                        p.phone.cell(),
+                        p.applied_on.cell(),
+                        p.signed_by.cell(),
+                        p.reviewed_on.cell(),
+                        p.agreed_on.cell(),
+                        p.starts.cell(),
+                        p.ends.cell(),
+                        p.status_label.cell(),
+                        p.care_days.cell(),
+                        p.note.cell(),
+                    ]
+                })
+                .collect(),
+        }
     }
 }
 

@@ -1,19 +1,86 @@
 //! The term's settlement made public (结算公示, 三(三): 每学期结束前结算，结余部分及时退还):
 //! P, C, S, the basis and each family's part, from settlements/TERM.toml and .csv.
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 
-use super::chart::{chart, months, months_json};
+use super::chart::{Chart, MonthFigures, chart, figures, months};
 use super::csv::Table;
-use super::labels_with;
 use super::privacy::Privacy;
-use super::values::{cell, heading, list, term as term_json, word};
+use super::values::{Cell, FullHeading, TermInfo, word, words};
+use super::{Context, Data, Kind, Words, labels_with};
 use crate::domain::calendar::care_days;
 use crate::domain::deadlines;
 use crate::domain::payouts;
 use crate::findings::{Lang, Msg};
 use crate::records::plan::RefundBasis;
 use crate::records::{Date, Month, Records};
+
+/// What the settlement and the notices share: the figures of settlements/T.toml and T.csv as
+/// `care settle` wrote them, and what has been paid out since.
+#[derive(Clone, Debug, Serialize)]
+pub struct Settled {
+    #[serde(flatten)]
+    pub heading: FullHeading,
+    pub term: TermInfo,
+    pub settled_on: String,
+    /// `paid` or `days`.
+    pub basis: &'static str,
+    pub basis_label: &'static str,
+    /// P
+    pub paid: String,
+    /// C
+    pub costs: String,
+    /// S
+    pub surplus: String,
+    /// S < 0
+    pub deficit: bool,
+    pub families: u64,
+    /// The settlement date plus `refund_within_days`.
+    pub refund_by: Option<String>,
+    /// The families' columns added up, equal to P, C and S.
+    pub totals: Totals,
+    /// Positive refunds.
+    pub refunds_total: String,
+    pub refund_families: usize,
+    /// Amounts owed by families.
+    pub due_total: String,
+    pub due_families: usize,
+    /// Payout rows recorded since.
+    pub paid_out: String,
+    pub days_basis: bool,
+    pub digest: String,
+    pub months: Vec<MonthFigures>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Totals {
+    pub paid: String,
+    pub share: String,
+    pub refund: String,
+}
+
+/// One family's part.
+#[derive(Clone, Debug, Serialize)]
+pub struct Family {
+    pub pupil_id: String,
+    pub name: String,
+    pub guardian: String,
+    pub grade: Option<u8>,
+    pub class: Option<String>,
+    pub paid: String,
+    pub share: String,
+    /// Negative: owed.
+    pub refund: String,
+    pub owes: bool,
+    /// The amount owed, when `owes`.
+    pub due: Option<String>,
+    /// Care days, on the days basis only.
+    pub days: Option<u32>,
+    pub paid_out: String,
+    pub paid_out_on: Option<String>,
+    /// Payouts equal the refund.
+    pub settled_up: bool,
+}
 
 /// One family's part, with what has been paid out since.
 pub struct FamilyPart {
@@ -23,11 +90,11 @@ pub struct FamilyPart {
     pub refund: crate::records::Money,
     pub paid_out: crate::records::Money,
     pub paid_out_on: Option<Date>,
-    pub json: Value,
+    pub row: Family,
 }
 
-/// What the settlement and the notices share: the heading and totals, and the families.
-pub fn settled(records: &Records, term_id: &str, lang: Lang, privacy: &Privacy) -> Result<(Map<String, Value>, Vec<FamilyPart>), Msg> {
+/// What the settlement and the notices share: the heading and totals, the families, the chart.
+pub fn settled(records: &Records, term_id: &str, lang: Lang, privacy: &Privacy) -> Result<(Settled, Vec<FamilyPart>, Chart), Msg> {
     let Some(s) = records.settlement(term_id) else {
         return Err(Msg::new(
             format!(
@@ -54,22 +121,22 @@ pub fn settled(records: &Records, term_id: &str, lang: Lang, privacy: &Privacy) 
             (Some(p), Some(t), Some(pu), true) => Some(care_days(p, t, pu)),
             _ => None,
         };
-        let json = json!({
-            "pupil_id": row.pupil_id,
-            "name": pupil.map(|p| privacy.name(&p.name)).unwrap_or_default(),
-            "guardian": pupil.map(|p| privacy.name(&p.guardian)).unwrap_or_default(),
-            "grade": pupil.map(|p| p.grade),
-            "class": pupil.map(|p| p.class.clone()),
-            "paid": row.paid.to_string(),
-            "share": row.share.to_string(),
-            "refund": row.refund.to_string(),
-            "owes": row.refund.is_negative(),
-            "due": row.refund.is_negative().then(|| row.refund.abs().to_string()),
-            "days": care,
-            "paid_out": paid_out.to_string(),
-            "paid_out_on": paid_out_on.map(|d| d.to_string()),
-            "settled_up": paid_out == row.refund,
-        });
+        let family = Family {
+            pupil_id: row.pupil_id.clone(),
+            name: pupil.map(|p| privacy.name(&p.name)).unwrap_or_default(),
+            guardian: pupil.map(|p| privacy.name(&p.guardian)).unwrap_or_default(),
+            grade: pupil.map(|p| p.grade),
+            class: pupil.map(|p| p.class.clone()),
+            paid: row.paid.to_string(),
+            share: row.share.to_string(),
+            refund: row.refund.to_string(),
+            owes: row.refund.is_negative(),
+            due: row.refund.is_negative().then(|| row.refund.abs().to_string()),
+            days: care,
+            paid_out: paid_out.to_string(),
+            paid_out_on: paid_out_on.map(|d| d.to_string()),
+            settled_up: paid_out == row.refund,
+        };
         families.push(FamilyPart {
             pupil_id: row.pupil_id.clone(),
             paid: row.paid,
@@ -77,7 +144,7 @@ pub fn settled(records: &Records, term_id: &str, lang: Lang, privacy: &Privacy) 
             refund: row.refund,
             paid_out,
             paid_out_on,
-            json,
+            row: family,
         });
     }
     let sum = |f: fn(&FamilyPart) -> crate::records::Money| families.iter().map(f).sum::<crate::records::Money>();
@@ -92,86 +159,107 @@ pub fn settled(records: &Records, term_id: &str, lang: Lang, privacy: &Privacy) 
         .unwrap_or(settled_on);
     let ms = months(records, from, Month::of(to));
 
-    let mut m = heading(records, lang, privacy.is_on());
-    m.insert(
-        "term".into(),
-        term.map_or_else(|| json!({"id": term_id, "name": term_id}), term_json),
-    );
-    m.insert("settled_on".into(), json!(settled_on.to_string()));
-    m.insert("basis".into(), json!(s.basis.as_str()));
-    m.insert(
-        "basis_label".into(),
-        json!(if days {
+    let settled = Settled {
+        heading: FullHeading::of(records, lang, privacy.is_on()),
+        // A settlement file of a term plan.toml does not have: its id is all there is.
+        term: term.map_or_else(
+            || TermInfo {
+                id: term_id.to_owned(),
+                name: term_id.to_owned(),
+                ..TermInfo::default()
+            },
+            TermInfo::of,
+        ),
+        settled_on: settled_on.to_string(),
+        basis: s.basis.as_str(),
+        basis_label: if days {
             lang.pick("按托管天数分摊支出", "costs shared by care days")
         } else {
             lang.pick("按交费比例退还结余", "surplus returned in proportion to fees paid")
-        }),
-    );
-    m.insert("paid".into(), json!(s.paid.to_string()));
-    m.insert("costs".into(), json!(s.costs.to_string()));
-    m.insert("surplus".into(), json!(s.surplus.to_string()));
-    m.insert("deficit".into(), json!(s.surplus.is_negative()));
-    m.insert("families".into(), json!(s.families));
-    m.insert("refund_by".into(), json!(refund_by.map(|d| d.to_string())));
-    m.insert(
-        "totals".into(),
-        json!({"paid": sum(|f| f.paid).to_string(), "share": sum(|f| f.share).to_string(), "refund": sum(|f| f.refund).to_string()}),
-    );
-    m.insert("refunds_total".into(), json!(refunds_total.to_string()));
-    m.insert(
-        "refund_families".into(),
-        json!(families.iter().filter(|f| f.refund.is_positive()).count()),
-    );
-    m.insert("due_total".into(), json!(due_total.to_string()));
-    m.insert(
-        "due_families".into(),
-        json!(families.iter().filter(|f| f.refund.is_negative()).count()),
-    );
-    m.insert("paid_out".into(), json!(sum(|f| f.paid_out).to_string()));
-    m.insert("days_basis".into(), json!(days));
-    m.insert("digest".into(), json!(s.digest.v));
-    m.insert("months".into(), months_json(&ms));
-    m.insert("chart".into(), chart(&ms, lang));
-    Ok((m, families))
+        },
+        paid: s.paid.to_string(),
+        costs: s.costs.to_string(),
+        surplus: s.surplus.to_string(),
+        deficit: s.surplus.is_negative(),
+        families: s.families,
+        refund_by: refund_by.map(|d| d.to_string()),
+        totals: Totals {
+            paid: sum(|f| f.paid).to_string(),
+            share: sum(|f| f.share).to_string(),
+            refund: sum(|f| f.refund).to_string(),
+        },
+        refunds_total: refunds_total.to_string(),
+        refund_families: families.iter().filter(|f| f.refund.is_positive()).count(),
+        due_total: due_total.to_string(),
+        due_families: families.iter().filter(|f| f.refund.is_negative()).count(),
+        paid_out: sum(|f| f.paid_out).to_string(),
+        days_basis: days,
+        digest: s.digest.v.clone(),
+        months: figures(&ms),
+    };
+    Ok((settled, families, chart(&ms, lang)))
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Settlement {
+    #[serde(flatten)]
+    pub settled: Settled,
+    pub allocation: Vec<Family>,
 }
 
 /// The settlement's context.
-pub fn context(records: &Records, term_id: &str, lang: Lang, mask: bool) -> Result<Value, Msg> {
+pub fn context(records: &Records, term_id: &str, lang: Lang, mask: bool) -> Result<Context<Settlement>, Msg> {
     let privacy = Privacy::new(records, mask);
-    let (mut m, families) = settled(records, term_id, lang, &privacy)?;
-    m.insert("allocation".into(), Value::Array(families.into_iter().map(|f| f.json).collect()));
-    m.insert("t".into(), labels_with(lang, LABELS));
-    Ok(Value::Object(m))
+    let (settled, families, chart) = settled(records, term_id, lang, &privacy)?;
+    Ok(Context {
+        data: Settlement {
+            settled,
+            allocation: families.into_iter().map(|f| f.row).collect(),
+        },
+        chart,
+        t: labels_with(lang, LABELS),
+    })
 }
 
-/// The csv: one row per family and the totals, whose columns add up to P, C and S.
-pub fn table(ctx: &Value) -> Table {
-    let w = |k| word(ctx, k);
-    let mut rows: Vec<Vec<String>> = list(ctx, "allocation")
-        .iter()
-        .map(|f| {
-            ["pupil_id", "name", "grade", "class", "paid", "share", "refund", "days"]
-                .iter()
-                .map(|k| cell(&f[*k]))
-                .collect()
-        })
-        .collect();
-    rows.push(vec![
-        w("total"),
-        format!("{} {}", cell(&ctx["families"]), w("families_unit")),
-        String::new(),
-        String::new(),
-        cell(&ctx["paid"]),
-        cell(&ctx["costs"]),
-        cell(&ctx["surplus"]),
-        String::new(),
-    ]);
-    Table {
-        headers: ["pupil_id", "name", "grade", "class", "paid_col", "share_col", "refund_col", "days"]
+impl Data for Settlement {
+    const KIND: Kind = Kind::Settlement;
+
+    /// One row per family and the totals, whose columns add up to P, C and S.
+    fn table(&self, t: &Words) -> Table {
+        let mut rows: Vec<Vec<String>> = self
+            .allocation
             .iter()
-            .map(|k| w(k))
-            .collect(),
-        rows,
+            .map(|f| {
+                vec![
+                    f.pupil_id.cell(),
+                    f.name.cell(),
+                    f.grade.cell(),
+                    f.class.cell(),
+                    f.paid.cell(),
+                    f.share.cell(),
+                    f.refund.cell(),
+                    f.days.cell(),
+                ]
+            })
+            .collect();
+        let s = &self.settled;
+        rows.push(vec![
+            word(t, "total"),
+            format!("{} {}", s.families, word(t, "families_unit")),
+            String::new(),
+            String::new(),
+            s.paid.cell(),
+            s.costs.cell(),
+            s.surplus.cell(),
+            String::new(),
+        ]);
+        Table {
+            headers: words(
+                t,
+                &["pupil_id", "name", "grade", "class", "paid_col", "share_col", "refund_col", "days"],
+            ),
+            rows,
+        }
     }
 }
 

@@ -3,30 +3,88 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::csv::Table;
-use super::labels_with;
-use super::values::{cell, internal_heading, list, word};
+use super::values::{Cell, InternalHeading, words};
+use super::{Context, Data, Kind as ReportKind, Words, labels_with};
 use crate::domain::calendar::term_of;
 use crate::domain::staff::checks_ok;
 use crate::findings::Lang;
 use crate::records::plan::Term;
 use crate::records::{Contract, Date, Kind, Money, Records};
 
-/// How a check stands: done by the start of work, done late, not done, or not needed.
-fn check(done: Option<Date>, by: Date, needed: bool, lang: Lang) -> Value {
+#[derive(Clone, Debug, Serialize)]
+pub struct Staff {
+    #[serde(flatten)]
+    pub heading: InternalHeading,
+    pub count: usize,
+    /// The pay of all contracts.
+    pub pay: String,
+    pub contracts: Vec<StaffContract>,
+    pub by_kind: Vec<KindCount>,
+}
+
+/// A hiring agreement, its checks and the pay made under it.
+#[derive(Clone, Debug, Serialize)]
+pub struct StaffContract {
+    pub contract_id: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub kind_label: String,
+    pub role: String,
+    pub signed_on: String,
+    pub starts: String,
+    pub ends: String,
+    pub qualified_on: Option<String>,
+    pub background_on: Option<String>,
+    pub signed: Check,
+    pub qualified: Check,
+    pub background: Check,
+    /// Signed, reviewed and, for parents and professionals, background-checked by the start
+    /// of work.
+    pub checks_ok: bool,
+    pub checks_label: &'static str,
+    pub rate: Option<String>,
+    pub unit: Option<String>,
+    pub pay: String,
+    pub pay_rows: usize,
+    pub note: Option<String>,
+}
+
+/// How a check stands: done by the start of work (`ok`), done `late`, `missing`, or
+/// `not_required`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Check {
+    pub status: &'static str,
+    pub label: &'static str,
+    pub on: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct KindCount {
+    pub kind: &'static str,
+    pub label: String,
+    pub count: usize,
+    pub checks_ok: usize,
+}
+
+fn check(done: Option<Date>, by: Date, needed: bool, lang: Lang) -> Check {
     let (status, zh, en) = match done {
         _ if !needed => ("not_required", "不需要", "not required"),
         None => ("missing", "缺", "missing"),
         Some(d) if d > by => ("late", "晚于上岗", "after work started"),
         Some(_) => ("ok", "已完成", "done"),
     };
-    json!({"status": status, "label": lang.pick(zh, en), "on": done.map(|d| d.to_string())})
+    Check {
+        status,
+        label: lang.pick(zh, en),
+        on: done.map(|d| d.to_string()),
+    }
 }
 
 /// With a term: the contracts that share a day with it, and the pay of the term's rows.
-pub fn context(records: &Records, term: Option<&Term>, lang: Lang) -> Value {
+pub fn context(records: &Records, term: Option<&Term>, lang: Lang) -> Context<Staff> {
     let plan = records.plan.as_ref();
     let mut contracts: Vec<&Contract> = records
         .contracts
@@ -42,7 +100,7 @@ pub fn context(records: &Records, term: Option<&Term>, lang: Lang) -> Value {
         .collect();
     let mut by_kind: BTreeMap<_, (usize, usize)> = BTreeMap::new();
     let mut total = Money::ZERO;
-    let rows: Vec<Value> = contracts
+    let rows: Vec<StaffContract> = contracts
         .iter()
         .map(|c| {
             let pay: Money = pay_rows
@@ -56,98 +114,112 @@ pub fn context(records: &Records, term: Option<&Term>, lang: Lang) -> Value {
             let k = by_kind.entry(c.kind).or_default();
             k.0 += 1;
             k.1 += usize::from(ok);
-            let signed = if c.signed_on <= c.starts {
-                json!({"status": "ok", "label": lang.pick("已完成", "done"), "on": c.signed_on.to_string()})
-            } else {
-                json!({"status": "late", "label": lang.pick("晚于上岗", "after work started"), "on": c.signed_on.to_string()})
-            };
-            json!({
-                "contract_id": c.id,
-                "name": c.name,
-                "kind": c.kind.as_str(),
-                "kind_label": c.kind.label().get(lang),
-                "role": c.role,
-                "signed_on": c.signed_on.to_string(),
-                "starts": c.starts.to_string(),
-                "ends": c.ends.to_string(),
-                "qualified_on": c.qualified_on.map(|d| d.to_string()),
-                "background_on": c.background_on.map(|d| d.to_string()),
-                "signed": signed,
-                "qualified": check(c.qualified_on, c.starts, true, lang),
-                "background": check(c.background_on, c.starts, c.kind.needs_background_check(), lang),
-                "checks_ok": ok,
-                "checks_label": if ok { lang.pick("齐全", "complete") } else { lang.pick("不全", "incomplete") },
-                "rate": c.rate.map(|r| r.to_string()),
-                "unit": c.unit,
-                "pay": pay.to_string(),
-                "pay_rows": n,
-                "note": c.note,
-            })
+            // An agreement is always signed: only its date can be late.
+            let signed = check(Some(c.signed_on), c.starts, true, lang);
+            StaffContract {
+                contract_id: c.id.clone(),
+                name: c.name.clone(),
+                kind: c.kind.as_str(),
+                kind_label: c.kind.label().get(lang).to_owned(),
+                role: c.role.clone(),
+                signed_on: c.signed_on.to_string(),
+                starts: c.starts.to_string(),
+                ends: c.ends.to_string(),
+                qualified_on: c.qualified_on.map(|d| d.to_string()),
+                background_on: c.background_on.map(|d| d.to_string()),
+                signed,
+                qualified: check(c.qualified_on, c.starts, true, lang),
+                background: check(c.background_on, c.starts, c.kind.needs_background_check(), lang),
+                checks_ok: ok,
+                checks_label: if ok {
+                    lang.pick("齐全", "complete")
+                } else {
+                    lang.pick("不全", "incomplete")
+                },
+                rate: c.rate.map(|r| r.to_string()),
+                unit: c.unit.clone(),
+                pay: pay.to_string(),
+                pay_rows: n,
+                note: c.note.clone(),
+            }
         })
         .collect();
-    let mut m = internal_heading(records, lang, term);
-    m.insert("count".into(), json!(rows.len()));
-    m.insert("pay".into(), json!(total.to_string()));
-    m.insert("contracts".into(), Value::Array(rows));
-    m.insert(
-        "by_kind".into(),
-        by_kind
+    let (heading, chart) = InternalHeading::of(records, lang, term);
+    let data = Staff {
+        heading,
+        count: rows.len(),
+        pay: total.to_string(),
+        contracts: rows,
+        by_kind: by_kind
             .iter()
-            .map(|(k, (n, ok))| json!({"kind": k.as_str(), "label": k.label().get(lang), "count": n, "checks_ok": ok}))
+            .map(|(k, (n, ok))| KindCount {
+                kind: k.as_str(),
+                label: k.label().get(lang).to_owned(),
+                count: *n,
+                checks_ok: *ok,
+            })
             .collect(),
-    );
-    m.insert("t".into(), labels_with(lang, LABELS));
-    Value::Object(m)
+    };
+    Context {
+        data,
+        chart,
+        t: labels_with(lang, LABELS),
+    }
 }
 
-pub fn table(ctx: &Value) -> Table {
-    let w = |k| word(ctx, k);
-    let rows = list(ctx, "contracts")
-        .iter()
-        .map(|c| {
-            vec![
-                cell(&c["contract_id"]),
-                cell(&c["name"]),
-                cell(&c["kind_label"]),
-                cell(&c["role"]),
-                cell(&c["signed_on"]),
-                cell(&c["starts"]),
-                cell(&c["ends"]),
-                cell(&c["qualified_on"]),
-                cell(&c["qualified"]["label"]),
-                cell(&c["background_on"]),
-                cell(&c["background"]["label"]),
-                cell(&c["checks_label"]),
-                cell(&c["rate"]),
-                cell(&c["unit"]),
-                cell(&c["pay"]),
-                cell(&c["note"]),
-            ]
-        })
-        .collect();
-    Table {
-        headers: [
-            "contract_id",
-            "name",
-            "kind",
-            "role",
-            "signed_on",
-            "starts",
-            "ends",
-            "qualified_on",
-            "qualified",
-            "background_on",
-            "background",
-            "checks",
-            "rate",
-            "unit",
-            "pay",
-            "note",
-        ]
-        .iter()
-        .map(|k| w(k))
-        .collect(),
-        rows,
+impl Data for Staff {
+    const KIND: ReportKind = ReportKind::Staff;
+
+    /// The contracts.
+    fn table(&self, t: &Words) -> Table {
+        let rows = self
+            .contracts
+            .iter()
+            .map(|c| {
+                vec![
+                    c.contract_id.cell(),
+                    c.name.cell(),
+                    c.kind_label.cell(),
+                    c.role.cell(),
+                    c.signed_on.cell(),
+                    c.starts.cell(),
+                    c.ends.cell(),
+                    c.qualified_on.cell(),
+                    c.qualified.label.cell(),
+                    c.background_on.cell(),
+                    c.background.label.cell(),
+                    c.checks_label.cell(),
+                    c.rate.cell(),
+                    c.unit.cell(),
+                    c.pay.cell(),
+                    c.note.cell(),
+                ]
+            })
+            .collect();
+        Table {
+            headers: words(
+                t,
+                &[
+                    "contract_id",
+                    "name",
+                    "kind",
+                    "role",
+                    "signed_on",
+                    "starts",
+                    "ends",
+                    "qualified_on",
+                    "qualified",
+                    "background_on",
+                    "background",
+                    "checks",
+                    "rate",
+                    "unit",
+                    "pay",
+                    "note",
+                ],
+            ),
+            rows,
+        }
     }
 }
 

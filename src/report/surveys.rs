@@ -2,18 +2,91 @@
 //! under `renew_below`, the basis for renewing or ending a contract (三(三)).
 
 use rust_decimal::Decimal;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::csv::Table;
-use super::labels_with;
-use super::values::{cell, internal_heading, list, word};
+use super::values::{Cell, InternalHeading, word, words};
+use super::{Context, Data, Kind, Words, labels_with};
 use crate::domain::ratings::Mean;
 use crate::findings::Lang;
 use crate::records::plan::Term;
 use crate::records::{Records, Survey};
 
+#[derive(Clone, Debug, Serialize)]
+pub struct Surveys {
+    #[serde(flatten)]
+    pub heading: InternalHeading,
+    pub renew_below: String,
+    /// All valid ratings.
+    pub count: usize,
+    pub mean: Option<String>,
+    /// Scores that are not 1–5, left out.
+    pub invalid: usize,
+    /// How many contracts are under the renewal line.
+    pub flagged: usize,
+    pub contracts: Vec<Rated>,
+}
+
+/// A contract's ratings: means are exact decimals shown with two places.
+#[derive(Clone, Debug, Serialize)]
+pub struct Rated {
+    pub contract_id: String,
+    pub name: String,
+    pub role: String,
+    pub kind_label: String,
+    #[serde(flatten)]
+    pub ratings: Ratings,
+    /// The exact mean is under `renew_below`.
+    pub flagged: bool,
+    pub comments: Vec<Comment>,
+}
+
+/// The count and mean of some ratings: all, pupils' and parents'.
+#[derive(Clone, Debug, Serialize)]
+pub struct Ratings {
+    pub count: usize,
+    pub mean: Option<String>,
+    pub pupil_count: usize,
+    pub pupil_mean: Option<String>,
+    pub parent_count: usize,
+    pub parent_mean: Option<String>,
+    /// The mean of all, exact.
+    #[serde(skip)]
+    pub exact: Option<Decimal>,
+}
+
+impl Ratings {
+    pub fn of(surveys: &[&Survey]) -> Ratings {
+        let by = |who: &str| Mean::of(surveys.iter().copied().filter(|s| s.respondent == who));
+        Ratings::of_means(&Mean::of(surveys.iter().copied()), &by("pupil"), &by("parent"))
+    }
+
+    /// From the means of all ratings, the pupils' and the parents'.
+    pub fn of_means(all: &Mean, pupils: &Mean, parents: &Mean) -> Ratings {
+        Ratings {
+            count: all.count,
+            mean: all.shown(),
+            pupil_count: pupils.count,
+            pupil_mean: pupils.shown(),
+            parent_count: parents.count,
+            parent_mean: parents.shown(),
+            exact: all.exact,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Comment {
+    pub date: String,
+    pub respondent: String,
+    pub respondent_label: String,
+    /// As written in surveys.csv.
+    pub score: String,
+    pub comment: String,
+}
+
 /// With a term: the ratings dated in it, and the contracts that share a day with it.
-pub fn context(records: &Records, term: Option<&Term>, lang: Lang) -> Value {
+pub fn context(records: &Records, term: Option<&Term>, lang: Lang) -> Context<Surveys> {
     let renew_below = records.plan.as_ref().map_or(Decimal::new(30, 1), |p| p.renew_below);
     let in_scope: Vec<&Survey> = records.surveys.iter().filter(|s| term.is_none_or(|t| t.contains(s.date))).collect();
     let mut contracts: Vec<_> = records
@@ -22,89 +95,97 @@ pub fn context(records: &Records, term: Option<&Term>, lang: Lang) -> Value {
         .filter(|c| term.is_none_or(|t| c.starts <= t.ends && c.ends >= t.starts) || in_scope.iter().any(|s| s.contract_id == c.id))
         .collect();
     contracts.sort_by(|a, b| a.id.cmp(&b.id));
-    let rows: Vec<Value> = contracts
+    let rows: Vec<Rated> = contracts
         .iter()
         .map(|c| {
             let mine: Vec<&Survey> = in_scope.iter().copied().filter(|s| s.contract_id == c.id).collect();
-            let all = Mean::of(mine.iter().copied());
-            let pupils = Mean::of(mine.iter().copied().filter(|s| s.respondent == "pupil"));
-            let parents = Mean::of(mine.iter().copied().filter(|s| s.respondent == "parent"));
-            let flagged = all.exact.is_some_and(|m| m < renew_below);
-            let comments: Vec<Value> = mine
+            let ratings = Ratings::of(&mine);
+            let comments = mine
                 .iter()
                 .filter_map(|s| {
-                    s.comment.as_ref().map(|text| {
-                        json!({
-                            "date": s.date.to_string(),
-                            "respondent": s.respondent,
-                            "respondent_label": match s.respondent.as_str() {
-                                "pupil" => lang.pick("学生", "pupil"),
-                                "parent" => lang.pick("家长", "parent"),
-                                other => other,
-                            },
-                            "score": s.score,
-                            "comment": text,
-                        })
+                    s.comment.as_ref().map(|text| Comment {
+                        date: s.date.to_string(),
+                        respondent: s.respondent.clone(),
+                        respondent_label: match s.respondent.as_str() {
+                            "pupil" => lang.pick("学生", "pupil"),
+                            "parent" => lang.pick("家长", "parent"),
+                            other => other,
+                        }
+                        .to_owned(),
+                        score: s.score.clone(),
+                        comment: text.clone(),
                     })
                 })
                 .collect();
-            json!({
-                "contract_id": c.id,
-                "name": c.name,
-                "role": c.role,
-                "kind_label": c.kind.label().get(lang),
-                "count": all.count,
-                "mean": all.shown(),
-                "pupil_count": pupils.count,
-                "pupil_mean": pupils.shown(),
-                "parent_count": parents.count,
-                "parent_mean": parents.shown(),
-                "flagged": flagged,
-                "comments": comments,
-            })
+            Rated {
+                contract_id: c.id.clone(),
+                name: c.name.clone(),
+                role: c.role.clone(),
+                kind_label: c.kind.label().get(lang).to_owned(),
+                flagged: ratings.exact.is_some_and(|m| m < renew_below),
+                ratings,
+                comments,
+            }
         })
         .collect();
     let overall = Mean::of(in_scope.iter().copied().filter(|s| records.contract(&s.contract_id).is_some()));
-    let invalid = in_scope.iter().filter(|s| s.score().is_none()).count();
-    let mut m = internal_heading(records, lang, term);
-    m.insert("renew_below".into(), json!(renew_below.to_string()));
-    m.insert("count".into(), json!(overall.count));
-    m.insert("mean".into(), json!(overall.shown()));
-    m.insert("invalid".into(), json!(invalid));
-    m.insert("flagged".into(), json!(rows.iter().filter(|r| r["flagged"] == true).count()));
-    m.insert("contracts".into(), Value::Array(rows));
-    m.insert("t".into(), labels_with(lang, LABELS));
-    Value::Object(m)
+    let (heading, chart) = InternalHeading::of(records, lang, term);
+    let data = Surveys {
+        heading,
+        renew_below: renew_below.to_string(),
+        count: overall.count,
+        mean: overall.shown(),
+        invalid: in_scope.iter().filter(|s| s.score().is_none()).count(),
+        flagged: rows.iter().filter(|r| r.flagged).count(),
+        contracts: rows,
+    };
+    Context {
+        data,
+        chart,
+        t: labels_with(lang, LABELS),
+    }
 }
 
-const COLUMNS: &[&str] = &[
-    "contract_id",
-    "name",
-    "role",
-    "count",
-    "mean",
-    "pupil_count",
-    "pupil_mean",
-    "parent_count",
-    "parent_mean",
-    "flagged",
-];
+impl Data for Surveys {
+    const KIND: Kind = Kind::Surveys;
 
-pub fn table(ctx: &Value) -> Table {
-    Table {
-        headers: COLUMNS.iter().map(|k| word(ctx, k)).collect(),
-        rows: list(ctx, "contracts")
-            .iter()
-            .map(|c| {
-                COLUMNS
-                    .iter()
-                    .map(|k| match *k {
-                        "flagged" => word(ctx, if c[*k] == true { "yes" } else { "no" }),
-                        _ => cell(&c[*k]),
-                    })
-                    .collect()
-            })
-            .collect(),
+    /// The contracts, without the comments.
+    fn table(&self, t: &Words) -> Table {
+        Table {
+            headers: words(
+                t,
+                &[
+                    "contract_id",
+                    "name",
+                    "role",
+                    "count",
+                    "mean",
+                    "pupil_count",
+                    "pupil_mean",
+                    "parent_count",
+                    "parent_mean",
+                    "flagged",
+                ],
+            ),
+            rows: self
+                .contracts
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.contract_id.cell(),
+                        c.name.cell(),
+                        c.role.cell(),
+                        c.ratings.count.cell(),
+                        c.ratings.mean.cell(),
+                        c.ratings.pupil_count.cell(),
+                        c.ratings.pupil_mean.cell(),
+                        c.ratings.parent_count.cell(),
+                        c.ratings.parent_mean.cell(),
+                        word(t, if c.flagged { "yes" } else { "no" }),
+                    ]
+                })
+                .collect(),
+        }
     }
 }
 

@@ -1,45 +1,86 @@
-//! Small helpers the context builders share: the school's heading, terms as JSON, and reading
-//! figures back out of a context for the csv table.
+//! What the report contexts share: the school's heading, a term, and turning values into the
+//! cells of a csv table.
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 
-use super::chart::{chart, ledger_span, months, months_json};
-use crate::findings::Lang;
+use super::Words;
+use super::chart::{Chart, MonthFigures, chart, figures, ledger_span, months};
+use crate::findings::{Lang, Msg};
 use crate::records::plan::Term;
 use crate::records::{Month, Records};
 
-/// What every report starts with: its language, the school and the committee.
-pub fn heading(records: &Records, lang: Lang, masked: bool) -> Map<String, Value> {
-    let plan = records.plan.as_ref();
-    let committee = plan.and_then(|p| p.committee.as_ref());
-    let mut m = Map::new();
-    m.insert("lang".into(), json!(lang_code(lang)));
-    m.insert("school".into(), json!(plan.map(|p| p.school.name.clone()).unwrap_or_default()));
-    m.insert("city".into(), json!(plan.map(|p| p.school.city.clone()).unwrap_or_default()));
-    m.insert(
-        "principal".into(),
-        json!(plan.map(|p| p.school.principal.clone()).unwrap_or_default()),
-    );
-    m.insert("committee_chair".into(), json!(committee.map(|c| c.chair.clone())));
-    m.insert("treasurer".into(), json!(committee.map(|c| c.treasurer.clone())));
-    m.insert("masked".into(), json!(masked));
-    m
+/// What every report starts with: its language, the school, the committee, and whether names
+/// are masked.
+#[derive(Clone, Debug, Serialize)]
+pub struct Heading {
+    pub lang: &'static str,
+    pub school: String,
+    pub committee_chair: Option<String>,
+    pub treasurer: Option<String>,
+    pub masked: bool,
+}
+
+impl Heading {
+    pub fn of(records: &Records, lang: Lang, masked: bool) -> Heading {
+        let plan = records.plan.as_ref();
+        let committee = plan.and_then(|p| p.committee.as_ref());
+        Heading {
+            lang: lang_code(lang),
+            school: plan.map(|p| p.school.name.clone()).unwrap_or_default(),
+            committee_chair: committee.map(|c| c.chair.clone()),
+            treasurer: committee.map(|c| c.treasurer.clone()),
+            masked,
+        }
+    }
+}
+
+/// The heading with the school's city and principal, as every report but the disclosure has it.
+#[derive(Clone, Debug, Serialize)]
+pub struct FullHeading {
+    #[serde(flatten)]
+    pub heading: Heading,
+    pub city: String,
+    pub principal: String,
+}
+
+impl FullHeading {
+    pub fn of(records: &Records, lang: Lang, masked: bool) -> FullHeading {
+        let school = records.plan.as_ref().map(|p| &p.school);
+        FullHeading {
+            heading: Heading::of(records, lang, masked),
+            city: school.map(|s| s.city.clone()).unwrap_or_default(),
+            principal: school.map(|s| s.principal.clone()).unwrap_or_default(),
+        }
+    }
 }
 
 /// The heading of an internal report (roster, staff, surveys): over one term, or the whole
-/// ledger without one, with its money by month and the chart of it.
-pub fn internal_heading(records: &Records, lang: Lang, t: Option<&Term>) -> Map<String, Value> {
-    let span = match t {
-        Some(t) => Some((Month::of(t.starts), Month::of(t.ends))),
-        None => ledger_span(records),
-    };
-    let ms = span.map(|(a, b)| months(records, a, b)).unwrap_or_default();
-    let mut m = heading(records, lang, false);
-    m.insert("internal".into(), json!(true));
-    m.insert("term".into(), t.map(term).unwrap_or(Value::Null));
-    m.insert("months".into(), months_json(&ms));
-    m.insert("chart".into(), chart(&ms, lang));
-    m
+/// ledger without one, with its money by month.
+#[derive(Clone, Debug, Serialize)]
+pub struct InternalHeading {
+    #[serde(flatten)]
+    pub heading: FullHeading,
+    pub internal: bool,
+    pub term: Option<TermInfo>,
+    pub months: Vec<MonthFigures>,
+}
+
+impl InternalHeading {
+    /// The heading, and the chart of its months.
+    pub fn of(records: &Records, lang: Lang, t: Option<&Term>) -> (InternalHeading, Chart) {
+        let span = match t {
+            Some(t) => Some((Month::of(t.starts), Month::of(t.ends))),
+            None => ledger_span(records),
+        };
+        let ms = span.map(|(a, b)| months(records, a, b)).unwrap_or_default();
+        let heading = InternalHeading {
+            heading: FullHeading::of(records, lang, false),
+            internal: true,
+            term: t.map(TermInfo::of),
+            months: figures(&ms),
+        };
+        (heading, chart(&ms, lang))
+    }
 }
 
 pub fn lang_code(lang: Lang) -> &'static str {
@@ -49,41 +90,81 @@ pub fn lang_code(lang: Lang) -> &'static str {
     }
 }
 
-pub fn term(t: &Term) -> Value {
-    json!({
-        "id": t.id,
-        "name": t.name,
-        "starts": t.starts.to_string(),
-        "ends": t.ends.to_string(),
-        "settle_by": t.settle_by.v.to_string(),
-    })
+/// A term of plan.toml.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct TermInfo {
+    pub id: String,
+    pub name: String,
+    pub starts: String,
+    pub ends: String,
+    pub settle_by: String,
 }
 
-/// A value as a table cell: strings as they are, numbers as written, nothing as empty.
-pub fn cell(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => b.to_string(),
-        other => other.to_string(),
+impl TermInfo {
+    pub fn of(t: &Term) -> TermInfo {
+        TermInfo {
+            id: t.id.clone(),
+            name: t.name.clone(),
+            starts: t.starts.to_string(),
+            ends: t.ends.to_string(),
+            settle_by: t.settle_by.v.to_string(),
+        }
     }
 }
 
-/// `cell` of a dotted path, e.g. `term.id`.
-pub fn at(v: &Value, path: &str) -> String {
-    cell(path.split('.').fold(v, |v, k| &v[k]))
+/// A value as a table cell: text as it is, numbers as written, nothing as empty.
+pub trait Cell {
+    fn cell(&self) -> String;
 }
 
-/// The elements of a list in the context (none when it is not a list).
-pub fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v[key].as_array().map_or(&[], Vec::as_slice)
+impl Cell for str {
+    fn cell(&self) -> String {
+        self.to_owned()
+    }
 }
 
-/// The words of the context for a key, or the key itself.
-pub fn word(v: &Value, key: &str) -> String {
-    v["t"][key].as_str().unwrap_or(key).to_owned()
+impl Cell for String {
+    fn cell(&self) -> String {
+        self.clone()
+    }
 }
 
-pub fn pretty(v: &Value) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
+impl<T: Cell + ?Sized> Cell for &T {
+    fn cell(&self) -> String {
+        (**self).cell()
+    }
+}
+
+impl<T: Cell> Cell for Option<T> {
+    fn cell(&self) -> String {
+        self.as_ref().map(Cell::cell).unwrap_or_default()
+    }
+}
+
+macro_rules! number_cells {
+    ($($t:ty),*) => {$(
+        impl Cell for $t {
+            fn cell(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+number_cells!(u8, u32, u64, usize, i32, bool);
+
+/// The words for a key, or the key itself.
+pub fn word(t: &Words, key: &str) -> String {
+    t.get(key).copied().unwrap_or(key).to_owned()
+}
+
+/// The words for keys, e.g. a table's headers.
+pub fn words(t: &Words, keys: &[&str]) -> Vec<String> {
+    keys.iter().map(|k| word(t, k)).collect()
+}
+
+/// A report's data as indented JSON, the keys of each object sorted.
+pub fn pretty(data: &impl Serialize) -> Result<String, Msg> {
+    serde_json::to_value(data)
+        .and_then(|v| serde_json::to_string_pretty(&v))
+        .map_err(|e| Msg::new(format!("无法写出 JSON：{e}"), format!("cannot write the JSON: {e}")))
 }

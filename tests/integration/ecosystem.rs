@@ -1,16 +1,15 @@
 //! What surrounds the core commands: `care explain` and the rule pages, shell completions, the
 //! man page, `--version`, and the CI and pre-commit files a records repository gets.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command as Process;
 
 use assert_cmd::Command;
 use care::findings::Severity;
 use care::rules::REGISTRY;
-use common::Workdir;
 use yaml_rust2::{Yaml, YamlLoader};
+
+use crate::common::{self, Workdir};
 
 fn care() -> Command {
     let mut c = Command::cargo_bin("care").unwrap();

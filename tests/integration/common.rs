@@ -1,6 +1,5 @@
 //! A records directory in a temporary folder and the `care` binary run over it
 //! (after xsv's `Workdir` and just's test builder).
-#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,18 +16,21 @@ pub fn example_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo-school")
 }
 
-/// Every file under `dir` and its bytes.
+/// Every file under `dir` and its bytes (a link: where it points).
 pub fn snapshot_of(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_dir() {
+            let kind = entry.file_type().unwrap();
+            if kind.is_dir() {
                 walk(root, &entry.path(), out);
             } else {
-                out.insert(
-                    entry.path().strip_prefix(root).unwrap().to_path_buf(),
-                    std::fs::read(entry.path()).unwrap(),
-                );
+                let bytes = if kind.is_symlink() {
+                    std::fs::read_link(entry.path()).unwrap().into_os_string().into_encoded_bytes()
+                } else {
+                    std::fs::read(entry.path()).unwrap()
+                };
+                out.insert(entry.path().strip_prefix(root).unwrap().to_path_buf(), bytes);
             }
         }
     }
@@ -132,7 +134,12 @@ impl Workdir {
 
     /// `care -C DIR --today D ARGS...` in English, without colour.
     pub fn care(&self, args: &[&str]) -> Command {
-        let mut c = Command::cargo_bin("care").unwrap();
+        Command::from_std(self.process(args))
+    }
+
+    /// [`Workdir::care`] as a plain process, to spawn and wait for.
+    pub fn process(&self, args: &[&str]) -> std::process::Command {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("care"));
         c.arg("-C")
             .arg(self.path())
             .arg("--today")

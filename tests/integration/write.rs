@@ -2,12 +2,10 @@
 //! refuses, leaving every byte as it was; concurrent runs, encodings, failed writes, fmt and
 //! the lock.
 
-mod common;
-
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use common::Workdir;
+use crate::common::{self, Workdir};
 
 /// `care enroll` of one application (李四, grade 2 class 1, applied for by 李大华 on 2026-09-20)
 /// with the options given.

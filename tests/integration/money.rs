@@ -1,10 +1,9 @@
 //! Month closes and term settlement through the command line (SPEC §6, §8), against figures
 //! worked out by hand.
 
-mod common;
-
-use common::Workdir;
 use predicates::str::contains;
+
+use crate::common::Workdir;
 
 fn close(w: &Workdir, month: &str, on: &str) -> assert_cmd::assert::Assert {
     w.care(&["ledger", "close", "--month", month, "--on", on]).assert()

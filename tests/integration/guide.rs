@@ -10,7 +10,7 @@
 //!   file as the reader edits it; it is written to PATH.
 //! - any other block is prose and is not run.
 //!
-//! `UPDATE_GUIDES=1 cargo test --test guide` writes the actual output into the guides instead.
+//! `UPDATE_GUIDES=1 cargo test --test integration guide::` writes the actual output into the guides instead.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -2,13 +2,13 @@
 //! truncations and corruptions of every kind of file, fed in memory through the library.
 //! Every finding still names a file and a line.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
 use care::records::date::parse_date;
 use care::records::{Records, Source};
 use proptest::prelude::*;
+
+use crate::common;
 
 /// The files and the records directory each is taken from: the clean fixture for the main
 /// files, the example for a close, a settlement and their neighbours.

@@ -10,7 +10,7 @@ use care::records::plan::RefundBasis;
 use care::records::{Entry, Kind, Money, Pupil, Records, Short, Source};
 use proptest::prelude::*;
 
-const PLAN: &str = include_str!("fixtures/clean/plan.toml");
+const PLAN: &str = include_str!("../fixtures/clean/plan.toml");
 
 fn plan_records() -> Records {
     Records::load_from(&Source::new(Path::new("/nonexistent")).with("plan.toml", PLAN.as_bytes().to_vec()))

@@ -2,11 +2,10 @@
 //! fires at its file and line, the three output formats, exit codes, languages, encodings and
 //! damaged files.
 
-mod common;
-
-use common::{Workdir, example_dir, snapshot_of};
 use predicates::prelude::*;
 use serde_json::Value;
+
+use crate::common::{self, Workdir, example_dir, snapshot_of};
 
 fn rules_at(w: &Workdir, rule: &str) -> Vec<(String, u64)> {
     w.findings().into_iter().filter(|f| f.0 == rule).map(|f| (f.1, f.2)).collect()
