@@ -123,6 +123,18 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Write the records as tables (Parquet or CSV) for DuckDB, Spark, Trino, pandas or a spreadsheet
+    Export {
+        /// The folder to write the tables into, one file each
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Parquet)]
+        format: ExportFormat,
+        /// Write into a folder that is not empty, replacing the files an earlier export wrote
+        /// there (no other file is touched)
+        #[arg(long)]
+        force: bool,
+    },
     /// Satisfaction ratings of staff (满意度测评)
     #[command(subcommand)]
     Survey(SurveyCommand),
@@ -146,6 +158,21 @@ pub enum Command {
     },
     /// Print the manual page (roff), e.g. care man > care.1
     Man,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Parquet,
+    Csv,
+}
+
+impl From<ExportFormat> for crate::export::Format {
+    fn from(f: ExportFormat) -> Self {
+        match f {
+            ExportFormat::Parquet => crate::export::Format::Parquet,
+            ExportFormat::Csv => crate::export::Format::Csv,
+        }
+    }
 }
 
 #[derive(Args, Debug)]

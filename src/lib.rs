@@ -5,6 +5,7 @@ pub mod cli;
 pub mod cmd;
 pub mod domain;
 pub mod example;
+pub mod export;
 pub mod findings;
 pub mod output;
 pub mod records;

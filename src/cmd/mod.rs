@@ -4,6 +4,7 @@ mod check;
 mod completions;
 mod enroll;
 pub mod explain;
+mod export;
 mod fmt;
 mod hire;
 mod init;
@@ -129,6 +130,7 @@ pub fn main() -> ExitCode {
             score,
             comment,
         }) => survey::add(&env, &contract, date, respondent, score, comment),
+        Command::Export { out, format, force } => export::run(&env, &out, format.into(), force),
         Command::Status => status::run(&env),
         Command::Fmt { check } => fmt::run(&env, check),
         Command::Explain { rule } => explain::run(&env, rule.as_deref()),

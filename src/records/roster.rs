@@ -2,7 +2,7 @@
 
 use super::date::{Date, push_date};
 use super::fields::Fields;
-use super::file::{Kept, RecordFile, Sort, put_date, put_text};
+use super::file::{Kept, RecordFile, Sort, Type, put_date, put_text};
 use super::load::Loaded;
 use super::table::columns;
 use super::{Records, Unread};
@@ -97,6 +97,17 @@ impl RecordFile for Roster {
     const KEY: Option<Self> = Some(Roster::PupilId);
     const MONEY: &'static [Self] = &[];
     const ORDER: &'static [(Self, Sort)] = &[(Roster::PupilId, Sort::Natural)];
+    const TABLE: Option<&'static str> = Some("pupils");
+    const DATES: &'static [Self] = &[
+        Roster::AppliedOn,
+        Roster::ReviewedOn,
+        Roster::AgreedOn,
+        Roster::Starts,
+        Roster::Ends,
+    ];
+    const COUNTS: &'static [Self] = &[Roster::Grade];
+    const PRIVATE: &'static [Self] = &[Roster::Name, Roster::Guardian, Roster::Phone, Roster::SignedBy, Roster::Note];
+    const DERIVED: &'static [(&'static str, Type)] = &[("status", Type::Text)];
 
     fn read(mut f: Fields<'_, Roster>, out: &mut Vec<Finding>) -> Option<Pupil> {
         let grade_text = f.req(Roster::Grade);
@@ -129,6 +140,13 @@ impl RecordFile for Roster {
             note: f.opt(Roster::Note),
         };
         f.finish(p, out)
+    }
+
+    /// The application's status on the day, as `care status` counts it.
+    fn derive(r: &Records, i: usize, today: Date, out: &mut [String]) {
+        if let (Some(p), [status]) = (r.pupils.get(i), out) {
+            status.push_str(&p.status(today).label().en);
+        }
     }
 
     fn write(p: &Pupil, col: Roster, out: &mut String) {
