@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod district;
 pub mod domain;
 pub mod example;
 pub mod export;

@@ -11,7 +11,7 @@ use crate::findings::Msg;
 pub fn run(env: &Env, dir: &Path, format: Format, force: bool) -> Outcome {
     let r = env.records()?;
     let findings = crate::rules::check(&r, env.today);
-    let code = export::school_code(&r, &env.dir);
+    let code = export::school_code(r.plan.as_ref(), &env.dir);
     let out = Out::begin(dir, force).map_err(Failure::Refused)?;
     let school = SchoolInfo {
         code: &code,

@@ -2,6 +2,7 @@
 
 mod check;
 mod completions;
+mod district;
 mod enroll;
 pub mod explain;
 mod export;
@@ -130,6 +131,7 @@ pub fn main() -> ExitCode {
             score,
             comment,
         }) => survey::add(&env, &contract, date, respondent, score, comment),
+        Command::District(a) => district::run(&env, a),
         Command::Export { out, format, force } => export::run(&env, &out, format.into(), force),
         Command::Status => status::run(&env),
         Command::Fmt { check } => fmt::run(&env, check),

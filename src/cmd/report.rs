@@ -52,6 +52,12 @@ pub fn run(env: &Env, a: ReportArgs) -> Outcome {
         Kind::Staff => report::render(dir, format, &staff::context(&r, term, lang)),
         Kind::Surveys => report::render(dir, format, &surveys::context(&r, term, lang)),
         Kind::Annual => report::render(dir, format, &annual::context(&r, a.year.unwrap_or(env.today.year()), lang, mask)),
+        Kind::District => {
+            return Err(usage(
+                "区域汇总请用 care district DIR...".into(),
+                "a district report is made by care district DIR...".into(),
+            ));
+        }
     }
     .map_err(Failure::Refused)?;
     match a.out {
@@ -125,30 +131,21 @@ fn find_term<'r>(r: &'r Records, id: &str) -> Result<&'r Term, Failure> {
 /// the first few places.
 fn refuse_unreadable(r: &Records, kind: Kind) -> Result<(), Failure> {
     let uses_surveys = matches!(kind, Kind::Surveys | Kind::Annual);
-    let bad: Vec<String> = r
-        .problems
-        .iter()
-        .filter(|f| f.is_error() && (uses_surveys || f.file != crate::records::surveys::FILE) && f.file != crate::records::closes::REOPENED)
-        .map(|f| format!("{}:{}", f.file, f.line))
-        .collect();
-    if bad.is_empty() {
+    let bad = r.problems.iter().filter(|f| {
+        f.is_error() && (uses_surveys || f.file != crate::records::surveys::FILE) && f.file != crate::records::closes::REOPENED
+    });
+    let Some(shown) = crate::findings::places(bad) else {
         return Ok(());
-    }
-    let shown = bad.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
-    let more = if bad.len() > 3 {
-        format!(" …（+{}）", bad.len() - 3)
-    } else {
-        String::new()
     };
     Err(Failure::Refused(Msg::new(
-        format!("记录中有无法读取的内容（{shown}{more}），报表会不完整；请先运行 care check 并改正"),
-        format!("some records cannot be read ({shown}{more}), so the report would be incomplete; run care check and correct them first"),
+        format!("记录中有无法读取的内容（{shown}），报表会不完整；请先运行 care check 并改正"),
+        format!("some records cannot be read ({shown}), so the report would be incomplete; run care check and correct them first"),
     )))
 }
 
 /// Writes beside the target and renames, so a reader never sees half a report. A csv file gets
 /// a UTF-8 byte-order mark so that Excel on Chinese Windows reads it as UTF-8.
-fn write_out(path: &Path, format: Format, text: &str) -> Result<(), Failure> {
+pub(super) fn write_out(path: &Path, format: Format, text: &str) -> Result<(), Failure> {
     let fail = |e: &dyn std::fmt::Display| {
         Failure::Refused(Msg::new(
             format!("无法写入 {}：{e}；请检查路径和权限", path.display()),

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod close;
 pub mod deadlines;
 pub mod digest;
+pub mod district;
 pub mod payouts;
 pub mod ratings;
 pub mod settle;
