@@ -5,6 +5,7 @@
 mod common;
 
 mod check;
+mod district;
 mod ecosystem;
 mod guide;
 mod markdown;
