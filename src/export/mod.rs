@@ -11,11 +11,11 @@ pub mod out;
 pub mod parquet;
 pub mod tables;
 
-use std::collections::HashMap;
 use std::io;
 
 use crate::findings::Msg;
 use crate::records::date::parse_date;
+use crate::records::fast_hash::FastMap;
 use crate::records::file::{Field, Type};
 use crate::records::{Date, Money};
 use crate::report::privacy::Privacy;
@@ -104,10 +104,9 @@ impl Cells {
         }
     }
 
-    /// A value as the record files write it: an unreadable date, amount or count is no value
-    /// (the school's findings say why).
+    /// A value as the record files write it (trimmed): an unreadable date, amount or count is no
+    /// value (the school's findings say why).
     fn push(&mut self, text: &str) {
-        let text = text.trim();
         let given = !text.is_empty();
         match self {
             Cells::Text { bytes, ends, present } => {
@@ -187,7 +186,7 @@ impl<'a> Rows<'a> {
     pub fn push<S: AsRef<str>>(&mut self, values: impl IntoIterator<Item = S>) -> io::Result<()> {
         for ((cells, field), v) in self.table.columns.iter_mut().zip(&self.table.fields).zip(values) {
             if field.masked {
-                cells.push(&self.privacy.text(v.as_ref()));
+                self.privacy.with(v.as_ref(), |masked| cells.push(masked));
             } else {
                 cells.push(v.as_ref());
             }
@@ -211,7 +210,7 @@ impl<'a> Rows<'a> {
 /// Free text with names and phones masked, each distinct text masked once.
 pub struct Masking<'a> {
     privacy: &'a Privacy,
-    seen: std::cell::RefCell<HashMap<String, String>>,
+    seen: std::cell::RefCell<FastMap<String, String>>,
 }
 
 impl<'a> Masking<'a> {
@@ -222,17 +221,16 @@ impl<'a> Masking<'a> {
         }
     }
 
-    fn text(&self, free: &str) -> String {
+    /// Gives `f` the text masked.
+    fn with(&self, free: &str, f: impl FnOnce(&str)) {
         if free.is_empty() {
-            return String::new();
+            return f(free);
         }
         let mut seen = self.seen.borrow_mut();
-        if let Some(m) = seen.get(free) {
-            return m.clone();
+        if !seen.contains_key(free) {
+            seen.insert(free.to_owned(), self.privacy.text(free));
         }
-        let m = self.privacy.text(free);
-        seen.insert(free.to_owned(), m.clone());
-        m
+        f(seen.get(free).map_or(free, String::as_str));
     }
 }
 
@@ -263,7 +261,7 @@ mod tests {
         assert_eq!(v, [Some(1), None]);
         assert_eq!(date_of(days(parse_date("2025-09-01").unwrap())).to_string(), "2025-09-01");
         let mut c = Cells::new(Type::Text);
-        c.push(" a ");
+        c.push("a");
         c.push("");
         let Cells::Text { bytes, ends, present } = c else { panic!() };
         assert_eq!((bytes, ends, present), (b"a".to_vec(), vec![1, 1], vec![true, false]));
