@@ -8,6 +8,7 @@ use chrono::Datelike;
 use super::{Env, Failure, Outcome};
 use crate::cli::ReportArgs;
 use crate::findings::Msg;
+use crate::output::stdout;
 use crate::records::plan::Term;
 use crate::records::{Month, Records, surveys};
 use crate::report::{self, Format, Kind, annual, disclosure, notices, roster, settlement, staff};
@@ -60,16 +61,13 @@ pub fn run(env: &Env, a: ReportArgs) -> Outcome {
     };
     let text = report::render(Some(&env.dir), kind, format, &ctx).map_err(Failure::Refused)?;
     match a.out {
-        None => print!("{text}"),
+        None => stdout::print(&text),
         Some(path) => {
             write_out(&path, format, &text)?;
-            println!(
-                "{}",
-                env.say(&Msg::new(
-                    format!("已写入 {}（{}）", path.display(), format.ext()),
-                    format!("wrote {} ({})", path.display(), format.ext()),
-                ))
-            );
+            stdout::println(&env.say(&Msg::new(
+                format!("已写入 {}（{}）", path.display(), format.ext()),
+                format!("wrote {} ({})", path.display(), format.ext()),
+            )));
         }
     }
     Ok(ExitCode::SUCCESS)

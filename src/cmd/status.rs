@@ -7,6 +7,7 @@ use chrono::Days;
 
 use super::{Env, Outcome};
 use crate::domain::calendar::is_payout;
+use crate::output::terminal::clean;
 use crate::output::{findings::summary, table};
 use crate::records::Money;
 use crate::records::roster::Status;
@@ -18,7 +19,7 @@ pub fn run(env: &Env) -> Outcome {
     let today = env.today;
     let mut out = String::new();
     if let Some(p) = &r.plan {
-        out.push_str(&format!("{} — {} {today}\n", p.school.name, l("今天", "today")));
+        out.push_str(&format!("{} — {} {today}\n", clean(&p.school.name), l("今天", "today")));
         let rows: Vec<Vec<String>> = p
             .terms
             .iter()
@@ -143,6 +144,6 @@ pub fn run(env: &Env) -> Outcome {
     }
     let findings = crate::rules::check(&r, today);
     out.push_str(&format!("care check: {}\n", summary(&findings, env.lang)));
-    print!("{out}");
+    crate::output::stdout::print(&out);
     Ok(ExitCode::SUCCESS)
 }
