@@ -9,8 +9,8 @@ use super::{Env, Outcome};
 use crate::domain::calendar::is_payout;
 use crate::output::terminal::clean;
 use crate::output::{findings::summary, table};
-use crate::records::Money;
 use crate::records::roster::Status;
+use crate::records::{Date, Money};
 use crate::rules::Context;
 
 pub fn run(env: &Env) -> Outcome {
@@ -71,7 +71,7 @@ pub fn run(env: &Env) -> Outcome {
         let within = Days::new(p.deadlines.close_within_days.max(0) as u64);
         for m in crate::rules::months_to_close(&cx) {
             if r.close(m).is_none() && m.first_day() <= today {
-                let by = m.last_day().checked_add_days(within).unwrap_or(m.last_day());
+                let by = m.last_day().checked_add_days(within).unwrap_or(Date::MAX);
                 deadlines.push((by, format!("{} {m}", l("结账公示", "close and disclose"))));
             }
         }
@@ -97,7 +97,7 @@ pub fn run(env: &Env) -> Outcome {
                     to_collect -= left;
                 }
             }
-            let by = s.settled_on.v.checked_add_days(refund_within).unwrap_or(s.settled_on.v);
+            let by = s.settled_on.v.checked_add_days(refund_within).unwrap_or(Date::MAX);
             if to_pay.is_positive() {
                 deadlines.push((
                     by,

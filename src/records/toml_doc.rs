@@ -258,7 +258,8 @@ impl<'a> Doc<'a> {
         }
     }
 
-    /// Money as a string (or a whole number); a float is refused with the way to write it.
+    /// Money as a string (or a whole number); a float is refused with the way to write it. Money
+    /// in TOML is a fee standard or a total written by care, so it may be as long as a total.
     pub fn money(&mut self, t: &Table<'a>, key: &str, place: &str, at: usize, required: bool) -> Option<At<Money>> {
         let Some(v) = Self::get(t, key) else {
             self.missing(at, place, required);
@@ -287,7 +288,7 @@ impl<'a> Doc<'a> {
                 return None;
             }
         };
-        match Money::parse(&text) {
+        match Money::parse_total(&text) {
             Ok(m) => Some(At { v: m, line }),
             Err(m) => {
                 self.problems.push(parse_error(

@@ -7,7 +7,7 @@ use chrono::Days;
 use super::{Context, Meta, Rule, finding, ids};
 use crate::domain::close::MonthTotals;
 use crate::findings::{Finding, Msg, Severity::*};
-use crate::records::{Money, Month, ledger, plan};
+use crate::records::{Date, Money, Month, ledger, plan};
 
 /// Months that must be closed once over: those with ledger rows and those of a term.
 pub fn months_to_close(cx: &Context) -> BTreeSet<Month> {
@@ -37,7 +37,8 @@ impl Rule for MonthNotClosed {
         let Some(p) = cx.plan() else { return };
         let within = p.deadlines.close_within_days.max(0) as u64;
         for m in months_to_close(cx) {
-            let due = m.last_day().checked_add_days(Days::new(within)).unwrap_or(m.last_day());
+            // A deadline past the last date there is never comes.
+            let due = m.last_day().checked_add_days(Days::new(within)).unwrap_or(Date::MAX);
             if cx.today <= due || cx.records.close(m).is_some() || cx.records.close_unread(m) {
                 continue;
             }

@@ -7,7 +7,7 @@ use chrono::Days;
 use super::{Context, Meta, Rule, finding, ids};
 use crate::domain::calendar::is_payout;
 use crate::findings::{Finding, Msg, Severity::*};
-use crate::records::{Kind, Money, ledger, plan};
+use crate::records::{Date, Kind, Money, ledger, plan};
 
 pub struct Missing;
 impl Rule for Missing {
@@ -168,7 +168,7 @@ impl Rule for RefundMismatch {
             let Some(t) = p.terms.iter().find(|t| t.id == s.term.v) else {
                 continue;
             };
-            let due = s.settled_on.v.checked_add_days(Days::new(within)).unwrap_or(s.settled_on.v);
+            let due = s.settled_on.v.checked_add_days(Days::new(within)).unwrap_or(Date::MAX);
             if cx.today <= due {
                 continue;
             }
