@@ -138,9 +138,14 @@ fn io_failure(path: &Path, e: &std::io::Error) -> Msg {
 /// A file of the change, ready to be put in place.
 struct Staged {
     step: Step,
+    /// The file to change: the step's target, links followed.
     target: PathBuf,
     temp: Option<tempfile::TempPath>,
     backup: Option<tempfile::TempPath>,
+}
+
+fn name_of(t: &tempfile::TempPath) -> Option<String> {
+    t.file_name().map(|n| n.to_string_lossy().into_owned())
 }
 
 /// Writes every file of the change, all or nothing (SPEC §8): each new content to a temporary
@@ -150,17 +155,29 @@ struct Staged {
 /// command cut off on the way leaves the journal, for the next one to finish or undo the commit.
 /// Every folder touched is synced, so that a power cut has the same two outcomes as a kill.
 pub fn commit(dir: &Path, _lock: &Lock, change: &Change) -> Result<(), Msg> {
-    let mut staged: Vec<Staged> = Vec::new();
-    let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut folders = BTreeSet::new();
+    let mut staged = stage(dir, change, &mut folders)?;
+    match staged.len() {
+        0 => Ok(()),
+        1 => replace_one(staged.remove(0), &folders),
+        _ => replace_several(dir, staged, &folders),
+    }
+}
+
+/// The temporary file of each file the change writes, and the files it removes; the folders
+/// it touches (those it made included) go into `folders`.
+fn stage(dir: &Path, change: &Change, folders: &mut BTreeSet<PathBuf>) -> Result<Vec<Staged>, Msg> {
+    let mut staged = Vec::new();
     for (rel, bytes) in &change.files {
         let named = dir.join(rel);
-        let target = file::resolve_links(&named).map_err(|e| io_failure(&named, &e))?;
+        let failed = |e: std::io::Error| io_failure(&named, &e);
+        let target = file::resolve_links(&named).map_err(failed)?;
         let temp = match bytes {
             Some(bytes) => {
-                for made in file::create_dirs(file::folder(&target)).map_err(|e| io_failure(&named, &e))? {
+                for made in file::create_dirs(file::folder(&target)).map_err(failed)? {
                     folders.insert(file::folder(&made).to_path_buf());
                 }
-                let temp = file::temp_beside(&target, bytes).map_err(|e| io_failure(&named, &e))?;
+                let temp = file::temp_beside(&target, bytes).map_err(failed)?;
                 fault::point();
                 Some(temp)
             }
@@ -168,11 +185,10 @@ pub fn commit(dir: &Path, _lock: &Lock, change: &Change) -> Result<(), Msg> {
             None => None,
         };
         folders.insert(file::folder(&target).to_path_buf());
-        let name = |t: &Option<tempfile::TempPath>| t.as_ref().and_then(|t| t.file_name()).map(|n| n.to_string_lossy().into_owned());
         staged.push(Staged {
             step: Step {
                 target: rel.clone(),
-                temp: name(&temp),
+                temp: temp.as_ref().and_then(name_of),
                 backup: None,
             },
             target,
@@ -180,26 +196,42 @@ pub fn commit(dir: &Path, _lock: &Lock, change: &Change) -> Result<(), Msg> {
             backup: None,
         });
     }
-    if let [one] = staged.as_mut_slice() {
-        let done = match one.temp.take() {
-            Some(temp) => temp.persist(&one.target).map_err(|e| e.error),
-            None => std::fs::remove_file(&one.target),
-        };
-        done.map_err(|e| io_failure(&one.target, &e))?;
-        fault::point();
-        return sync(&folders, &one.step.target);
+    Ok(staged)
+}
+
+/// One file: a rename (or a removal) is all or nothing by itself.
+fn replace_one(mut one: Staged, folders: &BTreeSet<PathBuf>) -> Result<(), Msg> {
+    let done = match one.temp.take() {
+        Some(temp) => temp.persist(&one.target).map_err(|e| e.error),
+        None => std::fs::remove_file(&one.target),
+    };
+    done.map_err(|e| io_failure(&one.target, &e))?;
+    fault::point();
+    for f in folders {
+        file::sync_dir(f).map_err(|e| {
+            let rel = &one.step.target;
+            Msg::new(
+                format!("已写入 {rel}，但无法确认它已存到磁盘（同步 {} 失败：{e}）", f.display()),
+                format!(
+                    "wrote {rel} but could not make sure it reached the disk (syncing {} failed: {e})",
+                    f.display()
+                ),
+            )
+        })?;
     }
-    if staged.is_empty() {
-        return Ok(());
-    }
+    Ok(())
+}
+
+/// Several files: backups, the journal, then the journal carried out.
+fn replace_several(dir: &Path, mut staged: Vec<Staged>, folders: &BTreeSet<PathBuf>) -> Result<(), Msg> {
     for s in staged.iter_mut().filter(|s| file::exists(&s.target)) {
         let backup = file::backup(&s.target).map_err(|e| io_failure(&s.target, &e))?;
         fault::point();
-        s.step.backup = backup.file_name().map(|n| n.to_string_lossy().into_owned());
+        s.step.backup = name_of(&backup);
         s.backup = Some(backup);
     }
     // The temporary files and backups are on disk before the journal that names them.
-    for f in &folders {
+    for f in folders {
         file::sync_dir(f).map_err(|e| io_failure(f, &e))?;
     }
     let journal = Journal {
@@ -218,10 +250,13 @@ pub fn commit(dir: &Path, _lock: &Lock, change: &Change) -> Result<(), Msg> {
     }
     match journal.complete(dir) {
         Ok(Ending::Forward) => Ok(()),
-        Ok(Ending::Back(cause)) => Err(match cause {
-            Some(f) => io_failure(&f.path, &f.error),
-            None => io_failure(&Journal::path(dir), &std::io::Error::other("the commit was undone")),
-        }),
+        Ok(Ending::Back(cause)) => {
+            let f = cause.unwrap_or_else(|| journal::Failed {
+                path: Journal::path(dir),
+                error: std::io::Error::other("the write was undone"),
+            });
+            Err(io_failure(&f.path, &f.error))
+        }
         Err(f) => Err(Msg::new(
             format!("写入没有完成（{}：{}）；下一个 care 命令会完成或撤销它", f.path.display(), f.error),
             format!(
@@ -231,20 +266,4 @@ pub fn commit(dir: &Path, _lock: &Lock, change: &Change) -> Result<(), Msg> {
             ),
         )),
     }
-}
-
-/// Syncs the folders of a one-file commit, after its rename.
-fn sync(folders: &BTreeSet<PathBuf>, rel: &str) -> Result<(), Msg> {
-    for f in folders {
-        file::sync_dir(f).map_err(|e| {
-            Msg::new(
-                format!("已写入 {rel}，但无法确认它已存到磁盘（同步 {} 失败：{e}）", f.display()),
-                format!(
-                    "wrote {rel} but could not make sure it reached the disk (syncing {} failed: {e})",
-                    f.display()
-                ),
-            )
-        })?;
-    }
-    Ok(())
 }
