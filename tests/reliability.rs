@@ -159,6 +159,7 @@ fn a_write_cut_off_at_any_point_is_finished_or_undone_by_the_next_command() {
             if out.status.code() != Some(STOPPED) {
                 assert!(out.status.success(), "{}: {}", case.name, stderr(&out));
                 assert_eq!(state(&w), new, "{} with no cut", case.name);
+                eprintln!("{}: cut at each of its {} points: {went:?}", case.name, k - 1);
                 points += k - 1;
                 break;
             }
@@ -203,6 +204,7 @@ fn a_command_cut_off_while_it_finishes_another_is_itself_finished_by_the_next() 
             old_or_new(&w, &old, &new, &format!("cut after {k}, its recovery after {j}"));
         }
     }
+    eprintln!("{cuts} cuts of the recovery of a cut-off settle --record");
     assert!(cuts >= 5, "{cuts}");
 }
 

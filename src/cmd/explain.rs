@@ -137,7 +137,7 @@ pub fn close_ids(query: &str) -> Vec<&'static str> {
 
 /// Writes to standard output (a reader that stopped reading ends the command quietly).
 pub(super) fn emit(bytes: &[u8]) -> Outcome {
-    crate::output::stdout::write(bytes);
+    crate::output::console::write(bytes);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -124,7 +124,7 @@ pub fn run(env: &Env, check: bool) -> Outcome {
             }
         }
         for f in &changed {
-            crate::output::stdout::println(&env.say(&Msg::new(format!("{f} 需要整理格式"), format!("{f} would be reformatted"))));
+            crate::output::console::println(&env.say(&Msg::new(format!("{f} 需要整理格式"), format!("{f} would be reformatted"))));
         }
         return Ok(if changed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) });
     }

@@ -75,7 +75,7 @@ pub fn run(env: &Env, dir: Option<PathBuf>, example: bool) -> Outcome {
     } else {
         Msg::new("空白记录", "blank records")
     };
-    crate::output::stdout::println(&env.say(&Msg::new(
+    crate::output::console::println(&env.say(&Msg::new(
         format!(
             "已在 {} 创建{}；下一步：编辑 plan.toml，然后运行 care check",
             dir.display(),

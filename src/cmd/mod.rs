@@ -24,7 +24,7 @@ use clap::Parser;
 
 use crate::cli::{Cli, ColorArg, Command, Global, LangArg, LedgerCommand, SurveyCommand};
 use crate::findings::{Finding, Lang, Msg};
-use crate::output::{stdout, terminal, usage};
+use crate::output::{console, terminal, usage};
 use crate::records::Date;
 use crate::store;
 
@@ -96,7 +96,7 @@ impl Env {
     /// undone, temporary files removed.
     pub fn note(&self, notes: &[Msg]) {
         for m in notes {
-            stdout::note(&format!("care: {}", self.say(m)));
+            console::note(&format!("care: {}", self.say(m)));
         }
     }
 
@@ -119,13 +119,14 @@ impl Env {
 }
 
 pub fn main() -> ExitCode {
-    let code = run();
-    match stdout::state() {
-        stdout::State::Open => code,
+    let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
+    let code = run(&args);
+    match console::state() {
+        console::State::Open => code,
         // The reader went away: the status of a process stopped by SIGPIPE (128 + 13).
-        stdout::State::Closed => ExitCode::from(141),
-        stdout::State::Failed(e) => report(
-            &Lang::from_env(None),
+        console::State::Closed => ExitCode::from(141),
+        console::State::Failed(e) => report(
+            &usage::lang_of(&args),
             Failure::Refused(Msg::new(
                 format!("无法写入标准输出：{e}"),
                 format!("cannot write to standard output: {e}"),
@@ -134,16 +135,15 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run() -> ExitCode {
-    let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
+fn run(args: &[String]) -> ExitCode {
     let cli = match Cli::try_parse_from(std::env::args_os()) {
         Ok(c) => c,
         Err(e) => {
-            let zh = (usage::lang_of(&args) == Lang::Zh && e.use_stderr())
+            let zh = (usage::lang_of(args) == Lang::Zh && e.use_stderr())
                 .then(|| usage::chinese(&e))
                 .flatten();
             match zh {
-                Some(text) => stdout::note(text.trim_end()),
+                Some(text) => console::note(text.trim_end()),
                 None => {
                     let _ = e.print();
                 }
@@ -193,6 +193,6 @@ fn report(lang: &Lang, f: Failure) -> ExitCode {
         Failure::Usage(m) => (lang.pick("用法错误", "error"), m, 2),
         Failure::Refused(m) => (lang.pick("已拒绝", "refused"), m, 1),
     };
-    stdout::note(&format!("care: {prefix}: {}", terminal::clean_lines(m.get(*lang))));
+    console::note(&format!("care: {prefix}: {}", terminal::clean_lines(m.get(*lang))));
     ExitCode::from(code)
 }

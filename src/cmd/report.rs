@@ -8,7 +8,7 @@ use chrono::Datelike;
 use super::{Env, Failure, Outcome};
 use crate::cli::ReportArgs;
 use crate::findings::Msg;
-use crate::output::stdout;
+use crate::output::console;
 use crate::records::plan::Term;
 use crate::records::{Month, Records, surveys};
 use crate::report::{self, Format, Kind, annual, disclosure, notices, roster, settlement, staff};
@@ -62,7 +62,7 @@ pub fn run(env: &Env, a: ReportArgs) -> Outcome {
     };
     let text = report::render(Some(&env.dir), kind, format, &ctx).map_err(Failure::Refused)?;
     match a.out {
-        None => stdout::print(&text),
+        None => console::print(&text),
         Some(path) => {
             let made = write_out(&path, format, &text)?;
             let (zh, en) = match made {
@@ -72,7 +72,7 @@ pub fn run(env: &Env, a: ReportArgs) -> Outcome {
                 ),
                 None => (String::new(), String::new()),
             };
-            stdout::println(&env.say(&Msg::new(
+            console::println(&env.say(&Msg::new(
                 format!("已写入 {}（{}）{zh}", path.display(), format.ext()),
                 format!("wrote {} ({}){en}", path.display(), format.ext()),
             )));

@@ -8,7 +8,7 @@ use super::{Env, Failure, Outcome};
 use crate::domain::settle::{Outcome as Settled, settle, term_rows};
 use crate::findings::{Lang, Msg};
 use crate::output::terminal::clean;
-use crate::output::{stdout, table};
+use crate::output::{console, table};
 use crate::records::ledger::{COLUMNS, FILE};
 use crate::records::settlements::{csv_path, render_csv, render_toml, toml_path};
 use crate::records::{Date, Money, Records};
@@ -142,9 +142,9 @@ pub fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run: bool)
     }
     let basis = plan.fees.as_ref().map(|f| f.refund_basis).unwrap_or_default();
     let o = settle(plan, t, basis, on, &r.entries, &r.pupils).map_err(Failure::Refused)?;
-    stdout::print(&table(r, &o, env.lang));
+    console::print(&table(r, &o, env.lang));
     if dry_run {
-        stdout::println(env.lang.pick("（试算，未写入任何文件）", "(dry run: nothing written)"));
+        console::println(env.lang.pick("（试算，未写入任何文件）", "(dry run: nothing written)"));
         return Ok(ExitCode::SUCCESS);
     }
     w.change.put(

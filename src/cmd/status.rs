@@ -144,6 +144,6 @@ pub fn run(env: &Env) -> Outcome {
     }
     let findings = crate::rules::check(&r, today);
     out.push_str(&format!("care check: {}\n", summary(&findings, env.lang)));
-    crate::output::stdout::print(&out);
+    crate::output::console::print(&out);
     Ok(ExitCode::SUCCESS)
 }

@@ -8,7 +8,7 @@ use std::thread::JoinHandle;
 
 use super::{Env, Failure, Outcome};
 use crate::findings::{Finding, Msg};
-use crate::output::stdout;
+use crate::output::console;
 use crate::records::table::{self, Column};
 use crate::records::text::{as_utf8, decode};
 use crate::records::{Records, Source};
@@ -293,7 +293,7 @@ impl<'e> Write<'e> {
             return Err(refused(store::refusal(&errors)));
         }
         store::commit(&self.env.dir, &self.lock, &self.change).map_err(refused)?;
-        stdout::println(&self.env.say(&done));
+        console::println(&self.env.say(&done));
         // The command ends here: the lock goes, and the records before and after the write are
         // left to the operating system instead of being freed row by row.
         let Write { lock, before, after, .. } = self;

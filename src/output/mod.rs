@@ -1,7 +1,7 @@
 //! Rendering for people and machines: findings, tables; and the terminal they go to.
 
+pub mod console;
 pub mod findings;
-pub mod stdout;
 pub mod table;
 pub mod terminal;
 pub mod usage;

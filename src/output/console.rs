@@ -1,5 +1,5 @@
-//! Standard output that a reader may close early (`care ledger show | head -1`): the output
-//! stops there, quietly, and the command ends as if SIGPIPE had stopped it (status 141), as
+//! Standard output and standard error. A reader may close standard output early
+//! (`care ledger show | head -1`): the output stops there, quietly, and the command ends as if SIGPIPE had stopped it (status 141), as
 //! git and the shell's own tools do, so that a pipeline under `set -o pipefail` sees it. Any
 //! other failure to write also stops the output; the command then fails saying why.
 
