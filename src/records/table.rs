@@ -251,7 +251,8 @@ pub fn header(file: &str, text: &str, layout: Layout, columns: &[Column]) -> (Op
 /// and it ends a row at a CR alone (Excel for the old Mac OS) without counting a line at all.
 pub fn normalized(text: &str) -> Cow<'_, str> {
     if text.contains('\r') {
-        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+        let lf = text.replace("\r\n", "\n");
+        Cow::Owned(if lf.contains('\r') { lf.replace('\r', "\n") } else { lf })
     } else {
         Cow::Borrowed(text)
     }
