@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::findings::Msg;
+use crate::output::usage::ArgError;
 use crate::records::Date;
 use crate::records::date::parse_date;
 
@@ -53,12 +55,24 @@ pub enum CheckFormat {
     Github,
 }
 
-pub fn date_arg(s: &str) -> Result<Date, String> {
-    parse_date(s).map_err(|m| m.en)
+pub fn date_arg(s: &str) -> Result<Date, ArgError> {
+    parse_date(s).map_err(ArgError)
 }
 
-pub fn money_arg(s: &str) -> Result<crate::records::Money, String> {
-    crate::records::Money::parse(s).map_err(|m| m.en)
+pub fn money_arg(s: &str) -> Result<crate::records::Money, ArgError> {
+    crate::records::Money::parse(s).map_err(ArgError)
+}
+
+/// The amount of a ledger row: never negative, since its kind says which way the money goes.
+pub fn amount_arg(s: &str) -> Result<crate::records::Money, ArgError> {
+    let m = money_arg(s)?;
+    if m.is_negative() {
+        return Err(ArgError(Msg::new(
+            "金额总是正数，收支方向由类型决定：退给家庭的钱记一行 refund，如 care ledger add refund --amount 1 ...",
+            "amounts are positive, the kind gives the direction: money paid back is a refund row, e.g. care ledger add refund --amount 1 ...",
+        )));
+    }
+    Ok(m)
 }
 
 #[derive(Subcommand, Debug)]
@@ -308,7 +322,7 @@ pub struct LedgerAddArgs {
     pub kind: KindArg,
     #[arg(long, value_parser = date_arg)]
     pub date: Date,
-    #[arg(long, value_parser = money_arg)]
+    #[arg(long, value_parser = amount_arg, allow_negative_numbers = true)]
     pub amount: crate::records::Money,
     #[arg(long)]
     pub pupil: Option<String>,

@@ -14,7 +14,7 @@ pub fn run(env: &Env, format: CheckFormat, deny_warnings: bool) -> Outcome {
         CheckFormat::Json => render::json(&findings, env.lang),
         CheckFormat::Github => render::github(&findings, env.lang),
     };
-    print!("{text}");
+    crate::output::console::print(&text);
     let failed = findings.iter().any(|f| f.is_error() || deny_warnings);
     // The command ends here: a large ledger's rows are left to the operating system instead of
     // being freed one by one.

@@ -3,13 +3,14 @@
 
 use std::process::ExitCode;
 
-use super::report::write_out;
+use super::report::write_report;
 use super::{Env, Failure, Outcome};
 use crate::cli::DistrictArgs;
 use crate::district::{Options, codes, discover, duplicate_msg, duplicates, survey};
 use crate::domain::district::Scope;
 use crate::export::out::Out;
 use crate::findings::Msg;
+use crate::output::console;
 use crate::records::Month;
 use crate::report::{self, Format};
 
@@ -89,22 +90,15 @@ pub fn run(env: &Env, a: DistrictArgs) -> Outcome {
     });
     match &a.out {
         None => {
-            print!("{text}");
+            console::print(&text);
             if let Some(line) = exported {
-                eprintln!("{line}");
+                console::note(&line);
             }
         }
         Some(path) => {
-            write_out(path, format, &text)?;
-            println!(
-                "{}",
-                env.say(&Msg::new(
-                    format!("已写入 {}（{}）", path.display(), format.ext()),
-                    format!("wrote {} ({})", path.display(), format.ext()),
-                ))
-            );
+            write_report(env, path, format, &text)?;
             if let Some(line) = exported {
-                println!("{line}");
+                console::println(&line);
             }
         }
     }

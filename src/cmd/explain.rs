@@ -1,7 +1,6 @@
 //! `care explain [RULE]`: a rule's page from docs/rules, in the reader's language; without a
 //! rule, the list of every rule.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use strsim::levenshtein;
@@ -77,17 +76,10 @@ pub fn close_ids(query: &str) -> Vec<&'static str> {
     scored.into_iter().filter(|(s, _)| Some(*s) == best).map(|(_, id)| id).collect()
 }
 
-/// Writes to standard output; a reader that stopped reading (`| head`) is not an error.
+/// Writes to standard output (a reader that stopped reading ends the command quietly).
 pub(super) fn emit(bytes: &[u8]) -> Outcome {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => Ok(ExitCode::SUCCESS),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
-        Err(e) => Err(Failure::Refused(Msg::new(
-            format!("无法写入标准输出：{e}"),
-            format!("cannot write to standard output: {e}"),
-        ))),
-    }
+    crate::output::console::write(bytes);
+    Ok(ExitCode::SUCCESS)
 }
 
 fn list(lang: Lang) -> String {

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use super::{Env, Failure, Outcome};
 use crate::export::{self, Format, SchoolInfo, out::Out};
 use crate::findings::Msg;
+use crate::output::console;
 
 pub fn run(env: &Env, dir: &Path, format: Format, force: bool) -> Outcome {
     let r = env.records()?;
@@ -29,12 +30,9 @@ pub fn run(env: &Env, dir: &Path, format: Format, force: bool) -> Outcome {
         return Err(Failure::Refused(export::failed(dir, &e)));
     }
     out.commit().map_err(Failure::Refused)?;
-    println!(
-        "{}",
-        env.say(&Msg::new(
-            format!("已导出 {tables} 张表到 {}（{}）", dir.display(), format.ext()),
-            format!("wrote {tables} tables to {} ({})", dir.display(), format.ext()),
-        ))
-    );
+    console::println(&env.say(&Msg::new(
+        format!("已导出 {tables} 张表到 {}（{}）", dir.display(), format.ext()),
+        format!("wrote {tables} tables to {} ({})", dir.display(), format.ext()),
+    )));
     Ok(ExitCode::SUCCESS)
 }

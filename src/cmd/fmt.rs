@@ -62,7 +62,8 @@ fn canonical(src: &Source, spec: &dyn AnyFile) -> Result<Option<Formatted>, Msg>
 
 pub fn run(env: &Env, check: bool) -> Outcome {
     if check {
-        crate::records::check_dir(&env.dir).map_err(|e| Failure::Usage(e.0))?;
+        // An unresolved journal is for care check to report; this only compares files.
+        env.readable()?;
         let src = Source::new(&env.dir);
         let mut changed = Vec::new();
         for spec in formatted() {
@@ -73,10 +74,7 @@ pub fn run(env: &Env, check: bool) -> Outcome {
             }
         }
         for f in &changed {
-            println!(
-                "{}",
-                env.say(&Msg::new(format!("{f} 需要整理格式"), format!("{f} would be reformatted")))
-            );
+            crate::output::console::println(&env.say(&Msg::new(format!("{f} 需要整理格式"), format!("{f} would be reformatted"))));
         }
         return Ok(if changed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) });
     }

@@ -31,6 +31,11 @@ pub fn blank() -> Vec<(String, String)> {
 
 pub fn run(env: &Env, dir: Option<PathBuf>, example: bool) -> Outcome {
     let dir = dir.unwrap_or_else(|| env.dir.clone());
+    // An init cut off part way is finished or undone before it is looked at.
+    if dir.is_dir() && store::recover::pending(&dir) {
+        let lock = Lock::acquire(&dir).map_err(Failure::Refused)?;
+        env.note(&store::recover::recover(&dir, &lock).map_err(|u| Failure::Refused(u.refusal()))?);
+    }
     if dir.join(plan::FILE).exists() {
         return Err(Failure::Refused(Msg::new(
             format!("{} 已经是记录目录（有 plan.toml），未做修改", dir.display()),
@@ -68,20 +73,17 @@ pub fn run(env: &Env, dir: Option<PathBuf>, example: bool) -> Outcome {
     } else {
         Msg::new("空白记录", "blank records")
     };
-    println!(
-        "{}",
-        env.say(&Msg::new(
-            format!(
-                "已在 {} 创建{}；下一步：编辑 plan.toml，然后运行 care check",
-                dir.display(),
-                what.zh
-            ),
-            format!(
-                "created {} in {}; next: edit plan.toml, then run care check",
-                what.en,
-                dir.display()
-            )
-        ))
-    );
+    crate::output::console::println(&env.say(&Msg::new(
+        format!(
+            "已在 {} 创建{}；下一步：编辑 plan.toml，然后运行 care check",
+            dir.display(),
+            what.zh
+        ),
+        format!(
+            "created {} in {}; next: edit plan.toml, then run care check",
+            what.en,
+            dir.display()
+        ),
+    )));
     Ok(ExitCode::SUCCESS)
 }

@@ -25,8 +25,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::{Cli, ColorArg, Command, Global, LangArg, LedgerCommand, SurveyCommand};
-use crate::findings::{Lang, Msg};
+use crate::findings::{Finding, Lang, Msg};
+use crate::output::{console, terminal, usage};
 use crate::records::Date;
+use crate::store;
 
 pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("CARE_GIT_COMMIT"), ")");
 
@@ -87,22 +89,67 @@ impl Env {
         if self.lang_explicit { self.lang } else { Lang::Zh }
     }
 
+    /// A one-line message in the reader's language, values from the records in it escaped.
     pub fn say(&self, m: &Msg) -> String {
-        m.get(self.lang).to_owned()
+        terminal::clean(m.get(self.lang)).into_owned()
+    }
+
+    /// Says on standard error what was done before the command: a cut-off write finished or
+    /// undone, temporary files removed.
+    pub fn note(&self, notes: &[Msg]) {
+        for m in notes {
+            console::note(&format!("care: {}", self.say(m)));
+        }
+    }
+
+    /// Checks the records directory, and finishes or undoes a write that was cut off (SPEC §8)
+    /// before reading it. A journal that could not be carried out is a finding.
+    pub fn readable(&self) -> Result<Option<Finding>, Failure> {
+        crate::records::check_dir(&self.dir).map_err(|e| Failure::Usage(e.0))?;
+        let (notes, unresolved) = store::recover::before_reading(&self.dir);
+        self.note(&notes);
+        Ok(unresolved.map(|u| u.finding()))
     }
 
     /// Loads the records directory, or says why it is not one.
     pub fn records(&self) -> Result<crate::records::Records, Failure> {
-        crate::records::check_dir(&self.dir).map_err(|e| Failure::Usage(e.0))?;
-        Ok(crate::records::Records::load(&self.dir))
+        let unresolved = self.readable()?;
+        let mut r = crate::records::Records::load(&self.dir);
+        r.problems.extend(unresolved);
+        Ok(r)
     }
 }
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
+    let code = run(&args);
+    match console::state() {
+        console::State::Open => code,
+        // The reader went away: the status of a process stopped by SIGPIPE (128 + 13).
+        console::State::Closed => ExitCode::from(141),
+        console::State::Failed(e) => report(
+            &usage::lang_of(&args),
+            Failure::Refused(Msg::new(
+                format!("无法写入标准输出：{e}"),
+                format!("cannot write to standard output: {e}"),
+            )),
+        ),
+    }
+}
+
+fn run(args: &[String]) -> ExitCode {
+    let cli = match Cli::try_parse_from(std::env::args_os()) {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
+            let zh = (usage::lang_of(args) == Lang::Zh && e.use_stderr())
+                .then(|| usage::chinese(&e))
+                .flatten();
+            match zh {
+                Some(text) => console::note(text.trim_end()),
+                None => {
+                    let _ = e.print();
+                }
+            }
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
@@ -150,6 +197,6 @@ fn report(lang: &Lang, f: Failure) -> ExitCode {
         Failure::Usage(m) => (lang.pick("用法错误", "error"), m, 2),
         Failure::Refused(m) => (lang.pick("已拒绝", "refused"), m, 1),
     };
-    eprintln!("care: {prefix}: {}", m.get(*lang));
+    console::note(&format!("care: {prefix}: {}", terminal::clean_lines(m.get(*lang))));
     ExitCode::from(code)
 }

@@ -1,6 +1,6 @@
 //! `care report KIND`: renders a report of SPEC §9 to standard output or to `--out FILE`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::Datelike;
@@ -8,9 +8,11 @@ use chrono::Datelike;
 use super::{Env, Failure, Outcome};
 use crate::cli::ReportArgs;
 use crate::findings::Msg;
+use crate::output::console;
 use crate::records::plan::Term;
 use crate::records::{Month, Records};
 use crate::report::{self, Format, Kind, annual, disclosure, notices, roster, settlement, staff, surveys};
+use crate::store::file;
 
 fn usage(zh: String, en: String) -> Failure {
     Failure::Usage(Msg::new(zh, en))
@@ -61,19 +63,27 @@ pub fn run(env: &Env, a: ReportArgs) -> Outcome {
     }
     .map_err(Failure::Refused)?;
     match a.out {
-        None => print!("{text}"),
-        Some(path) => {
-            write_out(&path, format, &text)?;
-            println!(
-                "{}",
-                env.say(&Msg::new(
-                    format!("已写入 {}（{}）", path.display(), format.ext()),
-                    format!("wrote {} ({})", path.display(), format.ext()),
-                ))
-            );
-        }
+        None => console::print(&text),
+        Some(path) => write_report(env, &path, format, &text)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a report to `--out FILE` and says so in one line.
+pub(super) fn write_report(env: &Env, path: &Path, format: Format, text: &str) -> Result<(), Failure> {
+    let made = write_out(path, format, text)?;
+    let (zh, en) = match made {
+        Some(d) => (
+            format!("，并新建了文件夹 {}", d.display()),
+            format!(", creating the folder {}", d.display()),
+        ),
+        None => (String::new(), String::new()),
+    };
+    console::println(&env.say(&Msg::new(
+        format!("已写入 {}（{}）{zh}", path.display(), format.ext()),
+        format!("wrote {} ({}){en}", path.display(), format.ext()),
+    )));
+    Ok(())
 }
 
 /// Each kind takes the options that say what it covers, and no other.
@@ -143,27 +153,30 @@ fn refuse_unreadable(r: &Records, kind: Kind) -> Result<(), Failure> {
     )))
 }
 
-/// Writes beside the target and renames, so a reader never sees half a report. A csv file gets
-/// a UTF-8 byte-order mark so that Excel on Chinese Windows reads it as UTF-8.
-pub(super) fn write_out(path: &Path, format: Format, text: &str) -> Result<(), Failure> {
+/// Writes beside the target and renames, so a reader never sees half a report, and syncs it to
+/// disk. A csv file gets a UTF-8 byte-order mark so that Excel on Chinese Windows reads it as
+/// UTF-8. A new file gets the mode any new file gets, an existing one keeps its own; a symbolic
+/// link is written through and stays a link. Missing folders are made: the outermost one made,
+/// for the message to name (a mistyped path then shows).
+fn write_out(path: &Path, format: Format, text: &str) -> Result<Option<PathBuf>, Failure> {
     let fail = |e: &dyn std::fmt::Display| {
         Failure::Refused(Msg::new(
             format!("无法写入 {}：{e}；请检查路径和权限", path.display()),
             format!("cannot write {}: {e}; check the path and its permissions", path.display()),
         ))
     };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).map_err(|e| fail(&e))?;
+    let target = file::resolve_links(path).map_err(|e| fail(&e))?;
+    let dir = file::folder(&target);
+    let made = file::create_dirs(dir).map_err(|e| fail(&e))?;
     let mut bytes = Vec::with_capacity(text.len() + 3);
     if format == Format::Csv {
         bytes.extend_from_slice("\u{feff}".as_bytes());
     }
     bytes.extend_from_slice(text.as_bytes());
-    let tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| fail(&e))?;
-    std::fs::write(tmp.path(), &bytes).map_err(|e| fail(&e))?;
-    tmp.persist(path).map_err(|e| fail(&e.error))?;
-    Ok(())
+    let tmp = file::temp_beside(&target, &bytes).map_err(|e| fail(&e))?;
+    tmp.persist(&target).map_err(|e| fail(&e.error))?;
+    for d in made.iter().map(|d| file::folder(d)).chain([dir]) {
+        file::sync_dir(d).map_err(|e| fail(&e))?;
+    }
+    Ok(made.into_iter().next())
 }

@@ -7,7 +7,8 @@ use super::write::{Write, ledger_row_errors};
 use super::{Env, Failure, Outcome};
 use crate::domain::settle::{Outcome as Settled, settle, term_rows};
 use crate::findings::{Lang, Msg};
-use crate::output::table;
+use crate::output::terminal::clean;
+use crate::output::{console, table};
 use crate::records::ledger::Ledger;
 use crate::records::settlements::{csv_path, render_csv, render_toml, toml_path};
 use crate::records::{Date, Entry, Kind, Money, Records};
@@ -86,7 +87,7 @@ pub fn table(r: &Records, o: &Settled, lang: Lang) -> String {
             o.surplus
         ),
     };
-    format!("{summary}\n{}\n", table::render(&headers, &rows, &[2, 3, 4, 5]))
+    format!("{}\n{}\n", clean(&summary), table::render(&headers, &rows, &[2, 3, 4, 5]))
 }
 
 pub fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run: bool) -> Outcome {
@@ -141,9 +142,9 @@ pub fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run: bool)
     }
     let basis = plan.fees.as_ref().map(|f| f.refund_basis).unwrap_or_default();
     let o = settle(plan, t, basis, on, &r.entries, &r.pupils).map_err(Failure::Refused)?;
-    print!("{}", table(r, &o, env.lang));
+    console::print(&table(r, &o, env.lang));
     if dry_run {
-        println!("{}", env.lang.pick("（试算，未写入任何文件）", "(dry run: nothing written)"));
+        console::println(env.lang.pick("（试算，未写入任何文件）", "(dry run: nothing written)"));
         return Ok(ExitCode::SUCCESS);
     }
     w.change.put(

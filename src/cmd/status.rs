@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use super::{Env, Outcome};
 use crate::domain::deadlines::{close_by, months_to_close, refund_due};
 use crate::domain::payouts::{outstanding, paid_out};
+use crate::output::terminal::clean;
 use crate::output::{findings::summary, table};
 use crate::records::roster::Status;
 use crate::records::{Money, Month};
@@ -16,7 +17,7 @@ pub fn run(env: &Env) -> Outcome {
     let today = env.today;
     let mut out = String::new();
     if let Some(p) = &r.plan {
-        out.push_str(&format!("{} — {} {today}\n", p.school.name, l("今天", "today")));
+        out.push_str(&format!("{} — {} {today}\n", clean(&p.school.name), l("今天", "today")));
         let rows: Vec<Vec<String>> = p
             .terms
             .iter()
@@ -126,6 +127,6 @@ pub fn run(env: &Env) -> Outcome {
     }
     let findings = crate::rules::check(&r, today);
     out.push_str(&format!("care check: {}\n", summary(&findings, env.lang)));
-    print!("{out}");
+    crate::output::console::print(&out);
     Ok(ExitCode::SUCCESS)
 }

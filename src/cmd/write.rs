@@ -8,6 +8,7 @@ use std::thread::JoinHandle;
 
 use super::{Env, Failure, Outcome};
 use crate::findings::{Finding, Msg};
+use crate::output::console;
 use crate::records::file::RecordFile;
 use crate::records::table::{self, Column, Columns, csv_line};
 use crate::records::text::{as_utf8, decode};
@@ -41,6 +42,8 @@ impl<'e> Write<'e> {
     pub fn begin(env: &'e Env) -> Result<Write<'e>, Failure> {
         crate::records::check_dir(&env.dir).map_err(|e| Failure::Usage(e.0))?;
         let lock = Lock::acquire(&env.dir).map_err(refused)?;
+        let notes = store::recover::recover(&env.dir, &lock).map_err(|u| refused(u.refusal()))?;
+        env.note(&notes);
         let before = Records::load(&env.dir);
         Ok(Write {
             env,
@@ -279,7 +282,7 @@ impl<'e> Write<'e> {
             return Err(refused(store::refusal(&errors)));
         }
         store::commit(&self.env.dir, &self.lock, &self.change).map_err(refused)?;
-        println!("{}", self.env.say(&done));
+        console::println(&self.env.say(&done));
         // The command ends here: the lock goes, and the records before and after the write are
         // left to the operating system instead of being freed row by row.
         let Write { lock, before, after, .. } = self;

@@ -16,10 +16,10 @@ fn after(date: Date, days: i64) -> Option<Date> {
     date.checked_add_days(Days::new(days.max(0) as u64))
 }
 
-/// The day by which month `m` is closed and disclosed: `close_within_days` after its last day
-/// (its last day, past the end of the calendar).
+/// The day by which month `m` is closed and disclosed: `close_within_days` after its last day.
+/// A deadline past the end of the calendar never comes.
 pub fn close_by(d: &Deadlines, m: Month) -> Date {
-    after(m.last_day(), d.close_within_days).unwrap_or(m.last_day())
+    after(m.last_day(), d.close_within_days).unwrap_or(Date::MAX)
 }
 
 /// A month is overdue once the day after its close deadline has come without a close.
@@ -48,10 +48,10 @@ pub fn refund_by(d: &Deadlines, settled_on: Date) -> Option<Date> {
     after(settled_on, d.refund_within_days)
 }
 
-/// [`refund_by`], or the settlement's own day past the end of the calendar: what `check` and
-/// `status` go by.
+/// [`refund_by`], what `check` and `status` go by: a deadline past the end of the calendar
+/// never comes.
 pub fn refund_due(d: &Deadlines, settled_on: Date) -> Date {
-    refund_by(d, settled_on).unwrap_or(settled_on)
+    refund_by(d, settled_on).unwrap_or(Date::MAX)
 }
 
 /// The last day a contract's pay may be dated: [`PAY_GRACE_DAYS`] after it ends.
@@ -94,7 +94,13 @@ mod tests {
         };
         assert_eq!(close_by(&none, sept), d("2026-09-30"));
         assert_eq!(refund_by(&none, d("2026-09-26")), None);
-        assert_eq!(refund_due(&none, d("2026-09-26")), d("2026-09-26"));
+        // A deadline past the end of the calendar never comes.
+        assert_eq!(refund_due(&none, d("2026-09-26")), Date::MAX);
+        let far = Deadlines {
+            close_within_days: i64::MAX,
+            refund_within_days: 0,
+        };
+        assert_eq!(close_by(&far, sept), Date::MAX);
     }
 
     #[test]

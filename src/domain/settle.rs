@@ -58,9 +58,10 @@ pub fn paid_and_costs(rows: &[&Entry]) -> (Money, Money) {
 /// Splits `total` fen in proportion to `weights` by the largest-remainder method: every quota
 /// rounded toward zero, then the remaining fen one each to the largest remainders (in the
 /// direction of what remains), ties to the earlier key. Keys must be in byte order.
-/// Exact: quotas are compared as integer fractions over the common denominator.
+/// Exact: quotas are compared as integer fractions over the common denominator. `None` when the
+/// weights add up to nothing, or when the products do not fit in 128 bits.
 pub fn allocate(total: i128, weights: &[i128]) -> Option<Vec<i128>> {
-    let mut den: i128 = weights.iter().sum();
+    let mut den: i128 = weights.iter().try_fold(0i128, |sum, &w| sum.checked_add(w))?;
     if den == 0 {
         return if total == 0 { Some(vec![0; weights.len()]) } else { None };
     }
@@ -69,7 +70,7 @@ pub fn allocate(total: i128, weights: &[i128]) -> Option<Vec<i128>> {
     let mut parts = Vec::with_capacity(weights.len());
     let mut rems = Vec::with_capacity(weights.len());
     for &w in weights {
-        let num = total.checked_mul(w * flip)?;
+        let num = total.checked_mul(w.checked_mul(flip)?)?;
         parts.push(num / den);
         rems.push(num % den);
     }
@@ -94,6 +95,18 @@ fn fen(m: Money) -> Result<i128, Msg> {
             format!("the amount {m} has more than two decimals"),
         )
     })
+}
+
+/// The amounts of a term are so large that splitting them exactly overflows 128 bits: no real
+/// term's are, so one of them was typed wrong.
+fn too_large(term: &Term) -> Msg {
+    Msg::new(
+        format!("{} 学期的金额太大，无法精确分摊；请检查账中是否有输错的金额", term.id),
+        format!(
+            "the amounts of term {} are too large to split exactly; look in the ledger for an amount typed wrong",
+            term.id
+        ),
+    )
 }
 
 /// Settles a term on a date. Fails, with a sentence that says why, when there is nothing to
@@ -122,16 +135,23 @@ pub fn settle(plan: &Plan, term: &Term, basis: RefundBasis, on: Date, entries: &
     let (shares, refunds): (Vec<i128>, Vec<i128>) = match basis {
         RefundBasis::Paid => {
             let refunds = allocate(fen(surplus)?, &paid_fen).ok_or_else(|| {
-                Msg::new(
-                    format!("{} 学期没有家庭交费（P = 0），但有 {costs} 元支出要分摊；无法按交费比例结算", term.id),
-                    format!("term {} has no payments from families (P = 0) but {costs} of costs to share; it cannot be settled in proportion to payments", term.id),
-                )
+                if total_paid.is_zero() {
+                    Msg::new(
+                        format!("{} 学期没有家庭交费（P = 0），但有 {costs} 元支出要分摊；无法按交费比例结算", term.id),
+                        format!("term {} has no payments from families (P = 0) but {costs} of costs to share; it cannot be settled in proportion to payments", term.id),
+                    )
+                } else {
+                    too_large(term)
+                }
             })?;
             (paid_fen.iter().zip(&refunds).map(|(p, r)| p - r).collect(), refunds)
         }
         RefundBasis::Days => {
             let weights: Vec<i128> = ids.iter().map(|id| i128::from(days.get(id).copied().unwrap_or(0))).collect();
             let shares = allocate(fen(costs)?, &weights).ok_or_else(|| {
+                if weights.iter().any(|w| *w != 0) {
+                    return too_large(term);
+                }
                 Msg::new(
                     format!("{} 学期没有托管天数，但有 {costs} 元支出要分摊；无法按天数结算", term.id),
                     format!(
@@ -191,5 +211,23 @@ mod tests {
         assert_eq!(allocate(0, &[0, 0]).unwrap(), vec![0, 0]);
         assert!(allocate(5, &[0, 0]).is_none());
         assert!(allocate(5, &[]).is_none());
+    }
+
+    #[test]
+    fn amounts_too_large_to_split_are_not_mistaken_for_nothing_to_divide_by() {
+        let big = 10i128.pow(20);
+        assert!(allocate(big, &[big, big]).is_none());
+        assert!(allocate(1, &[i128::MAX, 1]).is_none());
+        // 200 fees of fifteen nines from two families: 1e36 fen squared does not fit in 128 bits.
+        let mut ledger = String::from("date,kind,amount,pupil_id,contract_id,category,period,collected_by,receipt,memo\n");
+        for i in 0..200 {
+            ledger.push_str(&format!("2026-09-01,fee,999999999999999,P000{},,,2026-09,周强,,\n", 1 + i % 2));
+        }
+        let clean = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean");
+        let r = crate::records::Records::load_from(&crate::records::Source::new(&clean).with("ledger.csv", ledger.into_bytes()));
+        let plan = r.plan.as_ref().unwrap();
+        let term = &plan.terms[0];
+        let m = settle(plan, term, RefundBasis::Paid, term.ends, &r.entries, &r.pupils).unwrap_err();
+        assert!(m.en.contains("too large to split exactly") && !m.en.contains("P = 0"), "{}", m.en);
     }
 }

@@ -2,13 +2,15 @@
 
 use std::collections::BTreeSet;
 
+use super::terminal::clean;
 use crate::findings::{Finding, Lang, Severity};
 
 fn paint(on: bool, code: &str, s: &str) -> String {
     if on { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_owned() }
 }
 
-/// `roster.csv:8: error[consent/unsigned]: ...`, the fix under it, and a summary line.
+/// `roster.csv:8: error[consent/unsigned]: ...`, the fix under it, and a summary line. Values
+/// from the records in a message are shown escaped, so that each finding is its two lines.
 pub fn human(findings: &[Finding], lang: Lang, color: bool) -> String {
     let mut out = String::new();
     for f in findings {
@@ -16,12 +18,12 @@ pub fn human(findings: &[Finding], lang: Lang, color: bool) -> String {
             Severity::Error => paint(color, "1;31", lang.pick("错误", "error")),
             Severity::Warning => paint(color, "1;33", lang.pick("警告", "warning")),
         };
-        let place = paint(color, "1", &format!("{}:{}", f.file, f.line));
-        out.push_str(&format!("{place}: {sev}[{}]: {}\n", f.rule, f.message.get(lang)));
+        let place = paint(color, "1", &format!("{}:{}", clean(&f.file), f.line));
+        out.push_str(&format!("{place}: {sev}[{}]: {}\n", f.rule, clean(f.message.get(lang))));
         out.push_str(&format!(
             "  {} {}\n",
             paint(color, "36", lang.pick("修改：", "fix:")),
-            f.hint.get(lang)
+            clean(f.hint.get(lang))
         ));
     }
     out.push_str(&summary(findings, lang));
@@ -122,6 +124,25 @@ mod tests {
             s,
             "::error file=roster.csv,line=8,title=consent/unsigned::not signed, 100%25 (sign it)\n"
         );
+    }
+
+    #[test]
+    fn values_cannot_forge_lines_or_reach_the_terminal_raw() {
+        let mut bad = f(Severity::Error, "roster.csv");
+        bad.message = Msg::new("x", "name \u{1b}]8;;http://evil\u{7}\nroster.csv:1: error[fake]: forged\r");
+        let s = human(&[bad.clone()], Lang::En, false);
+        assert_eq!(s.lines().count(), 3, "{s}");
+        assert!(!s.contains('\u{1b}') && !s.contains('\u{7}') && !s.contains('\r'), "{s}");
+        assert!(s.contains("name \\u{1b}]8;;http://evil\\u{7}\\nroster.csv:1"), "{s}");
+        // JSON and GitHub output escape in their own way.
+        let j = json(&[bad.clone()], Lang::En);
+        assert!(
+            j.contains("\\u001b]8;;http://evil\\u0007\\nroster.csv") && !j.contains('\u{1b}'),
+            "{j}"
+        );
+        let g = github(&[bad], Lang::En);
+        assert_eq!(g.lines().count(), 1, "{g}");
+        assert!(g.contains("%0Aroster.csv:1: error[fake]: forged%0D"), "{g}");
     }
 
     #[test]

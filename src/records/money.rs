@@ -25,6 +25,16 @@ impl Money {
     /// assert!(Money::parse("1,000").is_err());
     /// ```
     pub fn parse(s: &str) -> Result<Money, Msg> {
+        Money::parse_within(s, 15)
+    }
+
+    /// [`Money::parse`] for a total: a month's fees or a term's surplus, summed from amounts of
+    /// up to 15 digits, may have more (up to 24, still exact).
+    pub fn parse_total(s: &str) -> Result<Money, Msg> {
+        Money::parse_within(s, 24)
+    }
+
+    fn parse_within(s: &str, int_digits: usize) -> Result<Money, Msg> {
         let t = s.trim();
         let digits = t.strip_prefix('-').unwrap_or(t);
         let (int, frac) = match digits.split_once('.') {
@@ -34,8 +44,9 @@ impl Money {
         let ok = !int.is_empty()
             && int.bytes().all(|b| b.is_ascii_digit())
             && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
-            && int.len() <= 15
-            && frac.is_none_or(|f| f.len() <= 12);
+            && int.len() <= int_digits
+            && frac.is_none_or(|f| f.len() <= 12)
+            && int.len() + frac.map_or(0, str::len) <= 28;
         if !ok {
             return Err(Msg::new(
                 format!("金额“{t}”无法识别；请写成不带货币符号和千位分隔符的数字，如 280.00"),
@@ -281,6 +292,18 @@ mod tests {
             let got = m(s).decimal();
             assert_eq!((got.mantissa(), got.scale()), (d.mantissa(), d.scale()), "{s}");
         }
+    }
+
+    #[test]
+    fn totals_may_be_longer_than_amounts() {
+        let total = "2999999999999997.00";
+        assert!(Money::parse(total).is_err());
+        assert_eq!(Money::parse_total(total).unwrap().to_string(), total);
+        assert_eq!(
+            Money::parse_total("999999999999999999999999.99").unwrap().to_fen(),
+            Some(99999999999999999999999999)
+        );
+        assert!(Money::parse_total("1000000000000000000000000").is_err());
     }
 
     #[test]

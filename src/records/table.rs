@@ -294,10 +294,12 @@ pub fn header(file: &str, text: &str, layout: Layout, columns: &[Column]) -> (Op
     finish(file, columns, head, Vec::new())
 }
 
-/// The csv reader counts a CRLF row end late: the row after it gets the previous line's number.
+/// The csv reader counts a CRLF row end late: the row after it gets the previous line's number;
+/// and it ends a row at a CR alone (Excel for the old Mac OS) without counting a line at all.
 pub fn normalized(text: &str) -> Cow<'_, str> {
     if text.contains('\r') {
-        Cow::Owned(text.replace("\r\n", "\n"))
+        let lf = text.replace("\r\n", "\n");
+        Cow::Owned(if lf.contains('\r') { lf.replace('\r', "\n") } else { lf })
     } else {
         Cow::Borrowed(text)
     }
@@ -676,6 +678,13 @@ mod tests {
         let (t, _) = parse("x.csv", "a,b\r\n1,x\r\n\"2\r\nz\",y\r\n3,w\n4,v\r\n", Layout::default(), COLS);
         let lines: Vec<usize> = t.unwrap().rows.iter().map(|r| r.line).collect();
         assert_eq!(lines, vec![2, 3, 5, 6]);
+    }
+
+    #[test]
+    fn rows_ended_by_a_cr_alone_are_on_their_own_lines() {
+        let (t, _) = parse("x.csv", "a,b\r1,x\r\r3,w\r", Layout::default(), COLS);
+        let lines: Vec<usize> = t.unwrap().rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![2, 4]);
     }
 
     #[test]

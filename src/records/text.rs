@@ -1,5 +1,5 @@
 //! Bytes on disk to text and back, keeping what Excel and WPS care about:
-//! UTF-8 with or without a byte-order mark, GB18030/GBK, LF or CRLF.
+//! UTF-8 with or without a byte-order mark, GB18030/GBK, LF, CRLF or CR.
 
 use crate::findings::Msg;
 
@@ -15,6 +15,8 @@ pub struct Layout {
     pub encoding: Encoding,
     pub bom: bool,
     pub crlf: bool,
+    /// Lines end with a carriage return alone, as Excel for the old Mac OS saves them.
+    pub cr: bool,
 }
 
 impl Default for Layout {
@@ -23,14 +25,27 @@ impl Default for Layout {
             encoding: Encoding::Utf8,
             bom: false,
             crlf: false,
+            cr: false,
         }
     }
 }
 
 impl Layout {
     pub fn newline(&self) -> &'static str {
-        if self.crlf { "\r\n" } else { "\n" }
+        match (self.crlf, self.cr) {
+            (true, _) => "\r\n",
+            (false, true) => "\r",
+            (false, false) => "\n",
+        }
     }
+}
+
+/// The line ends of a text, as (CRLF, CR alone): CRLF when it has one; CR when its first line
+/// ends with a CR alone.
+fn line_ends(text: &str) -> (bool, bool) {
+    let crlf = text.contains("\r\n");
+    let cr = !crlf && text.find(['\r', '\n']).is_some_and(|i| text.as_bytes()[i] == b'\r');
+    (crlf, cr)
 }
 
 #[derive(Debug)]
@@ -45,8 +60,8 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub fn decode(bytes: &[u8]) -> Result<Decoded, Msg> {
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return Err(Msg::new(
-            "文件是 UTF-16 编码，请另存为 UTF-8 或 GB18030 的 CSV",
-            "the file is UTF-16; save it as UTF-8 or GB18030 CSV",
+            "文件是 UTF-16 编码，请另存为 UTF-8（CSV 文件也可以是 GB18030）",
+            "the file is UTF-16; save it as UTF-8 (a CSV file may also be GB18030)",
         ));
     }
     if bytes.contains(&0) {
@@ -71,17 +86,17 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Msg> {
             let (s, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(body);
             if had_errors {
                 return Err(Msg::new(
-                    "文件既不是 UTF-8 也不是 GB18030/GBK 编码，请另存为 UTF-8 的 CSV",
-                    "the file is neither UTF-8 nor GB18030/GBK; save it as UTF-8 CSV",
+                    "文件既不是 UTF-8 也不是 GB18030/GBK 编码，请另存为 UTF-8",
+                    "the file is neither UTF-8 nor GB18030/GBK; save it as UTF-8",
                 ));
             }
             (s.into_owned(), Encoding::Gb18030)
         }
     };
-    let crlf = text.contains("\r\n");
+    let (crlf, cr) = line_ends(&text);
     Ok(Decoded {
         text,
-        layout: Layout { encoding, bom, crlf },
+        layout: Layout { encoding, bom, crlf, cr },
     })
 }
 
@@ -95,13 +110,14 @@ pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, (Msg, Vec<u8>)> {
                 if bom {
                     text.drain(..'\u{feff}'.len_utf8());
                 }
-                let crlf = text.contains("\r\n");
+                let (crlf, cr) = line_ends(&text);
                 return Ok(Decoded {
                     text,
                     layout: Layout {
                         encoding: Encoding::Utf8,
                         bom,
                         crlf,
+                        cr,
                     },
                 });
             }
@@ -127,13 +143,14 @@ pub fn as_utf8(bytes: &[u8]) -> Option<Decoded<&str>> {
         None => (bytes, false),
     };
     let text = std::str::from_utf8(body).ok()?;
-    let crlf = text.contains("\r\n");
+    let (crlf, cr) = line_ends(text);
     Some(Decoded {
         text,
         layout: Layout {
             encoding: Encoding::Utf8,
             bom,
             crlf,
+            cr,
         },
     })
 }
@@ -269,6 +286,20 @@ mod tests {
         assert!(decode(b"a\0b").is_err());
         assert!(decode(b"\xFF\xFEa\0").is_err());
         assert!(decode(b"\x80\x80\xFF\xFF\xFE").is_err());
+    }
+
+    #[test]
+    fn line_ends_lf_crlf_or_cr_alone() {
+        let ends = |t: &[u8]| {
+            let l = decode(t).unwrap().layout;
+            assert_eq!(Some(l), as_utf8(t).map(|d| d.layout));
+            l.newline()
+        };
+        assert_eq!(ends(b"a,b\n1,2\n"), "\n");
+        assert_eq!(ends(b"a,b\r\n1,2\r\n"), "\r\n");
+        assert_eq!(ends(b"a,b\r1,2\r"), "\r");
+        assert_eq!(ends(b"a,b"), "\n");
+        assert!(!decode(b"a,b\n\"x\ry\"\n").unwrap().layout.cr);
     }
 
     #[test]

@@ -12,11 +12,16 @@ pub fn layout(bytes: &[u8]) -> Layout {
     decode(bytes).map(|d| d.layout).unwrap_or_default()
 }
 
+/// The byte that ends a line of the file: LF, or CR in a file whose lines end with CR alone.
+fn line_end(l: Layout) -> u8 {
+    if l.cr { b'\r' } else { b'\n' }
+}
+
 /// Appends a line in the file's encoding and line ends.
 pub fn append_line(bytes: &[u8], line: &str) -> Vec<u8> {
     let l = layout(bytes);
     let mut out = bytes.to_vec();
-    if !out.is_empty() && !out.ends_with(b"\n") {
+    if !out.is_empty() && !out.ends_with(&[line_end(l)]) {
         out.extend_from_slice(l.newline().as_bytes());
     }
     let body = Layout { bom: false, ..l };
@@ -26,12 +31,14 @@ pub fn append_line(bytes: &[u8], line: &str) -> Vec<u8> {
 }
 
 /// Replaces line `line` (1-based) with new text, keeping that line's own line end.
-/// `\n` never occurs inside a multi-byte UTF-8 or GB18030 character, so lines split cleanly.
+/// `\n` and `\r` never occur inside a multi-byte UTF-8 or GB18030 character, so lines split
+/// cleanly.
 pub fn replace_line(bytes: &[u8], line: usize, text: &str) -> Result<Vec<u8>, Msg> {
     let l = layout(bytes);
+    let end = line_end(l);
     let mut out = Vec::with_capacity(bytes.len() + text.len());
     let mut found = false;
-    for (i, chunk) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
+    for (i, chunk) in bytes.split_inclusive(|&b| b == end).enumerate() {
         if i + 1 != line {
             out.extend_from_slice(chunk);
             continue;
@@ -39,8 +46,8 @@ pub fn replace_line(bytes: &[u8], line: usize, text: &str) -> Result<Vec<u8>, Ms
         found = true;
         let ending: &[u8] = if chunk.ends_with(b"\r\n") {
             b"\r\n"
-        } else if chunk.ends_with(b"\n") {
-            b"\n"
+        } else if chunk.ends_with(&[end]) {
+            &chunk[chunk.len() - 1..]
         } else {
             b""
         };
@@ -57,7 +64,8 @@ pub fn replace_line(bytes: &[u8], line: usize, text: &str) -> Result<Vec<u8>, Ms
 
 /// The text of line `line` (1-based), decoded.
 pub fn line_text(bytes: &[u8], line: usize) -> Option<String> {
-    let chunk = bytes.split_inclusive(|&b| b == b'\n').nth(line.checked_sub(1)?)?;
+    let end = line_end(layout(bytes));
+    let chunk = bytes.split_inclusive(|&b| b == end).nth(line.checked_sub(1)?)?;
     let d = decode(chunk).ok()?;
     Some(d.text.trim_end_matches(['\r', '\n']).to_owned())
 }
@@ -77,6 +85,14 @@ mod tests {
     #[test]
     fn append_after_a_missing_final_newline() {
         assert_eq!(append_line(b"\xEF\xBB\xBFa\nb", "c"), b"\xEF\xBB\xBFa\nb\nc\n".to_vec());
+    }
+
+    #[test]
+    fn lines_ended_by_a_cr_alone_stay_so() {
+        assert_eq!(append_line(b"h\rx\r", "y"), b"h\rx\ry\r".to_vec());
+        assert_eq!(append_line(b"h\rx", "y"), b"h\rx\ry\r".to_vec());
+        assert_eq!(replace_line(b"h\rx\ry\r", 2, "z").unwrap(), b"h\rz\ry\r".to_vec());
+        assert_eq!(line_text(b"h\rx\ry", 3).unwrap(), "y");
     }
 
     #[test]

@@ -1,15 +1,21 @@
 //! The one place that writes records: take the lock, build the new content in memory, check
-//! it, write temporary files beside the targets and rename them over. A refused or failed
-//! write leaves every file as it was.
+//! it, write temporary files beside the targets and rename them over, all or nothing. A refused
+//! or failed write leaves every file as it was.
 
 pub mod edit;
+pub mod fault;
+pub mod file;
+pub mod journal;
 pub mod lock;
+pub mod recover;
 
-use std::collections::BTreeMap;
-use std::io::Write;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use journal::{Ending, Journal, Step};
+
 use crate::findings::{Finding, Msg};
+use crate::output::terminal::clean;
 use crate::records::{Date, Records, Source};
 
 pub use lock::Lock;
@@ -99,7 +105,8 @@ pub fn findings_around(dir: &Path, before: &Records, change: &Change, today: Dat
     })
 }
 
-/// The refusal message for errors a change would add: each finding's place and sentence.
+/// The refusal message for errors a change would add: each finding's place and sentence, on a
+/// line of its own (values in them escaped, so that each stays on its line).
 pub fn refusal(errors: &[Finding]) -> Msg {
     let lines = |zh: bool| {
         errors
@@ -107,10 +114,10 @@ pub fn refusal(errors: &[Finding]) -> Msg {
             .map(|f| {
                 format!(
                     "\n  {}:{}: [{}] {}",
-                    f.file,
+                    clean(&f.file),
                     f.line,
                     f.rule,
-                    if zh { &f.message.zh } else { &f.message.en }
+                    clean(if zh { &f.message.zh } else { &f.message.en })
                 )
             })
             .collect::<String>()
@@ -128,62 +135,135 @@ fn io_failure(path: &Path, e: &std::io::Error) -> Msg {
     )
 }
 
-/// Writes every file of the change: all temporary files first, then the renames. If a rename
-/// fails, the files already replaced are put back.
+/// A file of the change, ready to be put in place.
+struct Staged {
+    step: Step,
+    /// The file to change: the step's target, links followed.
+    target: PathBuf,
+    temp: Option<tempfile::TempPath>,
+    backup: Option<tempfile::TempPath>,
+}
+
+fn name_of(t: &tempfile::TempPath) -> Option<String> {
+    t.file_name().map(|n| n.to_string_lossy().into_owned())
+}
+
+/// Writes every file of the change, all or nothing (SPEC §8): each new content to a temporary
+/// file beside its target, synced. One file is then renamed over its target. Several are first
+/// written down in the journal, with a backup (a second link) of each file they replace or
+/// remove; then renamed; then the journal goes. A failure on the way puts every file back, and a
+/// command cut off on the way leaves the journal, for the next one to finish or undo the commit.
+/// Every folder touched is synced, so that a power cut has the same two outcomes as a kill.
 pub fn commit(dir: &Path, _lock: &Lock, change: &Change) -> Result<(), Msg> {
-    let mut staged: Vec<(PathBuf, Option<tempfile::NamedTempFile>, Option<Vec<u8>>)> = Vec::new();
+    let mut folders = BTreeSet::new();
+    let mut staged = stage(dir, change, &mut folders)?;
+    match staged.len() {
+        0 => Ok(()),
+        1 => replace_one(staged.remove(0), &folders),
+        _ => replace_several(dir, staged, &folders),
+    }
+}
+
+/// The temporary file of each file the change writes, and the files it removes; the folders
+/// it touches (those it made included) go into `folders`.
+fn stage(dir: &Path, change: &Change, folders: &mut BTreeSet<PathBuf>) -> Result<Vec<Staged>, Msg> {
+    let mut staged = Vec::new();
     for (rel, bytes) in &change.files {
-        let Some(bytes) = bytes else {
-            let target = dir.join(rel);
-            let old = std::fs::read(&target).ok();
-            staged.push((target, None, old));
-            continue;
-        };
-        let target = dir.join(rel);
-        let parent = target.parent().unwrap_or(dir).to_path_buf();
-        std::fs::create_dir_all(&parent).map_err(|e| io_failure(&target, &e))?;
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(".care-").suffix(".tmp");
-        // A new file gets the mode any program would give it (0666 less the umask), not a
-        // temporary file's 0600; an existing one keeps its own, below.
-        #[cfg(unix)]
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        let mut tmp = builder.tempfile_in(&parent).map_err(|e| io_failure(&target, &e))?;
-        tmp.write_all(bytes)
-            .and_then(|_| tmp.as_file().sync_all())
-            .map_err(|e| io_failure(&target, &e))?;
-        if let Ok(meta) = std::fs::metadata(&target) {
-            let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
-        }
-        let old = std::fs::read(&target).ok();
-        staged.push((target, Some(tmp), old));
-    }
-    let mut done: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
-    for (target, tmp, old) in staged {
-        let result = match tmp {
-            Some(tmp) => tmp.persist(&target).map(|_| ()).map_err(|e| e.error),
-            None => match std::fs::remove_file(&target) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-                _ => Ok(()),
-            },
-        };
-        if let Err(e) = result {
-            for (path, old) in done.into_iter().rev() {
-                match old {
-                    Some(bytes) => {
-                        let _ = std::fs::write(&path, bytes);
-                    }
-                    None => {
-                        let _ = std::fs::remove_file(&path);
-                    }
+        let named = dir.join(rel);
+        let failed = |e: std::io::Error| io_failure(&named, &e);
+        let target = file::resolve_links(&named).map_err(failed)?;
+        let temp = match bytes {
+            Some(bytes) => {
+                for made in file::create_dirs(file::folder(&target)).map_err(failed)? {
+                    folders.insert(file::folder(&made).to_path_buf());
                 }
+                let temp = file::temp_beside(&target, bytes).map_err(failed)?;
+                fault::point();
+                Some(temp)
             }
-            return Err(io_failure(&target, &e));
-        }
-        done.push((target, old));
+            None if !file::exists(&target) => continue,
+            None => None,
+        };
+        folders.insert(file::folder(&target).to_path_buf());
+        staged.push(Staged {
+            step: Step {
+                target: rel.clone(),
+                temp: temp.as_ref().and_then(name_of),
+                backup: None,
+            },
+            target,
+            temp,
+            backup: None,
+        });
     }
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
+    Ok(staged)
+}
+
+/// One file: a rename (or a removal) is all or nothing by itself.
+fn replace_one(mut one: Staged, folders: &BTreeSet<PathBuf>) -> Result<(), Msg> {
+    let done = match one.temp.take() {
+        Some(temp) => temp.persist(&one.target).map_err(|e| e.error),
+        None => std::fs::remove_file(&one.target),
+    };
+    done.map_err(|e| io_failure(&one.target, &e))?;
+    fault::point();
+    for f in folders {
+        file::sync_dir(f).map_err(|e| {
+            let rel = &one.step.target;
+            Msg::new(
+                format!("已写入 {rel}，但无法确认它已存到磁盘（同步 {} 失败：{e}）", f.display()),
+                format!(
+                    "wrote {rel} but could not make sure it reached the disk (syncing {} failed: {e})",
+                    f.display()
+                ),
+            )
+        })?;
     }
     Ok(())
+}
+
+/// Several files: backups, the journal, then the journal carried out.
+fn replace_several(dir: &Path, mut staged: Vec<Staged>, folders: &BTreeSet<PathBuf>) -> Result<(), Msg> {
+    for s in staged.iter_mut().filter(|s| file::exists(&s.target)) {
+        let backup = file::backup(&s.target).map_err(|e| io_failure(&s.target, &e))?;
+        fault::point();
+        s.step.backup = name_of(&backup);
+        s.backup = Some(backup);
+    }
+    // The temporary files and backups are on disk before the journal that names them.
+    for f in folders {
+        file::sync_dir(f).map_err(|e| io_failure(f, &e))?;
+    }
+    let journal = Journal {
+        undo: false,
+        steps: staged.iter().map(|s| s.step.clone()).collect(),
+    };
+    if let Err(e) = journal.write(dir) {
+        let _ = file::remove(&Journal::path(dir));
+        return Err(io_failure(&Journal::path(dir), &e));
+    }
+    // From here the journal is in charge of every temporary file and backup.
+    for s in staged {
+        for t in [s.temp, s.backup].into_iter().flatten() {
+            let _ = t.keep();
+        }
+    }
+    match journal.complete(dir) {
+        Ok(Ending::Forward) => Ok(()),
+        Ok(Ending::Back(cause)) => {
+            let f = cause.unwrap_or_else(|| journal::Failed {
+                path: Journal::path(dir),
+                error: std::io::Error::other("the write was undone"),
+            });
+            Err(io_failure(&f.path, &f.error))
+        }
+        Err(f) => Err(Msg::new(
+            format!("写入没有完成（{}：{}）；下一个 care 命令会完成或撤销它", f.path.display(), f.error),
+            format!(
+                "the write did not complete ({}: {}); the next care command finishes or undoes it",
+                f.path.display(),
+                f.error
+            ),
+        )),
+    }
 }

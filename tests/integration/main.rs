@@ -10,6 +10,7 @@ mod ecosystem;
 mod guide;
 mod markdown;
 mod money;
+mod reliability;
 mod report;
 mod robustness;
 mod sandbox;

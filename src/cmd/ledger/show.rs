@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use crate::cmd::{Env, Failure, Outcome};
 use crate::domain::calendar::term_of;
 use crate::findings::Msg;
-use crate::output::table;
+use crate::output::{console, table};
 use crate::records::{Kind, Money, Month, Short};
 
 pub fn run(env: &Env, month: Option<&str>, term: Option<&str>) -> Outcome {
@@ -61,7 +61,7 @@ pub fn run(env: &Env, month: Option<&str>, term: Option<&str>) -> Outcome {
             ]
         })
         .collect();
-    println!("{}", table::render(&headers, &body, &[0, 3]));
+    console::println(&table::render(&headers, &body, &[0, 3]));
     let sum = |k: Kind| -> Money { rows.iter().filter(|e| e.kind == k).map(|e| e.amount).sum() };
     let net: Money = rows.iter().map(|e| e.signed()).sum();
     let totals = vec![vec![
@@ -72,20 +72,17 @@ pub fn run(env: &Env, month: Option<&str>, term: Option<&str>) -> Outcome {
         net.to_string(),
         rows.len().to_string(),
     ]];
-    println!(
-        "{}",
-        table::render(
-            &[
-                l("收费", "fees"),
-                l("退费", "refunds"),
-                l("劳务费", "pay"),
-                l("其他支出", "expenses"),
-                l("净额", "net"),
-                l("笔数", "rows")
-            ],
-            &totals,
-            &[0, 1, 2, 3, 4, 5]
-        )
-    );
+    console::println(&table::render(
+        &[
+            l("收费", "fees"),
+            l("退费", "refunds"),
+            l("劳务费", "pay"),
+            l("其他支出", "expenses"),
+            l("净额", "net"),
+            l("笔数", "rows"),
+        ],
+        &totals,
+        &[0, 1, 2, 3, 4, 5],
+    ));
     Ok(ExitCode::SUCCESS)
 }
