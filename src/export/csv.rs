@@ -6,9 +6,9 @@ use std::fs::File;
 use std::io::{self, BufWriter};
 use std::path::Path;
 
-use super::{Cells, Sink, Table, date_of};
+use super::{Cells, Sink, Table, Values, date_of};
 use crate::records::Money;
-use crate::records::file::Field;
+use crate::records::file::{Field, Type};
 use crate::report::csv::neutralise;
 
 struct CsvSink {
@@ -17,35 +17,39 @@ struct CsvSink {
 
 /// A CSV file at `path` for a table's rows, its header written.
 pub fn create(path: &Path, fields: &[Field]) -> io::Result<Box<dyn Sink>> {
-    let file = BufWriter::with_capacity(1 << 20, File::create(path)?);
+    let file = BufWriter::with_capacity(1 << 16, File::create(path)?);
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(file);
     w.write_record(fields.iter().map(|f| f.name))?;
     Ok(Box::new(CsvSink { w }))
 }
 
-/// Row `i` of a column as a cell.
-fn cell(cells: &Cells, i: usize) -> String {
-    match cells {
-        Cells::Text { bytes, ends, present } => {
+/// The next value of a column as a cell, from where `at` says the column's values have got to.
+fn cell(ty: Type, cells: &Cells, row: usize, at: &mut usize) -> String {
+    if cells.defs[row] == 0 {
+        return String::new();
+    }
+    let i = *at;
+    *at += 1;
+    match &cells.values {
+        Values::Text { bytes, ends } => {
             let start = if i == 0 { 0 } else { ends[i - 1] };
-            if present[i] {
-                neutralise(&String::from_utf8_lossy(&bytes[start..ends[i]]))
-            } else {
-                String::new()
-            }
+            neutralise(&String::from_utf8_lossy(&bytes[start..ends[i]]))
         }
-        Cells::Date(v) => v[i].map(|d| date_of(d).to_string()).unwrap_or_default(),
-        Cells::Money(v) => v[i].map(|f| Money::from_fen(i128::from(f)).to_string()).unwrap_or_default(),
-        Cells::Count(v) => v[i].map(|n| n.to_string()).unwrap_or_default(),
+        Values::Int32(v) if ty == Type::Date => date_of(v[i]).to_string(),
+        Values::Int32(v) => v[i].to_string(),
+        Values::Int64(v) => Money::from_fen(i128::from(v[i])).to_string(),
     }
 }
 
 impl Sink for CsvSink {
     fn rows(&mut self, t: &Table) -> io::Result<()> {
+        let mut at = vec![0; t.columns.len()];
         let mut record = Vec::with_capacity(t.columns.len());
-        for i in 0..t.rows {
+        for row in 0..t.rows {
             record.clear();
-            record.extend(t.columns.iter().map(|c| cell(c, i)));
+            for ((cells, field), at) in t.columns.iter().zip(&t.fields).zip(&mut at) {
+                record.push(cell(field.ty, cells, row, at));
+            }
             self.w.write_record(&record)?;
         }
         Ok(())

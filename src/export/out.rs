@@ -105,7 +105,18 @@ impl Out {
                 remove_empty_parents(&self.root, &p);
             }
         }
+        // A table's folder that is not there yet is moved whole (a district's thousands of files
+        // in one step each table); into one that is, file by file.
+        let mut whole: BTreeSet<&str> = BTreeSet::new();
         for rel in &written {
+            let top = rel.split('/').next().unwrap_or(rel);
+            if rel.contains('/') && (whole.contains(top) || !self.root.join(top).exists()) {
+                if whole.insert(top) {
+                    let (from, to) = (self.staging.path().join(top), self.root.join(top));
+                    std::fs::rename(&from, &to).map_err(|e| fail(&to, e))?;
+                }
+                continue;
+            }
             let (from, to) = (self.staging.path().join(rel), self.root.join(rel));
             if let Some(parent) = to.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| fail(parent, e))?;

@@ -103,19 +103,20 @@ pub fn write_school(r: &Records, findings: &[Finding], school: SchoolInfo<'_>, o
     let privacy = Privacy::new(r, true);
     let masking = Masking::new(&privacy);
     let code = school.code;
-    let mut table = |name: &'static str, fields: Vec<Field>, fill: &mut dyn FnMut(&mut Rows<'_>) -> io::Result<()>| -> io::Result<()> {
-        let sink = open(name, &fields)?;
-        let mut rows = Rows {
-            table: Table::new(name, fields),
-            sink,
-            privacy: &masking,
+    let mut table =
+        |name: &'static str, fields: Vec<Field>, len: usize, fill: &mut dyn FnMut(&mut Rows<'_>) -> io::Result<()>| -> io::Result<()> {
+            let sink = open(name, &fields)?;
+            let mut rows = Rows {
+                table: Table::new(name, fields, len),
+                sink,
+                privacy: &masking,
+            };
+            fill(&mut rows)?;
+            rows.finish()
         };
-        fill(&mut rows)?;
-        rows.finish()
-    };
 
     let plan = r.plan.as_ref();
-    table("schools", SCHOOLS.to_vec(), &mut |rows| {
+    table("schools", SCHOOLS.to_vec(), 1, &mut |rows| {
         let s = plan.map(|p| &p.school);
         let fees = plan.and_then(|p| p.fees.as_ref());
         rows.push([
@@ -131,7 +132,7 @@ pub fn write_school(r: &Records, findings: &[Finding], school: SchoolInfo<'_>, o
     for t in TABLES {
         let Some((name, fields)) = t.export() else { continue };
         let fields: Vec<Field> = std::iter::once(super::tables::SCHOOL).chain(fields).collect();
-        table(name, fields, &mut |rows| {
+        table(name, fields, t.len(r), &mut |rows| {
             let mut result = Ok(());
             t.export_rows(r, school.today, &mut |values| {
                 if result.is_ok() {
@@ -142,7 +143,7 @@ pub fn write_school(r: &Records, findings: &[Finding], school: SchoolInfo<'_>, o
         })?;
     }
 
-    table("closes", CLOSES.to_vec(), &mut |rows| {
+    table("closes", CLOSES.to_vec(), r.closes.len(), &mut |rows| {
         for c in &r.closes {
             rows.push([
                 code.to_owned(),
@@ -160,7 +161,7 @@ pub fn write_school(r: &Records, findings: &[Finding], school: SchoolInfo<'_>, o
         }
         Ok(())
     })?;
-    table("settlements", SETTLEMENTS.to_vec(), &mut |rows| {
+    table("settlements", SETTLEMENTS.to_vec(), r.settlements.len(), &mut |rows| {
         for s in &r.settlements {
             rows.push([
                 code.to_owned(),
@@ -176,22 +177,27 @@ pub fn write_school(r: &Records, findings: &[Finding], school: SchoolInfo<'_>, o
         }
         Ok(())
     })?;
-    table("settlement_families", FAMILIES.to_vec(), &mut |rows| {
-        for s in &r.settlements {
-            for f in &s.rows {
-                rows.push([
-                    code.to_owned(),
-                    s.term.v.clone(),
-                    f.pupil_id.clone(),
-                    f.paid.to_string(),
-                    f.share.to_string(),
-                    f.refund.to_string(),
-                ])?;
+    table(
+        "settlement_families",
+        FAMILIES.to_vec(),
+        r.settlements.iter().map(|s| s.rows.len()).sum(),
+        &mut |rows| {
+            for s in &r.settlements {
+                for f in &s.rows {
+                    rows.push([
+                        code.to_owned(),
+                        s.term.v.clone(),
+                        f.pupil_id.clone(),
+                        f.paid.to_string(),
+                        f.share.to_string(),
+                        f.refund.to_string(),
+                    ])?;
+                }
             }
-        }
-        Ok(())
-    })?;
-    table("findings", FINDINGS.to_vec(), &mut |rows| {
+            Ok(())
+        },
+    )?;
+    table("findings", FINDINGS.to_vec(), findings.len(), &mut |rows| {
         for f in findings {
             rows.push([
                 code.to_owned(),

@@ -272,6 +272,9 @@ pub trait AnyFile: Sync {
     /// private ones, then the derived ones. `None`: the file is not exported.
     fn export(&self) -> Option<(&'static str, Vec<Field>)>;
 
+    /// How many rows the records kept.
+    fn len(&self, r: &Records) -> usize;
+
     /// Each row the records kept, as the values of [`AnyFile::export`]'s columns written as the
     /// file holds them (empty for no value), on `today`.
     fn export_rows(&self, r: &Records, today: Date, each: &mut dyn FnMut(&[String]));
@@ -334,6 +337,10 @@ impl<D: Kept> AnyFile for Listed<D> {
         });
         let derived = D::DERIVED.iter().map(|&(name, ty)| Field::new(name, ty));
         Some((D::TABLE?, own.chain(derived).collect()))
+    }
+
+    fn len(&self, r: &Records) -> usize {
+        D::rows(r).len()
     }
 
     fn export_rows(&self, r: &Records, today: Date, each: &mut dyn FnMut(&[String])) {
