@@ -37,6 +37,9 @@ fn other(e: impl std::error::Error + Send + Sync + 'static) -> io::Error {
     io::Error::other(e)
 }
 
+/// Text values handed to the column writer at a time.
+const BATCH: usize = 4096;
+
 struct ParquetSink {
     w: SerializedFileWriter<BufWriter<File>>,
 }
@@ -71,18 +74,22 @@ impl Sink for ParquetSink {
             let defs = Some(cells.defs.as_slice());
             match &cells.values {
                 Values::Text { bytes, ends } => {
-                    // One buffer for the chunk; each value is a slice of it.
+                    // One buffer for the chunk; each value is a slice of it, handed over a few
+                    // thousand at a time.
                     let buf = Bytes::copy_from_slice(bytes);
-                    let mut start = 0;
-                    let values: Vec<ByteArray> = ends
-                        .iter()
-                        .map(|&end| {
-                            let v = ByteArray::from(buf.slice(start..end));
+                    let w = col.typed::<ByteArrayType>();
+                    let mut values = Vec::with_capacity(BATCH);
+                    let (mut start, mut value) = (0, 0);
+                    for defs in cells.defs.chunks(BATCH) {
+                        values.clear();
+                        let there = defs.iter().filter(|&&d| d == 1).count();
+                        for &end in &ends[value..value + there] {
+                            values.push(ByteArray::from(buf.slice(start..end)));
                             start = end;
-                            v
-                        })
-                        .collect();
-                    col.typed::<ByteArrayType>().write_batch(&values, defs, None).map_err(other)?;
+                        }
+                        value += there;
+                        w.write_batch(&values, Some(defs), None).map_err(other)?;
+                    }
                 }
                 Values::Int32(v) => {
                     col.typed::<Int32Type>().write_batch(v, defs, None).map_err(other)?;
