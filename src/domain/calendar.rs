@@ -120,6 +120,13 @@ pub fn care_days(plan: &Plan, term: &Term, p: &Pupil) -> u32 {
     care_span(term, p).map_or(0, |(from, to)| service_days(plan, term, from, to))
 }
 
+/// The roster rows that are applications for the term (SPEC §3).
+pub fn applications<'a>(plan: &'a Plan, term: &'a Term, pupils: &'a [Pupil]) -> impl Iterator<Item = &'a Pupil> {
+    pupils
+        .iter()
+        .filter(move |p| plan.term_of_pupil(p).is_some_and(|t| t.id == term.id))
+}
+
 /// Whether the row's care shares a day with the period from `from` to `to`.
 pub fn in_care_during(term: &Term, p: &Pupil, from: Date, to: Date) -> bool {
     care_span(term, p).is_some_and(|(s, e)| s <= to && from <= e)

@@ -198,6 +198,15 @@ impl Plan {
             .or_else(|| self.terms.iter().filter(|t| t.starts > p.applied_on).min_by_key(|t| t.starts))
     }
 
+    /// What to say of a term id the plan does not have.
+    pub fn no_such_term(&self, id: &str) -> Msg {
+        let ids = self.terms.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", ");
+        Msg::new(
+            format!("学期“{id}”不是 plan.toml 中的学期；请改为其中之一：{ids}"),
+            format!("term “{id}” is not a term of plan.toml; use one of: {ids}"),
+        )
+    }
+
     /// Whether a roster row names a term the plan does not have (a finding at the row), when
     /// every term of the plan could be read.
     pub fn names_no_term(&self, p: &Pupil) -> bool {

@@ -106,18 +106,20 @@ pub fn settled(records: &Records, term_id: &str, lang: Lang, privacy: &Privacy) 
         ));
     };
     let plan = records.plan.as_ref();
-    let term = plan.and_then(|p| p.terms.iter().find(|t| t.id == term_id));
+    let term = plan.and_then(|p| p.term(term_id));
     let settled_on = s.settled_on.v;
     let refund_by = plan.and_then(|p| deadlines::refund_by(&p.deadlines, settled_on));
     let days = s.basis == RefundBasis::Days;
     let paid = term.map(|t| payouts::paid_out(&records.entries, t, settled_on)).unwrap_or_default();
     let mut families = Vec::new();
     for row in &s.rows {
-        let pupil = records.pupil(&row.pupil_id);
+        // The family's application for the term; its details from any row when it has none.
+        let own = records.application(&row.pupil_id, Some(term_id));
+        let pupil = own.or_else(|| records.pupil(&row.pupil_id));
         let mine = paid.get(row.pupil_id.as_str());
         let paid_out = mine.map_or(crate::records::Money::ZERO, |p| p.amount);
         let paid_out_on = mine.map(|p| p.last_on);
-        let care = match (plan, term, pupil, days) {
+        let care = match (plan, term, own, days) {
             (Some(p), Some(t), Some(pu), true) => Some(care_days(p, t, pu)),
             _ => None,
         };

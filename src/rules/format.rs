@@ -24,16 +24,7 @@ impl Rule for Parse {
         let Some(plan) = cx.plan() else { return };
         for p in cx.records.pupils.iter().filter(|p| plan.names_no_term(p)) {
             let term = p.term.as_deref().unwrap_or_default();
-            let ids: Vec<&str> = plan.terms.iter().map(|t| t.id.as_str()).collect();
-            let ids = ids.join(", ");
-            out.push(self.finding(
-                roster::FILE,
-                p.line,
-                Msg::new(
-                    format!("学期“{term}”不是 plan.toml 中的学期；请改为其中之一：{ids}"),
-                    format!("term “{term}” is not a term of plan.toml; use one of: {ids}"),
-                ),
-            ));
+            out.push(self.finding(roster::FILE, p.line, plan.no_such_term(term)));
         }
     }
 }

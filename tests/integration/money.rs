@@ -369,8 +369,8 @@ fn status_lists_pupils_balance_and_deadlines() {
     w.care(&["status"])
         .assert()
         .success()
-        .stdout(contains("applied  ┆     1"))
-        .stdout(contains("enrolled ┆     3"))
+        .stdout(contains("│ pupils      ┆ applied ┆ enrolled │"))
+        .stdout(contains("│ 2026-autumn ┆       1 ┆        3 │"))
         .stdout(contains("balance: 419.50"))
         .stdout(contains("2026-10-10 ┆ close and disclose 2026-09 ┆ overdue"))
         .stdout(contains("2027-01-15 ┆ settle term 2026-autumn"));
