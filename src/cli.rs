@@ -67,7 +67,7 @@ pub enum Command {
     Init {
         /// Where to create it (default: the -C directory)
         dir: Option<PathBuf>,
-        /// Fill it with a complete, valid, realistic past term
+        /// Fill it with complete, valid, realistic past terms
         #[arg(long)]
         example: bool,
     },

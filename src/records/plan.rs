@@ -23,6 +23,8 @@ pub struct Plan {
     pub renew_below: rust_decimal::Decimal,
     pub terms: Vec<Term>,
     pub forbidden_categories: Vec<String>,
+    /// `[categories]`: the label reports print for a ledger category, by the category.
+    pub categories: Vec<(String, String)>,
     pub banned_activities: Vec<String>,
     /// Line of the first `[[terms]]`, for findings about the terms as a whole.
     pub line_of_terms: usize,
@@ -45,6 +47,8 @@ pub struct School {
     pub city: String,
     pub principal: String,
     pub line: usize,
+    /// All pupils of the school, for the participation rate.
+    pub pupils: Option<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -259,10 +263,11 @@ const KEYS: &[(&str, &[&str])] = &[
             "deadlines",
             "surveys",
             "rules",
+            "categories",
             "terms",
         ],
     ),
-    ("school", &["name", "city", "principal"]),
+    ("school", &["name", "city", "principal", "pupils"]),
     ("leadership", &["head", "deputies", "members"]),
     ("committee", &["established_on", "chair", "treasurer", "members"]),
     ("fees", &["decided_on", "published_on", "basis", "amount", "refund_basis"]),
@@ -351,6 +356,23 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
 
     match doc.table(root, "school") {
         Some((t, line)) => {
+            let pupils = match doc.integer(t, "pupils", "[school] pupils") {
+                Some(a) => match u32::try_from(a.v) {
+                    Ok(n) if n > 0 => Some(n),
+                    _ => {
+                        out.push(parse_error(
+                            FILE,
+                            a.line,
+                            Msg::new(
+                                "[school] pupils 应为正整数：全校学生人数",
+                                "[school] pupils must be a positive whole number: all pupils of the school",
+                            ),
+                        ));
+                        None
+                    }
+                },
+                None => None,
+            };
             plan.school = School {
                 name: doc.string(t, "name", "[school] name", line, true).map(|a| a.v).unwrap_or_default(),
                 city: doc.string(t, "city", "[school] city", line, false).map(|a| a.v).unwrap_or_default(),
@@ -359,6 +381,7 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
                     .map(|a| a.v)
                     .unwrap_or_default(),
                 line,
+                pupils,
             }
         }
         None => out.push(parse_error(
@@ -525,6 +548,15 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
         }
         if let Some(a) = doc.strings(t, "banned_activities", "[rules] banned_activities") {
             plan.banned_activities = a.v;
+        }
+    }
+
+    if let Some((t, _)) = doc.table(root, "categories") {
+        let codes: Vec<String> = Doc::keys(t).map(|(k, _)| k.to_owned()).collect();
+        for code in codes {
+            if let Some(label) = doc.string(t, &code, &format!("[categories] {code}"), 0, false) {
+                plan.categories.push((code.trim().to_owned(), label.v));
+            }
         }
     }
 
