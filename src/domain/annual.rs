@@ -168,7 +168,7 @@ pub fn year(records: &Records, year: i32, today: Date) -> Year<'_> {
     for grade in served.values() {
         grades.entry(*grade).or_default().served += 1;
     }
-    grades.retain(|_, g| g.applications + g.served + g.withdrawn > 0);
+    grades.retain(|_, g| g.applications + g.served + g.withdrawn > 0 || g.care_days > 0);
 
     let term_figures = terms
         .iter()
