@@ -126,7 +126,7 @@ fn renewal(w: &Write, id: &str, a: &EnrollArgs, term: &str) -> Result<Pupil, Fai
 fn already_applied(w: &Write, new: &Pupil) -> Result<(), Failure> {
     let r = &w.before;
     let same = |p: &&Pupil| p.name == new.name && p.grade == new.grade && p.class == new.class && p.guardian == new.guardian;
-    let Some(p) = r.pupils.iter().filter(same).last() else {
+    let Some(p) = r.pupils.iter().rfind(same) else {
         return Ok(());
     };
     let (name, grade, class, guardian) = (&new.name, new.grade, &new.class, &new.guardian);

@@ -39,8 +39,10 @@ mod tests {
 
     #[test]
     fn the_plan_s_label_else_the_built_in_one_else_as_written() {
-        let mut plan = Plan::default();
-        plan.categories = vec![("books".into(), "图书".into()), ("materials".into(), "文具材料".into())];
+        let plan = Plan {
+            categories: vec![("books".into(), "图书".into()), ("materials".into(), "文具材料".into())],
+            ..Plan::default()
+        };
         let zh = |c| label(Some(&plan), c, Lang::Zh);
         assert_eq!(zh("books"), "图书");
         assert_eq!(zh("materials"), "文具材料");

@@ -29,7 +29,8 @@ fn json(w: &Workdir, args: &[&str]) -> Value {
     serde_json::from_str(&w.ok(args)).unwrap()
 }
 
-/// 1. Under a monthly standard, a fee for a whole term passed the cap: 5000.00 "for the term".
+/// Problem 1: under a monthly standard, a fee for a whole term passed the cap: 5000.00 "for
+/// the term".
 #[test]
 fn a_term_fee_under_a_monthly_standard_is_refused_and_found() {
     let w = Workdir::fixture("clean");
@@ -90,7 +91,7 @@ fn a_settlement_payment_names_the_term_up_to_the_amount_due() {
     w.refused(&pay("0.01"), "brings its payments to 193.51");
 }
 
-/// 2. An agreement without `ends` carried into every later term: billed, counted as demand,
+/// Problem 2: an agreement without `ends` carried into every later term: billed, counted as demand,
 /// shown as enrolled.
 #[test]
 fn consent_ends_with_its_term() {
@@ -151,8 +152,8 @@ fn consent_ends_with_its_term() {
     assert!(status.contains("│ 2027-spring ┆       0 ┆        1 ┆         0 │"), "{status}");
 }
 
-/// 3. The annual report took every term overlapping the year, whole, in both years, and counted
-/// days that had not happened.
+/// Problem 3: the annual report took every term overlapping the year, whole, in both years, and
+/// counted days that had not happened.
 #[test]
 fn the_annual_report_counts_each_row_and_day_in_one_year_only() {
     let w = Workdir::example();
@@ -186,7 +187,7 @@ fn the_annual_report_counts_each_row_and_day_in_one_year_only() {
     assert_eq!(v["pupils"]["care_days"], 39 * 72 + 51);
 }
 
-/// 4. Make-up working days are service days: care days, the days basis and agree's default
+/// Problem 4: make-up working days are service days: care days, the days basis and agree's default
 /// start count them.
 #[test]
 fn make_up_working_days_are_service_days() {
@@ -204,7 +205,7 @@ fn make_up_working_days_are_service_days() {
     assert!(out.contains("care starts on 2026-09-27"), "{out}");
 }
 
-/// 5. Fees for next term are not taken this term (不得跨学期预收).
+/// Problem 5: fees for next term are not taken this term (不得跨学期预收).
 #[test]
 fn a_fee_for_next_term_is_refused_and_found() {
     let w = with_spring();
@@ -232,7 +233,7 @@ fn a_fee_for_next_term_is_refused_and_found() {
     assert_eq!(at(&w, "fees/prepaid-across-terms"), [("ledger.csv".to_owned(), 7)]);
 }
 
-/// 6. Category codes reached parents raw, and `materials` and `材料费` were two lines.
+/// Problem 6: category codes reached parents raw, and `materials` and `材料费` were two lines.
 #[test]
 fn categories_print_by_their_label() {
     let w = Workdir::example();
