@@ -22,31 +22,22 @@ pub fn run(env: &Env, a: EnrollArgs) -> Outcome {
     let row = match &a.renew {
         Some(id) => renewal(&w, id.trim(), &a, term.as_deref().unwrap_or_default())?,
         None => {
-            let p = Pupil {
-                line: 0,
-                id: String::new(),
+            let id = match &a.id {
+                Some(id) => id.trim().to_owned(),
+                None => next_id("P", &w.column(Roster::PupilId)?, 4),
+            };
+            let family = Pupil {
+                id,
                 name: clean(&a.name).unwrap_or_default(),
                 grade: a.grade.unwrap_or_default(),
                 class: clean(&a.class).unwrap_or_default(),
                 guardian: clean(&a.guardian).unwrap_or_default(),
                 phone: clean(&a.phone),
-                applied_on: a.applied_on,
-                signed_by: a.signed_by.trim().to_owned(),
-                reviewed_on: None,
-                agreed_on: None,
-                starts: None,
-                ends: None,
-                note: a.note.clone(),
-                term: term.clone(),
-                waiver: None,
-                waiver_reason: None,
+                ..Pupil::default()
             };
-            let id = match &a.id {
-                Some(id) => id.trim().to_owned(),
-                None => next_id("P", &w.column(Roster::PupilId)?, 4),
-            };
+            let p = application(family, &a, term.clone());
             already_applied(&w, &p)?;
-            Pupil { id, ..p }
+            p
         }
     };
     // A term asked for needs the column; once the file has it, every new row fills it.
@@ -100,14 +91,21 @@ fn renewal(w: &Write, id: &str, a: &EnrollArgs, term: &str) -> Result<Pupil, Fai
         ));
     }
     let given = |v: &Option<String>| v.as_deref().map(str::trim).map(str::to_owned);
-    Ok(Pupil {
-        line: 0,
-        id: id.to_owned(),
-        name: latest.name.clone(),
+    let family = Pupil {
         grade: a.grade.unwrap_or(latest.grade),
         class: given(&a.class).unwrap_or_else(|| latest.class.clone()),
         guardian: given(&a.guardian).unwrap_or_else(|| latest.guardian.clone()),
         phone: given(&a.phone).or_else(|| latest.phone.clone()),
+        ..latest.clone()
+    };
+    Ok(application(family, a, Some(term.to_owned())))
+}
+
+/// A new application: the family's details, the form's date, signature and note, the term, and
+/// nothing reviewed, agreed or waived yet.
+fn application(family: Pupil, a: &EnrollArgs, term: Option<String>) -> Pupil {
+    Pupil {
+        line: 0,
         applied_on: a.applied_on,
         signed_by: a.signed_by.trim().to_owned(),
         reviewed_on: None,
@@ -115,10 +113,11 @@ fn renewal(w: &Write, id: &str, a: &EnrollArgs, term: &str) -> Result<Pupil, Fai
         starts: None,
         ends: None,
         note: a.note.clone(),
-        term: Some(term.to_owned()),
+        term,
         waiver: None,
         waiver_reason: None,
-    })
+        ..family
+    }
 }
 
 /// A new application of a pupil already on the roster: refused, naming the pupil's id (and

@@ -145,15 +145,6 @@ pub(crate) mod tests {
     pub(crate) fn plan() -> Plan {
         let mut p = Plan::default();
         p.terms.push(Term {
-            line: 1,
-            id: "2026-autumn".into(),
-            name: "秋".into(),
-            starts: d("2026-09-01"),
-            ends: d("2027-01-22"),
-            settle_by: At {
-                v: d("2027-01-15"),
-                line: 1,
-            },
             holidays: ["2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-07"]
                 .map(|h| At { v: d(h), line: 1 })
                 .to_vec(),
@@ -161,6 +152,7 @@ pub(crate) mod tests {
                 v: d("2026-10-10"),
                 line: 1,
             }],
+            ..crate::records::roster::tests::term()
         });
         p.terms.push(Term {
             line: 2,

@@ -35,7 +35,7 @@ columns! {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Pupil {
     pub line: usize,
     pub id: String,
@@ -285,7 +285,8 @@ pub(crate) mod tests {
         }
     }
 
-    fn term() -> Term {
+    /// The autumn term of 2026, without holidays.
+    pub(crate) fn term() -> Term {
         Term {
             line: 1,
             id: "2026-autumn".into(),

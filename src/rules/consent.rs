@@ -155,7 +155,7 @@ impl Rule for FeeWithoutAgreement {
 
 #[cfg(test)]
 mod tests {
-    use super::super::context::fixture::{at, clean};
+    use super::super::context::fixture::{RENEWAL, at, clean, two_terms};
     use super::*;
 
     #[test]
@@ -190,21 +190,13 @@ mod tests {
 
     #[test]
     fn a_fee_for_a_term_the_family_did_not_apply_for() {
-        let f = clean()
-            .append(
-                "plan.toml",
-                "\n[[terms]]\nid = \"2027-spring\"\nstarts = 2027-02-22\nends = 2027-07-02\nsettle_by = 2027-06-25",
-            )
-            .append("ledger.csv", "2027-03-01,fee,280.00,P0001,,,2027-03,周强,,");
+        let f = two_terms().append("ledger.csv", "2027-03-01,fee,280.00,P0001,,,2027-03,周强,,");
         assert_eq!(f.fired(FeeWithoutAgreement::ID), at("ledger.csv", 7));
         let found = f.findings();
         let m = found.iter().find(|x| x.rule == FeeWithoutAgreement::ID).unwrap();
         assert_eq!(m.message.en, "a fee from P0001, who did not apply and agree for term 2027-spring");
         // A renewal for spring, agreed, takes the fee.
-        let f = f.replace("roster.csv", "starts,ends,note\n", "starts,ends,note,term\n").append(
-            "roster.csv",
-            "P0001,王小明,3,2,王建军,,2027-01-10,王建军,2027-01-12,2027-01-13,2027-02-22,,,2027-spring",
-        );
+        let f = f.append("roster.csv", RENEWAL);
         assert!(f.fired(FeeWithoutAgreement::ID).is_empty(), "{:?}", f.findings());
     }
 }

@@ -302,6 +302,19 @@ pub mod fixture {
         today: String,
     }
 
+    /// A spring term after the clean fixture's autumn one.
+    pub const SPRING: &str = "\n[[terms]]\nid = \"2027-spring\"\nstarts = 2027-02-22\nends = 2027-07-02\nsettle_by = 2027-06-25";
+
+    /// P0001's renewal for spring, reviewed and agreed, under the `term` column.
+    pub const RENEWAL: &str = "P0001,王小明,3,2,王建军,,2027-01-10,王建军,2027-01-12,2027-01-13,2027-02-22,,,2027-spring";
+
+    /// The clean fixture with the spring term, and a `term` column on the roster.
+    pub fn two_terms() -> Fixture {
+        clean()
+            .append("plan.toml", SPRING)
+            .replace("roster.csv", "starts,ends,note\n", "starts,ends,note,term\n")
+    }
+
     pub fn clean() -> Fixture {
         Fixture {
             files: vec![

@@ -50,7 +50,7 @@ impl Rule for NoApplicants {
 
 #[cfg(test)]
 mod tests {
-    use super::super::context::fixture::{at, clean};
+    use super::super::context::fixture::{RENEWAL, at, clean, two_terms};
     use super::*;
 
     #[test]
@@ -66,17 +66,9 @@ mod tests {
     #[test]
     fn an_agreement_for_another_term_is_no_applicant() {
         // Autumn's agreements without ends do not make spring's applicants.
-        let f = clean()
-            .append(
-                "plan.toml",
-                "\n[[terms]]\nid = \"2027-spring\"\nstarts = 2027-02-22\nends = 2027-07-02\nsettle_by = 2027-06-25",
-            )
-            .append("ledger.csv", "2027-03-10,expense,50.00,,,materials,,,,");
+        let f = two_terms().append("ledger.csv", "2027-03-10,expense,50.00,,,materials,,,,");
         assert_eq!(f.fired(NoApplicants::ID), at("plan.toml", 46));
-        let f = f.replace("roster.csv", "starts,ends,note\n", "starts,ends,note,term\n").append(
-            "roster.csv",
-            "P0001,王小明,3,2,王建军,,2027-01-10,王建军,2027-01-12,2027-01-13,2027-02-22,,,2027-spring",
-        );
+        let f = f.append("roster.csv", RENEWAL);
         assert!(f.fired(NoApplicants::ID).is_empty());
     }
 }

@@ -164,7 +164,7 @@ impl Rule for PrepaidAcrossTerms {
 
 #[cfg(test)]
 mod tests {
-    use super::super::context::fixture::{at, clean};
+    use super::super::context::fixture::{SPRING, at, clean};
     use super::*;
 
     #[test]
@@ -202,10 +202,7 @@ mod tests {
 
     #[test]
     fn prepaid_across_terms() {
-        let f = clean().append(
-            "plan.toml",
-            "\n[[terms]]\nid = \"2027-spring\"\nstarts = 2027-02-22\nends = 2027-07-02\nsettle_by = 2027-06-25",
-        );
+        let f = clean().append("plan.toml", SPRING);
         // A December fee for March, or for the spring term by its id.
         let g = f
             .append("ledger.csv", "2026-12-15,fee,280.00,P0001,,,2027-03,周强,,")

@@ -183,7 +183,7 @@ impl Rule for Amount {
 
 #[cfg(test)]
 mod tests {
-    use super::super::context::fixture::{at, clean};
+    use super::super::context::fixture::{at, clean, two_terms};
     use super::*;
 
     #[test]
@@ -251,15 +251,6 @@ mod tests {
     }
 
     /// The roster's key is (pupil_id, term): the same pupil may apply once for each term.
-    fn two_terms() -> super::super::context::fixture::Fixture {
-        clean()
-            .append(
-                "plan.toml",
-                "\n[[terms]]\nid = \"2027-spring\"\nstarts = 2027-02-22\nends = 2027-07-02\nsettle_by = 2027-06-25",
-            )
-            .replace("roster.csv", "starts,ends,note\n", "starts,ends,note,term\n")
-    }
-
     #[test]
     fn duplicate_id_is_per_term() {
         let renewal = "P0002,李想,1,1,李华,,2027-01-10,李华,,,,,,2027-spring";
