@@ -127,12 +127,45 @@ fn rows_by_month(entries: &[Entry]) -> HashMap<Month, Vec<usize>> {
     by_month
 }
 
+/// The roster rows by pupil and term.
+struct Roster<'a> {
+    first: FastMap<&'a str, usize>,
+    next_row: Vec<Option<usize>>,
+    terms: Vec<Option<&'a Term>>,
+    misnamed: FastSet<&'a str>,
+}
+
+impl<'a> Roster<'a> {
+    fn of(records: &'a Records) -> Roster<'a> {
+        let n = records.pupils.len();
+        let mut r = Roster {
+            first: FastMap::with_capacity_and_hasher(n, Default::default()),
+            next_row: vec![None; n],
+            terms: Vec::with_capacity(n),
+            misnamed: FastSet::default(),
+        };
+        // The last row of each id so far, to link the next one to it.
+        let mut last: FastMap<&str, usize> = FastMap::with_capacity_and_hasher(n, Default::default());
+        for (i, p) in records.pupils.iter().enumerate() {
+            r.first.entry(p.id.as_str()).or_insert(i);
+            if let Some(prev) = last.insert(p.id.as_str(), i) {
+                r.next_row[prev] = Some(i);
+            }
+            r.terms.push(records.term_of_pupil(p));
+            if records.plan.as_ref().is_some_and(|plan| plan.names_no_term(p)) {
+                r.misnamed.insert(p.id.as_str());
+            }
+        }
+        r
+    }
+}
+
 impl<'a> Context<'a> {
     pub fn new(records: &'a Records, today: Date) -> Self {
         let n = records.entries.len();
         // Two halves built on two cores: the rows' periods, terms and months, and the id maps
         // with the rows' pupils (a hash lookup per row takes about as long as the rest).
-        let (rows, (pupils, contracts, entry_known)) = rayon::join(
+        let (rows, (roster, contracts, entry_known)) = rayon::join(
             || {
                 let periods = match &records.plan {
                     Some(plan) => periods_and_terms(plan, &records.entries),
@@ -145,40 +178,20 @@ impl<'a> Context<'a> {
                 (periods, rows_by_month(&records.entries))
             },
             || {
-                let mut pupils = FastMap::with_capacity_and_hasher(records.pupils.len(), Default::default());
-                for (i, p) in records.pupils.iter().enumerate() {
-                    pupils.entry(p.id.as_str()).or_insert(i);
-                }
+                let roster = Roster::of(records);
                 let entry_known: Vec<Option<usize>> = records
                     .entries
                     .iter()
-                    .map(|e| e.pupil_id.as_deref().and_then(|id| pupils.get(id).copied()))
+                    .map(|e| e.pupil_id.as_deref().and_then(|id| roster.first.get(id).copied()))
                     .collect();
                 let mut contracts = FastMap::with_capacity_and_hasher(records.contracts.len(), Default::default());
                 for c in &records.contracts {
                     contracts.entry(c.id.as_str()).or_insert(c);
                 }
-                (pupils, contracts, entry_known)
+                (roster, contracts, entry_known)
             },
         );
         let (periods, by_month) = rows;
-        let pupil_terms: Vec<Option<&Term>> = records.pupils.iter().map(|p| records.term_of_pupil(p)).collect();
-        let misnamed = match &records.plan {
-            Some(plan) => records
-                .pupils
-                .iter()
-                .filter(|p| plan.names_no_term(p))
-                .map(|p| p.id.as_str())
-                .collect(),
-            None => FastSet::default(),
-        };
-        let mut next_row = vec![None; records.pupils.len()];
-        let mut last: FastMap<&str, usize> = FastMap::default();
-        for (i, p) in records.pupils.iter().enumerate() {
-            if let Some(prev) = last.insert(p.id.as_str(), i) {
-                next_row[prev] = Some(i);
-            }
-        }
         let term_months = records
             .plan
             .iter()
@@ -188,10 +201,10 @@ impl<'a> Context<'a> {
         let mut cx = Context {
             records,
             today,
-            pupils,
-            next_row,
-            pupil_terms,
-            misnamed,
+            pupils: roster.first,
+            next_row: roster.next_row,
+            pupil_terms: roster.terms,
+            misnamed: roster.misnamed,
             contracts,
             entry_terms: periods.terms,
             entry_periods: periods.periods,
