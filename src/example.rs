@@ -12,7 +12,7 @@ use crate::domain::settle::settle;
 use crate::findings::{Lang, Msg};
 use crate::records::contracts::{Contracts, StaffKind};
 use crate::records::date::parse_date;
-use crate::records::file::RecordFile;
+use crate::records::file::{RecordFile, natural};
 use crate::records::ledger::Ledger;
 use crate::records::plan::{Plan, RefundBasis, Term};
 use crate::records::roster::Roster;
@@ -340,6 +340,8 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
         p.starts = Some(spring.starts);
     }
     roster.extend(renewals);
+    // In the order `care fmt` keeps: by id, each pupil's applications in turn.
+    roster.sort_by(|a, b| natural(&a.id, &b.id));
     surveys.extend(ratings(&mut seed, &SPRING, SPRING.contracts.5));
     out.insert("roster.csv".into(), Roster::text(&roster));
 

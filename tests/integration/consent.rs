@@ -449,6 +449,12 @@ fn bad_input_is_named_with_its_place_and_fix() {
     assert_eq!(at(&w, "format/parse"), [("roster.csv".to_owned(), 2)]);
 }
 
+/// The example's roster holds both terms in the order `care fmt` keeps.
+#[test]
+fn the_example_is_in_canonical_form() {
+    Workdir::example().care(&["fmt", "--check"]).assert().success();
+}
+
 /// Records of before (one row per pupil, no `term` column) read as before: each row in the
 /// term of its dates.
 #[test]
