@@ -81,7 +81,7 @@ pub enum Command {
     Init {
         /// Where to create it (default: the -C directory)
         dir: Option<PathBuf>,
-        /// Fill it with a complete, valid, realistic past term
+        /// Fill it with complete, valid, realistic past terms
         #[arg(long)]
         example: bool,
     },
@@ -100,21 +100,30 @@ pub enum Command {
         id: String,
         #[arg(long, value_parser = date_arg)]
         on: Date,
+        /// The term of the application (default: the pupil's latest application)
+        #[arg(long)]
+        term: Option<String>,
     },
     /// The care agreement is signed (托管协议); care starts on --starts
     Agree {
         id: String,
         #[arg(long, value_parser = date_arg)]
         on: Date,
-        /// First day of care (default: the next service day on or after --on)
+        /// First day of care (default: the next service day of the term on or after --on)
         #[arg(long, value_parser = date_arg)]
         starts: Option<Date>,
+        /// The term of the application (default: the pupil's latest application)
+        #[arg(long)]
+        term: Option<String>,
     },
     /// The family withdraws; care ends on --on
     Withdraw {
         id: String,
         #[arg(long, value_parser = date_arg)]
         on: Date,
+        /// The term of the application (default: the pupil's latest application)
+        #[arg(long)]
+        term: Option<String>,
     },
     /// Record a staff hiring agreement (聘用协议); prints the id assigned
     Hire(HireArgs),
@@ -222,14 +231,18 @@ impl From<ExportFormat> for crate::export::Format {
 
 #[derive(Args, Debug)]
 pub struct EnrollArgs {
-    #[arg(long)]
-    pub name: String,
-    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=6))]
-    pub grade: u8,
-    #[arg(long)]
-    pub class: String,
-    #[arg(long)]
-    pub guardian: String,
+    /// The family of this pupil applies again, for --term: a new row with the same id, the
+    /// details copied from its latest application unless given
+    #[arg(long, value_name = "ID", requires = "term", conflicts_with_all = ["name", "id"])]
+    pub renew: Option<String>,
+    #[arg(long, required_unless_present = "renew")]
+    pub name: Option<String>,
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=6), required_unless_present = "renew")]
+    pub grade: Option<u8>,
+    #[arg(long, required_unless_present = "renew")]
+    pub class: Option<String>,
+    #[arg(long, required_unless_present = "renew")]
+    pub guardian: Option<String>,
     #[arg(long)]
     pub phone: Option<String>,
     #[arg(long, value_parser = date_arg)]
@@ -237,6 +250,9 @@ pub struct EnrollArgs {
     /// Who signed the application; must be the guardian
     #[arg(long)]
     pub signed_by: String,
+    /// The term applied for (default: the term of --applied-on, else the next to start)
+    #[arg(long)]
+    pub term: Option<String>,
     /// The id to use (default: the next P number)
     #[arg(long)]
     pub id: Option<String>,

@@ -69,7 +69,7 @@ pub fn run(env: &Env, dir: Option<PathBuf>, example: bool) -> Outcome {
     let lock = Lock::acquire(&dir).map_err(Failure::Refused)?;
     store::commit(&dir, &lock, &change).map_err(Failure::Refused)?;
     let what = if example {
-        Msg::new("示例记录（一个完整的已结算学期）", "example records (one complete, settled term)")
+        Msg::new("示例记录（两个完整的已结算学期）", "example records (two complete, settled terms)")
     } else {
         Msg::new("空白记录", "blank records")
     };

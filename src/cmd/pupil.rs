@@ -1,5 +1,6 @@
 //! The steps of an application after it is made: `care review`, `care agree`, `care withdraw`.
-//! Each sets dates on the pupil's roster row; only that line of roster.csv changes.
+//! Each sets dates on the pupil's application for `--term`, else its latest one; only that line
+//! of roster.csv changes.
 
 use super::write::Write;
 use super::{Env, Failure, Outcome};
@@ -8,11 +9,25 @@ use crate::findings::Msg;
 use crate::records::roster::Roster;
 use crate::records::{Date, Pupil};
 
-fn pupil<'a>(w: &'a Write, id: &str) -> Result<&'a Pupil, Failure> {
-    w.before.pupils.iter().find(|p| p.id == id).ok_or_else(|| {
-        Failure::Refused(Msg::new(
+/// The pupil's application for `term`, else its latest one.
+fn pupil<'a>(w: &'a Write, id: &str, term: Option<&str>) -> Result<&'a Pupil, Failure> {
+    let r = &w.before;
+    if r.application(id, None).is_none() {
+        return Err(Failure::Refused(Msg::new(
             format!("roster.csv 中没有学生 {id}"),
             format!("there is no pupil {id} in roster.csv"),
+        )));
+    }
+    if let (Some(t), Some(plan)) = (term, &r.plan)
+        && plan.term(t).is_none()
+    {
+        return Err(Failure::Refused(plan.no_such_term(t)));
+    }
+    r.application(id, term).ok_or_else(|| {
+        let t = term.unwrap_or_default();
+        Failure::Refused(Msg::new(
+            format!("{id} 没有学期 {t} 的申请；先用 care enroll --renew {id} --term {t} 登记"),
+            format!("{id} has no application for term {t}; record one first with care enroll --renew {id} --term {t}"),
         ))
     })
 }
@@ -24,9 +39,9 @@ fn already(what: (&str, &str), id: &str, on: Date) -> Failure {
     ))
 }
 
-pub fn review(env: &Env, id: &str, on: Date) -> Outcome {
+pub fn review(env: &Env, id: &str, on: Date, term: Option<&str>) -> Outcome {
     let mut w = Write::begin(env)?;
-    let p = pupil(&w, id)?;
+    let p = pupil(&w, id, term)?;
     if let Some(d) = p.reviewed_on {
         return Err(already(("审核登记", "reviewed"), id, d));
     }
@@ -45,15 +60,19 @@ pub fn review(env: &Env, id: &str, on: Date) -> Outcome {
     )
 }
 
-pub fn agree(env: &Env, id: &str, on: Date, starts: Option<Date>) -> Outcome {
+pub fn agree(env: &Env, id: &str, on: Date, starts: Option<Date>, term: Option<&str>) -> Outcome {
     let mut w = Write::begin(env)?;
-    let p = pupil(&w, id)?;
+    let p = pupil(&w, id, term)?;
     if let Some(d) = p.agreed_on {
         return Err(already(("签订托管协议", "agreed"), id, d));
     }
+    // Care starts on a service day, and not before the application's term.
     let starts = match (starts, &w.before.plan) {
         (Some(s), _) => s,
-        (None, Some(plan)) => next_service_day(plan, on),
+        (None, Some(plan)) => {
+            let from = plan.term_of_pupil(p).map_or(on, |t| on.max(t.starts));
+            next_service_day(plan, from)
+        }
         (None, None) => on,
     };
     let (line, name) = (p.line, p.name.clone());
@@ -72,9 +91,9 @@ pub fn agree(env: &Env, id: &str, on: Date, starts: Option<Date>) -> Outcome {
     )
 }
 
-pub fn withdraw(env: &Env, id: &str, on: Date) -> Outcome {
+pub fn withdraw(env: &Env, id: &str, on: Date, term: Option<&str>) -> Outcome {
     let mut w = Write::begin(env)?;
-    let p = pupil(&w, id)?;
+    let p = pupil(&w, id, term)?;
     if let Some(d) = p.ends {
         return Err(already(("退出托管", "withdrawn"), id, d));
     }

@@ -53,7 +53,11 @@ pub fn run(env: &Env, a: ReportArgs) -> Outcome {
         Kind::Roster => report::render(dir, format, &roster::context(&r, term, env.today, lang)),
         Kind::Staff => report::render(dir, format, &staff::context(&r, term, lang)),
         Kind::Surveys => report::render(dir, format, &surveys::context(&r, term, lang)),
-        Kind::Annual => report::render(dir, format, &annual::context(&r, a.year.unwrap_or(env.today.year()), lang, mask)),
+        Kind::Annual => report::render(
+            dir,
+            format,
+            &annual::context(&r, a.year.unwrap_or(env.today.year()), env.today, lang, mask),
+        ),
         Kind::District => {
             return Err(usage(
                 "区域汇总请用 care district DIR...".into(),

@@ -1,6 +1,6 @@
 //! `care status`: terms, pupils by status, balance, open months and the next deadlines.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::process::ExitCode;
 
 use super::{Env, Outcome};
@@ -8,6 +8,7 @@ use crate::domain::deadlines::{close_by, months_to_close, refund_due};
 use crate::domain::payouts::{outstanding, paid_out};
 use crate::output::terminal::clean;
 use crate::output::{findings::summary, table};
+use crate::records::plan::Term;
 use crate::records::roster::Status;
 use crate::records::{Money, Month};
 
@@ -50,15 +51,34 @@ pub fn run(env: &Env) -> Outcome {
         ));
         out.push('\n');
     }
-    let mut by_status: BTreeMap<Status, usize> = BTreeMap::new();
+    // Pupils by status in each term (consent is per term): a row per term with applications,
+    // in the plan's order, then the applications of no term; a column per status that occurs.
+    let terms: Vec<&Term> = r.plan.iter().flat_map(|p| &p.terms).collect();
+    let mut by_term: BTreeMap<usize, BTreeMap<Status, usize>> = BTreeMap::new();
     for p in &r.pupils {
-        *by_status.entry(p.status(today)).or_default() += 1;
+        let term = r.term_of_pupil(p);
+        let place = term.and_then(|t| terms.iter().position(|x| std::ptr::eq(*x, t)));
+        *by_term
+            .entry(place.unwrap_or(terms.len()))
+            .or_default()
+            .entry(p.status(term, today))
+            .or_default() += 1;
     }
-    let rows: Vec<Vec<String>> = by_status
+    let statuses: BTreeSet<Status> = by_term.values().flat_map(|c| c.keys().copied()).collect();
+    let labels: Vec<String> = statuses.iter().map(|s| s.label().get(env.lang).to_owned()).collect();
+    let mut headers = vec![l("学生状态", "pupils")];
+    headers.extend(labels.iter().map(String::as_str));
+    let rows: Vec<Vec<String>> = by_term
         .iter()
-        .map(|(s, n)| vec![s.label().get(env.lang).to_owned(), n.to_string()])
+        .map(|(&place, counts)| {
+            let name = terms.get(place).map_or(l("（无学期）", "(no term)"), |t| t.id.as_str());
+            let mut row = vec![name.to_owned()];
+            row.extend(statuses.iter().map(|s| counts.get(s).copied().unwrap_or(0).to_string()));
+            row
+        })
         .collect();
-    out.push_str(&table::render(&[l("学生状态", "pupils"), l("人数", "count")], &rows, &[1]));
+    let right: Vec<usize> = (1..headers.len()).collect();
+    out.push_str(&table::render(&headers, &rows, &right));
     out.push('\n');
     let balance: Money = r.entries.iter().map(|e| e.signed()).sum();
     out.push_str(&format!("{}{balance}\n", l("账面余额：", "balance: ")));

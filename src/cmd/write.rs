@@ -106,6 +106,38 @@ impl<'e> Write<'e> {
         Ok(())
     }
 
+    /// Whether a CSV file's header, as the change has it, names the column.
+    pub fn has_column<D: RecordFile>(&self, col: D) -> Result<bool, Failure> {
+        let file = D::FILE;
+        let Some(bytes) = self.bytes(file)? else { return Ok(false) };
+        Ok(self.header(file, &bytes, D::COLUMNS)?.position(col).is_some())
+    }
+
+    /// Adds a column at the end of a CSV file's header line, when the file lacks it: only that
+    /// line changes, and the rows before read it as empty. Whether it was added.
+    pub fn add_column<D: RecordFile>(&mut self, col: D) -> Result<bool, Failure> {
+        let file = D::FILE;
+        let bytes = self
+            .bytes(file)?
+            .ok_or_else(|| refused(Msg::new(format!("缺少文件 {file}"), format!("{file} is missing"))))?;
+        let t = self.header(file, &bytes, D::COLUMNS)?;
+        if t.position(col).is_some() {
+            return Ok(false);
+        }
+        let one_line = line_text(&bytes, t.header_line).is_some_and(|text| {
+            let (one, _) = table::parse(file, &format!("{text}\n"), t.layout, &[]);
+            one.is_some_and(|o| o.headers == t.headers)
+        });
+        if !one_line {
+            return Err(no_column(file, col));
+        }
+        let mut headers = t.headers.clone();
+        headers.push(col.name().to_owned());
+        let new = replace_line(&bytes, t.header_line, &csv_line(&headers)).map_err(refused)?;
+        self.change.put(file, new);
+        Ok(true)
+    }
+
     /// Sets the row at `line` to `row`'s values in the columns `cols`; only that line of the file
     /// changes.
     pub fn set<D: RecordFile>(&mut self, line: usize, row: &D::Row, cols: &[D]) -> Result<(), Failure> {

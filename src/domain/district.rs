@@ -131,7 +131,7 @@ pub fn pupils_in_care(records: &Records, p: &Period<'_>) -> (u64, u64) {
         records
             .pupils
             .iter()
-            .filter(|x| in_care_during(x, from, to))
+            .filter(|x| records.term_of_pupil(x).is_some_and(|t| in_care_during(t, x, from, to)))
             .map(|x| x.id.as_str())
             .collect()
     };

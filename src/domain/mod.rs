@@ -3,6 +3,7 @@
 
 pub mod annual;
 pub mod calendar;
+pub mod category;
 pub mod close;
 pub mod deadlines;
 pub mod digest;

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::calendar::{care_days, is_payout, term_of};
+use super::calendar::{applications, care_days, is_payout, term_of};
 use super::digest::digest;
 use crate::findings::Msg;
 use crate::records::plan::{Plan, RefundBasis, Term};
@@ -120,7 +120,7 @@ pub fn settle(plan: &Plan, term: &Term, basis: RefundBasis, on: Date, entries: &
     }
     let mut days: BTreeMap<&str, u32> = BTreeMap::new();
     if basis == RefundBasis::Days {
-        for p in pupils {
+        for p in applications(plan, term, pupils) {
             let w = care_days(plan, term, p);
             if w > 0 {
                 days.insert(&p.id, w);

@@ -90,7 +90,7 @@ impl Cells {
                 ends: Vec::with_capacity(rows),
             },
             Type::Date | Type::Count => Values::Int32(Vec::with_capacity(rows)),
-            Type::Money => Values::Int64(Vec::with_capacity(rows)),
+            Type::Money | Type::Percent => Values::Int64(Vec::with_capacity(rows)),
         };
         Cells {
             defs: Vec::with_capacity(rows),
@@ -122,6 +122,7 @@ impl Cells {
             }
             (Values::Int32(v), Type::Date) => day_number(text).map(|d| v.push(d)).is_some(),
             (Values::Int32(v), _) => text.parse().ok().map(|n| v.push(n)).is_some(),
+            (Values::Int64(v), Type::Percent) => fen(text).filter(|f| (0..=10_000).contains(f)).map(|f| v.push(f)).is_some(),
             (Values::Int64(v), _) => fen(text).map(|f| v.push(f)).is_some(),
         };
         self.defs.push(i16::from(there));

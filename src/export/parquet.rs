@@ -26,6 +26,7 @@ pub fn message(name: &str, fields: &[Field]) -> String {
             Type::Date => "int32 {} (DATE)",
             Type::Money => "int64 {} (DECIMAL(12,2))",
             Type::Count => "int32 {}",
+            Type::Percent => "int64 {} (DECIMAL(5,2))",
         };
         s.push_str(&format!("  optional {};\n", ty.replace("{}", f.name)));
     }

@@ -36,6 +36,8 @@ pub trait RecordFile: Columns {
     const DATES: &'static [Self] = &[];
     /// The columns that hold whole numbers.
     const COUNTS: &'static [Self] = &[];
+    /// The columns that hold a percentage with up to two decimals.
+    const PERCENTS: &'static [Self] = &[];
     /// Personal or internal columns (names, guardians, phones, free notes) that an export leaves
     /// out.
     const PRIVATE: &'static [Self] = &[];
@@ -62,6 +64,8 @@ pub trait RecordFile: Columns {
             Type::Date
         } else if Self::COUNTS.contains(&col) {
             Type::Count
+        } else if Self::PERCENTS.contains(&col) {
+            Type::Percent
         } else {
             Type::Text
         }
@@ -170,6 +174,8 @@ pub enum Type {
     Date,
     Money,
     Count,
+    /// 0–100 with up to two decimals.
+    Percent,
 }
 
 impl Type {
@@ -179,6 +185,7 @@ impl Type {
             Type::Date => "DATE",
             Type::Money => "DECIMAL(12,2)",
             Type::Count => "INTEGER",
+            Type::Percent => "DECIMAL(5,2)",
         }
     }
 }

@@ -4,6 +4,7 @@ use chrono::Weekday;
 
 use super::date::{Date, parse_time};
 use super::money::Money;
+use super::roster::Pupil;
 use super::table::{finding, parse_error};
 use super::toml_doc::{At, Doc, Table};
 use crate::findings::ids;
@@ -22,6 +23,8 @@ pub struct Plan {
     pub renew_below: rust_decimal::Decimal,
     pub terms: Vec<Term>,
     pub forbidden_categories: Vec<String>,
+    /// `[categories]`: the label reports print for a ledger category, by the category.
+    pub categories: Vec<(String, String)>,
     pub banned_activities: Vec<String>,
     /// Line of the first `[[terms]]`, for findings about the terms as a whole.
     pub line_of_terms: usize,
@@ -44,6 +47,8 @@ pub struct School {
     pub city: String,
     pub principal: String,
     pub line: usize,
+    /// All pupils of the school, for the participation rate.
+    pub pupils: Option<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -153,12 +158,63 @@ pub struct Term {
     pub starts: Date,
     pub ends: Date,
     pub settle_by: At<Date>,
-    pub holidays: Vec<Date>,
+    pub holidays: Vec<At<Date>>,
+    /// Make-up working days (调休): days outside the service weekdays that are service days.
+    pub workdays: Vec<At<Date>>,
 }
 
 impl Term {
     pub fn contains(&self, d: Date) -> bool {
         self.starts <= d && d <= self.ends
+    }
+
+    pub fn is_holiday(&self, d: Date) -> bool {
+        self.holidays.iter().any(|h| h.v == d)
+    }
+
+    pub fn is_workday(&self, d: Date) -> bool {
+        self.workdays.iter().any(|w| w.v == d)
+    }
+}
+
+impl Plan {
+    pub fn term(&self, id: &str) -> Option<&Term> {
+        self.terms.iter().find(|t| t.id == id)
+    }
+
+    /// The term whose dates contain `d`.
+    pub fn term_on(&self, d: Date) -> Option<&Term> {
+        self.terms.iter().find(|t| t.contains(d))
+    }
+
+    /// The term a roster row is an application for (SPEC §3): its `term`, else the term that
+    /// contains `starts`, else `agreed_on`, else `applied_on`, else the first term that starts
+    /// after `applied_on` (a family applies in the summer for the autumn term). `None` when
+    /// `term` names no term of the plan, or no term fits.
+    pub fn term_of_pupil(&self, p: &Pupil) -> Option<&Term> {
+        if let Some(id) = &p.term {
+            return self.term(id);
+        }
+        [p.starts, p.agreed_on, Some(p.applied_on)]
+            .into_iter()
+            .flatten()
+            .find_map(|d| self.term_on(d))
+            .or_else(|| self.terms.iter().filter(|t| t.starts > p.applied_on).min_by_key(|t| t.starts))
+    }
+
+    /// What to say of a term id the plan does not have.
+    pub fn no_such_term(&self, id: &str) -> Msg {
+        let ids = self.terms.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", ");
+        Msg::new(
+            format!("学期“{id}”不是 plan.toml 中的学期；请改为其中之一：{ids}"),
+            format!("term “{id}” is not a term of plan.toml; use one of: {ids}"),
+        )
+    }
+
+    /// Whether a roster row names a term the plan does not have (a finding at the row), when
+    /// every term of the plan could be read.
+    pub fn names_no_term(&self, p: &Pupil) -> bool {
+        !self.unread.terms && p.term.as_deref().is_some_and(|id| self.term(id).is_none())
     }
 }
 
@@ -207,10 +263,11 @@ const KEYS: &[(&str, &[&str])] = &[
             "deadlines",
             "surveys",
             "rules",
+            "categories",
             "terms",
         ],
     ),
-    ("school", &["name", "city", "principal"]),
+    ("school", &["name", "city", "principal", "pupils"]),
     ("leadership", &["head", "deputies", "members"]),
     ("committee", &["established_on", "chair", "treasurer", "members"]),
     ("fees", &["decided_on", "published_on", "basis", "amount", "refund_basis"]),
@@ -218,7 +275,7 @@ const KEYS: &[(&str, &[&str])] = &[
     ("deadlines", &["close_within_days", "refund_within_days"]),
     ("surveys", &["renew_below"]),
     ("rules", &["forbidden_categories", "banned_activities"]),
-    ("terms", &["id", "name", "starts", "ends", "settle_by", "holidays"]),
+    ("terms", &["id", "name", "starts", "ends", "settle_by", "holidays", "workdays"]),
 ];
 
 /// A key care does not know is not read: a warning, as an unknown CSV column is. A misspelt
@@ -299,6 +356,23 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
 
     match doc.table(root, "school") {
         Some((t, line)) => {
+            let pupils = match doc.integer(t, "pupils", "[school] pupils") {
+                Some(a) => match u32::try_from(a.v) {
+                    Ok(n) if n > 0 => Some(n),
+                    _ => {
+                        out.push(parse_error(
+                            FILE,
+                            a.line,
+                            Msg::new(
+                                "[school] pupils 应为正整数：全校学生人数",
+                                "[school] pupils must be a positive whole number: all pupils of the school",
+                            ),
+                        ));
+                        None
+                    }
+                },
+                None => None,
+            };
             plan.school = School {
                 name: doc.string(t, "name", "[school] name", line, true).map(|a| a.v).unwrap_or_default(),
                 city: doc.string(t, "city", "[school] city", line, false).map(|a| a.v).unwrap_or_default(),
@@ -307,6 +381,7 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
                     .map(|a| a.v)
                     .unwrap_or_default(),
                 line,
+                pupils,
             }
         }
         None => out.push(parse_error(
@@ -476,6 +551,15 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
         }
     }
 
+    if let Some((t, _)) = doc.table(root, "categories") {
+        let codes: Vec<String> = Doc::keys(t).map(|(k, _)| k.to_owned()).collect();
+        for code in codes {
+            if let Some(label) = doc.string(t, &code, &format!("[categories] {code}"), 0, false) {
+                plan.categories.push((code.trim().to_owned(), label.v));
+            }
+        }
+    }
+
     let before = problems(&doc, out);
     plan.line_of_terms = Doc::get(root, "terms").map_or(1, |v| doc.line(v.span()));
     for (t, line) in doc.tables(root, "terms") {
@@ -485,6 +569,7 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
         let ends = doc.date(t, "ends", "[[terms]] ends", line, true);
         let settle_by = doc.date(t, "settle_by", "[[terms]] settle_by", line, true);
         let holidays = doc.dates(t, "holidays", "[[terms]] holidays");
+        let workdays = doc.dates(t, "workdays", "[[terms]] workdays");
         if let Some(id) = &id
             && id.v.contains(|c: char| c.is_whitespace() || c == ',')
         {
@@ -506,7 +591,8 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
                 starts: starts.v,
                 ends: ends.v,
                 settle_by,
-                holidays: holidays.into_iter().map(|h| h.v).collect(),
+                holidays,
+                workdays,
             });
         }
     }

@@ -1,9 +1,10 @@
-//! The yearly performance report (绩效报告, 四(三): 于每年12月报教育行政部门备案): for the
-//! terms that overlap year Y, the pupils served, participation by grade, care days, activities,
-//! staff and their checks, money in and out, refunds and satisfaction.
+//! The yearly performance report (绩效报告, 四(三): 于每年12月报教育行政部门备案): calendar year
+//! Y by date: the pupils served, participation by grade, care days up to today, the terms' days
+//! within Y, activities, staff and their checks, money in and out, refunds and satisfaction.
 
 use std::collections::BTreeMap;
 
+use chrono::Datelike;
 use serde::Serialize;
 
 use super::chart::{MonthFigures, chart, figures, months};
@@ -14,9 +15,10 @@ use super::surveys::Ratings;
 use super::values::{Cell, FullHeading, word};
 use super::{Context, Data, Kind as ReportKind, Words, labels_with};
 use crate::domain::annual::{self, Participation};
+use crate::domain::category::label;
 use crate::domain::staff::checks_ok;
 use crate::findings::Lang;
-use crate::records::{Money, Month, Records};
+use crate::records::{Date, Money, Month, Records};
 
 fn weekday_label(d: chrono::Weekday, lang: Lang) -> &'static str {
     use chrono::Weekday::*;
@@ -38,15 +40,21 @@ fn grade_label(g: u8, lang: Lang) -> String {
     }
 }
 
-/// The terms that share a day with the year, whole.
+/// Calendar year Y, by date: no row or day is counted in two years' reports.
 #[derive(Clone, Debug, Serialize)]
 pub struct Annual {
     #[serde(flatten)]
     pub heading: FullHeading,
     pub year: i32,
+    /// Care days are counted up to this day (the year's last, or `--today` when earlier); null:
+    /// the year has not begun.
+    pub until: Option<String>,
+    /// The terms that share a day with the year, with their figures within it.
     pub terms: Vec<AnnualTerm>,
     pub pupils: PupilCounts,
     pub by_grade: Vec<GradeCounts>,
+    /// `[school] pupils`: all pupils of the school.
+    pub school_pupils: Option<u32>,
     pub service: ServiceInfo,
     pub staff: StaffCounts,
     pub money: MoneyFigures,
@@ -65,6 +73,8 @@ pub struct AnnualTerm {
     pub care_days: u64,
     pub settled: bool,
     pub settled_on: Option<String>,
+    /// The settlement is dated in the year; its figures (P, C, S, refunds) are given then only.
+    pub settled_in_year: bool,
     pub paid: Option<String>,
     pub costs: Option<String>,
     pub surplus: Option<String>,
@@ -73,8 +83,8 @@ pub struct AnnualTerm {
     pub due: String,
 }
 
-/// Applications made by the last term's end whose care did not end before the first began; the
-/// pupils served (with care days), those of them whose care ended before the last term's end.
+/// Applications dated in the year, the pupils with care days in it, the applications whose
+/// care ended early in it, and the care days.
 #[derive(Clone, Debug, Serialize)]
 pub struct PupilCounts {
     pub applications: usize,
@@ -82,6 +92,8 @@ pub struct PupilCounts {
     pub withdrawn: usize,
     pub care_days: u64,
     pub average_days: Option<String>,
+    /// Pupils served as a percentage of `[school] pupils`; null without it.
+    pub participation: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -119,7 +131,7 @@ pub struct StaffKindCounts {
     pub checks_ok: usize,
 }
 
-/// Over the ledger rows that belong to the terms.
+/// Over the ledger rows dated in the year.
 #[derive(Clone, Debug, Serialize)]
 pub struct MoneyFigures {
     pub fees: String,
@@ -133,7 +145,7 @@ pub struct MoneyFigures {
     pub settlement_refunds: String,
 }
 
-/// The ratings dated in the terms.
+/// The ratings dated in the year.
 #[derive(Clone, Debug, Serialize)]
 pub struct Satisfaction {
     #[serde(flatten)]
@@ -153,22 +165,24 @@ pub struct ContractMean {
     pub flagged: bool,
 }
 
-pub fn context(records: &Records, year: i32, lang: Lang, mask: bool) -> Context<Annual> {
+pub fn context(records: &Records, year: i32, today: Date, lang: Lang, mask: bool) -> Context<Annual> {
     let privacy = Privacy::new(records, mask);
-    let y = annual::year(records, year);
-    let counts = |p: &Participation| PupilCounts {
+    let y = annual::year(records, year, today);
+    let counts = |p: &Participation, rate: Option<u32>| PupilCounts {
         applications: p.applications,
         served: p.served,
         withdrawn: p.withdrawn,
         care_days: p.care_days,
         average_days: p.average_days().map(|d| d.to_string()),
+        participation: p.rate(rate).map(|d| d.to_string()),
     };
 
     let term_rows: Vec<AnnualTerm> = y
         .terms
         .iter()
         .map(|f| {
-            let (t, s) = (f.term, f.settlement);
+            let t = f.term;
+            let s = f.settlement.filter(|_| f.settled_in_year);
             AnnualTerm {
                 id: t.id.clone(),
                 name: t.name.clone(),
@@ -177,8 +191,9 @@ pub fn context(records: &Records, year: i32, lang: Lang, mask: bool) -> Context<
                 service_days: f.service_days,
                 pupils: f.pupils,
                 care_days: f.care_days,
-                settled: s.is_some(),
-                settled_on: s.map(|s| s.settled_on.v.to_string()),
+                settled: f.settlement.is_some(),
+                settled_on: f.settlement.map(|s| s.settled_on.v.to_string()),
+                settled_in_year: f.settled_in_year,
                 paid: s.map(|s| s.paid.to_string()),
                 costs: s.map(|s| s.costs.to_string()),
                 surplus: s.map(|s| s.surplus.to_string()),
@@ -189,10 +204,12 @@ pub fn context(records: &Records, year: i32, lang: Lang, mask: bool) -> Context<
         })
         .collect();
 
-    // Categories are shown as the privacy setting shows them; those shown alike are one line.
+    // Categories are shown by their label, as the privacy setting shows it; those shown alike
+    // are one line.
+    let plan = records.plan.as_ref();
     let mut by_category: BTreeMap<String, Money> = BTreeMap::new();
     for (category, amount) in &y.money.by_category {
-        *by_category.entry(privacy.text(category)).or_default() += *amount;
+        *by_category.entry(privacy.text(&label(plan, category, lang))).or_default() += *amount;
     }
     let staff_by_kind: Vec<StaffKindCounts> = y
         .staff_by_kind
@@ -222,7 +239,9 @@ pub fn context(records: &Records, year: i32, lang: Lang, mask: bool) -> Context<
         })
         .collect();
 
-    let ms = match (y.first, y.money_until) {
+    // The months of the year with money.
+    let dated = || records.entries.iter().map(|e| e.date).filter(|d| d.year() == year);
+    let ms = match (dated().min(), dated().max()) {
         (Some(a), Some(b)) => months(records, Month::of(a), Month::of(b)),
         _ => Vec::new(),
     };
@@ -231,17 +250,19 @@ pub fn context(records: &Records, year: i32, lang: Lang, mask: bool) -> Context<
     let data = Annual {
         heading: FullHeading::of(records, lang, privacy.is_on()),
         year,
+        until: y.until.map(|d| d.to_string()),
         terms: term_rows,
-        pupils: counts(&y.pupils),
+        pupils: counts(&y.pupils, y.school_pupils),
         by_grade: y
             .by_grade
             .iter()
             .map(|(g, x)| GradeCounts {
                 grade: *g,
                 label: grade_label(*g, lang),
-                counts: counts(x),
+                counts: counts(x, None),
             })
             .collect(),
+        school_pupils: y.school_pupils,
         service: ServiceInfo {
             days: service
                 .map(|s| s.days.iter().map(|d| weekday_label(*d, lang)).collect())
@@ -316,6 +337,7 @@ impl Data for Annual {
             ("withdrawn", p.withdrawn.cell()),
             ("care_days", p.care_days.cell()),
             ("average_days", p.average_days.cell()),
+            ("participation", p.participation.cell()),
         ] {
             put("pupils", w(k), value);
         }
@@ -374,13 +396,27 @@ impl Data for Annual {
 const LABELS: &[(&str, &str, &str)] = &[
     ("title", "课后服务年度绩效报告", "After-school care: annual performance report"),
     ("year", "年度", "Year"),
+    (
+        "by_date",
+        "按自然年统计：只计日期在本年内的收支、托管日和测评，每一笔、每一天只计入一个年度",
+        "By calendar year: only money, care days and ratings dated in the year; no row or day is counted in two years",
+    ),
+    ("until", "托管日统计到", "Care days counted up to"),
+    ("not_begun", "本年尚未开始", "the year has not begun"),
+    ("school_pupils", "全校学生", "Pupils of the school"),
+    ("participation", "参与率（%）", "Participation (%)"),
+    (
+        "settled_other_year",
+        "（结算数字见结算所在年度）",
+        " (its figures are in the year of the settlement)",
+    ),
     ("section", "部分", "Section"),
     ("item", "项目", "Item"),
     ("value", "数值", "Value"),
     ("terms", "学期", "Terms"),
-    ("term_service_days", "服务日数", "service days"),
+    ("term_service_days", "本年服务日数", "service days in the year"),
     ("term_pupils", "在托人数", "pupils"),
-    ("term_care_days", "托管人次（天）", "care days"),
+    ("term_care_days", "本年托管人次（天）", "care days in the year"),
     ("term_paid", "收入 P", "paid P"),
     ("term_costs", "支出 C", "costs C"),
     ("term_surplus", "结余 S", "surplus S"),

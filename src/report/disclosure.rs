@@ -10,6 +10,7 @@ use super::privacy::Privacy;
 use super::values::{Cell, Heading, word, words};
 use super::{Context, Data, Words, labels_with};
 use crate::domain::calendar::terms_of_month;
+use crate::domain::category::label;
 use crate::domain::close::MonthTotals;
 use crate::findings::Lang;
 use crate::records::{Date, Kind, Money, Month, Records, Short};
@@ -112,7 +113,8 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
                 who
             }
             Kind::Expense => {
-                let cat = free(&e.category).unwrap_or_default();
+                let written = e.category.as_deref().unwrap_or_default();
+                let cat = privacy.text(&label(records.plan.as_ref(), written, lang));
                 *by_category.entry(cat.clone()).or_default() += e.amount;
                 cat
             }

@@ -11,6 +11,7 @@ use super::chart::{chart, months};
 use super::csv::Table;
 use super::values::{Cell, lang_code, word, words};
 use super::{Context, Data, Kind, Words, labels_with};
+use crate::domain::annual::Participation;
 use crate::domain::district::{self, Closes, Period, Settlements, per};
 use crate::domain::ratings::Mean;
 use crate::findings::{Finding, Lang};
@@ -21,6 +22,10 @@ use crate::records::{Date, Money, Records};
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Figures {
     pub pupils: u64,
+    /// All pupils of the school (`[school] pupils`), when the plan says; and the pupils in care
+    /// of the schools that say (for the district's participation).
+    pub enrolment: u64,
+    pub pupils_counted: u64,
     pub pupil_months: u64,
     pub fees: Money,
     pub refunds: Money,
@@ -40,6 +45,8 @@ pub struct Figures {
 impl AddAssign<&Figures> for Figures {
     fn add_assign(&mut self, o: &Figures) {
         self.pupils += o.pupils;
+        self.enrolment += o.enrolment;
+        self.pupils_counted += o.pupils_counted;
         self.pupil_months += o.pupil_months;
         self.fees += o.fees;
         self.refunds += o.refunds;
@@ -78,6 +85,10 @@ impl Figures {
         f.closes = district::closes(records, plan, p, today);
         f.settlements = district::settlements(records, p, today);
         (f.pupils, f.pupil_months) = district::pupils_in_care(records, p);
+        if let Some(all) = plan.school.pupils {
+            f.enrolment = u64::from(all);
+            f.pupils_counted = f.pupils;
+        }
         let mean = Mean::of(records.surveys.iter().filter(|s| p.from <= s.date && s.date <= p.to));
         f.ratings = mean.count as u64;
         // The mean times the count is the sum of whole-number scores, exactly but for the last
@@ -86,6 +97,16 @@ impl Figures {
             .exact
             .map_or(0, |m| (m * rust_decimal::Decimal::from(mean.count)).round().try_into().unwrap_or(0));
         f
+    }
+
+    /// Pupils in care as a percentage of all pupils (SPEC §11 participation), as the annual
+    /// report works it out.
+    pub fn participation(&self) -> Option<String> {
+        let served = Participation {
+            served: self.pupils_counted as usize,
+            ..Participation::default()
+        };
+        served.rate(u32::try_from(self.enrolment).ok()).map(|r| r.to_string())
     }
 
     /// The mean score, shown with two decimals.
@@ -105,6 +126,7 @@ impl Figures {
         let s = &self.settlements;
         Shown {
             pupils: self.pupils,
+            participation: self.participation(),
             pupil_months: self.pupil_months,
             fees: self.fees.to_string(),
             refunds: self.refunds.to_string(),
@@ -131,6 +153,8 @@ impl Figures {
 #[derive(Clone, Debug, Serialize)]
 pub struct Shown {
     pub pupils: u64,
+    /// Percent of all the school's pupils, when the plan gives their number.
+    pub participation: Option<String>,
     pub pupil_months: u64,
     pub fees: String,
     pub refunds: String,
@@ -415,6 +439,7 @@ fn figure_cells(f: Option<&Shown>) -> Vec<String> {
     };
     vec![
         f.pupils.cell(),
+        f.participation.cell(),
         f.fees.cell(),
         f.refunds.cell(),
         f.pay.cell(),
@@ -443,6 +468,7 @@ const COLUMNS: &[&str] = &[
     "basis",
     "standard",
     "pupils",
+    "participation",
     "fees",
     "refunds",
     "pay",
@@ -472,6 +498,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("basis", "收费方式", "Basis"),
     ("standard", "收费标准", "Standard"),
     ("pupils", "在托学生", "Pupils in care"),
+    ("participation", "参与率（%）", "Participation (%)"),
     ("fees", "收费", "Fees"),
     ("refunds", "退费", "Refunds"),
     ("pay", "劳务费", "Staff pay"),

@@ -161,20 +161,14 @@ mod tests {
 
     fn records() -> Records {
         let p = Pupil {
-            line: 2,
             id: "P0001".into(),
             name: "欧阳娜娜".into(),
             grade: 1,
             class: "1".into(),
             guardian: "欧阳建".into(),
             phone: Some("13910007919".into()),
-            applied_on: Default::default(),
             signed_by: "欧阳建".into(),
-            reviewed_on: None,
-            agreed_on: None,
-            starts: None,
-            ends: None,
-            note: None,
+            ..crate::records::roster::tests::pupil("P0001")
         };
         Records {
             pupils: vec![p],

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::csv::Table;
 use super::values::{Cell, InternalHeading, words};
 use super::{Context, Data, Kind, Words, labels_with};
-use crate::domain::calendar::{care_days, in_care_during};
+use crate::domain::calendar::care_days;
 use crate::findings::Lang;
 use crate::records::plan::Term;
 use crate::records::{Date, Records};
@@ -42,7 +42,9 @@ pub struct RosterPupil {
     pub agreed_on: Option<String>,
     pub starts: Option<String>,
     pub ends: Option<String>,
-    /// `applied`, `reviewed`, `agreed`, `enrolled` or `withdrawn`.
+    /// The term the application is for (its own, or that of its dates).
+    pub term: Option<String>,
+    /// In its term: `applied`, `reviewed`, `agreed`, `enrolled`, `withdrawn` or `completed`.
     pub status: String,
     pub status_label: String,
     pub care_days: Option<u32>,
@@ -62,13 +64,13 @@ pub struct GradeCount {
     pub count: usize,
 }
 
-/// With a term: the pupils whose care shares a day with it. Status is as of `today`.
+/// With a term: its applications. Status is each application's in its term, as of `today`.
 pub fn context(records: &Records, term: Option<&Term>, today: Date, lang: Lang) -> Context<Roster> {
     let plan = records.plan.as_ref();
     let mut pupils: Vec<_> = records
         .pupils
         .iter()
-        .filter(|p| term.is_none_or(|t| in_care_during(p, t.starts, t.ends)))
+        .filter(|p| term.is_none_or(|t| records.term_of_pupil(p).is_some_and(|pt| pt.id == t.id)))
         .collect();
     pupils.sort_by(|a, b| (a.grade, &a.class, &a.id).cmp(&(b.grade, &b.class, &b.id)));
     let mut by_status: BTreeMap<_, usize> = BTreeMap::new();
@@ -77,7 +79,8 @@ pub fn context(records: &Records, term: Option<&Term>, today: Date, lang: Lang) 
     let rows: Vec<RosterPupil> = pupils
         .iter()
         .map(|p| {
-            let status = p.status(today);
+            let own = records.term_of_pupil(p);
+            let status = p.status(own, today);
             *by_status.entry(status).or_default() += 1;
             *by_grade.entry(p.grade).or_default() += 1;
             let days = match (plan, term) {
@@ -97,7 +100,8 @@ pub fn context(records: &Records, term: Option<&Term>, today: Date, lang: Lang) 
                 agreed_on: o(p.agreed_on),
                 starts: o(p.starts),
                 ends: o(p.ends),
-                status: format!("{status:?}").to_lowercase(),
+                term: own.map(|t| t.id.clone()),
+                status: status.as_str().to_owned(),
                 status_label: status.label().get(lang).to_owned(),
                 care_days: days,
                 note: p.note.clone(),
@@ -114,7 +118,7 @@ pub fn context(records: &Records, term: Option<&Term>, today: Date, lang: Lang) 
         by_status: by_status
             .iter()
             .map(|(s, n)| StatusCount {
-                status: format!("{s:?}").to_lowercase(),
+                status: s.as_str().to_owned(),
                 label: s.label().get(lang).to_owned(),
                 count: *n,
             })
@@ -152,6 +156,7 @@ impl Data for Roster {
                     "status_label",
                     "care_days",
                     "note",
+                    "term",
                 ],
             ),
             rows: self
@@ -174,6 +179,7 @@ impl Data for Roster {
                         p.status_label.cell(),
                         p.care_days.cell(),
                         p.note.cell(),
+                        p.term.cell(),
                     ]
                 })
                 .collect(),

@@ -1,6 +1,8 @@
 //! The term's settlement made public (结算公示, 三(三): 每学期结束前结算，结余部分及时退还):
 //! P, C, S, the basis and each family's part, from settlements/TERM.toml and .csv.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::chart::{Chart, MonthFigures, chart, figures, months};
@@ -8,7 +10,7 @@ use super::csv::Table;
 use super::privacy::Privacy;
 use super::values::{Cell, FullHeading, TermInfo, word, words};
 use super::{Context, Data, Kind, Words, labels_with};
-use crate::domain::calendar::care_days;
+use crate::domain::calendar::{applications, care_days};
 use crate::domain::deadlines;
 use crate::domain::payouts;
 use crate::findings::{Lang, Msg};
@@ -106,18 +108,25 @@ pub fn settled(records: &Records, term_id: &str, lang: Lang, privacy: &Privacy) 
         ));
     };
     let plan = records.plan.as_ref();
-    let term = plan.and_then(|p| p.terms.iter().find(|t| t.id == term_id));
+    let term = plan.and_then(|p| p.term(term_id));
     let settled_on = s.settled_on.v;
     let refund_by = plan.and_then(|p| deadlines::refund_by(&p.deadlines, settled_on));
     let days = s.basis == RefundBasis::Days;
     let paid = term.map(|t| payouts::paid_out(&records.entries, t, settled_on)).unwrap_or_default();
+    // The families' applications for the term, by pupil.
+    let own: HashMap<&str, &crate::records::Pupil> = match (plan, term) {
+        (Some(p), Some(t)) => applications(p, t, &records.pupils).map(|x| (x.id.as_str(), x)).collect(),
+        _ => HashMap::new(),
+    };
     let mut families = Vec::new();
     for row in &s.rows {
-        let pupil = records.pupil(&row.pupil_id);
+        // The family's application for the term; its details from any row when it has none.
+        let own = own.get(row.pupil_id.as_str()).copied();
+        let pupil = own.or_else(|| records.pupil(&row.pupil_id));
         let mine = paid.get(row.pupil_id.as_str());
         let paid_out = mine.map_or(crate::records::Money::ZERO, |p| p.amount);
         let paid_out_on = mine.map(|p| p.last_on);
-        let care = match (plan, term, pupil, days) {
+        let care = match (plan, term, own, days) {
             (Some(p), Some(t), Some(pu), true) => Some(care_days(p, t, pu)),
             _ => None,
         };

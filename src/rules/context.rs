@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::domain::calendar::{Period, period, term_of_period};
-use crate::records::fast_hash::FastMap;
+use crate::records::fast_hash::{FastMap, FastSet};
 use crate::records::plan::{Plan, Term};
 use crate::records::{Contract, Date, Entry, Month, Pupil, Records};
 
@@ -14,6 +14,14 @@ pub struct Context<'a> {
     pub today: Date,
     /// The place in `records.pupils` of each pupil id (its first row).
     pub pupils: FastMap<&'a str, usize>,
+    /// The place of the next row of the same pupil id, by place: with [`Context::pupils`], the
+    /// rows of a pupil, one application per term.
+    next_row: Vec<Option<usize>>,
+    /// The term of each roster row, by place ([`Plan::term_of_pupil`]).
+    pub pupil_terms: Vec<Option<&'a Term>>,
+    /// Pupil ids with a row whose `term` names no term of the plan: which terms the pupil
+    /// applied for is not known.
+    misnamed: FastSet<&'a str>,
     pub contracts: FastMap<&'a str, &'a Contract>,
     /// The term of each ledger row, by the row's index in `records.entries`.
     pub entry_terms: Vec<Option<&'a Term>>,
@@ -21,8 +29,11 @@ pub struct Context<'a> {
     pub entry_periods: Vec<Option<Period<'a>>>,
     /// The first and last day of what each ledger row's `period` names.
     pub entry_days: Vec<Option<(Date, Date)>>,
-    /// The place in `records.pupils` of the pupil each ledger row names, when the roster has
-    /// them (the first of that id).
+    /// The place in `records.pupils` of the first row of the pupil each ledger row names,
+    /// when the roster has the pupil.
+    pub entry_known: Vec<Option<usize>>,
+    /// The place in `records.pupils` of the row of the pupil each ledger row names for the
+    /// ledger row's term (SPEC §3), when the roster has it.
     pub entry_pupils: Vec<Option<usize>>,
     /// Indexes of the ledger rows dated in each month.
     pub by_month: HashMap<Month, Vec<usize>>,
@@ -39,7 +50,10 @@ pub struct Row<'a> {
     /// The first and last day of that period.
     pub days: Option<(Date, Date)>,
     pub term: Option<&'a Term>,
-    /// The place in `records.pupils` of the pupil it names.
+    /// The place in `records.pupils` of the first row of the pupil it names: the roster has
+    /// the pupil.
+    pub known: Option<usize>,
+    /// The place in `records.pupils` of the pupil's row for the row's term.
     pub pupil: Option<usize>,
 }
 
@@ -113,12 +127,45 @@ fn rows_by_month(entries: &[Entry]) -> HashMap<Month, Vec<usize>> {
     by_month
 }
 
+/// The roster rows by pupil and term.
+struct Roster<'a> {
+    first: FastMap<&'a str, usize>,
+    next_row: Vec<Option<usize>>,
+    terms: Vec<Option<&'a Term>>,
+    misnamed: FastSet<&'a str>,
+}
+
+impl<'a> Roster<'a> {
+    fn of(records: &'a Records) -> Roster<'a> {
+        let n = records.pupils.len();
+        let mut r = Roster {
+            first: FastMap::with_capacity_and_hasher(n, Default::default()),
+            next_row: vec![None; n],
+            terms: Vec::with_capacity(n),
+            misnamed: FastSet::default(),
+        };
+        // The last row of each id so far, to link the next one to it.
+        let mut last: FastMap<&str, usize> = FastMap::with_capacity_and_hasher(n, Default::default());
+        for (i, p) in records.pupils.iter().enumerate() {
+            r.first.entry(p.id.as_str()).or_insert(i);
+            if let Some(prev) = last.insert(p.id.as_str(), i) {
+                r.next_row[prev] = Some(i);
+            }
+            r.terms.push(records.term_of_pupil(p));
+            if records.plan.as_ref().is_some_and(|plan| plan.names_no_term(p)) {
+                r.misnamed.insert(p.id.as_str());
+            }
+        }
+        r
+    }
+}
+
 impl<'a> Context<'a> {
     pub fn new(records: &'a Records, today: Date) -> Self {
         let n = records.entries.len();
         // Two halves built on two cores: the rows' periods, terms and months, and the id maps
         // with the rows' pupils (a hash lookup per row takes about as long as the rest).
-        let (rows, (pupils, contracts, entry_pupils)) = rayon::join(
+        let (rows, (roster, contracts, entry_known)) = rayon::join(
             || {
                 let periods = match &records.plan {
                     Some(plan) => periods_and_terms(plan, &records.entries),
@@ -131,20 +178,17 @@ impl<'a> Context<'a> {
                 (periods, rows_by_month(&records.entries))
             },
             || {
-                let mut pupils = FastMap::with_capacity_and_hasher(records.pupils.len(), Default::default());
-                for (i, p) in records.pupils.iter().enumerate() {
-                    pupils.entry(p.id.as_str()).or_insert(i);
-                }
-                let entry_pupils: Vec<Option<usize>> = records
+                let roster = Roster::of(records);
+                let entry_known: Vec<Option<usize>> = records
                     .entries
                     .iter()
-                    .map(|e| e.pupil_id.as_deref().and_then(|id| pupils.get(id).copied()))
+                    .map(|e| e.pupil_id.as_deref().and_then(|id| roster.first.get(id).copied()))
                     .collect();
                 let mut contracts = FastMap::with_capacity_and_hasher(records.contracts.len(), Default::default());
                 for c in &records.contracts {
                     contracts.entry(c.id.as_str()).or_insert(c);
                 }
-                (pupils, contracts, entry_pupils)
+                (roster, contracts, entry_known)
             },
         );
         let (periods, by_month) = rows;
@@ -154,18 +198,57 @@ impl<'a> Context<'a> {
             .flat_map(|p| &p.terms)
             .map(|t| (Month::of(t.starts), Month::of(t.ends)))
             .collect();
-        Context {
+        let mut cx = Context {
             records,
             today,
-            pupils,
+            pupils: roster.first,
+            next_row: roster.next_row,
+            pupil_terms: roster.terms,
+            misnamed: roster.misnamed,
             contracts,
             entry_terms: periods.terms,
             entry_periods: periods.periods,
             entry_days: periods.days,
-            entry_pupils,
+            entry_known,
+            entry_pupils: Vec::new(),
             by_month,
             term_months,
-        }
+        };
+        cx.entry_pupils = cx
+            .entry_known
+            .iter()
+            .zip(&cx.entry_terms)
+            .map(|(first, term)| first.and_then(|first| cx.row_for_term(first, *term)))
+            .collect();
+        cx
+    }
+
+    /// The places of the rows of the pupil whose first row is at `first`, in file order.
+    pub fn rows_of(&self, first: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(Some(first), |&i| self.next_row.get(i).copied().flatten())
+    }
+
+    /// The pupil's row for a term: among the rows of the pupil whose first row is at `first`.
+    fn row_for_term(&self, first: usize, term: Option<&Term>) -> Option<usize> {
+        let term = term?;
+        self.rows_of(first)
+            .find(|&i| self.pupil_terms[i].is_some_and(|t| std::ptr::eq(t, term)))
+    }
+
+    /// The term of the roster row at a place.
+    pub fn term_of_pupil(&self, place: usize) -> Option<&'a Term> {
+        self.pupil_terms.get(place).copied().flatten()
+    }
+
+    /// A row of the pupil may be missing or unknown to the rules: it could not be read, or it
+    /// names a term the plan does not have. What would follow from that is not reported.
+    pub fn pupil_unread(&self, id: &str) -> bool {
+        self.records.unread_pupils.covers(id) || self.misnamed.contains(id)
+    }
+
+    /// Some roster row could not be read or names a term the plan does not have.
+    pub fn roster_incomplete(&self) -> bool {
+        self.records.unread_pupils.any() || !self.misnamed.is_empty()
     }
 
     pub fn plan(&self) -> Option<&'a Plan> {
@@ -184,12 +267,13 @@ impl<'a> Context<'a> {
             .zip(&self.entry_periods)
             .zip(&self.entry_days)
             .zip(&self.entry_terms)
-            .zip(&self.entry_pupils)
-            .map(|((((entry, period), days), term), pupil)| Row {
+            .zip(self.entry_known.iter().zip(&self.entry_pupils))
+            .map(|((((entry, period), days), term), (known, pupil))| Row {
                 entry,
                 period: *period,
                 days: *days,
                 term: *term,
+                known: *known,
                 pupil: *pupil,
             })
     }
@@ -229,6 +313,19 @@ pub mod fixture {
     pub struct Fixture {
         files: Vec<(String, String)>,
         today: String,
+    }
+
+    /// A spring term after the clean fixture's autumn one.
+    pub const SPRING: &str = "\n[[terms]]\nid = \"2027-spring\"\nstarts = 2027-02-22\nends = 2027-07-02\nsettle_by = 2027-06-25";
+
+    /// P0001's renewal for spring, reviewed and agreed, under the `term` column.
+    pub const RENEWAL: &str = "P0001,王小明,3,2,王建军,,2027-01-10,王建军,2027-01-12,2027-01-13,2027-02-22,,,2027-spring";
+
+    /// The clean fixture with the spring term, and a `term` column on the roster.
+    pub fn two_terms() -> Fixture {
+        clean()
+            .append("plan.toml", SPRING)
+            .replace("roster.csv", "starts,ends,note\n", "starts,ends,note,term\n")
     }
 
     pub fn clean() -> Fixture {

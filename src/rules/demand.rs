@@ -16,7 +16,7 @@ impl Rule for NoApplicants {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan() else { return };
         // The applicants may be in roster rows that could not be read.
-        if cx.records.unread_pupils.any() {
+        if cx.roster_incomplete() {
             return;
         }
         let mut rows: BTreeMap<&str, usize> = BTreeMap::new();
@@ -27,11 +27,13 @@ impl Rule for NoApplicants {
         }
         for t in &p.terms {
             let Some(&n) = rows.get(t.id.as_str()) else { continue };
+            // Consent is per term: an agreement for this term, not one carried from another.
             let agreed = cx
                 .records
                 .pupils
                 .iter()
-                .any(|pu| pu.agreed_on.is_some_and(|a| a <= t.ends) && pu.ends.is_none_or(|e| e >= t.starts));
+                .enumerate()
+                .any(|(i, pu)| pu.agreed_on.is_some() && cx.term_of_pupil(i).is_some_and(|pt| pt.id == t.id));
             if !agreed {
                 out.push(self.finding(
                     FILE,
@@ -48,7 +50,7 @@ impl Rule for NoApplicants {
 
 #[cfg(test)]
 mod tests {
-    use super::super::context::fixture::{at, clean};
+    use super::super::context::fixture::{RENEWAL, at, clean, two_terms};
     use super::*;
 
     #[test]
@@ -59,5 +61,14 @@ mod tests {
             "date,kind,amount,pupil_id,contract_id,category,period,collected_by,receipt,memo\n2026-09-10,expense,120.50,,,materials,,,,\n";
         let f = clean().set("roster.csv", roster).set("ledger.csv", ledger);
         assert_eq!(f.fired(NoApplicants::ID), at("plan.toml", 38));
+    }
+
+    #[test]
+    fn an_agreement_for_another_term_is_no_applicant() {
+        // Autumn's agreements without ends do not make spring's applicants.
+        let f = two_terms().append("ledger.csv", "2027-03-10,expense,50.00,,,materials,,,,");
+        assert_eq!(f.fired(NoApplicants::ID), at("plan.toml", 46));
+        let f = f.append("roster.csv", RENEWAL);
+        assert!(f.fired(NoApplicants::ID).is_empty());
     }
 }

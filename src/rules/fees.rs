@@ -127,9 +127,44 @@ impl Rule for OverStandard {
     }
 }
 
+rule! {
+    PrepaidAcrossTerms: "fees" / "prepaid-across-terms", Error, "三(四)",
+    "不得跨学期预收：下学期的费用等下学期开始后再收；已经预收的用 refund 行退还，改在下学期记收费",
+    "fees are not taken ahead across terms: take a later term's fee once that term has begun; return one taken ahead with a refund row and record it again in its term",
+}
+
+impl Rule for PrepaidAcrossTerms {
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        let Some(p) = cx.plan() else { return };
+        for row in cx.rows().filter(|r| r.entry.kind == Kind::Fee) {
+            let e = row.entry;
+            let (Some(now), Some(later)) = (p.term_on(e.date), row.term) else {
+                continue;
+            };
+            if later.starts > now.ends {
+                let period = e.period.as_deref().unwrap_or_default();
+                out.push(self.finding(
+                    ledger::FILE,
+                    e.line,
+                    Msg::new(
+                        format!(
+                            "{} 在学期 {} 内收取了学期 {} 的费用（period {period}）：不得跨学期预收",
+                            e.date, now.id, later.id
+                        ),
+                        format!(
+                            "a fee dated {} in term {} for {period} of term {}: fees are not taken ahead across terms",
+                            e.date, now.id, later.id
+                        ),
+                    ),
+                ));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::context::fixture::{at, clean};
+    use super::super::context::fixture::{SPRING, at, clean};
     use super::*;
 
     #[test]
@@ -163,5 +198,23 @@ mod tests {
             expected.push(("ledger.csv".to_owned(), first + 2 * i + 1));
         }
         assert_eq!(f.fired(OverStandard::ID), expected);
+    }
+
+    #[test]
+    fn prepaid_across_terms() {
+        let f = clean().append("plan.toml", SPRING);
+        // A December fee for March, or for the spring term by its id.
+        let g = f
+            .append("ledger.csv", "2026-12-15,fee,280.00,P0001,,,2027-03,周强,,")
+            .append("ledger.csv", "2026-12-16,fee,280.00,P0002,,,2027-spring,周强,,");
+        assert_eq!(
+            g.fired(PrepaidAcrossTerms::ID),
+            vec![("ledger.csv".into(), 7), ("ledger.csv".into(), 8)]
+        );
+        // Taken between the terms, or within the term it is for, it is not ahead across terms.
+        let g = f
+            .append("ledger.csv", "2027-02-01,fee,280.00,P0001,,,2027-03,周强,,")
+            .append("ledger.csv", "2026-09-20,fee,280.00,P0001,,,2026-10,周强,,");
+        assert!(g.fired(PrepaidAcrossTerms::ID).is_empty());
     }
 }

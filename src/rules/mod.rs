@@ -105,6 +105,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &committee::Collector,
     &fees::Unpublished,
     &fees::OverStandard,
+    &fees::PrepaidAcrossTerms,
     &campus::VenueCost,
     &content::BannedActivity,
     &demand::NoApplicants,

@@ -43,8 +43,8 @@ impl Rule for LeadershipHead {
 
 rule! {
     Terms: "plan" / "terms", Error, "三(三)",
-    "改正 plan.toml 中学期的日期：学期不能重叠，ends 不早于 starts，settle_by 在学期之内",
-    "correct the term's dates in plan.toml: terms must not overlap, ends is not before starts, settle_by lies within the term",
+    "改正 plan.toml 中学期的日期：学期不能重叠，ends 不早于 starts，settle_by、holidays 和 workdays 在学期之内",
+    "correct the term's dates in plan.toml: terms must not overlap, ends is not before starts, settle_by, holidays and workdays lie within the term",
 }
 
 impl Rule for Terms {
@@ -72,6 +72,24 @@ impl Rule for Terms {
                         ),
                     ),
                 ));
+            }
+            if t.starts <= t.ends {
+                let days = [
+                    ("放假日", "holiday", &t.holidays),
+                    ("调休上班日", "make-up working day", &t.workdays),
+                ];
+                for (zh, en, list) in days {
+                    for d in list.iter().filter(|d| !t.contains(d.v)) {
+                        out.push(self.finding(
+                            FILE,
+                            d.line,
+                            Msg::new(
+                                format!("学期 {} 的{zh} {} 不在学期 {}～{} 之内", t.id, d.v, t.starts, t.ends),
+                                format!("term {}'s {en} {} lies outside the term, {} to {}", t.id, d.v, t.starts, t.ends),
+                            ),
+                        ));
+                    }
+                }
             }
             for o in &plan.terms[..i] {
                 if t.starts <= o.ends && o.starts <= t.ends {
@@ -109,5 +127,29 @@ mod tests {
             "\n[[terms]]\nid = \"x\"\nstarts = 2027-01-10\nends = 2027-06-30\nsettle_by = 2027-06-20",
         );
         assert_eq!(f.fired(Terms::ID), at("plan.toml", 46));
+    }
+
+    #[test]
+    fn a_holiday_or_workday_outside_its_term() {
+        let f = clean().replace(
+            "plan.toml",
+            "holidays = [2026-10-01,",
+            "workdays = [2026-09-27, 2027-02-20]\nholidays = [2026-08-31, 2026-10-01,",
+        );
+        let found: Vec<_> = f.findings().into_iter().filter(|x| x.rule == Terms::ID).collect();
+        let got: Vec<_> = found.iter().map(|x| (x.line, x.message.en.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    44,
+                    "term 2026-autumn's make-up working day 2027-02-20 lies outside the term, 2026-09-01 to 2027-01-22"
+                ),
+                (
+                    45,
+                    "term 2026-autumn's holiday 2026-08-31 lies outside the term, 2026-09-01 to 2027-01-22"
+                ),
+            ]
+        );
     }
 }

@@ -184,6 +184,18 @@ const CASES: &[Case] = &[
         at: &[("ledger.csv", 7)],
     },
     Case {
+        rule: "fees/prepaid-across-terms",
+        today: TODAY,
+        edit: |w| {
+            w.append(
+                "plan.toml",
+                "\n[[terms]]\nid = \"2027-spring\"\nstarts = 2027-02-22\nends = 2027-07-02\nsettle_by = 2027-06-25",
+            );
+            w.append("ledger.csv", "2026-09-20,fee,280.00,P0001,,,2027-03,周强,R004,");
+        },
+        at: &[("ledger.csv", 7)],
+    },
+    Case {
         rule: "campus/venue-cost",
         today: TODAY,
         edit: |w| w.replace("ledger.csv", "materials", "场地租金"),
@@ -331,9 +343,9 @@ const CASES: &[Case] = &[
 fn every_rule_fires_at_its_file_and_line() {
     let ids: std::collections::BTreeSet<&str> = care::rules::REGISTRY.iter().map(|r| r.meta().id).collect();
     let covered: std::collections::BTreeSet<&str> = CASES.iter().map(|c| c.rule).collect();
-    assert_eq!(ids.len(), 37);
+    assert_eq!(ids.len(), 38);
     assert_eq!(covered, ids, "one case per rule of SPEC §7");
-    assert_eq!(CASES.len(), 37);
+    assert_eq!(CASES.len(), 38);
 
     let clean = Workdir::fixture("clean");
     let mut failures = Vec::new();

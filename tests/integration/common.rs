@@ -68,7 +68,7 @@ impl Workdir {
         }
     }
 
-    /// A copy of examples/demo-school, a complete past term; `care` runs with `--today 2026-11-29`.
+    /// A copy of examples/demo-school, two complete past terms; `care` runs with `--today 2026-11-29`.
     pub fn example() -> Workdir {
         let dir = tempfile::tempdir().unwrap();
         copy_tree(&example_dir(), dir.path());

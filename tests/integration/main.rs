@@ -5,6 +5,7 @@
 mod common;
 
 mod check;
+mod consent;
 mod district;
 mod ecosystem;
 mod guide;

@@ -353,12 +353,13 @@ fn dry_run_writes_nothing() {
 #[test]
 fn ledger_show_totals_a_month() {
     let w = Workdir::example();
-    // October 2025 of the example: 40 fees of 160, four staff paid for 17 service days
-    // (1530 + 765 + 1224 + 1071), the science materials and the pupils' insurance.
+    // October 2025 of the example: 40 fees of 160, four staff paid for 18 service days, the
+    // make-up working day of the 11th among them (1620 + 810 + 1296 + 1134), the science
+    // materials and the pupils' insurance.
     w.care(&["ledger", "show", "--month", "2025-10"])
         .assert()
         .success()
-        .stdout(contains("6400.00 ┆    0.00 ┆ 4590.00 ┆   660.50 ┆ 1149.50 ┆   46"));
+        .stdout(contains("6400.00 ┆    0.00 ┆ 4860.00 ┆   660.50 ┆ 879.50 ┆   46"));
     w.care(&["ledger", "show", "--month", "2025-13"]).assert().code(2);
     w.care(&["ledger", "show", "--term", "nope"]).assert().code(2);
 }
@@ -369,8 +370,8 @@ fn status_lists_pupils_balance_and_deadlines() {
     w.care(&["status"])
         .assert()
         .success()
-        .stdout(contains("applied  ┆     1"))
-        .stdout(contains("enrolled ┆     3"))
+        .stdout(contains("│ pupils      ┆ applied ┆ enrolled │"))
+        .stdout(contains("│ 2026-autumn ┆       1 ┆        3 │"))
         .stdout(contains("balance: 419.50"))
         .stdout(contains("2026-10-10 ┆ close and disclose 2026-09 ┆ overdue"))
         .stdout(contains("2027-01-15 ┆ settle term 2026-autumn"));

@@ -85,7 +85,9 @@ fn settlement_rows(w: &Workdir) -> BTreeMap<String, (String, String, String)> {
 #[test]
 fn disclosure_carries_the_close_files_figures_in_every_format() {
     let w = Workdir::example();
-    for month in ["2025-09", "2025-10", "2025-11", "2025-12", "2026-01"] {
+    for month in [
+        "2025-09", "2025-10", "2025-11", "2025-12", "2026-01", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07",
+    ] {
         let close = toml_file(&w, &format!("closes/{month}.toml"));
         let v = json(&w, "disclosure", &["--month", month]);
         for key in ["opening", "fees", "refunds", "pay", "expenses", "closing"] {
@@ -94,17 +96,19 @@ fn disclosure_carries_the_close_files_figures_in_every_format() {
         assert_eq!(v["digest"].as_str(), close["digest"].as_str());
         assert_eq!(v["closed_on"].as_str().unwrap(), close["closed_on"].to_string());
     }
-    // October: opening 140.00, fees 6400.00, pay 4590.00, expenses 660.50 (science materials 260.50 and insurance 400.00), closing 1289.50.
+    // October: opening 70.00, fees 6400.00, pay 4860.00 for 18 service days (the make-up
+    // working day of the 11th among them), expenses 660.50 (science materials 260.50 and
+    // insurance 400.00), closing 949.50.
     let md = report(&w, "disclosure", "md", &[]);
     let html = report(&w, "disclosure", "html", &[]);
-    for figure in ["140.00", "6400.00", "4590.00", "660.50", "260.50", "1289.50", "科普实验材料"] {
+    for figure in ["70.00", "6400.00", "4860.00", "660.50", "260.50", "949.50", "科普实验材料"] {
         assert!(md.contains(figure), "md lacks {figure}");
         assert!(html.contains(figure), "html lacks {figure}");
     }
     let rows = csv_rows(&report(&w, "disclosure", "csv", &[]));
     assert_eq!(rows[0], ["Part", "Date", "Item", "Kind", "Amount (yuan)", "Receipt", "Memo"]);
-    assert_eq!(row(&rows, 2, "Closing balance")[4], "1289.50");
-    assert_eq!(row(&rows, 2, "Opening balance")[4], "140.00");
+    assert_eq!(row(&rows, 2, "Closing balance")[4], "949.50");
+    assert_eq!(row(&rows, 2, "Opening balance")[4], "70.00");
     assert_eq!(row(&rows, 2, "Paying families")[4], "40");
     assert_eq!(row(&rows, 2, "activities")[4], "260.50");
     // The same template and context as `ledger close`: the report of a closed month is the
@@ -122,7 +126,7 @@ fn settlement_p_c_s_equal_the_settlement_file() {
         toml["costs"].as_str().unwrap(),
         toml["surplus"].as_str().unwrap(),
     );
-    assert_eq!((p, c, surplus), ("28560.00", "26880.30", "1679.70"));
+    assert_eq!((p, c, surplus), ("28560.00", "27220.30", "1339.70"));
     let v = json(&w, "settlement", &[]);
     assert_eq!((s(&v["paid"]), s(&v["costs"]), s(&v["surplus"])), (p, c, surplus));
     assert_eq!(v["families"], 40);
@@ -143,11 +147,11 @@ fn settlement_p_c_s_equal_the_settlement_file() {
     let rows = csv_rows(&report(&w, "settlement", "csv", &[]));
     let total = row(&rows, 0, "Total");
     assert_eq!((total[4].as_str(), total[5].as_str(), total[6].as_str()), (p, c, surplus));
-    assert_eq!(row(&rows, 0, "P0017")[4..7], ["480.00", "451.77", "28.23"]);
+    assert_eq!(row(&rows, 0, "P0017")[4..7], ["480.00", "457.48", "22.52"]);
     assert_eq!(rows.len(), 1 + 40 + 1);
     for format in ["md", "html"] {
         let text = report(&w, "settlement", format, &[]);
-        for figure in [p, c, surplus, "451.77", "28.23", "2026-01-09"] {
+        for figure in [p, c, surplus, "457.48", "22.52", "2026-01-09"] {
             assert!(text.contains(figure), "{format} lacks {figure}");
         }
     }
@@ -177,18 +181,21 @@ fn notices_refunds_equal_the_settlement_file() {
     }
     let html = report(&w, "notices", "html", &[]);
     assert_eq!(html.matches("class=\"page notice\"").count(), 40);
-    // P0001 to P0022 but P0017 get 42.35, shown in the table and the sentence of each notice.
-    assert_eq!(html.matches("42.35").count(), 21 * 2);
+    // S = 1339.70 shared by payments: 33.77 a family, P0017 22.52; the 16 fen left over go to
+    // P0017's larger remainder and then P0001 to P0015 (33.78), shown in the table and the
+    // sentence of each notice.
+    assert_eq!(html.matches("33.78").count(), 15 * 2);
     let md = report(&w, "notices", "md", &[]);
     assert_eq!(md.matches("\n## ").count(), 40);
-    assert!(md.contains("28.23") && md.contains("451.77"));
+    assert!(md.contains("22.52") && md.contains("457.48"));
 }
 
 #[test]
 fn roster_staff_and_surveys_carry_their_figures() {
     let w = Workdir::example();
+    // 44 applications for autumn, 38 renewals and a new family for spring.
     let roster = json(&w, "roster", &[]);
-    assert_eq!(roster["count"], 44);
+    assert_eq!(roster["count"], 83);
     let by: BTreeMap<&str, u64> = roster["by_status"]
         .as_array()
         .unwrap()
@@ -197,26 +204,29 @@ fn roster_staff_and_surveys_carry_their_figures() {
         .collect();
     assert_eq!(
         by,
-        BTreeMap::from([("applied", 2), ("reviewed", 2), ("enrolled", 39), ("withdrawn", 1)])
+        BTreeMap::from([("applied", 2), ("reviewed", 2), ("completed", 39 + 39), ("withdrawn", 1)])
     );
     let rows = csv_rows(&report(&w, "roster", "csv", &[]));
-    assert_eq!(rows.len(), 45);
+    assert_eq!(rows.len(), 84);
     assert_eq!(row(&rows, 0, "P0001")[1..6], ["陈欣怡", "1", "3", "陈建军", "13910007919"]);
-    // With a term: the pupils in care in it, and their care days (P0017 left on 2025-11-14 after 49).
+    // With a term: its applications, and their care days: 39 pupils for all 96 service days
+    // (the two make-up working days among them) and P0017, who left on 2025-11-14 after 51.
     let term = json(&w, "roster", &["--term", TERM]);
-    assert_eq!(term["count"], 40);
-    assert_eq!(term["care_days"], 3715);
+    assert_eq!(term["count"], 44);
+    assert_eq!(term["care_days"], 39 * 96 + 51);
     let p17 = term["pupils"]
         .as_array()
         .unwrap()
         .iter()
         .find(|p| p["pupil_id"] == "P0017")
         .unwrap();
-    assert_eq!(p17["care_days"], 49);
+    assert_eq!(p17["care_days"], 51);
 
+    // The same four people on a contract each term: 270.00 a service day, 96 days in autumn
+    // and 86 in spring.
     let staff = json(&w, "staff", &[]);
-    assert_eq!(staff["count"], 4);
-    assert_eq!(s(&staff["pay"]), "25380.00");
+    assert_eq!(staff["count"], 8);
+    assert_eq!(s(&staff["pay"]), "49140.00");
     let pay: BTreeMap<&str, &str> = staff["contracts"]
         .as_array()
         .unwrap()
@@ -225,30 +235,43 @@ fn roster_staff_and_surveys_carry_their_figures() {
         .collect();
     assert_eq!(
         pay,
-        BTreeMap::from([("C001", "8460.00"), ("C002", "4230.00"), ("C003", "6768.00"), ("C004", "5922.00")])
+        BTreeMap::from([
+            ("C001", "8640.00"),
+            ("C002", "4320.00"),
+            ("C003", "6912.00"),
+            ("C004", "6048.00"),
+            ("C005", "7740.00"),
+            ("C006", "3870.00"),
+            ("C007", "6192.00"),
+            ("C008", "5418.00")
+        ])
     );
     assert_eq!(staff["contracts"][0]["background"]["status"], "not_required");
     assert_eq!(staff["contracts"][1]["background"]["status"], "ok");
     let rows = csv_rows(&report(&w, "staff", "csv", &[]));
-    assert_eq!(row(&rows, 0, "C003")[14], "6768.00");
+    assert_eq!(row(&rows, 0, "C003")[14], "6912.00");
     assert_eq!(row(&rows, 0, "C002")[10], "done");
     for format in ["md", "html"] {
         let text = report(&w, "staff", format, &[]);
-        assert!(text.contains("8460.00") && text.contains("2025-08-22"), "{format}");
+        assert!(text.contains("8640.00") && text.contains("2025-08-22"), "{format}");
     }
 
-    // Scores by hand: C001 4,3,3,3,4,3 = 20/6; C002 25/6; C003 26/6; C004 23/6; all 94/24.
+    // Scores by hand: C001 4,3,3,3,4,3 = 20/6; C002 25/6; C003 26/6; C004 23/6; autumn 94/24;
+    // spring C005 21/6, C006 24/6, C007 24/6, C008 22/6; all 185/48.
     let surveys = json(&w, "surveys", &[]);
-    assert_eq!(surveys["count"], 24);
-    assert_eq!(s(&surveys["mean"]), "3.92");
+    assert_eq!(surveys["count"], 48);
+    assert_eq!(s(&surveys["mean"]), "3.85");
     assert_eq!(surveys["flagged"], 0);
     let means: Vec<&str> = surveys["contracts"].as_array().unwrap().iter().map(|c| s(&c["mean"])).collect();
-    assert_eq!(means, ["3.33", "4.17", "4.33", "3.83"]);
+    assert_eq!(means, ["3.33", "4.17", "4.33", "3.83", "3.50", "4.00", "4.00", "3.67"]);
     let rows = csv_rows(&report(&w, "surveys", "csv", &[]));
     assert_eq!(row(&rows, 0, "C004")[3..9], ["6", "3.83", "3", "4.33", "3", "3.33"]);
     for format in ["md", "html"] {
         let text = report(&w, "surveys", format, &[]);
-        assert!(["3.33", "4.17", "4.33", "3.83", "3.0"].iter().all(|m| text.contains(m)), "{format}");
+        assert!(
+            ["3.33", "4.17", "4.33", "3.83", "3.85", "3.0"].iter().all(|m| text.contains(m)),
+            "{format}"
+        );
     }
     // A renewal line above C001's mean flags it.
     w.replace("plan.toml", "renew_below = \"3.0\"", "renew_below = \"3.5\"");
@@ -262,16 +285,23 @@ fn annual_report_counts_the_year() {
     let w = Workdir::example();
     let v = json(&w, "annual", &[]);
     assert_eq!(v["year"], 2025);
+    assert_eq!(v["until"], "2025-12-31");
     assert_eq!(v["terms"][0]["id"], TERM);
-    // 94 service days: 22 + 17 + 20 + 23 + 12, the days the pay rows name.
-    assert_eq!(v["terms"][0]["service_days"], 94);
+    // The autumn term's service days in 2025: 23 + 18 + 20 + 23 (the make-up working days of
+    // 28 September and 11 October among them), the days the pay rows name.
+    assert_eq!(v["terms"][0]["service_days"], 84);
+    // Settled in January 2026: its settlement figures are 2026's.
+    assert_eq!(v["terms"][0]["settled_in_year"], false);
+    assert_eq!(v["terms"][0]["paid"], Value::Null);
     let p = &v["pupils"];
     assert_eq!(
         (p["applications"].as_u64(), p["served"].as_u64(), p["withdrawn"].as_u64()),
         (Some(44), Some(40), Some(1))
     );
-    // 39 pupils for all 94 days and one for 49.
-    assert_eq!(p["care_days"], 39 * 94 + 49);
+    // 39 pupils for all 84 days and P0017 for 51, to 14 November; 40 of the school's 360.
+    assert_eq!(p["care_days"], 39 * 84 + 51);
+    assert_eq!(v["school_pupils"], 360);
+    assert_eq!(s(&p["participation"]), "11.1");
     let grade5 = v["by_grade"].as_array().unwrap().iter().find(|g| g["grade"] == 5).unwrap();
     assert_eq!(
         (
@@ -279,8 +309,10 @@ fn annual_report_counts_the_year() {
             grade5["withdrawn"].as_u64(),
             grade5["care_days"].as_u64()
         ),
-        (Some(6), Some(1), Some(5 * 94 + 49))
+        (Some(6), Some(1), Some(5 * 84 + 51))
     );
+    // The money dated in 2025: September to December's fees (40, 40, 40 and 39 families at
+    // 160.00), pay for 84 days at 270.00, every autumn expense.
     let m = &v["money"];
     assert_eq!(
         [
@@ -291,26 +323,55 @@ fn annual_report_counts_the_year() {
             s(&m["costs"]),
             s(&m["net"])
         ],
-        ["28560.00", "1679.70", "25380.00", "1500.30", "26880.30", "0.00"]
+        ["25440.00", "0.00", "22680.00", "1300.30", "23980.30", "1459.70"]
     );
-    assert_eq!(s(&m["settlement_refunds"]), "1679.70");
+    assert_eq!(s(&m["settlement_refunds"]), "0.00");
+    // `materials` and `材料费` are one line: 120.00 + 186.00 + 98.00.
+    let categories: Vec<(&str, &str)> = m["by_category"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (s(&c["category"]), s(&c["amount"])))
+        .collect();
+    assert_eq!(
+        categories,
+        [("activities", "496.30"), ("insurance", "400.00"), ("materials", "404.00")]
+    );
     assert_eq!(v["staff"]["count"], 4);
     assert_eq!(v["staff"]["checks_ok"], 4);
     assert_eq!(s(&v["satisfaction"]["mean"]), "3.92");
     assert_eq!(v["service"]["activities"].as_array().unwrap().len(), 6);
     let rows = csv_rows(&report(&w, "annual", "csv", &[]));
     assert_eq!(row(&rows, 1, "Pupils in care")[2], "40");
-    assert_eq!(row(&rows, 1, "Fees received")[2], "28560.00");
-    assert_eq!(row(&rows, 1, "Costs")[2], "26880.30");
+    assert_eq!(row(&rows, 1, "Fees received")[2], "25440.00");
+    assert_eq!(row(&rows, 1, "Costs")[2], "23980.30");
+    assert_eq!(row(&rows, 1, "Participation (%)")[2], "11.1");
     assert_eq!(row(&rows, 1, "Mean score (out of 5)")[2], "3.92");
     for format in ["md", "html"] {
         let text = report(&w, "annual", format, &[]);
-        for figure in ["3715", "28560.00", "26880.30", "1679.70", "3.92", "作业辅导"] {
+        for figure in ["3327", "25440.00", "23980.30", "1459.70", "3.92", "作业辅导", "11.1"] {
             assert!(text.contains(figure), "{format} lacks {figure}");
         }
     }
-    // The autumn term runs into 2026, so it is part of 2026's report too; 2024 has none.
-    assert_eq!(json(&w, "annual", &["--year", "2026"])["terms"][0]["id"], TERM);
+    let zh = report(&w, "annual", "md", &["--lang", "zh"]);
+    assert!(zh.contains("| 材料费 | 404.00 |") && !zh.contains("materials"), "{zh}");
+
+    // 2026: January's autumn days and fees, the spring term, both settlements and their payouts.
+    let v = json(&w, "annual", &["--year", "2026"]);
+    let ids: Vec<&str> = v["terms"].as_array().unwrap().iter().map(|t| s(&t["id"])).collect();
+    assert_eq!(ids, [TERM, "2026-spring"]);
+    assert_eq!(v["terms"][0]["service_days"], 12);
+    assert_eq!(s(&v["terms"][0]["surplus"]), "1339.70");
+    assert_eq!(v["terms"][1]["service_days"], 86);
+    let p = &v["pupils"];
+    // 38 families applied again and one new; 39 autumn pupils in January, P0045 new in spring.
+    assert_eq!((p["applications"].as_u64(), p["served"].as_u64()), (Some(39), Some(40)));
+    assert_eq!(p["care_days"], 39 * 12 + 39 * 86);
+    let m = &v["money"];
+    assert_eq!(
+        [s(&m["fees"]), s(&m["refunds"]), s(&m["settlement_refunds"])],
+        ["29640.00", "3619.70", "3619.70"]
+    );
     let none = w
         .care(&["report", "annual", "--year", "2024", "--format", "json"])
         .output()
@@ -335,7 +396,7 @@ fn public_reports_mask_names_and_hide_phones_in_every_format() {
     // A clerk typed a family's name and phone into a memo of September.
     w.replace("ledger.csv", "作业本、文具", "陈欣怡家长陈建军 13910007919 代购作业本");
     let private = private_words(&w);
-    assert_eq!(private.len(), 44 * 3);
+    assert_eq!(private.len(), 83 * 3);
     for kind in PUBLIC {
         let month: &[&str] = if *kind == "disclosure" { &["--month", "2025-09"] } else { &[] };
         for format in FORMATS {
@@ -394,7 +455,7 @@ fn csv_neutralises_formulas() {
     assert_eq!(spent[6], "'=HYPERLINK(1+2)");
     let pay = disclosure
         .iter()
-        .find(|r| r[0] == "Itemised spending" && r[4] == "1980.00")
+        .find(|r| r[0] == "Itemised spending" && r[4] == "2070.00")
         .unwrap();
     assert_eq!(pay[2], "'-2+3 (作业辅导)");
     let roster = csv_rows(&report(&w, "roster", "csv", &[]));
@@ -418,7 +479,7 @@ fn csv_neutralises_formulas() {
     }
     assert_eq!(row(&disclosure, 2, "Opening balance")[4], "0.00");
     let october = csv_rows(&report(&w, "disclosure", "csv", &[]));
-    assert_eq!(row(&october, 2, "Opening balance")[4], "140.00");
+    assert_eq!(row(&october, 2, "Opening balance")[4], "70.00");
 }
 
 #[test]
@@ -430,7 +491,7 @@ fn the_records_repos_template_replaces_the_built_in_one() {
     );
     assert_eq!(
         report(&w, "settlement", "md", &[]),
-        "OWN After-school care: term settlement: P=28560.00 C=26880.30 S=1679.70\n"
+        "OWN After-school care: term settlement: P=28560.00 C=27220.30 S=1339.70\n"
     );
     // The page every HTML report extends can be replaced too; autoescape still holds.
     w.write(
@@ -439,10 +500,10 @@ fn the_records_repos_template_replaces_the_built_in_one() {
     );
     let html = report(&w, "staff", "html", &[]);
     assert!(html.starts_with("<html><body class=\"own\">阳光路小学"));
-    assert!(html.contains("8460.00"));
+    assert!(html.contains("8640.00"));
     // The disclosure's own template is also the one `ledger close` uses.
     w.write("templates/disclosure.md.tera", "closing {{ closing }}\n");
-    assert_eq!(report(&w, "disclosure", "md", &[]), "closing 1289.50\n");
+    assert_eq!(report(&w, "disclosure", "md", &[]), "closing 949.50\n");
     // A broken one is refused, named, with what to do.
     w.write("templates/surveys.md.tera", "{% for x in %}\n");
     let out = w.care(&["report", "surveys"]).output().unwrap();
@@ -462,7 +523,7 @@ fn out_writes_the_file_in_the_format_its_name_asks_for() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("wrote "));
     let html = std::fs::read_to_string(&target).unwrap();
-    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("1679.70") && html.contains("<svg"));
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("1339.70") && html.contains("<svg"));
     let target = w.file("out/new/roster.csv");
     w.care(&["report", "roster", "--out", target.to_str().unwrap()]).assert().success();
     let bytes = std::fs::read(&target).unwrap();
@@ -473,7 +534,7 @@ fn out_writes_the_file_in_the_format_its_name_asks_for() {
         .assert()
         .success();
     let v: Value = serde_json::from_str(&w.read("x.txt")).unwrap();
-    assert_eq!(v["count"], 4);
+    assert_eq!(v["count"], 8);
 }
 
 #[test]
@@ -496,16 +557,16 @@ fn bad_usage_exits_2_and_unsettled_terms_exit_1() {
     assert!(String::from_utf8_lossy(&err.stderr).contains("--month"));
     w.append(
         "plan.toml",
-        "\n[[terms]]\nid = \"2026-spring\"\nname = \"2026年春季学期\"\nstarts = 2026-03-02\nends = 2026-07-03\nsettle_by = 2026-06-26\n",
+        "\n[[terms]]\nid = \"2026-autumn\"\nname = \"2026年秋季学期\"\nstarts = 2026-09-01\nends = 2027-01-22\nsettle_by = 2027-01-15\n",
     );
-    let out = w.care(&["report", "notices", "--term", "2026-spring"]).output().unwrap();
+    let out = w.care(&["report", "notices", "--term", "2026-autumn"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("care settle --term 2026-spring"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("care settle --term 2026-autumn"));
     // A report over rows that cannot be read is refused, naming the place.
     w.append("ledger.csv", "2025-10-09,fee,abc,P0001,,,2025-10,周强,,");
     let out = w.care(&["report", "disclosure", "--month", "2025-10"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("ledger.csv:266"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ledger.csv:521"));
 }
 
 #[test]
@@ -612,13 +673,13 @@ fn a_real_browser_renders_every_html_report() {
     let w = Workdir::example();
     let tmp = tempfile::tempdir().unwrap();
     let key: &[(&str, &[&str])] = &[
-        ("disclosure", &["1289.50", "140.00", "4590.00", "660.50", "科普实验材料"]),
-        ("settlement", &["28560.00", "26880.30", "1679.70", "陈*怡"]),
-        ("notices", &["42.35", "28.23", "陈*军"]),
+        ("disclosure", &["949.50", "70.00", "4860.00", "660.50", "科普实验材料"]),
+        ("settlement", &["28560.00", "27220.30", "1339.70", "陈*怡"]),
+        ("notices", &["33.78", "22.52", "陈*军"]),
         ("roster", &["陈欣怡", "13910007919"]),
-        ("staff", &["8460.00", "赵敏"]),
-        ("surveys", &["3.33", "4.17", "3.92"]),
-        ("annual", &["3715", "28560.00", "3.92"]),
+        ("staff", &["8640.00", "赵敏"]),
+        ("surveys", &["3.33", "4.17", "3.85"]),
+        ("annual", &["3327", "25440.00", "3.92"]),
     ];
     for (kind, figures) in key {
         let html = tmp.path().join(format!("{kind}.html"));

@@ -60,7 +60,7 @@ fn seen() -> BTreeMap<&'static str, BTreeSet<String>> {
             add(&mut seen, &surveys::context(&r, t, lang));
         }
         for year in [2024, 2025, 2026] {
-            add(&mut seen, &annual::context(&r, year, lang, true));
+            add(&mut seen, &annual::context(&r, year, today, lang, true));
         }
     }
     seen
