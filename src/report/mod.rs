@@ -15,10 +15,12 @@ pub mod notices;
 pub mod privacy;
 pub mod roster;
 pub mod settlement;
+pub mod sheet;
 pub mod staff;
 pub mod surveys;
 pub mod template;
 mod values;
+pub mod xlsx;
 
 use std::collections::BTreeMap;
 use std::path::Path;
