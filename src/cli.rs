@@ -196,9 +196,10 @@ pub struct DistrictArgs {
     /// A month, YYYY-MM
     #[arg(long)]
     pub month: Option<String>,
-    /// md, html, csv or json (default: from the --out file's extension, else md)
+    /// md, html, csv, json or xlsx (default: from the --out file's extension, else md); xlsx
+    /// needs --out
     #[arg(long, value_enum)]
-    pub format: Option<crate::report::Format>,
+    pub format: Option<DistrictFormat>,
     /// Write the report to this file instead of standard output
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -212,6 +213,43 @@ pub struct DistrictArgs {
     /// wrote there (no other file is touched)
     #[arg(long, requires = "export")]
     pub force: bool,
+}
+
+/// The formats of a district report: a report's, and an Excel workbook.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DistrictFormat {
+    Md,
+    Html,
+    Csv,
+    Json,
+    Xlsx,
+}
+
+impl DistrictFormat {
+    /// The format a file name asks for by its extension.
+    pub fn of_path(path: &std::path::Path) -> Option<DistrictFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        if ext == "xlsx" {
+            return Some(DistrictFormat::Xlsx);
+        }
+        crate::report::Format::of_path(path).map(|f| match f {
+            crate::report::Format::Md => DistrictFormat::Md,
+            crate::report::Format::Html => DistrictFormat::Html,
+            crate::report::Format::Csv => DistrictFormat::Csv,
+            crate::report::Format::Json => DistrictFormat::Json,
+        })
+    }
+
+    /// The report format of the text formats; `None` for xlsx.
+    pub fn text(self) -> Option<crate::report::Format> {
+        match self {
+            DistrictFormat::Md => Some(crate::report::Format::Md),
+            DistrictFormat::Html => Some(crate::report::Format::Html),
+            DistrictFormat::Csv => Some(crate::report::Format::Csv),
+            DistrictFormat::Json => Some(crate::report::Format::Json),
+            DistrictFormat::Xlsx => None,
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,22 +3,28 @@
 
 use std::process::ExitCode;
 
-use super::report::write_report;
+use super::report::{file_bytes, write_report};
 use super::{Env, Failure, Outcome};
-use crate::cli::DistrictArgs;
+use crate::cli::{DistrictArgs, DistrictFormat};
 use crate::district::{Options, codes, discover, duplicate_msg, duplicates, survey};
 use crate::domain::district::Scope;
 use crate::export::out::Out;
 use crate::findings::Msg;
 use crate::output::console;
 use crate::records::Month;
-use crate::report::{self, Format};
+use crate::report::{self, xlsx::workbook};
 
 pub fn run(env: &Env, a: DistrictArgs) -> Outcome {
     let format = a
         .format
-        .or_else(|| a.out.as_deref().and_then(Format::of_path))
-        .unwrap_or(Format::Md);
+        .or_else(|| a.out.as_deref().and_then(DistrictFormat::of_path))
+        .unwrap_or(DistrictFormat::Md);
+    if format == DistrictFormat::Xlsx && a.out.is_none() {
+        return Err(Failure::Usage(Msg::new(
+            "xlsx 需要 --out 文件，例如 --out district.xlsx",
+            "xlsx needs --out FILE, e.g. --out district.xlsx",
+        )));
+    }
     let scope = match (a.year, a.month.as_deref()) {
         (Some(y), _) => Scope::Year(y),
         (_, Some(m)) => Scope::Month(Month::parse_msg(m).map_err(Failure::Usage)?),
@@ -78,7 +84,19 @@ pub fn run(env: &Env, a: DistrictArgs) -> Outcome {
         Scope::Month(m) => m.to_string(),
     };
     let ctx = report::district::context(&rows, label, env.today, found, lang);
-    let text = report::render(None, format, &ctx).map_err(Failure::Refused)?;
+    // Text as printed, and the bytes of its file.
+    let (text, bytes, ext) = match format.text() {
+        Some(f) => {
+            let text = report::render(None, f, &ctx).map_err(Failure::Refused)?;
+            let bytes = file_bytes(f, &text);
+            (text, bytes, f.ext())
+        }
+        None => (
+            String::new(),
+            workbook(&ctx.data.sheets(&ctx.t), env.today).map_err(Failure::Refused)?,
+            "xlsx",
+        ),
+    };
     if let Some(o) = out {
         o.commit().map_err(Failure::Refused)?;
     }
@@ -96,7 +114,7 @@ pub fn run(env: &Env, a: DistrictArgs) -> Outcome {
             }
         }
         Some(path) => {
-            write_report(env, path, format, &text)?;
+            write_report(env, path, ext, &bytes)?;
             if let Some(line) = exported {
                 console::println(&line);
             }

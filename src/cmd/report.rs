@@ -68,14 +68,14 @@ pub fn run(env: &Env, a: ReportArgs) -> Outcome {
     .map_err(Failure::Refused)?;
     match a.out {
         None => console::print(&text),
-        Some(path) => write_report(env, &path, format, &text)?,
+        Some(path) => write_report(env, &path, format.ext(), &file_bytes(format, &text))?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Writes a report to `--out FILE` and says so in one line.
-pub(super) fn write_report(env: &Env, path: &Path, format: Format, text: &str) -> Result<(), Failure> {
-    let made = write_out(path, format, text)?;
+pub(super) fn write_report(env: &Env, path: &Path, ext: &str, bytes: &[u8]) -> Result<(), Failure> {
+    let made = write_out(path, bytes)?;
     let (zh, en) = match made {
         Some(d) => (
             format!("，并新建了文件夹 {}", d.display()),
@@ -84,8 +84,8 @@ pub(super) fn write_report(env: &Env, path: &Path, format: Format, text: &str) -
         None => (String::new(), String::new()),
     };
     console::println(&env.say(&Msg::new(
-        format!("已写入 {}（{}）{zh}", path.display(), format.ext()),
-        format!("wrote {} ({}){en}", path.display(), format.ext()),
+        format!("已写入 {}（{ext}）{zh}", path.display()),
+        format!("wrote {} ({ext}){en}", path.display()),
     )));
     Ok(())
 }
@@ -157,12 +157,22 @@ fn refuse_unreadable(r: &Records, kind: Kind) -> Result<(), Failure> {
     )))
 }
 
+/// A report's text as its file holds it: a csv file gets a UTF-8 byte-order mark so that Excel
+/// on Chinese Windows reads it as UTF-8.
+pub(super) fn file_bytes(format: Format, text: &str) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(text.len() + 3);
+    if format == Format::Csv {
+        bytes.extend_from_slice("\u{feff}".as_bytes());
+    }
+    bytes.extend_from_slice(text.as_bytes());
+    bytes
+}
+
 /// Writes beside the target and renames, so a reader never sees half a report, and syncs it to
-/// disk. A csv file gets a UTF-8 byte-order mark so that Excel on Chinese Windows reads it as
-/// UTF-8. A new file gets the mode any new file gets, an existing one keeps its own; a symbolic
+/// disk. A new file gets the mode any new file gets, an existing one keeps its own; a symbolic
 /// link is written through and stays a link. Missing folders are made: the outermost one made,
 /// for the message to name (a mistyped path then shows).
-fn write_out(path: &Path, format: Format, text: &str) -> Result<Option<PathBuf>, Failure> {
+fn write_out(path: &Path, bytes: &[u8]) -> Result<Option<PathBuf>, Failure> {
     let fail = |e: &dyn std::fmt::Display| {
         Failure::Refused(Msg::new(
             format!("无法写入 {}：{e}；请检查路径和权限", path.display()),
@@ -172,12 +182,7 @@ fn write_out(path: &Path, format: Format, text: &str) -> Result<Option<PathBuf>,
     let target = file::resolve_links(path).map_err(|e| fail(&e))?;
     let dir = file::folder(&target);
     let made = file::create_dirs(dir).map_err(|e| fail(&e))?;
-    let mut bytes = Vec::with_capacity(text.len() + 3);
-    if format == Format::Csv {
-        bytes.extend_from_slice("\u{feff}".as_bytes());
-    }
-    bytes.extend_from_slice(text.as_bytes());
-    let tmp = file::temp_beside(&target, &bytes).map_err(|e| fail(&e))?;
+    let tmp = file::temp_beside(&target, bytes).map_err(|e| fail(&e))?;
     tmp.persist(&target).map_err(|e| fail(&e.error))?;
     for d in made.iter().map(|d| file::folder(d)).chain([dir]) {
         file::sync_dir(d).map_err(|e| fail(&e))?;

@@ -9,7 +9,8 @@ use serde::Serialize;
 
 use super::chart::{chart, months};
 use super::csv::Table;
-use super::values::{Cell, lang_code, word, words};
+use super::sheet::{Cell, Sheet, ToCell, Typed};
+use super::values::{lang_code, word, words};
 use super::{Context, Data, Kind, Words, labels_with};
 use crate::domain::annual::Participation;
 use crate::domain::district::{self, Closes, Period, Settlements, per};
@@ -409,52 +410,93 @@ impl Data for District {
 
     /// One row per school, then the totals.
     fn table(&self, t: &Words) -> Table {
-        let headers = words(t, COLUMNS);
-        let mut rows: Vec<Vec<String>> = self
-            .rows
-            .iter()
-            .map(|r| {
-                let mut v = vec![r.school.clone(), r.code.clone(), r.dir.clone(), r.period.cell(), r.terms.join(" ")];
-                v.push(r.basis.cell());
-                v.push(r.standard.cell());
-                v.extend(figure_cells(r.figures.as_ref()));
-                let mut notes: Vec<String> = r.problem.iter().cloned().collect();
-                notes.extend(r.notes.iter().cloned());
-                v.push(notes.join("; "));
-                v
-            })
-            .collect();
-        let mut total = vec![word(t, "total"), String::new(), String::new(), String::new(), String::new()];
-        total.extend([String::new(), String::new()]);
-        total.extend(figure_cells(Some(&self.totals)));
-        total.push(String::new());
-        rows.push(total);
-        Table { headers, rows }
+        let sheet = &self.sheets(t)[0];
+        Table {
+            headers: sheet.headers.clone(),
+            rows: sheet
+                .rows
+                .iter()
+                .map(|r| r.iter().map(|c| c.text().into_owned()).collect())
+                .collect(),
+        }
     }
 }
 
-fn figure_cells(f: Option<&Shown>) -> Vec<String> {
+impl District {
+    /// The report's tables, typed: one row per school then the totals, and the problems to
+    /// resolve. csv prints the first; xlsx writes both into a workbook.
+    pub fn sheets(&self, t: &Words) -> Vec<Sheet> {
+        let mut rows: Vec<Vec<Cell>> = self
+            .rows
+            .iter()
+            .map(|r| {
+                let mut v = vec![
+                    r.school.cell(),
+                    r.code.cell(),
+                    r.dir.cell(),
+                    r.period.cell(),
+                    r.terms.join(" ").cell(),
+                    r.basis.cell(),
+                    r.standard.money(),
+                ];
+                v.extend(figure_cells(r.figures.as_ref()));
+                let notes: Vec<String> = r.problem.iter().chain(&r.notes).cloned().collect();
+                v.push(notes.join("; ").cell());
+                v
+            })
+            .collect();
+        let mut total = vec![word(t, "total").cell()];
+        total.resize(7, Cell::Empty);
+        total.extend(figure_cells(Some(&self.totals)));
+        total.push(Cell::Empty);
+        rows.push(total);
+        let problems = self
+            .findings
+            .iter()
+            .map(|x| vec![Cell::Empty, x.cell()])
+            .chain(
+                self.rows
+                    .iter()
+                    .filter_map(|r| Some(vec![r.dir.cell(), r.problem.as_ref()?.cell()])),
+            )
+            .collect();
+        vec![
+            Sheet {
+                name: word(t, "schools"),
+                headers: words(t, COLUMNS),
+                rows,
+            },
+            Sheet {
+                name: word(t, "findings"),
+                headers: words(t, &["dir", "notes"]),
+                rows: problems,
+            },
+        ]
+    }
+}
+
+fn figure_cells(f: Option<&Shown>) -> Vec<Cell> {
     let Some(f) = f else {
-        return vec![String::new(); COLUMNS.len() - 8];
+        return vec![Cell::Empty; COLUMNS.len() - 8];
     };
     vec![
         f.pupils.cell(),
-        f.participation.cell(),
-        f.fees.cell(),
-        f.refunds.cell(),
-        f.pay.cell(),
-        f.expenses.cell(),
-        f.balance.cell(),
-        f.fees_per_pupil_month.cell(),
+        f.participation.number(),
+        f.fees.money(),
+        f.refunds.money(),
+        f.pay.money(),
+        f.expenses.money(),
+        f.balance.money(),
+        f.fees_per_pupil_month.money(),
         f.months_closed.cell(),
         f.months_due.cell(),
         f.closes_late.cell(),
-        f.settled_on.cell(),
+        f.settled_on.date(),
         f.settlements_late.cell(),
         f.settlements_missing.cell(),
         f.errors.cell(),
         f.warnings.cell(),
-        f.satisfaction.cell(),
+        f.satisfaction.number(),
     ]
 }
 

@@ -418,3 +418,26 @@ fn care_export_writes_csv_too_and_refuses_a_full_folder() {
     ok(&w, &["export", "--out", "t", "--force"]);
     assert!(w.file("t/ledger.parquet").is_file() && !w.file("t/ledger.csv").exists());
 }
+
+#[test]
+fn an_excel_workbook_with_numbers_for_money() {
+    use calamine::{Data, DataType, Reader, Xlsx, open_workbook};
+    let w = district();
+    assert_eq!(run(&w, &["district", "schools", "--format", "xlsx"]).status.code(), Some(2));
+    ok(&w, &["district", "schools", "--year", "2025", "--out", "d.xlsx"]);
+    let v = report(&w, &["district", "schools", "--year", "2025"]);
+    let mut book: Xlsx<_> = open_workbook(w.file("d.xlsx")).unwrap();
+    let names = book.sheet_names();
+    assert_eq!(names.len(), 2, "{names:?}");
+    let range = book.worksheet_range(&names[0]).unwrap();
+    let rows: Vec<&[Data]> = range.rows().collect();
+    assert_eq!(rows.len(), 1 + 3 + 1);
+    let fees = rows[0].iter().position(|c| matches!(c, Data::String(s) if s == "Fees")).unwrap();
+    let total = rows[4][fees].get_float().unwrap();
+    assert_eq!((total * 100.0).round() as i64, money(&v["totals"]["fees"]));
+    for row in &rows {
+        for c in row.iter() {
+            assert!(!matches!(c, Data::String(s) if s.starts_with('=')));
+        }
+    }
+}
