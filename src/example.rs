@@ -317,19 +317,10 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
     }
     let settled_on = d("2026-01-09");
     let r = load(&ledger_text, &out);
-    let o = settle(plan, term, RefundBasis::Paid, settled_on, &r.entries, &r.pupils)?;
+    let o = settle(plan, term, RefundBasis::Paid, settled_on, &r.entries, &r.pupils, &r.leave)?;
     out.insert(
         settlements::toml_path(&term.id),
-        settlements::render_toml(
-            &term.id,
-            settled_on,
-            o.basis,
-            o.paid,
-            o.costs,
-            o.surplus,
-            o.families.len(),
-            &o.digest,
-        ),
+        settlements::render_toml(&o.summary()),
     );
     out.insert(
         settlements::csv_path(&term.id),

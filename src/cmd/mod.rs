@@ -7,7 +7,9 @@ pub mod explain;
 mod fmt;
 mod hire;
 mod init;
+mod leave;
 mod ledger;
+mod refunds;
 mod man;
 mod pupil;
 mod report;
@@ -22,7 +24,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, ColorArg, Command, Global, LangArg, LedgerCommand, SurveyCommand};
+use crate::cli::{Cli, ColorArg, Command, Global, LangArg, LeaveCommand, LedgerCommand, SurveyCommand};
 use crate::findings::{Lang, Msg};
 use crate::records::Date;
 
@@ -122,6 +124,8 @@ pub fn main() -> ExitCode {
         Command::Ledger(LedgerCommand::Close { month, on }) => ledger::close::run(&env, &month, on),
         Command::Ledger(LedgerCommand::Reopen { month, reason }) => ledger::reopen::run(&env, &month, &reason),
         Command::Settle { term, on, record, dry_run } => settle::run(&env, &term, on, record, dry_run),
+        Command::Leave(LeaveCommand::Add { pupil, from, to, reason }) => leave::add(&env, &pupil, from, to, reason),
+        Command::Refunds { month, term, on, record } => refunds::run(&env, month.as_deref(), term.as_deref(), on, record),
         Command::Survey(SurveyCommand::Add {
             contract,
             date,

@@ -140,7 +140,7 @@ pub fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run: bool)
         ));
     }
     let basis = plan.fees.as_ref().map(|f| f.refund_basis).unwrap_or_default();
-    let o = settle(plan, t, basis, on, &r.entries, &r.pupils).map_err(Failure::Refused)?;
+    let o = settle(plan, t, basis, on, &r.entries, &r.pupils, &r.leave).map_err(Failure::Refused)?;
     print!("{}", table(r, &o, env.lang));
     if dry_run {
         println!("{}", env.lang.pick("（试算，未写入任何文件）", "(dry run: nothing written)"));
@@ -148,7 +148,7 @@ pub fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run: bool)
     }
     w.change.put(
         &toml_path(term),
-        render_toml(term, on, basis, o.paid, o.costs, o.surplus, o.families.len(), &o.digest).into_bytes(),
+        render_toml(&o.summary()).into_bytes(),
     );
     w.change.put(
         &csv_path(term),

@@ -6,6 +6,8 @@ pub mod calendar;
 pub mod close;
 pub mod deadlines;
 pub mod digest;
+pub mod leave;
+pub mod owed;
 pub mod payouts;
 pub mod ratings;
 pub mod settle;

@@ -36,6 +36,8 @@ pub struct Disclosure {
     pub closed_on: Option<String>,
     pub opening: String,
     pub fees: String,
+    /// Money from outside the families (财政补助, 专项经费, donations).
+    pub grants: String,
     pub refunds: String,
     pub pay: String,
     pub expenses: String,
@@ -49,7 +51,46 @@ pub struct Disclosure {
     pub by_category: Vec<CategoryAmount>,
     pub spending: Vec<Spending>,
     pub refund_items: Vec<RefundItem>,
+    pub grant_items: Vec<GrantItem>,
+    /// The fee standard (`[fees] amount`) and what it is for (a month or a term).
+    pub standard: Option<Standard>,
     pub months: Vec<MonthFigures>,
+}
+
+/// A row of money from outside the families.
+#[derive(Clone, Debug, Serialize)]
+pub struct GrantItem {
+    pub date: String,
+    /// Where it came from (the row's category).
+    pub source: String,
+    pub amount: String,
+    pub receipt: Option<String>,
+    pub memo: Option<String>,
+}
+
+/// The fee standard as parents are told it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Standard {
+    pub amount: String,
+    /// `monthly` or `term`.
+    pub basis: &'static str,
+    /// The standard's unit in words: 元/月, per month.
+    pub per: String,
+}
+
+impl Standard {
+    pub fn of(records: &Records, lang: Lang) -> Option<Standard> {
+        let f = records.plan.as_ref()?.fees.as_ref()?;
+        let per = match f.basis {
+            crate::records::plan::Basis::Monthly => lang.pick("元/月", "per month"),
+            crate::records::plan::Basis::Term => lang.pick("元/学期", "per term"),
+        };
+        Some(Standard {
+            amount: f.amount.v.to_string(),
+            basis: crate::records::plan::Choice::as_str(f.basis),
+            per: per.to_owned(),
+        })
+    }
 }
 
 /// Spending of a category; staff pay is one category.
@@ -96,6 +137,7 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
     let mut by_category: BTreeMap<String, Money> = BTreeMap::new();
     let mut spending = Vec::new();
     let mut refunds = Vec::new();
+    let mut grants = Vec::new();
     let privacy = Privacy::new(records, !no_mask);
     let name_of = |id: &str| records.pupil(id).map(|p| privacy.name(&p.name)).unwrap_or_default();
     let free = |v: &Option<Short>| privacy.opt_text(v.as_deref());
@@ -127,6 +169,16 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
                 });
                 continue;
             }
+            Kind::Grant => {
+                grants.push(GrantItem {
+                    date: e.date.to_string(),
+                    source: free(&e.category).unwrap_or_default(),
+                    amount: e.amount.to_string(),
+                    receipt: free(&e.receipt),
+                    memo: free(&e.memo),
+                });
+                continue;
+            }
             Kind::Fee => continue,
         };
         spending.push(Spending {
@@ -151,6 +203,7 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
         closed_on: closed_on.map(|d| d.to_string()),
         opening: opening.to_string(),
         fees: t.fees.to_string(),
+        grants: t.grants.to_string(),
         refunds: t.refunds.to_string(),
         pay: t.pay.to_string(),
         expenses: t.expenses.to_string(),
@@ -168,6 +221,8 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
             .collect(),
         spending,
         refund_items: refunds,
+        grant_items: grants,
+        standard: Standard::of(records, lang),
         months: figures(&ms),
     };
     Context {
@@ -189,6 +244,7 @@ impl Data for Disclosure {
         let figures = [
             ("opening", self.opening.cell()),
             ("fees", self.fees.cell()),
+            ("grants", self.grants.cell()),
             ("refunds", self.refunds.cell()),
             ("pay", self.pay.cell()),
             ("expenses", self.expenses.cell()),
@@ -228,6 +284,17 @@ impl Data for Disclosure {
                 s.memo.cell(),
             ]);
         }
+        for g in &self.grant_items {
+            rows.push(vec![
+                w("grant_items"),
+                g.date.cell(),
+                g.source.cell(),
+                String::new(),
+                g.amount.cell(),
+                g.receipt.cell(),
+                g.memo.cell(),
+            ]);
+        }
         for r in &self.refund_items {
             rows.push(vec![
                 w("refund_items"),
@@ -257,6 +324,10 @@ const LABELS: &[(&str, &str, &str)] = &[
     ),
     ("opening", "期初余额", "Opening balance"),
     ("fees", "收取托管费", "Fees received"),
+    ("grants", "补助收入", "Grants received"),
+    ("grant_items", "补助收入明细", "Grants received"),
+    ("source", "来源", "Source"),
+    ("standard", "收费标准", "Fee standard"),
     ("refunds", "退费", "Refunds"),
     ("pay", "劳务费", "Staff pay"),
     ("expenses", "其他支出", "Other expenses"),
