@@ -355,6 +355,9 @@ pub fn generate(o: &Options, dir: &Path, journal: Option<&Path>) -> io::Result<u
             starts: care.starts,
             ends: care.ends,
             note: care.ends.map(|_| "家长接回，自愿退出".to_owned()),
+            term: None,
+            waiver: None,
+            waiver_reason: None,
         })?;
     }
     w.finish()?;

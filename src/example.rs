@@ -152,6 +152,9 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
             starts: opt_d(starts),
             ends: opt_d(ends),
             note: opt_text(note),
+            term: None,
+            waiver: None,
+            waiver_reason: None,
         });
         pupils.push(Applicant {
             id,

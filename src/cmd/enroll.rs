@@ -45,6 +45,9 @@ pub fn run(env: &Env, a: EnrollArgs) -> Outcome {
         starts: None,
         ends: None,
         note: a.note,
+        term: None,
+        waiver: None,
+        waiver_reason: None,
     })?;
     w.finish(
         Msg::new(

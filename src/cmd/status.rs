@@ -53,7 +53,7 @@ pub fn run(env: &Env) -> Outcome {
     }
     let mut by_status: BTreeMap<Status, usize> = BTreeMap::new();
     for p in &r.pupils {
-        *by_status.entry(p.status(today)).or_default() += 1;
+        *by_status.entry(p.status(r.term_of_pupil(p), today)).or_default() += 1;
     }
     let rows: Vec<Vec<String>> = by_status
         .iter()

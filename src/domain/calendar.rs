@@ -35,7 +35,7 @@ pub fn terms_of_month(plan: &Plan, m: Month) -> impl Iterator<Item = &Term> {
 }
 
 pub fn term_of_date(plan: &Plan, d: Date) -> Option<&Term> {
-    plan.terms.iter().find(|t| t.contains(d))
+    plan.term_on(d)
 }
 
 /// The term a row belongs to (SPEC §5): the term its period names, or the term that contains
@@ -67,58 +67,62 @@ pub fn is_payout(e: &Entry, term: &Term, settled_on: Date) -> bool {
     matches!(e.kind, Kind::Refund | Kind::Fee) && e.period.as_deref() == Some(term.id.as_str()) && e.date >= settled_on
 }
 
-pub fn is_service_day(plan: &Plan, term: Option<&Term>, d: Date) -> bool {
-    plan.service.days.contains(&d.weekday()) && !term.is_some_and(|t| t.holidays.contains(&d))
+/// A service day of a term (SPEC §2): a date within the term that is a plan weekday or one of
+/// its `workdays`, and not one of its `holidays`. Every count of days goes through this.
+pub fn is_service_day(plan: &Plan, term: &Term, d: Date) -> bool {
+    term.contains(d) && !term.is_holiday(d) && (plan.service.days.contains(&d.weekday()) || term.is_workday(d))
 }
 
-/// The first service day on or after `d`: a service weekday of a term that is not one of its
-/// holidays (care does not run between terms), or any service weekday when the plan has no terms.
+/// The first service day on or after `d` (care does not run between terms); any service weekday
+/// when the plan has no terms; `d` itself when no term has a service day after it.
 pub fn next_service_day(plan: &Plan, d: Date) -> Date {
-    let mut day = d;
-    for _ in 0..366 {
-        let term = term_of_date(plan, day);
-        if (term.is_some() || plan.terms.is_empty()) && is_service_day(plan, term, day) {
-            return day;
-        }
-        match day.succ_opt() {
-            Some(n) => day = n,
-            None => break,
-        }
+    if plan.terms.is_empty() {
+        return days(d, d + chrono::Days::new(6))
+            .find(|day| plan.service.days.contains(&day.weekday()))
+            .unwrap_or(d);
     }
-    d
+    let mut terms: Vec<&Term> = plan.terms.iter().filter(|t| t.ends >= d).collect();
+    terms.sort_by_key(|t| t.starts);
+    terms
+        .into_iter()
+        .find_map(|t| first_service_day(plan, t, d.max(t.starts), t.ends))
+        .unwrap_or(d)
 }
 
-/// Service days from `from` to `to`, both included, minus the term's holidays.
+/// The first service day of the term from `from` to `to`.
+pub fn first_service_day(plan: &Plan, term: &Term, from: Date, to: Date) -> Option<Date> {
+    days(from, to).find(|&day| is_service_day(plan, term, day))
+}
+
+/// Every date from `from` to `to`, both included.
+pub fn days(from: Date, to: Date) -> impl Iterator<Item = Date> {
+    std::iter::successors(Some(from), |d| d.succ_opt()).take_while(move |d| *d <= to)
+}
+
+/// The term's service days from `from` to `to`, both included.
 pub fn service_days(plan: &Plan, term: &Term, from: Date, to: Date) -> u32 {
-    let mut n = 0;
-    let mut day = from;
-    while day <= to {
-        if is_service_day(plan, Some(term), day) {
-            n += 1;
-        }
-        match day.succ_opt() {
-            Some(next) => day = next,
-            None => break,
-        }
-    }
-    n
+    let from = from.max(term.starts);
+    let to = to.min(term.ends);
+    days(from, to).filter(|&d| is_service_day(plan, term, d)).count() as u32
 }
 
-/// A pupil's care days in a term (SPEC §6): service days between the later of `starts` and the
-/// term start and the earlier of `ends` and the term end, minus holidays.
-pub fn care_days(plan: &Plan, term: &Term, p: &Pupil) -> u32 {
-    let Some(starts) = p.starts else { return 0 };
-    let from = starts.max(term.starts);
+/// The care a roster row gives (SPEC §3): from `starts` to the earlier of `ends` and the end of
+/// its term, and never before the term's start. `None` without `starts`, or when that leaves no
+/// day.
+pub fn care_span(term: &Term, p: &Pupil) -> Option<(Date, Date)> {
+    let from = p.starts?.max(term.starts);
     let to = p.ends.map_or(term.ends, |e| e.min(term.ends));
-    service_days(plan, term, from, to)
+    (from <= to).then_some((from, to))
 }
 
-/// Whether the pupil's care (from `starts`, to `ends` or open) shares a day with the period.
-pub fn in_care_during(p: &Pupil, from: Date, to: Date) -> bool {
-    match p.care_period() {
-        Some((s, e)) => s <= to && e.is_none_or(|e| from <= e),
-        None => false,
-    }
+/// The care days of a roster row (SPEC §6): the service days of its term within its care.
+pub fn care_days(plan: &Plan, term: &Term, p: &Pupil) -> u32 {
+    care_span(term, p).map_or(0, |(from, to)| service_days(plan, term, from, to))
+}
+
+/// Whether the row's care shares a day with the period from `from` to `to`.
+pub fn in_care_during(term: &Term, p: &Pupil, from: Date, to: Date) -> bool {
+    care_span(term, p).is_some_and(|(s, e)| s <= to && from <= e)
 }
 
 #[cfg(test)]
@@ -143,7 +147,13 @@ pub(crate) mod tests {
                 v: d("2027-01-15"),
                 line: 1,
             },
-            holidays: vec![d("2026-10-01"), d("2026-10-02"), d("2026-10-05"), d("2026-10-06"), d("2026-10-07")],
+            holidays: ["2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-07"]
+                .map(|h| At { v: d(h), line: 1 })
+                .to_vec(),
+            workdays: vec![At {
+                v: d("2026-10-10"),
+                line: 1,
+            }],
         });
         p.terms.push(Term {
             line: 2,
@@ -156,15 +166,37 @@ pub(crate) mod tests {
                 line: 2,
             },
             holidays: vec![],
+            workdays: vec![],
         });
         p
     }
 
     #[test]
-    fn october_service_days_skip_the_national_holiday() {
+    fn october_service_days_skip_the_national_holiday_and_count_the_make_up_day() {
         let p = plan();
-        // October 2026 has 22 weekdays; five of them are holidays.
-        assert_eq!(service_days(&p, &p.terms[0], d("2026-10-01"), d("2026-10-31")), 17);
+        // October 2026 has 22 weekdays; five of them are holidays; Saturday the 10th is a
+        // make-up working day.
+        assert_eq!(service_days(&p, &p.terms[0], d("2026-10-01"), d("2026-10-31")), 18);
+        assert!(is_service_day(&p, &p.terms[0], d("2026-10-10")));
+        assert!(!is_service_day(&p, &p.terms[0], d("2026-10-11")));
+        // Days outside the term are no service days of it.
+        assert!(!is_service_day(&p, &p.terms[0], d("2027-02-22")));
+        assert_eq!(service_days(&p, &p.terms[0], d("2027-01-18"), d("2027-03-01")), 5);
+    }
+
+    #[test]
+    fn care_runs_within_the_row_s_term() {
+        let p = plan();
+        let mut row = crate::records::roster::tests::pupil("P1");
+        row.starts = Some(d("2026-08-25"));
+        assert_eq!(care_span(&p.terms[0], &row), Some((d("2026-09-01"), d("2027-01-22"))));
+        row.ends = Some(d("2026-09-30"));
+        assert_eq!(care_span(&p.terms[0], &row), Some((d("2026-09-01"), d("2026-09-30"))));
+        assert_eq!(care_days(&p, &p.terms[0], &row), 22);
+        // Care of an autumn row never reaches into spring.
+        assert_eq!(care_span(&p.terms[1], &row), None);
+        row.starts = None;
+        assert_eq!(care_span(&p.terms[0], &row), None);
     }
 
     #[test]
@@ -176,6 +208,10 @@ pub(crate) mod tests {
         // Before a term, and between two, care starts with the next term.
         assert_eq!(next_service_day(&p, d("2026-08-28")), d("2026-09-01"));
         assert_eq!(next_service_day(&p, d("2027-01-25")), d("2027-02-22"));
+        // A make-up working day is a service day.
+        assert_eq!(next_service_day(&p, d("2026-10-09")), d("2026-10-09"));
+        assert_eq!(next_service_day(&p, d("2026-10-10")), d("2026-10-10"));
+        assert_eq!(next_service_day(&p, d("2027-07-03")), d("2027-07-03"));
         assert_eq!(next_service_day(&Plan::default(), d("2026-08-28")), d("2026-08-28"));
     }
 

@@ -395,8 +395,24 @@ impl Records {
         (rows.0)(self);
     }
 
+    /// The first roster row of the pupil id.
     pub fn pupil(&self, id: &str) -> Option<&Pupil> {
         by_id(&self.pupils, &self.index.pupils, id, |p| p.id.as_str())
+    }
+
+    /// The term a roster row is an application for ([`Plan::term_of_pupil`]).
+    pub fn term_of_pupil(&self, p: &Pupil) -> Option<&plan::Term> {
+        self.plan.as_ref()?.term_of_pupil(p)
+    }
+
+    /// The pupil's roster row for a term, else its latest application (the row whose term is
+    /// latest; a row without a term counts as earliest).
+    pub fn application(&self, id: &str, term: Option<&str>) -> Option<&Pupil> {
+        let rows = self.pupils.iter().filter(|p| p.id == id);
+        match term {
+            Some(t) => rows.filter(|p| self.term_of_pupil(p).is_some_and(|pt| pt.id == t)).last(),
+            None => rows.max_by_key(|p| self.term_of_pupil(p).map(|t| t.starts)),
+        }
     }
 
     pub fn contract(&self, id: &str) -> Option<&Contract> {

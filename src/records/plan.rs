@@ -4,6 +4,7 @@ use chrono::Weekday;
 
 use super::date::{Date, parse_time};
 use super::money::Money;
+use super::roster::Pupil;
 use super::table::{finding, parse_error};
 use super::toml_doc::{At, Doc, Table};
 use crate::findings::ids;
@@ -266,12 +267,54 @@ pub struct Term {
     pub starts: Date,
     pub ends: Date,
     pub settle_by: At<Date>,
-    pub holidays: Vec<Date>,
+    pub holidays: Vec<At<Date>>,
+    /// Make-up working days (调休): days outside the service weekdays that are service days.
+    pub workdays: Vec<At<Date>>,
 }
 
 impl Term {
     pub fn contains(&self, d: Date) -> bool {
         self.starts <= d && d <= self.ends
+    }
+
+    pub fn is_holiday(&self, d: Date) -> bool {
+        self.holidays.iter().any(|h| h.v == d)
+    }
+
+    pub fn is_workday(&self, d: Date) -> bool {
+        self.workdays.iter().any(|w| w.v == d)
+    }
+}
+
+impl Plan {
+    pub fn term(&self, id: &str) -> Option<&Term> {
+        self.terms.iter().find(|t| t.id == id)
+    }
+
+    /// The term whose dates contain `d`.
+    pub fn term_on(&self, d: Date) -> Option<&Term> {
+        self.terms.iter().find(|t| t.contains(d))
+    }
+
+    /// The term a roster row is an application for (SPEC §3): its `term`, else the term that
+    /// contains `starts`, else `agreed_on`, else `applied_on`, else the first term that starts
+    /// after `applied_on` (a family applies in the summer for the autumn term). `None` when
+    /// `term` names no term of the plan, or no term fits.
+    pub fn term_of_pupil(&self, p: &Pupil) -> Option<&Term> {
+        if let Some(id) = &p.term {
+            return self.term(id);
+        }
+        [p.starts, p.agreed_on, Some(p.applied_on)]
+            .into_iter()
+            .flatten()
+            .find_map(|d| self.term_on(d))
+            .or_else(|| self.terms.iter().filter(|t| t.starts > p.applied_on).min_by_key(|t| t.starts))
+    }
+
+    /// Whether a roster row names a term the plan does not have (a finding at the row), when
+    /// every term of the plan could be read.
+    pub fn names_no_term(&self, p: &Pupil) -> bool {
+        !self.unread.terms && p.term.as_deref().is_some_and(|id| self.term(id).is_none())
     }
 }
 
@@ -345,7 +388,7 @@ const KEYS: &[(&str, &[&str])] = &[
     ("deadlines", &["close_within_days", "refund_within_days"]),
     ("surveys", &["renew_below"]),
     ("rules", &["forbidden_categories", "banned_activities"]),
-    ("terms", &["id", "name", "starts", "ends", "settle_by", "holidays"]),
+    ("terms", &["id", "name", "starts", "ends", "settle_by", "holidays", "workdays"]),
 ];
 
 /// A key care does not know is not read: a warning, as an unknown CSV column is. A misspelt
@@ -659,6 +702,7 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
         let ends = doc.date(t, "ends", "[[terms]] ends", line, true);
         let settle_by = doc.date(t, "settle_by", "[[terms]] settle_by", line, true);
         let holidays = doc.dates(t, "holidays", "[[terms]] holidays");
+        let workdays = doc.dates(t, "workdays", "[[terms]] workdays");
         if let Some(id) = &id
             && id.v.contains(|c: char| c.is_whitespace() || c == ',')
         {
@@ -680,7 +724,8 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
                 starts: starts.v,
                 ends: ends.v,
                 settle_by,
-                holidays: holidays.into_iter().map(|h| h.v).collect(),
+                holidays,
+                workdays,
             });
         }
     }

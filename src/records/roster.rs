@@ -1,9 +1,12 @@
 //! roster.csv: one row per pupil application (申请表, 审核登记, 托管协议).
 
+use rust_decimal::Decimal;
+
 use super::date::{Date, push_date};
 use super::fields::Fields;
 use super::file::{Kept, RecordFile, Sort, put_date, put_text};
 use super::load::Loaded;
+use super::plan::Term;
 use super::table::columns;
 use super::{Records, Unread};
 use crate::findings::{Finding, Msg};
@@ -26,6 +29,9 @@ columns! {
         Starts: opt("starts", "开始日期"),
         Ends: opt("ends", "结束日期"),
         Note: opt("note", "备注"),
+        Term: opt("term", "学期"),
+        Waiver: opt("waiver", "减免比例"),
+        WaiverReason: opt("waiver_reason", "减免原因"),
     }
 }
 
@@ -45,6 +51,13 @@ pub struct Pupil {
     pub starts: Option<Date>,
     pub ends: Option<Date>,
     pub note: Option<String>,
+    /// The term this application is for, as written; empty: the term of its dates (see
+    /// [`Plan::term_of_application`](super::plan::Plan::term_of_application)).
+    pub term: Option<String>,
+    /// Reduction of the fee standard in percent, as written (at most two decimals).
+    pub waiver: Option<Decimal>,
+    /// Why; internal, never in a public report.
+    pub waiver_reason: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -54,7 +67,10 @@ pub enum Status {
     /// Agreement signed but care has not started yet (no `starts`, or a later one).
     Agreed,
     Enrolled,
+    /// Care ended before the end of its term.
     Withdrawn,
+    /// The term has ended and care ran to its end.
+    Completed,
 }
 
 impl Status {
@@ -65,16 +81,36 @@ impl Status {
             Status::Agreed => ("已签协议", "agreed"),
             Status::Enrolled => ("在托", "enrolled"),
             Status::Withdrawn => ("已退出", "withdrawn"),
+            Status::Completed => ("已结束", "completed"),
         };
         Msg::new(zh, en)
+    }
+
+    /// The name reports and exports use: `applied`, `reviewed`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Applied => "applied",
+            Status::Reviewed => "reviewed",
+            Status::Agreed => "agreed",
+            Status::Enrolled => "enrolled",
+            Status::Withdrawn => "withdrawn",
+            Status::Completed => "completed",
+        }
     }
 }
 
 impl Pupil {
-    /// Derived on `today`, never stored.
-    pub fn status(&self, today: Date) -> Status {
-        if self.ends.is_some_and(|e| e < today) {
+    /// The status of this application for its term on `today`; derived, never stored.
+    pub fn status(&self, term: Option<&Term>, today: Date) -> Status {
+        if self.ends.is_some_and(|e| e < today && term.is_none_or(|t| e < t.ends)) {
             return Status::Withdrawn;
+        }
+        if let Some(t) = term
+            && t.ends < today
+            && self.agreed_on.is_some()
+            && self.starts.is_some_and(|s| s <= t.ends)
+        {
+            return Status::Completed;
         }
         match (self.reviewed_on, self.agreed_on, self.starts) {
             (None, None, _) => Status::Applied,
@@ -83,10 +119,24 @@ impl Pupil {
             _ => Status::Agreed,
         }
     }
+}
 
-    /// First and last day of care, when care has a start; the last day is open without `ends`.
-    pub fn care_period(&self) -> Option<(Date, Option<Date>)> {
-        self.starts.map(|s| (s, self.ends))
+/// A waiver as a percentage with at most two decimals; whether it lies within 0–100 is a rule's
+/// to say.
+fn waiver(f: &mut Fields<'_, Roster>) -> Option<Decimal> {
+    let text = f.text(Roster::Waiver);
+    if text.is_empty() {
+        return None;
+    }
+    match text.parse::<Decimal>() {
+        Ok(w) if w.scale() <= 2 => Some(w),
+        _ => {
+            f.problem(Msg::new(
+                format!("减免比例“{text}”无效，应为百分数（如 50 或 12.5），最多两位小数"),
+                format!("waiver “{text}” must be a percentage (e.g. 50 or 12.5) with at most two decimals"),
+            ));
+            None
+        }
     }
 }
 
@@ -127,6 +177,9 @@ impl RecordFile for Roster {
             starts: f.opt_date(Roster::Starts),
             ends: f.opt_date(Roster::Ends),
             note: f.opt(Roster::Note),
+            term: f.opt(Roster::Term),
+            waiver: waiver(&mut f),
+            waiver_reason: f.opt(Roster::WaiverReason),
         };
         f.finish(p, out)
     }
@@ -147,6 +200,9 @@ impl RecordFile for Roster {
             starts,
             ends,
             note,
+            term,
+            waiver,
+            waiver_reason,
         } = p;
         match col {
             Roster::PupilId => out.push_str(id),
@@ -162,6 +218,13 @@ impl RecordFile for Roster {
             Roster::Starts => put_date(*starts, out),
             Roster::Ends => put_date(*ends, out),
             Roster::Note => put_text(note, out),
+            Roster::Term => put_text(term, out),
+            Roster::Waiver => {
+                if let Some(w) = waiver {
+                    out.push_str(&w.to_string());
+                }
+            }
+            Roster::WaiverReason => put_text(waiver_reason, out),
         }
     }
 }
@@ -186,5 +249,83 @@ impl Kept for Roster {
             }
             None => r.unread_pupils = Unread::whole_file(),
         }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::records::date::parse_date;
+    use crate::records::toml_doc::At;
+
+    fn d(s: &str) -> Date {
+        parse_date(s).unwrap()
+    }
+
+    /// A row that has applied, with nothing else yet.
+    pub(crate) fn pupil(id: &str) -> Pupil {
+        Pupil {
+            line: 2,
+            id: id.into(),
+            name: "王小明".into(),
+            grade: 3,
+            class: "2".into(),
+            guardian: "王建军".into(),
+            phone: None,
+            applied_on: d("2026-08-20"),
+            signed_by: "王建军".into(),
+            reviewed_on: None,
+            agreed_on: None,
+            starts: None,
+            ends: None,
+            note: None,
+            term: None,
+            waiver: None,
+            waiver_reason: None,
+        }
+    }
+
+    fn term() -> Term {
+        Term {
+            line: 1,
+            id: "2026-autumn".into(),
+            name: "秋".into(),
+            starts: d("2026-09-01"),
+            ends: d("2027-01-22"),
+            settle_by: At {
+                v: d("2027-01-15"),
+                line: 1,
+            },
+            holidays: vec![],
+            workdays: vec![],
+        }
+    }
+
+    #[test]
+    fn status_of_a_row_in_its_term() {
+        let t = term();
+        let on = |p: &Pupil, today: &str| p.status(Some(&t), d(today));
+        let mut p = pupil("P1");
+        assert_eq!(on(&p, "2026-08-21"), Status::Applied);
+        p.reviewed_on = Some(d("2026-08-25"));
+        assert_eq!(on(&p, "2026-08-26"), Status::Reviewed);
+        p.agreed_on = Some(d("2026-08-28"));
+        p.starts = Some(d("2026-09-01"));
+        assert_eq!(on(&p, "2026-08-29"), Status::Agreed);
+        assert_eq!(on(&p, "2026-09-01"), Status::Enrolled);
+        assert_eq!(on(&p, "2027-01-22"), Status::Enrolled);
+        // The term over, care ran to its end.
+        assert_eq!(on(&p, "2027-01-23"), Status::Completed);
+        p.ends = Some(d("2027-01-22"));
+        assert_eq!(on(&p, "2027-01-23"), Status::Completed);
+        // Care ended early.
+        p.ends = Some(d("2026-11-14"));
+        assert_eq!(on(&p, "2026-11-14"), Status::Enrolled);
+        assert_eq!(on(&p, "2026-11-15"), Status::Withdrawn);
+        assert_eq!(on(&p, "2027-03-01"), Status::Withdrawn);
+        // An application never agreed stays what it was.
+        let q = pupil("P2");
+        assert_eq!(on(&q, "2027-03-01"), Status::Applied);
+        assert_eq!(q.status(None, d("2027-03-01")), Status::Applied);
     }
 }

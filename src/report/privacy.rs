@@ -175,6 +175,9 @@ mod tests {
             starts: None,
             ends: None,
             note: None,
+            term: None,
+            waiver: None,
+            waiver_reason: None,
         };
         Records {
             pupils: vec![p],

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::csv::Table;
 use super::values::{Cell, InternalHeading, words};
 use super::{Context, Data, Kind, Words, labels_with};
-use crate::domain::calendar::{care_days, in_care_during};
+use crate::domain::calendar::care_days;
 use crate::findings::Lang;
 use crate::records::plan::Term;
 use crate::records::{Date, Records};
@@ -68,7 +68,7 @@ pub fn context(records: &Records, term: Option<&Term>, today: Date, lang: Lang) 
     let mut pupils: Vec<_> = records
         .pupils
         .iter()
-        .filter(|p| term.is_none_or(|t| in_care_during(p, t.starts, t.ends)))
+        .filter(|p| term.is_none_or(|t| records.term_of_pupil(p).is_some_and(|pt| pt.id == t.id)))
         .collect();
     pupils.sort_by(|a, b| (a.grade, &a.class, &a.id).cmp(&(b.grade, &b.class, &b.id)));
     let mut by_status: BTreeMap<_, usize> = BTreeMap::new();
@@ -77,7 +77,7 @@ pub fn context(records: &Records, term: Option<&Term>, today: Date, lang: Lang) 
     let rows: Vec<RosterPupil> = pupils
         .iter()
         .map(|p| {
-            let status = p.status(today);
+            let status = p.status(records.term_of_pupil(p), today);
             *by_status.entry(status).or_default() += 1;
             *by_grade.entry(p.grade).or_default() += 1;
             let days = match (plan, term) {

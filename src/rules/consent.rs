@@ -106,8 +106,23 @@ impl Rule for FeeWithoutAgreement {
             return;
         }
         for row in cx.rows().filter(|r| r.entry.kind == Kind::Fee) {
-            let (e, named) = (row.entry, row.period);
+            let e = row.entry;
+            // A pupil the roster lacks is ref/unknown-pupil; a row without a term, ledger/no-term.
+            let (Some(_), Some(term)) = (row.known, row.term) else {
+                continue;
+            };
+            let id = e.pupil_id.as_deref().unwrap_or_default();
             let Some(p) = row.pupil.map(|i| cx.pupil(i)) else {
+                if !cx.pupil_unread(id) {
+                    out.push(self.finding(
+                        ledger::FILE,
+                        e.line,
+                        Msg::new(
+                            format!("向 {id} 收取学期 {} 的费用，但这个家庭没有申请并签订该学期的托管协议", term.id),
+                            format!("a fee from {id}, who did not apply and agree for term {}", term.id),
+                        ),
+                    ));
+                }
                 continue;
             };
             let msg = match p.agreed_on {
@@ -119,8 +134,8 @@ impl Rule for FeeWithoutAgreement {
                     format!("向 {} 收费的日期 {} 早于签协议的 {a}", p.id, e.date),
                     format!("a fee from {} on {}, before the agreement of {a}", p.id, e.date),
                 )),
-                Some(_) => row.days.filter(|(from, to)| !in_care_during(p, *from, *to)).map(|_| {
-                    let name = match named {
+                Some(_) => row.days.filter(|(from, to)| !in_care_during(term, p, *from, *to)).map(|_| {
+                    let name = match row.period {
                         Some(Period::Month(m)) => m.to_string(),
                         Some(Period::Term(t)) => t.id.clone(),
                         None => String::new(),
@@ -171,5 +186,25 @@ mod tests {
             .replace("roster.csv", "2026-09-01,,\nP0002", "2026-09-01,2026-09-30,\nP0002")
             .append("ledger.csv", "2026-09-20,fee,280.00,P0001,,,2026-10,周强,,");
         assert_eq!(f.fired(FeeWithoutAgreement::ID), at("ledger.csv", 7));
+    }
+
+    #[test]
+    fn a_fee_for_a_term_the_family_did_not_apply_for() {
+        let f = clean()
+            .append(
+                "plan.toml",
+                "\n[[terms]]\nid = \"2027-spring\"\nstarts = 2027-02-22\nends = 2027-07-02\nsettle_by = 2027-06-25",
+            )
+            .append("ledger.csv", "2027-03-01,fee,280.00,P0001,,,2027-03,周强,,");
+        assert_eq!(f.fired(FeeWithoutAgreement::ID), at("ledger.csv", 7));
+        let found = f.findings();
+        let m = found.iter().find(|x| x.rule == FeeWithoutAgreement::ID).unwrap();
+        assert_eq!(m.message.en, "a fee from P0001, who did not apply and agree for term 2027-spring");
+        // A renewal for spring, agreed, takes the fee.
+        let f = f.replace("roster.csv", "starts,ends,note\n", "starts,ends,note,term\n").append(
+            "roster.csv",
+            "P0001,王小明,3,2,王建军,,2027-01-10,王建军,2027-01-12,2027-01-13,2027-02-22,,,2027-spring",
+        );
+        assert!(f.fired(FeeWithoutAgreement::ID).is_empty(), "{:?}", f.findings());
     }
 }

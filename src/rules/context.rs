@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::domain::calendar::{Period, period, term_of_period};
-use crate::records::fast_hash::FastMap;
+use crate::records::fast_hash::{FastMap, FastSet};
 use crate::records::plan::{Plan, Term};
 use crate::records::{Contract, Date, Entry, Month, Pupil, Records};
 
@@ -14,6 +14,14 @@ pub struct Context<'a> {
     pub today: Date,
     /// The place in `records.pupils` of each pupil id (its first row).
     pub pupils: FastMap<&'a str, usize>,
+    /// The place of the next row of the same pupil id, by place: with [`Context::pupils`], the
+    /// rows of a pupil, one application per term.
+    next_row: Vec<Option<usize>>,
+    /// The term of each roster row, by place ([`Plan::term_of_pupil`]).
+    pub pupil_terms: Vec<Option<&'a Term>>,
+    /// Pupil ids with a row whose `term` names no term of the plan: which terms the pupil
+    /// applied for is not known.
+    misnamed: FastSet<&'a str>,
     pub contracts: FastMap<&'a str, &'a Contract>,
     /// The term of each ledger row, by the row's index in `records.entries`.
     pub entry_terms: Vec<Option<&'a Term>>,
@@ -21,8 +29,11 @@ pub struct Context<'a> {
     pub entry_periods: Vec<Option<Period<'a>>>,
     /// The first and last day of what each ledger row's `period` names.
     pub entry_days: Vec<Option<(Date, Date)>>,
-    /// The place in `records.pupils` of the pupil each ledger row names, when the roster has
-    /// them (the first of that id).
+    /// The place in `records.pupils` of the first row of the pupil each ledger row names,
+    /// when the roster has the pupil.
+    pub entry_known: Vec<Option<usize>>,
+    /// The place in `records.pupils` of the row of the pupil each ledger row names for the
+    /// ledger row's term (SPEC §3), when the roster has it.
     pub entry_pupils: Vec<Option<usize>>,
     /// Indexes of the ledger rows dated in each month.
     pub by_month: HashMap<Month, Vec<usize>>,
@@ -39,7 +50,10 @@ pub struct Row<'a> {
     /// The first and last day of that period.
     pub days: Option<(Date, Date)>,
     pub term: Option<&'a Term>,
-    /// The place in `records.pupils` of the pupil it names.
+    /// The place in `records.pupils` of the first row of the pupil it names: the roster has
+    /// the pupil.
+    pub known: Option<usize>,
+    /// The place in `records.pupils` of the pupil's row for the row's term.
     pub pupil: Option<usize>,
 }
 
@@ -118,7 +132,7 @@ impl<'a> Context<'a> {
         let n = records.entries.len();
         // Two halves built on two cores: the rows' periods, terms and months, and the id maps
         // with the rows' pupils (a hash lookup per row takes about as long as the rest).
-        let (rows, (pupils, contracts, entry_pupils)) = rayon::join(
+        let (rows, (pupils, contracts, entry_known)) = rayon::join(
             || {
                 let periods = match &records.plan {
                     Some(plan) => periods_and_terms(plan, &records.entries),
@@ -135,7 +149,7 @@ impl<'a> Context<'a> {
                 for (i, p) in records.pupils.iter().enumerate() {
                     pupils.entry(p.id.as_str()).or_insert(i);
                 }
-                let entry_pupils: Vec<Option<usize>> = records
+                let entry_known: Vec<Option<usize>> = records
                     .entries
                     .iter()
                     .map(|e| e.pupil_id.as_deref().and_then(|id| pupils.get(id).copied()))
@@ -144,28 +158,84 @@ impl<'a> Context<'a> {
                 for c in &records.contracts {
                     contracts.entry(c.id.as_str()).or_insert(c);
                 }
-                (pupils, contracts, entry_pupils)
+                (pupils, contracts, entry_known)
             },
         );
         let (periods, by_month) = rows;
+        let pupil_terms: Vec<Option<&Term>> = records.pupils.iter().map(|p| records.term_of_pupil(p)).collect();
+        let misnamed = match &records.plan {
+            Some(plan) => records
+                .pupils
+                .iter()
+                .filter(|p| plan.names_no_term(p))
+                .map(|p| p.id.as_str())
+                .collect(),
+            None => FastSet::default(),
+        };
+        let mut next_row = vec![None; records.pupils.len()];
+        let mut last: FastMap<&str, usize> = FastMap::default();
+        for (i, p) in records.pupils.iter().enumerate() {
+            if let Some(prev) = last.insert(p.id.as_str(), i) {
+                next_row[prev] = Some(i);
+            }
+        }
         let term_months = records
             .plan
             .iter()
             .flat_map(|p| &p.terms)
             .map(|t| (Month::of(t.starts), Month::of(t.ends)))
             .collect();
-        Context {
+        let mut cx = Context {
             records,
             today,
             pupils,
+            next_row,
+            pupil_terms,
+            misnamed,
             contracts,
             entry_terms: periods.terms,
             entry_periods: periods.periods,
             entry_days: periods.days,
-            entry_pupils,
+            entry_known,
+            entry_pupils: Vec::new(),
             by_month,
             term_months,
-        }
+        };
+        cx.entry_pupils = cx
+            .entry_known
+            .iter()
+            .zip(&cx.entry_terms)
+            .map(|(first, term)| first.and_then(|first| cx.row_for_term(first, *term)))
+            .collect();
+        cx
+    }
+
+    /// The places of the rows of the pupil whose first row is at `first`, in file order.
+    pub fn rows_of(&self, first: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(Some(first), |&i| self.next_row.get(i).copied().flatten())
+    }
+
+    /// The pupil's row for a term: among the rows of the pupil whose first row is at `first`.
+    fn row_for_term(&self, first: usize, term: Option<&Term>) -> Option<usize> {
+        let term = term?;
+        self.rows_of(first)
+            .find(|&i| self.pupil_terms[i].is_some_and(|t| std::ptr::eq(t, term)))
+    }
+
+    /// The term of the roster row at a place.
+    pub fn term_of_pupil(&self, place: usize) -> Option<&'a Term> {
+        self.pupil_terms.get(place).copied().flatten()
+    }
+
+    /// A row of the pupil may be missing or unknown to the rules: it could not be read, or it
+    /// names a term the plan does not have. What would follow from that is not reported.
+    pub fn pupil_unread(&self, id: &str) -> bool {
+        self.records.unread_pupils.covers(id) || self.misnamed.contains(id)
+    }
+
+    /// Some roster row could not be read or names a term the plan does not have.
+    pub fn roster_incomplete(&self) -> bool {
+        self.records.unread_pupils.any() || !self.misnamed.is_empty()
     }
 
     pub fn plan(&self) -> Option<&'a Plan> {
@@ -184,12 +254,13 @@ impl<'a> Context<'a> {
             .zip(&self.entry_periods)
             .zip(&self.entry_days)
             .zip(&self.entry_terms)
-            .zip(&self.entry_pupils)
-            .map(|((((entry, period), days), term), pupil)| Row {
+            .zip(self.entry_known.iter().zip(&self.entry_pupils))
+            .map(|((((entry, period), days), term), (known, pupil))| Row {
                 entry,
                 period: *period,
                 days: *days,
                 term: *term,
+                known: *known,
                 pupil: *pupil,
             })
     }

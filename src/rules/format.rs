@@ -20,6 +20,21 @@ rule! {
 impl Rule for Parse {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         from_loading(cx, self.meta().id, out);
+        // A roster row's term can only be read against the plan's terms.
+        let Some(plan) = cx.plan() else { return };
+        for p in cx.records.pupils.iter().filter(|p| plan.names_no_term(p)) {
+            let term = p.term.as_deref().unwrap_or_default();
+            let ids: Vec<&str> = plan.terms.iter().map(|t| t.id.as_str()).collect();
+            let ids = ids.join(", ");
+            out.push(self.finding(
+                roster::FILE,
+                p.line,
+                Msg::new(
+                    format!("学期“{term}”不是 plan.toml 中的学期；请改为其中之一：{ids}"),
+                    format!("term “{term}” is not a term of plan.toml; use one of: {ids}"),
+                ),
+            ));
+        }
     }
 }
 
@@ -56,6 +71,36 @@ rule! {
 impl Rule for DuplicateId {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let r = cx.records;
+        // The roster's key is (pupil_id, term): one application per term (SPEC §3).
+        let mut first: HashMap<(&str, Option<&str>), usize> = HashMap::with_capacity(r.pupils.len());
+        for (i, p) in r.pupils.iter().enumerate() {
+            if cx.plan().is_some_and(|plan| plan.names_no_term(p)) {
+                continue;
+            }
+            let term = cx.term_of_pupil(i).map(|t| t.id.as_str());
+            match first.get(&(p.id.as_str(), term)) {
+                Some(&was) => out.push(self.finding(
+                    roster::FILE,
+                    p.line,
+                    match term {
+                        Some(t) => Msg::new(
+                            format!("学生编号 {} 在学期 {t} 重复，第 {was} 行已用过（每个学期一行申请）", p.id),
+                            format!(
+                                "pupil id {} repeats for term {t}; line {was} already uses it (one application a term)",
+                                p.id
+                            ),
+                        ),
+                        None => Msg::new(
+                            format!("学生编号 {} 重复，第 {was} 行已用过", p.id),
+                            format!("pupil id {} repeats; line {was} already uses it", p.id),
+                        ),
+                    },
+                )),
+                None => {
+                    first.insert((p.id.as_str(), term), p.line);
+                }
+            }
+        }
         let mut report = |file: &str, items: Vec<(&str, usize)>, what: (&str, &str)| {
             let mut first: HashMap<&str, usize> = HashMap::with_capacity(items.len());
             for (id, line) in items {
@@ -73,11 +118,6 @@ impl Rule for DuplicateId {
                 }
             }
         };
-        report(
-            roster::FILE,
-            r.pupils.iter().map(|p| (p.id.as_str(), p.line)).collect(),
-            ("学生", "pupil"),
-        );
         report(
             contracts::FILE,
             r.contracts.iter().map(|c| (c.id.as_str(), c.line)).collect(),
@@ -240,6 +280,49 @@ mod tests {
     fn duplicate_id() {
         let f = clean().append("roster.csv", "P0002,李四,1,1,李华,,2026-08-21,李华,,,,,");
         assert_eq!(f.fired(DuplicateId::ID), at("roster.csv", 6));
+    }
+
+    /// The roster's key is (pupil_id, term): the same pupil may apply once for each term.
+    fn two_terms() -> super::super::context::fixture::Fixture {
+        clean()
+            .append(
+                "plan.toml",
+                "\n[[terms]]\nid = \"2027-spring\"\nstarts = 2027-02-22\nends = 2027-07-02\nsettle_by = 2027-06-25",
+            )
+            .replace("roster.csv", "starts,ends,note\n", "starts,ends,note,term\n")
+    }
+
+    #[test]
+    fn duplicate_id_is_per_term() {
+        let renewal = "P0002,李想,1,1,李华,,2027-01-10,李华,,,,,,2027-spring";
+        let f = two_terms().append("roster.csv", renewal);
+        assert!(f.findings().is_empty(), "{:?}", f.findings());
+        let f = f.append("roster.csv", renewal);
+        assert_eq!(f.fired(DuplicateId::ID), at("roster.csv", 7));
+        // Without a term, a row's term is that of its dates.
+        let f = two_terms().append("roster.csv", "P0002,李想,1,1,李华,,2026-09-20,李华,,,,,,");
+        assert_eq!(f.fired(DuplicateId::ID), at("roster.csv", 6));
+        assert!(f.findings()[0].message.en.contains("for term 2026-autumn"), "{:?}", f.findings());
+    }
+
+    #[test]
+    fn a_term_the_plan_lacks_is_one_finding_at_the_row() {
+        let f = two_terms()
+            .append(
+                "roster.csv",
+                "P0002,李想,1,1,李华,,2027-01-10,李华,2027-01-12,2027-01-13,2027-02-22,,,2027-sprig",
+            )
+            .append("roster.csv", "P0002,李想,1,1,李华,,2027-01-10,李华,,,,,,2027-sprig")
+            .append("ledger.csv", "2027-03-01,fee,280.00,P0002,,,2027-03,周强,,")
+            .today("2027-03-05");
+        let found: Vec<_> = f
+            .findings()
+            .into_iter()
+            .filter(|x| !["disclosure/", "settlement/", "survey/"].iter().any(|r| x.rule.starts_with(r)))
+            .map(|x| (x.rule, x.line, x.message.en))
+            .collect();
+        let msg = "term “2027-sprig” is not a term of plan.toml; use one of: 2026-autumn, 2027-spring".to_owned();
+        assert_eq!(found, vec![(Parse::ID, 6, msg.clone()), (Parse::ID, 7, msg)]);
     }
 
     #[test]

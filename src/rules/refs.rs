@@ -16,8 +16,8 @@ impl Rule for UnknownPupil {
         for row in cx.rows() {
             let e = row.entry;
             if let Some(id) = &e.pupil_id
-                && row.pupil.is_none()
-                && !cx.records.unread_pupils.covers(id)
+                && row.known.is_none()
+                && !cx.pupil_unread(id)
             {
                 out.push(self.finding(
                     ledger::FILE,
@@ -56,7 +56,7 @@ impl Rule for UnknownPupil {
         }
         for s in &cx.records.settlements {
             for row in &s.rows {
-                if !cx.pupils.contains_key(row.pupil_id.as_str()) && !cx.records.unread_pupils.covers(&row.pupil_id) {
+                if !cx.pupils.contains_key(row.pupil_id.as_str()) && !cx.pupil_unread(&row.pupil_id) {
                     out.push(self.finding(
                         &s.csv_file,
                         row.line,

@@ -197,14 +197,14 @@ fn roster_staff_and_surveys_carry_their_figures() {
         .collect();
     assert_eq!(
         by,
-        BTreeMap::from([("applied", 2), ("reviewed", 2), ("enrolled", 39), ("withdrawn", 1)])
+        BTreeMap::from([("applied", 2), ("reviewed", 2), ("completed", 39), ("withdrawn", 1)])
     );
     let rows = csv_rows(&report(&w, "roster", "csv", &[]));
     assert_eq!(rows.len(), 45);
     assert_eq!(row(&rows, 0, "P0001")[1..6], ["陈欣怡", "1", "3", "陈建军", "13910007919"]);
-    // With a term: the pupils in care in it, and their care days (P0017 left on 2025-11-14 after 49).
+    // With a term: its applications, and their care days (P0017 left on 2025-11-14 after 49).
     let term = json(&w, "roster", &["--term", TERM]);
-    assert_eq!(term["count"], 40);
+    assert_eq!(term["count"], 44);
     assert_eq!(term["care_days"], 3715);
     let p17 = term["pupils"]
         .as_array()

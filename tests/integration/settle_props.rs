@@ -48,6 +48,9 @@ fn pupil(i: usize, start_day: u32, end_day: Option<u32>) -> Pupil {
         starts: Some(parse_date(&format!("2026-09-{:02}", 1 + start_day % 28)).unwrap()),
         ends: end_day.map(|d| parse_date(&format!("2026-10-{:02}", 1 + d % 28)).unwrap()),
         note: None,
+        term: None,
+        waiver: None,
+        waiver_reason: None,
     }
 }
 
