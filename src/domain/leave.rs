@@ -4,26 +4,16 @@
 
 use std::collections::HashMap;
 
-use super::calendar::is_service_day;
-use super::owed::care_within;
+use super::calendar::{care_span, service_days};
 use crate::records::plan::{Plan, Term};
 use crate::records::{Date, Leave, Pupil};
-
-/// Service days of the term from `from` to `to`, both included.
-fn service_days_within(plan: &Plan, term: &Term, from: Date, to: Date) -> u32 {
-    let (from, to) = (from.max(term.starts), to.min(term.ends));
-    from.iter_days()
-        .take_while(|d| *d <= to)
-        .filter(|d| is_service_day(plan, Some(term), *d))
-        .count() as u32
-}
 
 /// The leaves that count in the term, as their first and last days.
 pub fn counted<'a>(plan: &Plan, term: &Term, leaves: impl IntoIterator<Item = &'a Leave>) -> Vec<(Date, Date)> {
     let min = plan.fees.as_ref().map_or(1, |f| f.leave_min_days);
     leaves
         .into_iter()
-        .filter(|l| l.overlaps(term.starts, term.ends) && service_days_within(plan, term, l.from, l.to) >= min)
+        .filter(|l| l.overlaps(term.starts, term.ends) && service_days(plan, term, l.from, l.to) >= min)
         .map(|l| (l.from, l.to))
         .collect()
 }
@@ -33,14 +23,14 @@ pub fn is_away(counted: &[(Date, Date)], d: Date) -> bool {
     counted.iter().any(|(from, to)| *from <= d && d <= *to)
 }
 
-/// Whether the pupil of a leave has a care day inside it: a service day of a term within the
-/// care of one of the pupil's roster rows.
+/// Whether the pupil of a leave has a care day inside it: a service day of the care of one of
+/// the pupil's roster rows, in the row's term.
 pub fn in_care_on_a_service_day(plan: &Plan, pupils: &[Pupil], l: &Leave) -> bool {
     pupils.iter().filter(|p| p.id == l.pupil_id).any(|p| {
-        plan.terms.iter().any(|t| {
-            care_within(t, p).is_some_and(|(from, to)| {
+        plan.term_of_pupil(p).is_some_and(|t| {
+            care_span(t, p).is_some_and(|(from, to)| {
                 let (from, to) = (from.max(l.from), to.min(l.to));
-                from <= to && service_days_within(plan, t, from, to) > 0
+                from <= to && service_days(plan, t, from, to) > 0
             })
         })
     })

@@ -4,7 +4,7 @@
 
 use chrono::Datelike;
 
-use super::calendar::is_service_day;
+use super::calendar::{care_span, is_service_day};
 use super::leave::{counted, is_away};
 use crate::records::plan::{Basis, Plan, RefundRule, Term};
 use crate::records::{Date, Leave, Money, Month, Pupil};
@@ -104,14 +104,6 @@ fn fraction(rule: RefundRule, days: impl Iterator<Item = (Date, bool, bool)>) ->
     (f, attended, service)
 }
 
-/// The care of a pupil row within its term: from `starts` to the earlier of `ends` and the
-/// term's end, never before the term's start.
-pub fn care_within(term: &Term, p: &Pupil) -> Option<(Date, Date)> {
-    let from = p.starts?.max(term.starts);
-    let to = p.ends.map_or(term.ends, |e| e.min(term.ends));
-    (from <= to).then_some((from, to))
-}
-
 /// What the family of pupil row `p` (of term `term`) owes for the days `period` (a month or
 /// the term), given the pupil's leaves.
 pub fn owed<'a>(plan: &Plan, term: &Term, p: &Pupil, period: (Date, Date), leaves: impl IntoIterator<Item = &'a Leave>) -> Owed {
@@ -152,8 +144,8 @@ pub fn standard(plan: &Plan, p: &Pupil) -> Money {
 }
 
 /// The pupil row's waiver in hundredths of a percent.
-pub fn waiver_of(_p: &Pupil) -> i128 {
-    waiver_points(rust_decimal::Decimal::ZERO)
+pub fn waiver_of(p: &Pupil) -> i128 {
+    p.waiver.map_or(0, waiver_points)
 }
 
 /// [`owed`], given the days of counted leave.
@@ -161,10 +153,10 @@ fn owed_away(plan: &Plan, term: &Term, p: &Pupil, period: (Date, Date), away: &[
     let Some(fees) = &plan.fees else {
         return Owed::default();
     };
-    let care = care_within(term, p);
+    let care = care_span(term, p);
     let (from, to) = (period.0.max(term.starts), period.1.min(term.ends));
     let days = from.iter_days().take_while(|d| *d <= to).map(|d| {
-        let serves = is_service_day(plan, Some(term), d);
+        let serves = is_service_day(plan, term, d);
         let attends = care.is_some_and(|(a, b)| a <= d && d <= b) && !is_away(away, d);
         (d, serves, attends)
     });

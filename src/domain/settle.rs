@@ -159,7 +159,7 @@ pub fn settle(
     let mut days: BTreeMap<&str, (u32, i128, Money)> = BTreeMap::new();
     if basis != RefundBasis::Paid {
         let leave = by_pupil(leaves);
-        for p in pupils {
+        for p in pupils.iter().filter(|p| plan.term_of_pupil(p).is_some_and(|t| t.id == term.id)) {
             let mine = leave.get(p.id.as_str()).into_iter().flatten().copied();
             let o = owed_in_term(plan, term, p, mine);
             if o.attended > 0 || o.owed.is_positive() {

@@ -257,7 +257,7 @@ pub fn refunds_due<'a>(cx: &Context<'a>) -> Vec<Due<'a>> {
             cx.today > to
                 && d.refund().is_positive()
                 && d.paid.net <= standard(p, pupil)
-                && in_care_during(pupil, from.max(d.term.starts), to.min(d.term.ends))
+                && in_care_during(d.term, pupil, from, to)
         })
         .collect()
 }
