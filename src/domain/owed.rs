@@ -182,34 +182,160 @@ mod tests {
         parse_date(s).unwrap()
     }
 
-    /// 22 service days, of which `away` are missed: in a month of 22 weekdays.
-    fn month_of_22(rule: RefundRule, away: u32) -> (Fraction, u32, u32) {
-        // March 2027 has 23 weekdays; take 2027-03-01..03-30 (22 weekdays).
-        let days = d("2027-03-01").iter_days().take_while(|x| *x <= d("2027-03-30")).map(|x| {
-            let serves = x.weekday().number_from_monday() <= 5;
-            (x, serves, serves)
-        });
-        let mut n = 0;
-        let days: Vec<_> = days
-            .map(|(x, s, a)| {
-                let missed = a && n < away;
-                if a {
-                    n += 1;
-                }
-                (x, s, a && !missed)
-            })
-            .collect();
-        fraction(rule, days.into_iter())
+    /// A plan of one term, 2026-09-01 to 2026-10-30: September has 22 service days; October
+    /// has 22 weekdays, 5 of them holidays, and Saturday the 10th is a make-up working day: 18.
+    fn plan(basis: &str, amount: &str, rule: &str, min_days: u32) -> Plan {
+        let text = format!(
+            "[school]\nname = \"x\"\nprincipal = \"x\"\n\n[fees]\ndecided_on = 2026-08-01\nbasis = \"{basis}\"\namount = \"{amount}\"\nrefund_rule = \"{rule}\"\nleave_min_days = {min_days}\n\n[[terms]]\nid = \"t\"\nstarts = 2026-09-01\nends = 2026-10-30\nsettle_by = 2026-10-28\nholidays = [2026-10-01, 2026-10-02, 2026-10-05, 2026-10-06, 2026-10-07]\nworkdays = [2026-10-10]\n"
+        );
+        let mut out = Vec::new();
+        let p = crate::records::plan::load(&text, &mut out).unwrap();
+        assert!(out.is_empty(), "{out:?}");
+        p
+    }
+
+    fn row(starts: &str, ends: Option<&str>, waiver: Option<&str>) -> Pupil {
+        Pupil {
+            agreed_on: Some(d("2026-08-28")),
+            starts: Some(d(starts)),
+            ends: ends.map(d),
+            waiver: waiver.map(|w| w.parse().unwrap()),
+            ..crate::records::roster::tests::pupil("P1")
+        }
+    }
+
+    fn leave(from: &str, to: &str) -> Leave {
+        Leave {
+            line: 2,
+            pupil_id: "P1".into(),
+            from: d(from),
+            to: d(to),
+            reason: None,
+        }
+    }
+
+    const SEPT: (&str, &str) = ("2026-09-01", "2026-09-30");
+
+    /// What row `p` owes for September, with these leaves: (owed, attended, service).
+    fn september(plan: &Plan, p: &Pupil, leaves: &[Leave]) -> (String, u32, u32) {
+        let o = owed(plan, &plan.terms[0], p, (d(SEPT.0), d(SEPT.1)), leaves);
+        (o.owed.to_string(), o.attended, o.service)
+    }
+
+    fn term_owed(plan: &Plan, p: &Pupil) -> String {
+        owed_in_term(plan, &plan.terms[0], p, &[]).owed.to_string()
     }
 
     #[test]
-    fn daily_two_hundred_a_month_22_service_days_5_away() {
-        let (f, attended, service) = month_of_22(RefundRule::Daily, 5);
-        assert_eq!((attended, service), (17, 22));
-        // 200.00 × 17 / 22 = 154.5454… → 154.55; refund 45.45.
-        let owed = share_of(20_000, f.num, f.den);
-        assert_eq!(Money::from_fen(owed).to_string(), "154.55");
-        assert_eq!(Money::from_fen(20_000 - owed).to_string(), "45.45");
+    fn daily_200_a_month_22_service_days_5_away_owes_154_55() {
+        let p = plan("monthly", "200.00", "daily", 1);
+        let all = row("2026-09-01", None, None);
+        assert_eq!(september(&p, &all, &[]), ("200.00".into(), 22, 22));
+        // Away Monday 14 to Friday 18: 200 × 17 / 22 = 154.5454… → 154.55; 45.45 back of 200.00.
+        let away = [leave("2026-09-14", "2026-09-18")];
+        assert_eq!(september(&p, &all, &away), ("154.55".into(), 17, 22));
+        let o = owed(&p, &p.terms[0], &all, (d(SEPT.0), d(SEPT.1)), &away);
+        assert_eq!((Money::parse("200").unwrap() - o.owed).to_string(), "45.45");
+    }
+
+    #[test]
+    fn a_leave_shorter_than_leave_min_days_is_ignored() {
+        let p = plan("monthly", "200.00", "daily", 5);
+        let all = row("2026-09-01", None, None);
+        // Four service days (Monday to Thursday): not counted.
+        assert_eq!(september(&p, &all, &[leave("2026-09-14", "2026-09-17")]), ("200.00".into(), 22, 22));
+        // Five, across a weekend (Thursday 10 to Wednesday 16): counted, 200 × 17 / 22.
+        assert_eq!(september(&p, &all, &[leave("2026-09-10", "2026-09-16")]), ("154.55".into(), 17, 22));
+    }
+
+    #[test]
+    fn a_withdrawal_and_a_late_start_count_like_leave() {
+        let p = plan("monthly", "200.00", "daily", 1);
+        // Withdrawn after Friday 11: 9 days, 200 × 9 / 22 = 81.8181… → 81.82; the same as away
+        // from Monday 14 to the month's end.
+        let withdrawn = row("2026-09-01", Some("2026-09-11"), None);
+        assert_eq!(september(&p, &withdrawn, &[]), ("81.82".into(), 9, 22));
+        let all = row("2026-09-01", None, None);
+        assert_eq!(september(&p, &all, &[leave("2026-09-14", "2026-09-30")]), ("81.82".into(), 9, 22));
+        // Care from Monday 21: 8 days, 200 × 8 / 22 = 72.7272… → 72.73; the same as away to
+        // Friday 18.
+        let late = row("2026-09-21", None, None);
+        assert_eq!(september(&p, &late, &[]), ("72.73".into(), 8, 22));
+        assert_eq!(september(&p, &all, &[leave("2026-09-01", "2026-09-18")]), ("72.73".into(), 8, 22));
+    }
+
+    #[test]
+    fn half_months_turn_at_the_15th_and_the_16th() {
+        let p = plan("monthly", "200.00", "half-month", 1);
+        let owed_by = |starts: &str, ends: Option<&str>| september(&p, &row(starts, ends, None), &[]).0;
+        // Halves 1–15 and 16–30, both with service days.
+        assert_eq!(owed_by("2026-09-01", Some("2026-09-15")), "100.00");
+        assert_eq!(owed_by("2026-09-01", Some("2026-09-16")), "200.00");
+        assert_eq!(owed_by("2026-09-16", None), "100.00");
+        assert_eq!(owed_by("2026-09-15", None), "200.00");
+        // Away the whole second half.
+        let away = [leave("2026-09-16", "2026-09-30")];
+        assert_eq!(september(&p, &row("2026-09-01", None, None), &away).0, "100.00");
+    }
+
+    #[test]
+    fn the_month_rule_under_a_monthly_standard_is_all_or_nothing() {
+        let p = plan("monthly", "200.00", "month", 1);
+        assert_eq!(september(&p, &row("2026-09-29", None, None), &[]).0, "200.00");
+        let away = [leave("2026-09-01", "2026-09-30")];
+        assert_eq!(september(&p, &row("2026-09-01", None, None), &away).0, "0.00");
+        // The rule none too: nothing for a month without a day in care.
+        let p = plan("monthly", "200.00", "none", 1);
+        assert_eq!(september(&p, &row("2026-09-01", None, None), &away).0, "0.00");
+        assert_eq!(september(&p, &row("2026-09-30", None, None), &[]).0, "200.00");
+    }
+
+    #[test]
+    fn a_term_standard_under_each_rule() {
+        // 1200.00 a term of 40 service days (22 in September, 18 in October: the make-up
+        // Saturday counts); care ends on Thursday 15 October: 22 + 7 = 29 days (Oct 8, 9, 10,
+        // 12, 13, 14, 15).
+        let withdrawn = row("2026-09-01", Some("2026-10-15"), None);
+        let by = |rule: &str| term_owed(&plan("term", "1200.00", rule, 1), &withdrawn);
+        assert_eq!(by("none"), "1200.00");
+        // 1200 × 29 / 40 = 870.
+        assert_eq!(by("daily"), "870.00");
+        // Halves with service: Sep 1–15, Sep 16–30, Oct 1–15, Oct 16–31; attended: the first 3.
+        assert_eq!(by("half-month"), "900.00");
+        // Months: September and October both have a day in care.
+        assert_eq!(by("month"), "1200.00");
+        // Care from 16 October: 11 days (16, 19–23, 26–30), one half, one month.
+        let late = row("2026-10-16", None, None);
+        let by = |rule: &str| term_owed(&plan("term", "1200.00", rule, 1), &late);
+        assert_eq!((by("daily"), by("half-month"), by("month")), ("330.00".into(), "300.00".into(), "600.00".into()));
+    }
+
+    #[test]
+    fn a_monthly_standard_over_the_term_is_the_sum_of_its_months() {
+        let p = plan("monthly", "200.00", "daily", 1);
+        // September whole, October to the 15th: 200 + 200 × 7 / 18 = 200 + 77.78.
+        assert_eq!(term_owed(&p, &row("2026-09-01", Some("2026-10-15"), None)), "277.78");
+        assert_eq!(
+            periods(&p, &p.terms[0]),
+            vec![(d("2026-09-01"), d("2026-09-30")), (d("2026-10-01"), d("2026-10-30"))]
+        );
+    }
+
+    #[test]
+    fn a_50_percent_waiver_halves_the_standard() {
+        let p = plan("monthly", "200.00", "daily", 1);
+        let waived = row("2026-09-01", None, Some("50"));
+        assert_eq!(standard(&p, &waived).to_string(), "100.00");
+        let o = owed(&p, &p.terms[0], &waived, (d(SEPT.0), d(SEPT.1)), &[]);
+        assert_eq!((o.owed.to_string(), o.waived.to_string()), ("100.00".into(), "100.00".into()));
+        // 5 days away: 100 × 17 / 22 = 77.2727… → 77.27; without the waiver 154.55, so the
+        // waiver took 77.28 off.
+        let away = [leave("2026-09-14", "2026-09-18")];
+        let o = owed(&p, &p.terms[0], &waived, (d(SEPT.0), d(SEPT.1)), &away);
+        assert_eq!((o.owed.to_string(), o.waived.to_string()), ("77.27".into(), "77.28".into()));
+        // A full waiver: nothing owed.
+        let free = row("2026-09-01", None, Some("100"));
+        assert_eq!(september(&p, &free, &[]).0, "0.00");
     }
 
     #[test]

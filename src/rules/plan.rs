@@ -2,7 +2,10 @@
 
 use super::{Context, Declared, Rule};
 use crate::findings::{Finding, Msg};
+use rust_decimal::Decimal;
+
 use crate::records::plan::{FILE, Model, RefundBasis};
+use crate::records::roster;
 
 rule! {
     LeadershipHead: "plan" / "leadership-head", Error, "三(一)、四(一)",
@@ -108,6 +111,19 @@ impl Rule for Policy {
                 ),
             ));
         }
+        for p in &cx.records.pupils {
+            let Some(w) = p.waiver.filter(|w| *w < Decimal::ZERO || *w > Decimal::ONE_HUNDRED) else {
+                continue;
+            };
+            out.push(self.finding(
+                roster::FILE,
+                p.line,
+                Msg::new(
+                    format!("{} 的减免比例 {w} 不在 0 到 100 之间（百分数：50 为减半，100 为全免）", p.id),
+                    format!("{}'s waiver {w} is not between 0 and 100 (a percentage: 50 halves the fee, 100 waives it)", p.id),
+                ),
+            ));
+        }
         if plan.policy.model != Model::School || plan.unread.fees {
             return;
         }
@@ -181,6 +197,19 @@ mod tests {
         assert_eq!(f.fired(Policy::ID), at("plan.toml", 21));
         // The committee model asks for neither.
         assert!(clean().fired(Policy::ID).is_empty());
+    }
+
+    #[test]
+    fn a_waiver_outside_0_to_100_at_its_row() {
+        let with = |w: &str| {
+            clean()
+                .replace("roster.csv", ",note\n", ",note,waiver\n")
+                .replace("roster.csv", "2026-08-29,2026-09-01,,", &format!("2026-08-29,2026-09-01,,,{w}"))
+        };
+        assert!(with("100").fired(Policy::ID).is_empty());
+        assert!(with("12.5").fired(Policy::ID).is_empty());
+        assert_eq!(with("120").fired(Policy::ID), at("roster.csv", 4));
+        assert_eq!(with("-5").fired(Policy::ID), at("roster.csv", 4));
     }
 
     #[test]
