@@ -53,6 +53,7 @@ pub struct TermFigures<'a> {
 #[derive(Default)]
 pub struct MoneyFigures<'a> {
     pub fees: Money,
+    pub grants: Money,
     pub refunds: Money,
     pub pay: Money,
     pub expenses: Money,
@@ -173,6 +174,7 @@ pub fn year(records: &Records, year: i32) -> Year<'_> {
     let sum = |k: Kind| -> Money { rows.iter().filter(|e| e.kind == k).map(|e| e.amount).sum() };
     let mut money = MoneyFigures {
         fees: sum(Kind::Fee),
+        grants: sum(Kind::Grant),
         refunds: sum(Kind::Refund),
         pay: sum(Kind::Pay),
         expenses: sum(Kind::Expense),

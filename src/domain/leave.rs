@@ -36,6 +36,26 @@ pub fn in_care_on_a_service_day(plan: &Plan, pupils: &[Pupil], l: &Leave) -> boo
     })
 }
 
+/// Days of counted leave from `from` to `to`: service days of a pupil's care, in its row's term,
+/// inside one of the pupil's counted leaves.
+pub fn leave_days(plan: &Plan, pupils: &[Pupil], leaves: &[Leave], from: Date, to: Date) -> u64 {
+    let leave = by_pupil(leaves);
+    let mut days = 0u64;
+    for p in pupils {
+        let (Some(mine), Some(term)) = (leave.get(p.id.as_str()), plan.term_of_pupil(p)) else {
+            continue;
+        };
+        let Some((a, b)) = care_span(term, p) else { continue };
+        for (l_from, l_to) in counted(plan, term, mine.iter().copied()) {
+            let (x, y) = (a.max(l_from).max(from), b.min(l_to).min(to));
+            if x <= y {
+                days += u64::from(service_days(plan, term, x, y));
+            }
+        }
+    }
+    days
+}
+
 /// The leaves of each pupil, by pupil id.
 pub fn by_pupil(leaves: &[Leave]) -> HashMap<&str, Vec<&Leave>> {
     let mut map: HashMap<&str, Vec<&Leave>> = HashMap::new();

@@ -5,7 +5,9 @@
 use chrono::Datelike;
 
 use super::calendar::{care_span, is_service_day};
-use super::leave::{counted, is_away};
+use std::collections::BTreeSet;
+
+use super::leave::{by_pupil, counted, is_away};
 use crate::records::plan::{Basis, Plan, RefundRule, Term};
 use crate::records::{Date, Leave, Money, Month, Pupil};
 
@@ -171,6 +173,34 @@ fn owed_away(plan: &Plan, term: &Term, p: &Pupil, period: (Date, Date), away: &[
         attended,
         service,
     }
+}
+
+/// The pupils with a waiver and what their waivers took off, over the periods (months, or
+/// terms) that start within some days: what public reports show, never who or why.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Waived {
+    pub pupils: usize,
+    pub total: Money,
+}
+
+/// [`Waived`] over the periods that start from `from` to `to`, both included: each period is
+/// counted once, in the report of the days that hold its start.
+pub fn waived(plan: &Plan, pupils: &[Pupil], leaves: &[Leave], from: Date, to: Date) -> Waived {
+    let leave = by_pupil(leaves);
+    let mut who: BTreeSet<&str> = BTreeSet::new();
+    let mut total = Money::ZERO;
+    for p in pupils.iter().filter(|p| p.waiver.is_some_and(|w| w.is_sign_positive() && !w.is_zero())) {
+        let Some(term) = plan.term_of_pupil(p) else { continue };
+        let away = counted(plan, term, leave.get(p.id.as_str()).into_iter().flatten().copied());
+        for period in periods(plan, term).into_iter().filter(|(start, _)| from <= *start && *start <= to) {
+            let o = owed_away(plan, term, p, period, &away);
+            if o.waived.is_positive() {
+                who.insert(&p.id);
+                total += o.waived;
+            }
+        }
+    }
+    Waived { pupils: who.len(), total }
 }
 
 #[cfg(test)]

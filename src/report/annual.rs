@@ -14,6 +14,8 @@ use super::surveys::Ratings;
 use super::values::{Cell, FullHeading, word};
 use super::{Context, Data, Kind as ReportKind, Words, labels_with};
 use crate::domain::annual::{self, Participation};
+use crate::domain::leave::leave_days;
+use crate::domain::owed::waived;
 use crate::domain::staff::checks_ok;
 use crate::findings::Lang;
 use crate::records::{Money, Month, Records};
@@ -52,6 +54,42 @@ pub struct Annual {
     pub money: MoneyFigures,
     pub satisfaction: Satisfaction,
     pub months: Vec<MonthFigures>,
+    /// Pupils with a waiver and what the waivers took off, over the months (terms) that start
+    /// in the calendar year; never who or why.
+    pub waivers: WaiverFigures,
+    /// Service days of the year inside counted leave.
+    pub leave_days: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct WaiverFigures {
+    pub pupils: usize,
+    pub total: String,
+}
+
+impl WaiverFigures {
+    /// Over the calendar year.
+    fn of(records: &Records, year: i32) -> (WaiverFigures, u64) {
+        let (Some(p), Some(from), Some(to)) = (
+            records.plan.as_ref(),
+            chrono::NaiveDate::from_ymd_opt(year, 1, 1),
+            chrono::NaiveDate::from_ymd_opt(year, 12, 31),
+        ) else {
+            return (
+                WaiverFigures {
+                    pupils: 0,
+                    total: Money::ZERO.to_string(),
+                },
+                0,
+            );
+        };
+        let w = waived(p, &records.pupils, &records.leave, from, to);
+        let figures = WaiverFigures {
+            pupils: w.pupils,
+            total: w.total.to_string(),
+        };
+        (figures, leave_days(p, &records.pupils, &records.leave, from, to))
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -123,6 +161,7 @@ pub struct StaffKindCounts {
 #[derive(Clone, Debug, Serialize)]
 pub struct MoneyFigures {
     pub fees: String,
+    pub grants: String,
     pub refunds: String,
     pub pay: String,
     pub expenses: String,
@@ -228,6 +267,7 @@ pub fn context(records: &Records, year: i32, lang: Lang, mask: bool) -> Context<
     };
     let service = records.plan.as_ref().map(|p| &p.service);
     let money = &y.money;
+    let (waivers, leave_days) = WaiverFigures::of(records, year);
     let data = Annual {
         heading: FullHeading::of(records, lang, privacy.is_on()),
         year,
@@ -258,11 +298,12 @@ pub fn context(records: &Records, year: i32, lang: Lang, mask: bool) -> Context<
         },
         money: MoneyFigures {
             fees: money.fees.to_string(),
+            grants: money.grants.to_string(),
             refunds: money.refunds.to_string(),
             pay: money.pay.to_string(),
             expenses: money.expenses.to_string(),
             costs: (money.pay + money.expenses).to_string(),
-            net: (money.fees - money.refunds - money.pay - money.expenses).to_string(),
+            net: (money.fees + money.grants - money.refunds - money.pay - money.expenses).to_string(),
             rows: money.rows,
             by_category: by_category
                 .into_iter()
@@ -279,6 +320,8 @@ pub fn context(records: &Records, year: i32, lang: Lang, mask: bool) -> Context<
             by_contract,
         },
         months: figures(&ms),
+        waivers,
+        leave_days,
     };
     Context {
         data,
@@ -340,6 +383,7 @@ impl Data for Annual {
         let m = &self.money;
         for (k, value) in [
             ("fees", &m.fees),
+            ("grants", &m.grants),
             ("refunds", &m.refunds),
             ("pay", &m.pay),
             ("expenses", &m.expenses),
@@ -352,6 +396,9 @@ impl Data for Annual {
             put("by_category", c.category.cell(), c.amount.cell());
         }
         put("money", w("settlement_refunds"), m.settlement_refunds.cell());
+        put("pupils", w("waived_pupils"), self.waivers.pupils.cell());
+        put("money", w("waived"), self.waivers.total.cell());
+        put("pupils", w("leave_days"), self.leave_days.cell());
         let s = &self.satisfaction;
         for (k, value) in [
             ("count", s.ratings.count.cell()),
@@ -407,6 +454,10 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("not_required", "不需要", "not required"),
     ("money", "经费收支", "Money in and out"),
     ("money_fees", "收取托管费", "Fees received"),
+    ("money_grants", "补助收入", "Grants received"),
+    ("waived_pupils", "减免收费的学生人数", "Pupils with a fee waiver"),
+    ("waived", "减免金额", "Total waived"),
+    ("leave_days", "请假天数", "Days of leave"),
     ("money_refunds", "退费", "Refunds"),
     ("money_pay", "劳务费", "Staff pay"),
     ("money_expenses", "其他支出", "Other expenses"),

@@ -8,9 +8,10 @@ use super::chart::{MonthFigures, chart, figures, months};
 use super::csv::Table;
 use super::privacy::Privacy;
 use super::values::{Cell, Heading, word, words};
-use super::{Context, Data, Words, labels_with};
+use super::{Context, Data, Words, words_for};
 use crate::domain::calendar::terms_of_month;
 use crate::domain::close::MonthTotals;
+use crate::domain::owed::{Waived, waived};
 use crate::findings::Lang;
 use crate::records::{Date, Kind, Money, Month, Records, Short};
 
@@ -54,6 +55,10 @@ pub struct Disclosure {
     pub grant_items: Vec<GrantItem>,
     /// The fee standard (`[fees] amount`) and what it is for (a month or a term).
     pub standard: Option<Standard>,
+    /// Pupils with a waiver for a period (month or term) that starts in the month, and what the
+    /// waivers took off; never who or why.
+    pub waived_pupils: usize,
+    pub waived: String,
     pub months: Vec<MonthFigures>,
 }
 
@@ -196,6 +201,9 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
         .and_then(|p| terms_of_month(p, month).map(|t| Month::of(t.starts)).min())
         .unwrap_or(month);
     let ms = months(records, from, month);
+    let waivers = plan.map_or_else(Waived::default, |p| {
+        waived(p, &records.pupils, &records.leave, month.first_day(), month.last_day())
+    });
     let data = Disclosure {
         heading: Heading::of(records, lang, !no_mask),
         month: month.to_string(),
@@ -223,12 +231,14 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
         refund_items: refunds,
         grant_items: grants,
         standard: Standard::of(records, lang),
+        waived_pupils: waivers.pupils,
+        waived: waivers.total.to_string(),
         months: figures(&ms),
     };
     Context {
         data,
         chart: chart(&ms, lang),
-        t: labels_with(lang, LABELS),
+        t: words_for(records, lang, LABELS, SCHOOL),
     }
 }
 
@@ -250,6 +260,8 @@ impl Data for Disclosure {
             ("expenses", self.expenses.cell()),
             ("closing", self.closing.cell()),
             ("families", self.families.cell()),
+            ("waived_pupils", self.waived_pupils.cell()),
+            ("waived", self.waived.cell()),
         ];
         for (key, value) in figures {
             rows.push(vec![
@@ -328,6 +340,8 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("grant_items", "补助收入明细", "Grants received"),
     ("source", "来源", "Source"),
     ("standard", "收费标准", "Fee standard"),
+    ("waived_pupils", "减免收费的学生人数", "Pupils with a fee waiver"),
+    ("waived", "减免金额", "Total waived"),
     ("refunds", "退费", "Refunds"),
     ("pay", "劳务费", "Staff pay"),
     ("expenses", "其他支出", "Other expenses"),
@@ -355,3 +369,10 @@ const LABELS: &[(&str, &str, &str)] = &[
         "Prepared by the parents' committee and disclosed to parents every month under section 三(三) of the after-school care policy. Questions go to the committee.",
     ),
 ];
+
+/// The words under model `school`: the school discloses its own money.
+const SCHOOL: &[(&str, &str, &str)] = &[(
+    "footer",
+    "本公示由学校编制，依据收费公示制度（教基厅函〔2023〕26号）每月向家长公开。如有疑问请联系学校财务。",
+    "Prepared by the school and disclosed to parents every month under the fee disclosure rules (教基厅函〔2023〕26号). Questions go to the school's finance office.",
+)];
