@@ -47,6 +47,12 @@ pub enum ColorArg {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelArg {
+    Committee,
+    School,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CheckFormat {
     Human,
     Json,
@@ -70,6 +76,9 @@ pub enum Command {
         /// Fill it with a complete, valid, realistic past term
         #[arg(long)]
         example: bool,
+        /// The example's model: the parents' committee collects (committee), or the school does (school)
+        #[arg(long, value_enum, requires = "example", default_value_t = ModelArg::Committee)]
+        model: ModelArg,
     },
     /// Check the records against every rule
     Check {

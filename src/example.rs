@@ -19,6 +19,8 @@ use crate::records::surveys::Surveys;
 use crate::records::{Contract, Date, Entry, Kind, Money, Month, Pupil, Records, Source, Survey, closes, settlements};
 use crate::report::{disclosure, render_template};
 
+pub mod school;
+
 pub const NAME: &str = "demo-school";
 
 pub const PLAN: &str = r#"# 示例学校：2025年秋季学期的课后服务记录（care init --example 生成）

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::{Env, Failure, Outcome};
+use crate::cli::ModelArg;
 use crate::findings::Msg;
 use crate::records::table::csv_line;
 use crate::records::{TABLES, plan};
@@ -29,7 +30,7 @@ pub fn blank() -> Vec<(String, String)> {
     files
 }
 
-pub fn run(env: &Env, dir: Option<PathBuf>, example: bool) -> Outcome {
+pub fn run(env: &Env, dir: Option<PathBuf>, example: bool, model: ModelArg) -> Outcome {
     let dir = dir.unwrap_or_else(|| env.dir.clone());
     if dir.join(plan::FILE).exists() {
         return Err(Failure::Refused(Msg::new(
@@ -40,10 +41,10 @@ pub fn run(env: &Env, dir: Option<PathBuf>, example: bool) -> Outcome {
             ),
         )));
     }
-    let files: Vec<(String, String)> = if example {
-        crate::example::files().map_err(Failure::Refused)?.into_iter().collect()
-    } else {
-        blank()
+    let files: Vec<(String, String)> = match (example, model) {
+        (false, _) => blank(),
+        (true, ModelArg::Committee) => crate::example::files().map_err(Failure::Refused)?.into_iter().collect(),
+        (true, ModelArg::School) => crate::example::school::files().map_err(Failure::Refused)?.into_iter().collect(),
     };
     let mut change = Change::new();
     for (path, text) in &files {
@@ -63,10 +64,13 @@ pub fn run(env: &Env, dir: Option<PathBuf>, example: bool) -> Outcome {
     })?;
     let lock = Lock::acquire(&dir).map_err(Failure::Refused)?;
     store::commit(&dir, &lock, &change).map_err(Failure::Refused)?;
-    let what = if example {
-        Msg::new("示例记录（一个完整的已结算学期）", "example records (one complete, settled term)")
-    } else {
-        Msg::new("空白记录", "blank records")
+    let what = match (example, model) {
+        (false, _) => Msg::new("空白记录", "blank records"),
+        (true, ModelArg::Committee) => Msg::new("示例记录（一个完整的已结算学期）", "example records (one complete, settled term)"),
+        (true, ModelArg::School) => Msg::new(
+            "学校收费模式的示例记录（一个完整的已结算学期）",
+            "example records of a school that collects its own fees (one complete, settled term)",
+        ),
     };
     println!(
         "{}",

@@ -111,7 +111,7 @@ pub fn main() -> ExitCode {
         Err(f) => return report(&Lang::from_env(None), f),
     };
     let result = match cli.command {
-        Command::Init { dir, example } => init::run(&env, dir, example),
+        Command::Init { dir, example, model } => init::run(&env, dir, example, model),
         Command::Check { format, deny_warnings } => check::run(&env, format, deny_warnings),
         Command::Enroll(a) => enroll::run(&env, a),
         Command::Review { id, on } => pupil::review(&env, &id, on),
