@@ -323,10 +323,7 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
     let settled_on = d("2026-01-09");
     let r = load(&ledger_text, &out);
     let o = settle(plan, term, RefundBasis::Paid, settled_on, &r.entries, &r.pupils, &r.leave)?;
-    out.insert(
-        settlements::toml_path(&term.id),
-        settlements::render_toml(&o.summary()),
-    );
+    out.insert(settlements::toml_path(&term.id), settlements::render_toml(&o.summary()));
     out.insert(
         settlements::csv_path(&term.id),
         settlements::render_csv(o.families.iter().map(|f| (f.pupil_id.as_str(), f.paid, f.share, f.refund))),

@@ -5,6 +5,7 @@ use super::{Env, Failure, Outcome};
 use crate::findings::Msg;
 use crate::records::leave::{FILE, Leaves};
 use crate::records::{Date, Leave};
+use crate::rules::fees::RefundDue;
 
 pub fn add(env: &Env, pupil: &str, from: Date, to: Date, reason: Option<String>) -> Outcome {
     let pupil = pupil.trim();
@@ -22,11 +23,13 @@ pub fn add(env: &Env, pupil: &str, from: Date, to: Date, reason: Option<String>)
         to,
         reason: reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()),
     })?;
+    // A leave of a month that has ended makes a refund due at once: that is what `care refunds`
+    // books next, not a reason to refuse the leave.
     w.finish(
         Msg::new(
             format!("已记请假：{pupil} {from}～{to}，写入 {FILE}"),
             format!("recorded leave: {pupil} from {from} to {to}, in {FILE}"),
         ),
-        &[],
+        &[RefundDue::ID],
     )
 }

@@ -9,8 +9,8 @@ use crate::domain::settle::{Outcome as Settled, settle, term_rows};
 use crate::findings::{Lang, Msg};
 use crate::output::table;
 use crate::records::ledger::Ledger;
-use crate::records::settlements::{csv_path, render_csv, render_toml, toml_path};
 use crate::records::plan::RefundBasis;
+use crate::records::settlements::{csv_path, render_csv, render_toml, toml_path};
 use crate::records::{Date, Entry, Kind, Money, Records};
 use crate::rules::settlement::RefundMismatch;
 
@@ -165,10 +165,7 @@ pub fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run: bool)
         println!("{}", env.lang.pick("（试算，未写入任何文件）", "(dry run: nothing written)"));
         return Ok(ExitCode::SUCCESS);
     }
-    w.change.put(
-        &toml_path(term),
-        render_toml(&o.summary()).into_bytes(),
-    );
+    w.change.put(&toml_path(term), render_toml(&o.summary()).into_bytes());
     w.change.put(
         &csv_path(term),
         render_csv(o.families.iter().map(|f| (f.pupil_id.as_str(), f.paid, f.share, f.refund))).into_bytes(),

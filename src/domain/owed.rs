@@ -145,9 +145,12 @@ pub fn standard(plan: &Plan, p: &Pupil) -> Money {
     Money::from_fen(share_of(fen * (10_000 - waiver_of(p)), 1, 10_000))
 }
 
-/// The pupil row's waiver in hundredths of a percent.
+/// The pupil row's waiver in hundredths of a percent; a waiver outside 0–100 is read as none
+/// (`plan/policy` reports it).
 pub fn waiver_of(p: &Pupil) -> i128 {
-    p.waiver.map_or(0, waiver_points)
+    p.waiver
+        .filter(|w| !w.is_sign_negative() && *w <= rust_decimal::Decimal::ONE_HUNDRED)
+        .map_or(0, waiver_points)
 }
 
 /// [`owed`], given the days of counted leave.
@@ -189,7 +192,10 @@ pub fn waived(plan: &Plan, pupils: &[Pupil], leaves: &[Leave], from: Date, to: D
     let leave = by_pupil(leaves);
     let mut who: BTreeSet<&str> = BTreeSet::new();
     let mut total = Money::ZERO;
-    for p in pupils.iter().filter(|p| p.waiver.is_some_and(|w| w.is_sign_positive() && !w.is_zero())) {
+    for p in pupils
+        .iter()
+        .filter(|p| p.waiver.is_some_and(|w| w.is_sign_positive() && !w.is_zero()))
+    {
         let Some(term) = plan.term_of_pupil(p) else { continue };
         let away = counted(plan, term, leave.get(p.id.as_str()).into_iter().flatten().copied());
         for period in periods(plan, term).into_iter().filter(|(start, _)| from <= *start && *start <= to) {
@@ -337,7 +343,10 @@ mod tests {
         // Care from 16 October: 11 days (16, 19–23, 26–30), one half, one month.
         let late = row("2026-10-16", None, None);
         let by = |rule: &str| term_owed(&plan("term", "1200.00", rule, 1), &late);
-        assert_eq!((by("daily"), by("half-month"), by("month")), ("330.00".into(), "300.00".into(), "600.00".into()));
+        assert_eq!(
+            (by("daily"), by("half-month"), by("month")),
+            ("330.00".into(), "300.00".into(), "600.00".into())
+        );
     }
 
     #[test]

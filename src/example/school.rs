@@ -305,7 +305,10 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
     close_month(&mut out, "2026-01", "2026-02-03")?;
 
     out.insert(".gitignore".into(), include_str!("../../assets/init/gitignore").into());
-    out.insert(".github/workflows/care.yml".into(), include_str!("../../assets/init/care.yml").into());
+    out.insert(
+        ".github/workflows/care.yml".into(),
+        include_str!("../../assets/init/care.yml").into(),
+    );
     out.insert(".gitlab-ci.yml".into(), include_str!("../../assets/init/gitlab-ci.yml").into());
     Ok(out)
 }

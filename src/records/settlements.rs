@@ -85,10 +85,7 @@ pub fn load(file: &str, text: &str, out: &mut Vec<Finding>) -> Option<Settlement
         out.push(parse_error(
             file,
             basis_at.line,
-            Msg::new(
-                "basis 应为 paid、days 或 standard",
-                "basis must be paid, days or standard",
-            ),
+            Msg::new("basis 应为 paid、days 或 standard", "basis must be paid, days or standard"),
         ));
         return None;
     };

@@ -224,7 +224,9 @@ pub fn chart(ms: &[MonthMoney], lang: Lang) -> Chart {
 
 fn plot(ms: &[MonthMoney]) -> Plot {
     let zero = Decimal::ZERO;
-    let values = ms.iter().flat_map(|m| [m.income().decimal(), m.out().decimal(), m.balance.decimal()]);
+    let values = ms
+        .iter()
+        .flat_map(|m| [m.income().decimal(), m.out().decimal(), m.balance.decimal()]);
     let hi = values.clone().fold(zero, Decimal::max);
     let lo = values.fold(zero, Decimal::min);
     let range = if hi == lo { Decimal::ONE_HUNDRED } else { hi - lo };

@@ -164,9 +164,18 @@ pub fn labels(lang: Lang, items: &[(&'static str, &'static str, &'static str)]) 
 
 /// A report's words for the records' model: under model `school` (SPEC §10) the school, not the
 /// parents' committee, runs the money, and the words `school` give say so.
-pub fn words_for(records: &Records, lang: Lang, own: &[(&'static str, &'static str, &'static str)], school: &[(&'static str, &'static str, &'static str)]) -> Words {
+pub fn words_for(
+    records: &Records,
+    lang: Lang,
+    own: &[(&'static str, &'static str, &'static str)],
+    school: &[(&'static str, &'static str, &'static str)],
+) -> Words {
     let mut words = labels_with(lang, own);
-    if records.plan.as_ref().is_some_and(|p| p.policy.model == crate::records::plan::Model::School) {
+    if records
+        .plan
+        .as_ref()
+        .is_some_and(|p| p.policy.model == crate::records::plan::Model::School)
+    {
         words.extend(labels(lang, school));
     }
     words

@@ -282,11 +282,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("paid", "家长交费合计（P）", "Paid by families (P)"),
     ("grants", "补助收入（G，已从支出中扣除）", "Grants (G), taken off the costs"),
     ("costs", "支出合计（C）", "Costs (C)"),
-    (
-        "retained",
-        "学校留存（S 减去退还合计）",
-        "Kept by the school (S less the refunds)",
-    ),
+    ("retained", "学校留存（S 减去退还合计）", "Kept by the school (S less the refunds)"),
     ("surplus", "结余（S = P − C）", "Surplus (S = P − C)"),
     (
         "deficit",

@@ -76,7 +76,10 @@ rule! {
 
 impl Rule for Collector {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(c) = committee_model(cx).filter(|p| !p.unread.committee).and_then(|p| p.committee.as_ref()) else {
+        let Some(c) = committee_model(cx)
+            .filter(|p| !p.unread.committee)
+            .and_then(|p| p.committee.as_ref())
+        else {
             return;
         };
         for e in cx.records.entries.iter().filter(|e| e.kind == Kind::Fee) {

@@ -254,10 +254,7 @@ pub fn refunds_due<'a>(cx: &Context<'a>) -> Vec<Due<'a>> {
         .filter(|d| {
             let (from, to) = d.key.days();
             let pupil = cx.pupil(d.pupil);
-            cx.today > to
-                && d.refund().is_positive()
-                && d.paid.net <= standard(p, pupil)
-                && in_care_during(d.term, pupil, from, to)
+            cx.today > to && d.refund().is_positive() && d.paid.net <= standard(p, pupil) && in_care_during(d.term, pupil, from, to)
         })
         .collect()
 }

@@ -120,7 +120,10 @@ impl Rule for Policy {
                 p.line,
                 Msg::new(
                     format!("{} 的减免比例 {w} 不在 0 到 100 之间（百分数：50 为减半，100 为全免）", p.id),
-                    format!("{}'s waiver {w} is not between 0 and 100 (a percentage: 50 halves the fee, 100 waives it)", p.id),
+                    format!(
+                        "{}'s waiver {w} is not between 0 and 100 (a percentage: 50 halves the fee, 100 waives it)",
+                        p.id
+                    ),
                 ),
             ));
         }
@@ -172,7 +175,11 @@ mod tests {
     fn unknown_values_are_one_finding_each_at_their_line() {
         let f = clean()
             .replace("plan.toml", "basis = \"monthly\"", "basis = \"weekly\"")
-            .replace("plan.toml", "refund_basis = \"paid\"", "refund_basis = \"share\"\nrefund_rule = \"hourly\"")
+            .replace(
+                "plan.toml",
+                "refund_basis = \"paid\"",
+                "refund_basis = \"share\"\nrefund_rule = \"hourly\"",
+            )
             .replace("plan.toml", "[school]\n", "[policy]\nmodel = \"parents\"\n\n[school]\n");
         assert_eq!(
             f.findings().iter().map(|x| (x.rule, x.line)).collect::<Vec<_>>(),
@@ -202,9 +209,11 @@ mod tests {
     #[test]
     fn a_waiver_outside_0_to_100_at_its_row() {
         let with = |w: &str| {
-            clean()
-                .replace("roster.csv", ",note\n", ",note,waiver\n")
-                .replace("roster.csv", "2026-08-29,2026-09-01,,", &format!("2026-08-29,2026-09-01,,,{w}"))
+            clean().replace("roster.csv", ",note\n", ",note,waiver\n").replace(
+                "roster.csv",
+                "2026-08-29,2026-09-01,,",
+                &format!("2026-08-29,2026-09-01,,,{w}"),
+            )
         };
         assert!(with("100").fired(Policy::ID).is_empty());
         assert!(with("12.5").fired(Policy::ID).is_empty());

@@ -1,8 +1,8 @@
 //! ref/*: rows that name a pupil or contract that does not exist.
 
 use super::{Context, Declared, Rule};
-use crate::findings::{Finding, Msg};
 use crate::domain::leave::in_care_on_a_service_day;
+use crate::findings::{Finding, Msg};
 use crate::records::{leave, ledger, surveys};
 
 rule! {

@@ -65,6 +65,11 @@ pub(crate) mod tests {
         let f = school_model().replace("ledger.csv", "陈静,R003", ",R003");
         assert_eq!(f.fired(Collector::ID), at("ledger.csv", 4));
         // Under the committee model it is the committee's rule that speaks.
-        assert!(clean().replace("ledger.csv", "陈静,R003", "王五,R003").fired(Collector::ID).is_empty());
+        assert!(
+            clean()
+                .replace("ledger.csv", "陈静,R003", "王五,R003")
+                .fired(Collector::ID)
+                .is_empty()
+        );
     }
 }

@@ -179,7 +179,16 @@ mod tests {
     fn settled(f: Fixture, on: &str) -> Fixture {
         let r = f.records();
         let p = r.plan.as_ref().unwrap();
-        let o = settle(p, &p.terms[0], RefundBasis::Paid, parse_date(on).unwrap(), &r.entries, &r.pupils, &r.leave).unwrap();
+        let o = settle(
+            p,
+            &p.terms[0],
+            RefundBasis::Paid,
+            parse_date(on).unwrap(),
+            &r.entries,
+            &r.pupils,
+            &r.leave,
+        )
+        .unwrap();
         let toml = format!(
             "term = \"{}\"\nsettled_on = {on}\nbasis = \"paid\"\npaid = \"{}\"\ncosts = \"{}\"\nsurplus = \"{}\"\nfamilies = {}\ndigest = \"{}\"\n",
             o.term,

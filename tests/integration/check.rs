@@ -189,8 +189,12 @@ const CASES: &[Case] = &[
         edit: |w| {
             // P0001 withdrew on 15 September, after paying the month: 11 of 22 days under the
             // daily rule, 140.00 of 280.00.
-            w.replace("plan.toml", "refund_basis = \"paid\"", "refund_basis = \"paid\"\nrefund_rule = \"daily\"");
-            w.replace("roster.csv", "2026-09-01,,\nP0002", "2026-09-15,,\nP0002");
+            w.replace(
+                "plan.toml",
+                "refund_basis = \"paid\"",
+                "refund_basis = \"paid\"\nrefund_rule = \"daily\"",
+            );
+            w.replace("roster.csv", "2026-09-01,,\nP0002", "2026-09-01,2026-09-15,\nP0002");
         },
         at: &[("ledger.csv", 2)],
     },
@@ -199,8 +203,16 @@ const CASES: &[Case] = &[
         today: TODAY,
         edit: |w| {
             w.replace("plan.toml", "[school]\n", "[policy]\nmodel = \"school\"\n\n[school]\n");
-            w.replace("plan.toml", "principal = \"王建国\"\n", "principal = \"王建国\"\nfinance = [\"周强\"]\n");
-            w.replace("plan.toml", "refund_basis = \"paid\"", "refund_basis = \"standard\"\napproval = \"X价〔2026〕12号\"");
+            w.replace(
+                "plan.toml",
+                "principal = \"王建国\"\n",
+                "principal = \"王建国\"\nfinance = [\"周强\"]\n",
+            );
+            w.replace(
+                "plan.toml",
+                "refund_basis = \"paid\"",
+                "refund_basis = \"standard\"\napproval = \"X价〔2026〕12号\"",
+            );
         },
         at: &[("ledger.csv", 4)],
     },

@@ -9,6 +9,7 @@ mod ecosystem;
 mod guide;
 mod markdown;
 mod money;
+mod money_models;
 mod report;
 mod robustness;
 mod sandbox;

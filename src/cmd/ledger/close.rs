@@ -8,9 +8,9 @@ use crate::domain::close::MonthTotals;
 use crate::findings::Msg;
 use crate::records::closes::{self, path};
 use crate::records::{Date, Month, Records};
+use crate::report::{self, disclosure};
 use crate::rules::Context;
 use crate::rules::fees::{Key, refunds_due};
-use crate::report::{self, disclosure};
 
 pub fn parse_month(text: &str) -> Result<Month, Failure> {
     Month::parse_msg(text).map_err(Failure::Usage)

@@ -72,7 +72,13 @@ pub fn run(env: &Env, month: Option<&str>, term: Option<&str>) -> Outcome {
         headers.push(l("补助", "grants"));
         totals.push(sum(Kind::Grant).to_string());
     }
-    headers.extend([l("退费", "refunds"), l("劳务费", "pay"), l("其他支出", "expenses"), l("净额", "net"), l("笔数", "rows")]);
+    headers.extend([
+        l("退费", "refunds"),
+        l("劳务费", "pay"),
+        l("其他支出", "expenses"),
+        l("净额", "net"),
+        l("笔数", "rows"),
+    ]);
     totals.extend([
         sum(Kind::Refund).to_string(),
         sum(Kind::Pay).to_string(),
