@@ -460,7 +460,7 @@ mod properties {
 
     /// The records: the clean fixture's plan with a standard of 200.00 a month under `rule`,
     /// the families, their fees at the standard less the waiver, and their leave.
-    fn records(rule: usize, min_days: u32, families: &[Family], leave: &[(usize, u32, u32)], extra: &str) -> Records {
+    fn records(rule: usize, min_days: u32, families: &[Family], leave: &[Away], extra: &str) -> Records {
         let plan = PLAN.replace("amount = \"280.00\"", "amount = \"200.00\"").replace(
             "refund_basis = \"paid\"",
             &format!(
@@ -506,7 +506,11 @@ mod properties {
         parse_date("2027-02-01").unwrap()
     }
 
-    fn scenario() -> impl Strategy<Value = (usize, u32, Vec<Family>, Vec<(usize, u32, u32)>)> {
+    /// A leave: whose (by place), its first day (days after 1 September) and its length.
+    type Away = (usize, u32, u32);
+
+    /// A refund rule, `leave_min_days`, the families and their leave.
+    fn scenario() -> impl Strategy<Value = (usize, u32, Vec<Family>, Vec<Away>)> {
         (
             0..RULES.len(),
             1u32..5,
