@@ -66,7 +66,7 @@ pub fn by_pupil(leaves: &[Leave]) -> HashMap<&str, Vec<&Leave>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::records::date::parse_date;
     use crate::records::plan::{Basis, Fees, RefundBasis, RefundRule};
@@ -76,7 +76,8 @@ mod tests {
         parse_date(s).unwrap()
     }
 
-    fn leave(from: &str, to: &str) -> Leave {
+    /// A leave of P1.
+    pub(crate) fn leave(from: &str, to: &str) -> Leave {
         Leave {
             line: 2,
             pupil_id: "P1".into(),

@@ -212,6 +212,7 @@ pub fn waived(plan: &Plan, pupils: &[Pupil], leaves: &[Leave], from: Date, to: D
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::leave::tests::leave;
     use crate::records::date::parse_date;
 
     fn d(s: &str) -> Date {
@@ -237,16 +238,6 @@ mod tests {
             ends: ends.map(d),
             waiver: waiver.map(|w| w.parse().unwrap()),
             ..crate::records::roster::tests::pupil("P1")
-        }
-    }
-
-    fn leave(from: &str, to: &str) -> Leave {
-        Leave {
-            line: 2,
-            pupil_id: "P1".into(),
-            from: d(from),
-            to: d(to),
-            reason: None,
         }
     }
 

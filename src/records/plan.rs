@@ -447,6 +447,24 @@ fn unknown_keys(doc: &Doc, root: &Table, out: &mut Vec<Finding>) {
     }
 }
 
+/// A count that must be a positive whole number; `None` when it is left out, or is not one (a
+/// finding that says what the count is).
+fn positive<'a>(doc: &mut Doc<'a>, t: &Table<'a>, key: &str, place: &str, what: (&str, &str), out: &mut Vec<Finding>) -> Option<u32> {
+    let a = doc.integer(t, key, place)?;
+    let n = u32::try_from(a.v).ok().filter(|n| *n > 0);
+    if n.is_none() {
+        out.push(parse_error(
+            FILE,
+            a.line,
+            Msg::new(
+                format!("{place} 应为正整数：{}", what.0),
+                format!("{place} must be a positive whole number: {}", what.1),
+            ),
+        ));
+    }
+    n
+}
+
 /// A key whose value is one of `T`'s choices. A value that is none of them is kept for
 /// `plan/policy` and read as the default.
 fn choice<'a, T: Choice + Default>(
@@ -502,23 +520,14 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
     match doc.table(root, "school") {
         Some((t, line)) => {
             let name = doc.string(t, "name", "[school] name", line, true).map(|a| a.v).unwrap_or_default();
-            let pupils = match doc.integer(t, "pupils", "[school] pupils") {
-                Some(a) => match u32::try_from(a.v) {
-                    Ok(n) if n > 0 => Some(n),
-                    _ => {
-                        out.push(parse_error(
-                            FILE,
-                            a.line,
-                            Msg::new(
-                                "[school] pupils 应为正整数：全校学生人数",
-                                "[school] pupils must be a positive whole number: all pupils of the school",
-                            ),
-                        ));
-                        None
-                    }
-                },
-                None => None,
-            };
+            let pupils = positive(
+                &mut doc,
+                t,
+                "pupils",
+                "[school] pupils",
+                ("全校学生人数", "all pupils of the school"),
+                out,
+            );
             plan.school = School {
                 code: doc
                     .string(t, "code", "[school] code", line, false)
@@ -588,25 +597,17 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
         let basis = choice(&mut doc, t, "basis", "[fees] basis", line, true, &mut plan.unknown);
         let refund_basis = choice(&mut doc, t, "refund_basis", "[fees] refund_basis", line, false, &mut plan.unknown);
         let refund_rule = choice(&mut doc, t, "refund_rule", "[fees] refund_rule", line, false, &mut plan.unknown);
-        let leave_min_days = match doc.integer(t, "leave_min_days", "[fees] leave_min_days") {
-            Some(a) => match u32::try_from(a.v) {
-                Ok(n) if n > 0 => Some(n),
-                _ => {
-                    out.push(parse_error(
-                        FILE,
-                        a.line,
-                        Msg::new(
-                            "[fees] leave_min_days 应为正整数：请假连续覆盖几个托管日才计入",
-                            "[fees] leave_min_days must be a positive whole number: how many service days a leave covers before it counts",
-                        ),
-                    ));
-                    None
-                }
-            },
-            None => Some(1),
-        };
+        let leave_min_days = positive(
+            &mut doc,
+            t,
+            "leave_min_days",
+            "[fees] leave_min_days",
+            ("请假连续覆盖几个托管日才计入", "how many service days a leave covers before it counts"),
+            out,
+        )
+        .unwrap_or(1);
         let approval = doc.string(t, "approval", "[fees] approval", line, false);
-        if let (Some(decided_on), Some(amount), Some(basis), Some(leave_min_days)) = (decided_on, amount, basis, leave_min_days) {
+        if let (Some(decided_on), Some(amount), Some(basis)) = (decided_on, amount, basis) {
             plan.fees = Some(Fees {
                 line,
                 decided_on,
