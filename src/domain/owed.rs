@@ -5,7 +5,7 @@
 use chrono::Datelike;
 
 use super::calendar::{care_span, is_service_day};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use super::leave::{by_pupil, counted, is_away};
 use crate::records::plan::{Basis, Plan, RefundRule, Term};
@@ -109,22 +109,85 @@ fn fraction(rule: RefundRule, days: impl Iterator<Item = (Date, bool, bool)>) ->
 /// What the family of pupil row `p` (of term `term`) owes for the days `period` (a month or
 /// the term), given the pupil's leaves.
 pub fn owed<'a>(plan: &Plan, term: &Term, p: &Pupil, period: (Date, Date), leaves: impl IntoIterator<Item = &'a Leave>) -> Owed {
-    let away = counted(plan, term, leaves);
-    owed_away(plan, term, p, period, &away)
+    Owing::new(plan).owed(term, p, period, leaves)
 }
 
 /// [`owed`] summed over the periods of the term ([`periods`]): what a family owes for the term.
 pub fn owed_in_term<'a>(plan: &Plan, term: &Term, p: &Pupil, leaves: impl IntoIterator<Item = &'a Leave>) -> Owed {
-    let away = counted(plan, term, leaves);
-    periods(plan, term).into_iter().fold(Owed::default(), |sum, period| {
-        let o = owed_away(plan, term, p, period, &away);
-        Owed {
-            owed: sum.owed + o.owed,
-            waived: sum.waived + o.waived,
-            attended: sum.attended + o.attended,
-            service: sum.service + o.service,
+    Owing::new(plan).owed_in_term(term, p, leaves)
+}
+
+/// [`owed`] for many families: the service days of each term and period are worked out once
+/// (a district's check asks for a hundred thousand families' months).
+pub struct Owing<'p> {
+    plan: &'p Plan,
+    /// `[fees] amount` in fen.
+    amount: i128,
+    service: HashMap<(&'p str, Date, Date), Vec<Date>>,
+}
+
+impl<'p> Owing<'p> {
+    pub fn new(plan: &'p Plan) -> Self {
+        Owing {
+            plan,
+            amount: plan.fees.as_ref().map_or(0, |f| fen_of(f.amount.v)),
+            service: HashMap::new(),
         }
-    })
+    }
+
+    /// [`owed`].
+    pub fn owed<'a>(&mut self, term: &'p Term, p: &Pupil, period: (Date, Date), leaves: impl IntoIterator<Item = &'a Leave>) -> Owed {
+        let away = counted(self.plan, term, leaves);
+        self.owed_away(term, p, period, &away)
+    }
+
+    /// [`owed_in_term`].
+    pub fn owed_in_term<'a>(&mut self, term: &'p Term, p: &Pupil, leaves: impl IntoIterator<Item = &'a Leave>) -> Owed {
+        let away = counted(self.plan, term, leaves);
+        periods(self.plan, term).into_iter().fold(Owed::default(), |sum, period| {
+            let o = self.owed_away(term, p, period, &away);
+            Owed {
+                owed: sum.owed + o.owed,
+                waived: sum.waived + o.waived,
+                attended: sum.attended + o.attended,
+                service: sum.service + o.service,
+            }
+        })
+    }
+
+    /// The service days of the term within the period, in order.
+    fn service_days(&mut self, term: &'p Term, from: Date, to: Date) -> &[Date] {
+        let plan = self.plan;
+        self.service.entry((term.id.as_str(), from, to)).or_insert_with(|| {
+            from.iter_days()
+                .take_while(|d| *d <= to)
+                .filter(|d| is_service_day(plan, term, *d))
+                .collect()
+        })
+    }
+
+    /// [`owed`], given the days of counted leave.
+    fn owed_away(&mut self, term: &'p Term, p: &Pupil, period: (Date, Date), away: &[(Date, Date)]) -> Owed {
+        let Some(fees) = &self.plan.fees else {
+            return Owed::default();
+        };
+        let care = care_span(term, p);
+        let (from, to) = (period.0.max(term.starts), period.1.min(term.ends));
+        let days = self.service_days(term, from, to).iter().map(|&d| {
+            let attends = care.is_some_and(|(a, b)| a <= d && d <= b) && !is_away(away, d);
+            (d, true, attends)
+        });
+        let (f, attended, service) = fraction(fees.refund_rule, days);
+        let kept = 10_000 - waiver_of(p);
+        let full = share_of(self.amount, f.num, f.den);
+        let owed = share_of(self.amount * kept, f.num, f.den * 10_000);
+        Owed {
+            owed: Money::from_fen(owed),
+            waived: Money::from_fen(full - owed),
+            attended,
+            service,
+        }
+    }
 }
 
 /// The periods a family owes for in a term: each of its months (basis monthly, the days of the
@@ -141,8 +204,12 @@ pub fn periods(plan: &Plan, term: &Term) -> Vec<(Date, Date)> {
 /// The standard for pupil row `p`: `[fees] amount` less the pupil's waiver, to the fen (half up).
 pub fn standard(plan: &Plan, p: &Pupil) -> Money {
     let Some(fees) = &plan.fees else { return Money::ZERO };
-    let fen = Money::from(fees.amount.v.decimal().round_dp(2)).to_fen().unwrap_or(0);
-    Money::from_fen(share_of(fen * (10_000 - waiver_of(p)), 1, 10_000))
+    Money::from_fen(share_of(fen_of(fees.amount.v) * (10_000 - waiver_of(p)), 1, 10_000))
+}
+
+/// An amount in whole fen (an amount with more places, which `check` reports, rounded to them).
+fn fen_of(m: Money) -> i128 {
+    m.to_fen().or_else(|| Money::from(m.decimal().round_dp(2)).to_fen()).unwrap_or(0)
 }
 
 /// The pupil row's waiver in hundredths of a percent; a waiver outside 0–100 is read as none
@@ -151,31 +218,6 @@ pub fn waiver_of(p: &Pupil) -> i128 {
     p.waiver
         .filter(|w| !w.is_sign_negative() && *w <= rust_decimal::Decimal::ONE_HUNDRED)
         .map_or(0, waiver_points)
-}
-
-/// [`owed`], given the days of counted leave.
-fn owed_away(plan: &Plan, term: &Term, p: &Pupil, period: (Date, Date), away: &[(Date, Date)]) -> Owed {
-    let Some(fees) = &plan.fees else {
-        return Owed::default();
-    };
-    let care = care_span(term, p);
-    let (from, to) = (period.0.max(term.starts), period.1.min(term.ends));
-    let days = from.iter_days().take_while(|d| *d <= to).map(|d| {
-        let serves = is_service_day(plan, term, d);
-        let attends = care.is_some_and(|(a, b)| a <= d && d <= b) && !is_away(away, d);
-        (d, serves, attends)
-    });
-    let (f, attended, service) = fraction(fees.refund_rule, days);
-    let fen = Money::from(fees.amount.v.decimal().round_dp(2)).to_fen().unwrap_or(0);
-    let kept = 10_000 - waiver_of(p);
-    let full = share_of(fen, f.num, f.den);
-    let owed = share_of(fen * kept, f.num, f.den * 10_000);
-    Owed {
-        owed: Money::from_fen(owed),
-        waived: Money::from_fen(full - owed),
-        attended,
-        service,
-    }
 }
 
 /// The pupils with a waiver and what their waivers took off, over the periods (months, or
@@ -190,6 +232,7 @@ pub struct Waived {
 /// counted once, in the report of the days that hold its start.
 pub fn waived(plan: &Plan, pupils: &[Pupil], leaves: &[Leave], from: Date, to: Date) -> Waived {
     let leave = by_pupil(leaves);
+    let mut owing = Owing::new(plan);
     let mut who: BTreeSet<&str> = BTreeSet::new();
     let mut total = Money::ZERO;
     for p in pupils
@@ -199,7 +242,7 @@ pub fn waived(plan: &Plan, pupils: &[Pupil], leaves: &[Leave], from: Date, to: D
         let Some(term) = plan.term_of_pupil(p) else { continue };
         let away = counted(plan, term, leave.get(p.id.as_str()).into_iter().flatten().copied());
         for period in periods(plan, term).into_iter().filter(|(start, _)| from <= *start && *start <= to) {
-            let o = owed_away(plan, term, p, period, &away);
+            let o = owing.owed_away(term, p, period, &away);
             if o.waived.is_positive() {
                 who.insert(&p.id);
                 total += o.waived;

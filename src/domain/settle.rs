@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::calendar::{is_payout, term_of};
 use super::digest::digest;
 use super::leave::by_pupil;
-use super::owed::{owed_in_term, waiver_of};
+use super::owed::{Owing, waiver_of};
 use crate::findings::Msg;
 use crate::records::plan::{Plan, RefundBasis, Term};
 use crate::records::settlements::Summary;
@@ -159,9 +159,10 @@ pub fn settle(
     let mut days: BTreeMap<&str, (u32, i128, Money)> = BTreeMap::new();
     if basis != RefundBasis::Paid {
         let leave = by_pupil(leaves);
+        let mut owing = Owing::new(plan);
         for p in pupils.iter().filter(|p| plan.term_of_pupil(p).is_some_and(|t| t.id == term.id)) {
             let mine = leave.get(p.id.as_str()).into_iter().flatten().copied();
-            let o = owed_in_term(plan, term, p, mine);
+            let o = owing.owed_in_term(term, p, mine);
             if o.attended > 0 || o.owed.is_positive() {
                 days.insert(&p.id, (o.attended, waiver_of(p), o.owed));
                 paid.entry(&p.id).or_default();

@@ -602,7 +602,10 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
             t,
             "leave_min_days",
             "[fees] leave_min_days",
-            ("请假连续覆盖几个托管日才计入", "how many service days a leave covers before it counts"),
+            (
+                "请假连续覆盖几个托管日才计入",
+                "how many service days a leave covers before it counts",
+            ),
             out,
         )
         .unwrap_or(1);

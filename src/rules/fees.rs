@@ -5,7 +5,7 @@ use super::per_pupil::{PerPupil, Who};
 use super::{Context, Declared, Rule};
 use crate::domain::calendar::{Period, in_care_during, is_payout};
 use crate::domain::leave::by_pupil;
-use crate::domain::owed::{Owed, owed, standard};
+use crate::domain::owed::{Owed, Owing, standard};
 use crate::findings::{Finding, Msg};
 use crate::records::plan::{Basis, FILE as PLAN, Term};
 use crate::records::{Date, Kind, Money, ledger};
@@ -116,10 +116,18 @@ pub struct Net<'a> {
     pub term: Option<&'a Term>,
 }
 
+/// What a family paid for a period: whose, for which period, and how much net.
+pub type NetPaid<'a> = ((Who<'a>, Key<'a>), Net<'a>);
+
 /// Fees less refunds by pupil and period (SPEC §10: net paid): by month of `period` under basis
 /// monthly (rows whose period is a term id are settlement payments, or `ledger/period`), by term
-/// under basis term, leaving out a settled term's payouts.
-pub fn net_paid<'a>(cx: &Context<'a>) -> Vec<((Who<'a>, Key<'a>), Net<'a>)> {
+/// under basis term, leaving out a settled term's payouts. Worked out once per check for the
+/// rules that need it.
+pub fn net_paid<'c, 'a>(cx: &'c Context<'a>) -> &'c [NetPaid<'a>] {
+    cx.net_paid.get_or_init(|| sum_net_paid(cx))
+}
+
+fn sum_net_paid<'a>(cx: &Context<'a>) -> Vec<NetPaid<'a>> {
     let Some(f) = cx.plan().and_then(|p| p.fees.as_ref()) else {
         return Vec::new();
     };
@@ -181,9 +189,9 @@ impl Rule for OverStandard {
             Who::Known(place) => standard(p, cx.pupil(place)),
             Who::Unknown(_) => f.amount.v,
         };
-        let mut over: Vec<_> = net_paid(cx).into_iter().filter(|((who, _), n)| n.net > cap(*who)).collect();
+        let mut over: Vec<_> = net_paid(cx).iter().filter(|((who, _), n)| n.net > cap(*who)).collect();
         over.sort_by_key(|(_, n)| n.line);
-        for ((who, key), n) in over {
+        for &((who, key), n) in over {
             let pupil = pupil_id(cx, who);
             let (paid, std) = (n.net, cap(who));
             out.push(self.finding(
@@ -223,9 +231,10 @@ pub fn dues<'a>(cx: &Context<'a>) -> Vec<Due<'a>> {
         return Vec::new();
     }
     let leave = by_pupil(&cx.records.leave);
+    let mut owing = Owing::new(p);
     let mut out: Vec<Due> = net_paid(cx)
-        .into_iter()
-        .filter_map(|((who, key), paid)| {
+        .iter()
+        .filter_map(|&((who, key), paid)| {
             let (Who::Known(place), Some(term)) = (who, paid.term) else {
                 return None;
             };
@@ -235,7 +244,7 @@ pub fn dues<'a>(cx: &Context<'a>) -> Vec<Due<'a>> {
                 pupil: place,
                 key,
                 term,
-                owed: owed(p, term, pupil, key.days(), mine),
+                owed: owing.owed(term, pupil, key.days(), mine),
                 paid,
             })
         })
