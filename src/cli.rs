@@ -49,6 +49,12 @@ pub enum ColorArg {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelArg {
+    Committee,
+    School,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CheckFormat {
     Human,
     Json,
@@ -84,6 +90,9 @@ pub enum Command {
         /// Fill it with complete, valid, realistic past terms
         #[arg(long)]
         example: bool,
+        /// The example's model: the parents' committee collects (committee), or the school does (school)
+        #[arg(long, value_enum, requires = "example", default_value_t = ModelArg::Committee)]
+        model: ModelArg,
     },
     /// Check the records against every rule
     Check {
@@ -145,6 +154,24 @@ pub enum Command {
         /// Print the settlement, write nothing
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Pupils' leave (请假): what a family is owed back for it depends on [fees] refund_rule
+    #[command(subcommand)]
+    Leave(LeaveCommand),
+    /// What each family is owed back for leave and withdrawal, and booking those refunds
+    Refunds {
+        /// A month, YYYY-MM (basis monthly)
+        #[arg(long, conflicts_with = "term", required_unless_present = "term")]
+        month: Option<String>,
+        /// A term id: every month of it (basis monthly), or the term (basis term)
+        #[arg(long)]
+        term: Option<String>,
+        /// The date of the refund rows (default: today)
+        #[arg(long, value_parser = date_arg)]
+        on: Option<Date>,
+        /// Append a refund row for each family owed money, dated --on
+        #[arg(long)]
+        record: bool,
     },
     /// Satisfaction ratings of staff (满意度测评)
     #[command(subcommand)]
@@ -244,6 +271,8 @@ pub enum KindArg {
     Refund,
     Pay,
     Expense,
+    /// Money from outside the families (财政补助, 专项经费, a donation); --category names the source
+    Grant,
 }
 
 #[derive(Subcommand, Debug)]
@@ -296,6 +325,24 @@ pub struct LedgerAddArgs {
     pub receipt: Option<String>,
     #[arg(long)]
     pub memo: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LeaveCommand {
+    /// Append a leave to leave.csv (made with its header when missing)
+    Add {
+        #[arg(long)]
+        pupil: String,
+        /// First day away
+        #[arg(long, value_parser = date_arg)]
+        from: Date,
+        /// Last day away (inclusive)
+        #[arg(long, value_parser = date_arg)]
+        to: Date,
+        /// Why, e.g. 病假 (internal: never in a public report)
+        #[arg(long)]
+        reason: Option<String>,
+    },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

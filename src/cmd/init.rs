@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::{Env, Failure, Outcome};
+use crate::cli::ModelArg;
 use crate::findings::Msg;
 use crate::records::table::csv_line;
 use crate::records::{TABLES, plan};
@@ -29,7 +30,7 @@ pub fn blank() -> Vec<(String, String)> {
     files
 }
 
-pub fn run(env: &Env, dir: Option<PathBuf>, example: bool) -> Outcome {
+pub fn run(env: &Env, dir: Option<PathBuf>, example: bool, model: ModelArg) -> Outcome {
     let dir = dir.unwrap_or_else(|| env.dir.clone());
     // An init cut off part way is finished or undone before it is looked at.
     if dir.is_dir() && store::recover::pending(&dir) {
@@ -45,10 +46,10 @@ pub fn run(env: &Env, dir: Option<PathBuf>, example: bool) -> Outcome {
             ),
         )));
     }
-    let files: Vec<(String, String)> = if example {
-        crate::example::files().map_err(Failure::Refused)?.into_iter().collect()
-    } else {
-        blank()
+    let files: Vec<(String, String)> = match (example, model) {
+        (false, _) => blank(),
+        (true, ModelArg::Committee) => crate::example::files().map_err(Failure::Refused)?.into_iter().collect(),
+        (true, ModelArg::School) => crate::example::school::files().map_err(Failure::Refused)?.into_iter().collect(),
     };
     let mut change = Change::new();
     for (path, text) in &files {
@@ -68,10 +69,13 @@ pub fn run(env: &Env, dir: Option<PathBuf>, example: bool) -> Outcome {
     })?;
     let lock = Lock::acquire(&dir).map_err(Failure::Refused)?;
     store::commit(&dir, &lock, &change).map_err(Failure::Refused)?;
-    let what = if example {
-        Msg::new("示例记录（两个完整的已结算学期）", "example records (two complete, settled terms)")
-    } else {
-        Msg::new("空白记录", "blank records")
+    let what = match (example, model) {
+        (false, _) => Msg::new("空白记录", "blank records"),
+        (true, ModelArg::Committee) => Msg::new("示例记录（两个完整的已结算学期）", "example records (two complete, settled terms)"),
+        (true, ModelArg::School) => Msg::new(
+            "学校收费模式的示例记录（一个完整的已结算学期）",
+            "example records of a school that collects its own fees (one complete, settled term)",
+        ),
     };
     crate::output::console::println(&env.say(&Msg::new(
         format!(

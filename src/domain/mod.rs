@@ -7,6 +7,8 @@ pub mod category;
 pub mod close;
 pub mod deadlines;
 pub mod digest;
+pub mod leave;
+pub mod owed;
 pub mod payouts;
 pub mod ratings;
 pub mod settle;

@@ -268,8 +268,8 @@ mod tests {
 
     #[test]
     fn kinds_order_as_they_are_listed() {
-        let ranks: Vec<usize> = ["fee", "refund", "pay", "expense", "fe", ""].map(Kind::rank).to_vec();
-        assert_eq!(ranks, [0, 1, 2, 3, 4, 4]);
+        let ranks: Vec<usize> = ["fee", "refund", "pay", "expense", "grant", "fe", ""].map(Kind::rank).to_vec();
+        assert_eq!(ranks, [0, 1, 2, 3, 4, 5, 5]);
     }
 
     #[test]

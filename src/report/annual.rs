@@ -60,6 +60,17 @@ pub struct Annual {
     pub money: MoneyFigures,
     pub satisfaction: Satisfaction,
     pub months: Vec<MonthFigures>,
+    /// Pupils with a waiver and what the waivers took off, over the months (terms) that start
+    /// in the calendar year up to `until`; never who or why.
+    pub waivers: WaiverFigures,
+    /// Service days of the year up to `until` inside counted leave.
+    pub leave_days: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct WaiverFigures {
+    pub pupils: usize,
+    pub total: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -135,6 +146,7 @@ pub struct StaffKindCounts {
 #[derive(Clone, Debug, Serialize)]
 pub struct MoneyFigures {
     pub fees: String,
+    pub grants: String,
     pub refunds: String,
     pub pay: String,
     pub expenses: String,
@@ -279,11 +291,12 @@ pub fn context(records: &Records, year: i32, today: Date, lang: Lang, mask: bool
         },
         money: MoneyFigures {
             fees: money.fees.to_string(),
+            grants: money.grants.to_string(),
             refunds: money.refunds.to_string(),
             pay: money.pay.to_string(),
             expenses: money.expenses.to_string(),
             costs: (money.pay + money.expenses).to_string(),
-            net: (money.fees - money.refunds - money.pay - money.expenses).to_string(),
+            net: (money.fees + money.grants - money.refunds - money.pay - money.expenses).to_string(),
             rows: money.rows,
             by_category: by_category
                 .into_iter()
@@ -300,6 +313,11 @@ pub fn context(records: &Records, year: i32, today: Date, lang: Lang, mask: bool
             by_contract,
         },
         months: figures(&ms),
+        waivers: WaiverFigures {
+            pupils: y.waived.pupils,
+            total: y.waived.total.to_string(),
+        },
+        leave_days: y.leave_days,
     };
     Context {
         data,
@@ -362,6 +380,7 @@ impl Data for Annual {
         let m = &self.money;
         for (k, value) in [
             ("fees", &m.fees),
+            ("grants", &m.grants),
             ("refunds", &m.refunds),
             ("pay", &m.pay),
             ("expenses", &m.expenses),
@@ -374,6 +393,9 @@ impl Data for Annual {
             put("by_category", c.category.cell(), c.amount.cell());
         }
         put("money", w("settlement_refunds"), m.settlement_refunds.cell());
+        put("pupils", w("waived_pupils"), self.waivers.pupils.cell());
+        put("money", w("waived"), self.waivers.total.cell());
+        put("pupils", w("leave_days"), self.leave_days.cell());
         let s = &self.satisfaction;
         for (k, value) in [
             ("count", s.ratings.count.cell()),
@@ -443,6 +465,10 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("not_required", "不需要", "not required"),
     ("money", "经费收支", "Money in and out"),
     ("money_fees", "收取托管费", "Fees received"),
+    ("money_grants", "补助收入", "Grants received"),
+    ("waived_pupils", "减免收费的学生人数", "Pupils with a fee waiver"),
+    ("waived", "减免金额", "Total waived"),
+    ("leave_days", "请假天数", "Days of leave"),
     ("money_refunds", "退费", "Refunds"),
     ("money_pay", "劳务费", "Staff pay"),
     ("money_expenses", "其他支出", "Other expenses"),

@@ -25,6 +25,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::findings::{Lang, Msg};
+use crate::records::Records;
 pub use template::render_template;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,6 +160,25 @@ pub fn render<D: Data>(dir: Option<&Path>, format: Format, context: &Context<D>)
 /// A template's words in the reader's language, from `(key, Chinese, English)`.
 pub fn labels(lang: Lang, items: &[(&'static str, &'static str, &'static str)]) -> Words {
     items.iter().map(|(k, zh, en)| (*k, lang.pick(zh, en))).collect()
+}
+
+/// A report's words for the records' model: under model `school` (SPEC §10) the school, not the
+/// parents' committee, runs the money, and the words `school` give say so.
+pub fn words_for(
+    records: &Records,
+    lang: Lang,
+    own: &[(&'static str, &'static str, &'static str)],
+    school: &[(&'static str, &'static str, &'static str)],
+) -> Words {
+    let mut words = labels_with(lang, own);
+    if records
+        .plan
+        .as_ref()
+        .is_some_and(|p| p.policy.model == crate::records::plan::Model::School)
+    {
+        words.extend(labels(lang, school));
+    }
+    words
 }
 
 /// Words several reports share, under each report's own.

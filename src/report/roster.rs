@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::csv::Table;
 use super::values::{Cell, InternalHeading, words};
 use super::{Context, Data, Kind, Words, labels_with};
-use crate::domain::calendar::care_days;
+use crate::domain::leave::care_days_less_leave;
 use crate::findings::Lang;
 use crate::records::plan::Term;
 use crate::records::{Date, Records};
@@ -84,7 +84,7 @@ pub fn context(records: &Records, term: Option<&Term>, today: Date, lang: Lang) 
             *by_status.entry(status).or_default() += 1;
             *by_grade.entry(p.grade).or_default() += 1;
             let days = match (plan, term) {
-                (Some(pl), Some(t)) => Some(care_days(pl, t, p)),
+                (Some(pl), Some(t)) => Some(care_days_less_leave(pl, t, p, &records.leave)),
                 _ => None,
             };
             RosterPupil {

@@ -39,9 +39,10 @@ pub mod disclosure;
 pub mod fees;
 pub mod format;
 pub mod ledger;
-mod per_pupil;
+pub(crate) mod per_pupil;
 pub mod plan;
 pub mod refs;
+pub mod school;
 pub mod settlement;
 pub mod staff;
 pub mod survey;
@@ -105,7 +106,10 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &committee::Collector,
     &fees::Unpublished,
     &fees::OverStandard,
+    &fees::RefundDue,
     &fees::PrepaidAcrossTerms,
+    &school::Collector,
+    &plan::Policy,
     &campus::VenueCost,
     &content::BannedActivity,
     &demand::NoApplicants,

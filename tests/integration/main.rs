@@ -10,6 +10,7 @@ mod ecosystem;
 mod guide;
 mod markdown;
 mod money;
+mod money_models;
 mod reliability;
 mod report;
 mod robustness;
