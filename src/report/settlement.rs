@@ -4,9 +4,9 @@
 use serde::Serialize;
 
 use super::chart::{Chart, MonthFigures, chart, figures, months};
-use super::csv::Table;
 use super::privacy::Privacy;
-use super::values::{Cell, FullHeading, TermInfo, word, words};
+use super::sheet::{Cell, Sheet, ToCell, Typed};
+use super::values::{FullHeading, TermInfo, word, words};
 use super::{Context, Data, Kind, Words, labels_with};
 use crate::domain::calendar::care_days;
 use crate::domain::deadlines;
@@ -225,8 +225,8 @@ impl Data for Settlement {
     const KIND: Kind = Kind::Settlement;
 
     /// One row per family and the totals, whose columns add up to P, C and S.
-    fn table(&self, t: &Words) -> Table {
-        let mut rows: Vec<Vec<String>> = self
+    fn sheets(&self, t: &Words) -> Vec<Sheet> {
+        let mut rows: Vec<Vec<Cell>> = self
             .allocation
             .iter()
             .map(|f| {
@@ -235,36 +235,38 @@ impl Data for Settlement {
                     f.name.cell(),
                     f.grade.cell(),
                     f.class.cell(),
-                    f.paid.cell(),
-                    f.share.cell(),
-                    f.refund.cell(),
+                    f.paid.money(),
+                    f.share.money(),
+                    f.refund.money(),
                     f.days.cell(),
                 ]
             })
             .collect();
         let s = &self.settled;
         rows.push(vec![
-            word(t, "total"),
-            format!("{} {}", s.families, word(t, "families_unit")),
-            String::new(),
-            String::new(),
-            s.paid.cell(),
-            s.costs.cell(),
-            s.surplus.cell(),
-            String::new(),
+            Cell::Text(word(t, "total")),
+            Cell::Text(format!("{} {}", s.families, word(t, "families_unit"))),
+            Cell::Empty,
+            Cell::Empty,
+            s.paid.money(),
+            s.costs.money(),
+            s.surplus.money(),
+            Cell::Empty,
         ]);
-        Table {
+        vec![Sheet {
+            name: format!("{} {}", word(t, "sheet"), s.term.id),
             headers: words(
                 t,
                 &["pupil_id", "name", "grade", "class", "paid_col", "share_col", "refund_col", "days"],
             ),
             rows,
-        }
+        }]
     }
 }
 
 const LABELS: &[(&str, &str, &str)] = &[
     ("title", "课后服务学期结算公示", "After-school care: term settlement"),
+    ("sheet", "结算公示", "Settlement"),
     ("settled_on", "结算日期", "Settled on"),
     ("basis", "分摊方式", "Basis"),
     ("paid", "家长交费合计（P）", "Paid by families (P)"),
