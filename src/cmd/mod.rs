@@ -6,6 +6,7 @@ mod enroll;
 pub mod explain;
 mod fmt;
 mod hire;
+mod import;
 mod init;
 mod ledger;
 mod man;
@@ -22,7 +23,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, ColorArg, Command, Global, LangArg, LedgerCommand, SurveyCommand};
+use crate::cli::{Cli, ColorArg, Command, Global, HeadersArg, ImportCommand, LangArg, LedgerCommand, SurveyCommand};
 use crate::findings::{Lang, Msg};
 use crate::records::Date;
 
@@ -109,7 +110,7 @@ pub fn main() -> ExitCode {
         Err(f) => return report(&Lang::from_env(None), f),
     };
     let result = match cli.command {
-        Command::Init { dir, example } => init::run(&env, dir, example),
+        Command::Init { dir, example, headers } => init::run(&env, dir, example, headers == HeadersArg::Zh),
         Command::Check { format, deny_warnings } => check::run(&env, format, deny_warnings),
         Command::Enroll(a) => enroll::run(&env, a),
         Command::Review { id, on } => pupil::review(&env, &id, on),
@@ -129,6 +130,7 @@ pub fn main() -> ExitCode {
             score,
             comment,
         }) => survey::add(&env, &contract, date, respondent, score, comment),
+        Command::Import(ImportCommand::Roster { file, sheet, dry_run }) => import::roster(&env, &file, sheet.as_deref(), dry_run),
         Command::Status => status::run(&env),
         Command::Fmt { check } => fmt::run(&env, check),
         Command::Explain { rule } => explain::run(&env, rule.as_deref()),

@@ -10,7 +10,7 @@ use super::{Env, Failure, Outcome};
 use crate::findings::{Finding, Msg};
 use crate::records::file::RecordFile;
 use crate::records::table::{self, Column, Columns, csv_line};
-use crate::records::text::{as_utf8, decode};
+use crate::records::text::{as_utf8, count_lines, decode};
 use crate::records::{Records, Source};
 use crate::store::edit::{append_line, line_text, replace_line};
 use crate::store::{self, Change, Lock};
@@ -85,7 +85,8 @@ impl<'e> Write<'e> {
 
     /// Appends a row to a CSV file, its values placed by the file's own header; unknown columns
     /// stay empty. A missing file is made with the spec's header when it is not required.
-    pub fn append<D: RecordFile>(&mut self, row: &D::Row) -> Result<(), Failure> {
+    /// The line the new row is on.
+    pub fn append<D: RecordFile>(&mut self, row: &D::Row) -> Result<usize, Failure> {
         let file = D::FILE;
         let bytes = match self.bytes(file)? {
             Some(b) => b,
@@ -95,12 +96,13 @@ impl<'e> Write<'e> {
         let t = self.header(file, &bytes, D::COLUMNS)?;
         for &col in D::ALL {
             if t.position(col).is_none() && !D::value(row, col).is_empty() {
-                return Err(no_column(file, col));
+                return Err(no_column(&t, col));
             }
         }
+        let line = count_lines(&bytes) + usize::from(!bytes.is_empty() && !bytes.ends_with(b"\n")) + 1;
         self.change
             .put(file, append_line(&bytes, &csv_line(&D::to_fields(row, &t.headers))));
-        Ok(())
+        Ok(line)
     }
 
     /// Sets the row at `line` to `row`'s values in the columns `cols`; only that line of the file
@@ -130,7 +132,7 @@ impl<'e> Write<'e> {
         let mut fields = at.fields.clone();
         fields.resize(t.headers.len(), String::new());
         for &col in cols {
-            let i = t.position(col).ok_or_else(|| no_column(file, col))?;
+            let i = t.position(col).ok_or_else(|| no_column(&t, col))?;
             fields[i] = D::value(row, col);
         }
         let new = replace_line(&bytes, line, &csv_line(&fields)).map_err(refused)?;
@@ -258,10 +260,15 @@ impl<'e> Write<'e> {
         self.change.source(&self.env.dir)
     }
 
+    /// The errors the change so far adds to the records: what `finish` refuses.
+    pub fn new_errors(&mut self) -> Vec<Finding> {
+        let (was, now) = self.findings_around();
+        store::new_errors(&was, &now)
+    }
+
     /// Checks the change against every rule (less `exempt`), writes it, prints `done`.
     pub fn finish(mut self, done: Msg, exempt: &[&str]) -> Outcome {
-        let (was, now) = self.findings_around();
-        let mut errors = store::new_errors(&was, &now);
+        let mut errors = self.new_errors();
         errors.retain(|f| !exempt.contains(&f.rule));
         self.commit(done, errors)
     }
@@ -274,7 +281,8 @@ impl<'e> Write<'e> {
         self.commit(done, errors)
     }
 
-    fn commit(self, done: Msg, errors: Vec<crate::findings::Finding>) -> Outcome {
+    /// Writes the change and prints `done`, unless `errors`: then refuses, naming them.
+    pub fn commit(self, done: Msg, errors: Vec<crate::findings::Finding>) -> Outcome {
         if !errors.is_empty() {
             return Err(refused(store::refusal(&errors)));
         }
@@ -298,8 +306,8 @@ impl Write<'_> {
     }
 }
 
-fn no_column(file: &str, col: impl Columns) -> Failure {
-    let k = col.name();
+fn no_column(t: &table::Table, col: impl Columns) -> Failure {
+    let (file, k) = (&t.file, t.name_of(col));
     refused(Msg::new(
         format!("{file} 没有“{k}”列，请先在表头加上它"),
         format!("{file} has no “{k}” column; add it to the header first"),

@@ -284,6 +284,12 @@ mod tests {
             names.sort();
             names.dedup();
             assert_eq!(names.len(), t.columns().len(), "{}", t.file());
+            // Each Chinese name names one column of the file, and no English name is one.
+            let mut all: Vec<&str> = t.columns().iter().flat_map(|c| [Some(c.name), c.zh]).flatten().collect();
+            let n = all.len();
+            all.sort();
+            all.dedup();
+            assert_eq!(all.len(), n, "{}", t.file());
         }
         for (i, c) in Ledger::ALL.iter().enumerate() {
             assert_eq!(c.index(), i);

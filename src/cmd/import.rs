@@ -1,0 +1,284 @@
+//! `care import roster FILE [--sheet NAME] [--dry-run]`: a class list the school keeps in Excel,
+//! WPS or CSV, recorded as applications (申请表) through the one write path, all or nothing.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::write::{Write, next_id};
+use super::{Env, Failure, Outcome};
+use crate::domain::calendar::term_of_date;
+use crate::findings::{Finding, Msg};
+use crate::output::table;
+use crate::records::file::RecordFile;
+use crate::records::load::rows;
+use crate::records::plan::Plan;
+use crate::records::roster::Roster;
+use crate::records::spreadsheet::{self, Grid, Kind, Unreadable};
+use crate::records::table::{Columns, Table};
+use crate::records::{Pupil, Records};
+
+/// The roster's date columns: a class list may hold them as dates or Excel date serials.
+const DATES: [Roster; 5] = [
+    Roster::AppliedOn,
+    Roster::ReviewedOn,
+    Roster::AgreedOn,
+    Roster::Starts,
+    Roster::Ends,
+];
+
+pub fn roster(env: &Env, file: &Path, sheet: Option<&str>, dry_run: bool) -> Outcome {
+    let name = file
+        .file_name()
+        .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let kind = Kind::of_name(&name).map_err(Failure::Usage)?;
+    let bytes = std::fs::read(file).map_err(|e| {
+        Failure::Usage(Msg::new(
+            format!("无法读取 {}：{e}", file.display()),
+            format!("cannot read {}: {e}", file.display()),
+        ))
+    })?;
+    let mut w = Write::begin(env)?;
+    let dates: Vec<_> = DATES.iter().map(|c| *c.column()).collect();
+    let grid = spreadsheet::read(&name, &bytes, kind, sheet, Roster::COLUMNS, &dates).map_err(|e| match e {
+        Unreadable::Usage(m) => Failure::Usage(m),
+        Unreadable::Content(m) => Failure::Refused(m),
+    })?;
+    let mut notes = grid.notes.clone();
+    let ignored = ignored_columns(&grid);
+    if !ignored.is_empty() {
+        notes.push(Msg::new(
+            format!("未导入的列（care 不记录它们）：{}", ignored.join("、")),
+            format!("columns not imported (care does not keep them): {}", ignored.join(", ")),
+        ));
+    }
+    let (t, found) = class_table(&name, grid);
+    let mut problems: Vec<Finding> = found.into_iter().filter(Finding::is_error).collect();
+    // Rows under a header that lacks a column would each say so again: the header first.
+    let pupils = if problems.is_empty() {
+        rows::<Roster>(&t, &mut problems)
+    } else {
+        Vec::new()
+    };
+    if !problems.is_empty() {
+        return Err(refusal(&name, &t, &problems));
+    }
+    let (new, skipped) = without_applications_already_there(&w.before, pupils);
+    let new = numbered(new, &w.column(Roster::PupilId)?);
+    // What was read differently from how it was written goes before the line that says what was
+    // done, and only when something is done.
+    let said = |m: Msg| {
+        notes
+            .iter()
+            .rev()
+            .fold(m, |m, n| m.prefixed(&format!("{}\n", n.zh), &format!("{}\n", n.en)))
+    };
+    if new.is_empty() {
+        println!(
+            "{}",
+            env.say(&said(Msg::new(
+                format!("{name} 的 {skipped} 行都已在 roster.csv 中，未做修改"),
+                format!("all {skipped} rows of {name} are already in roster.csv; nothing changed"),
+            )))
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Each new row's line in roster.csv, and its row in the class list.
+    let mut rows_at = BTreeMap::new();
+    for p in &new {
+        rows_at.insert(w.append::<Roster>(p)?, p.line);
+    }
+    let errors = w.new_errors();
+    if !errors.is_empty() {
+        let on_rows: Vec<Finding> = errors
+            .into_iter()
+            .map(|f| match rows_at.get(&f.line).filter(|_| f.file == Roster::FILE) {
+                Some(&row) => Finding {
+                    file: name.clone(),
+                    line: row,
+                    ..f
+                },
+                None => f,
+            })
+            .collect();
+        return Err(refusal(&name, &t, &on_rows));
+    }
+    let ids = match (new.first(), new.last()) {
+        (Some(a), Some(b)) if new.len() > 1 => format!("{}–{}", a.id, b.id),
+        (Some(a), _) => a.id.clone(),
+        _ => String::new(),
+    };
+    let n = new.len();
+    let (zh_skip, en_skip) = if skipped > 0 {
+        (
+            format!("；{skipped} 行已在 roster.csv 中，跳过"),
+            format!("; {skipped} already in roster.csv, skipped"),
+        )
+    } else {
+        (String::new(), String::new())
+    };
+    if dry_run {
+        print!("{}", preview(env, &new));
+        println!(
+            "{}",
+            env.say(&said(Msg::new(
+                format!("将从 {name} 导入 {n} 份申请（{ids}）{zh_skip}；--dry-run：未做修改"),
+                format!("would import {n} applications from {name} ({ids}){en_skip}; --dry-run: nothing changed"),
+            )))
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let done = said(Msg::new(
+        format!("已从 {name} 导入 {n} 份申请（{ids}）{zh_skip}"),
+        format!("imported {n} applications from {name} ({ids}){en_skip}"),
+    ));
+    w.commit(done, Vec::new())
+}
+
+/// The class list's columns that are not the roster's: read, then left out.
+fn ignored_columns(grid: &Grid) -> Vec<String> {
+    grid.headers
+        .iter()
+        .filter(|h| !h.is_empty() && !Roster::COLUMNS.iter().any(|c| c.is_named(h)))
+        .cloned()
+        .collect()
+}
+
+/// The class list as a table of the roster's columns, and the findings on its header. A list
+/// without pupil ids (most are) gets an id column; rows without an id get a placeholder that
+/// [`numbered`] replaces with the next free id once the rows to add are known.
+fn class_table(name: &str, mut grid: Grid) -> (Table, Vec<Finding>) {
+    let is_id = |h: &String| Roster::PupilId.column().is_named(h);
+    if !grid.headers.iter().any(is_id) {
+        grid.headers.push(Roster::PupilId.name().to_owned());
+    }
+    let at = grid.headers.iter().rposition(is_id).unwrap_or(0);
+    for row in &mut grid.rows {
+        row.fields.resize(grid.headers.len(), String::new());
+        if row.fields[at].is_empty() {
+            row.fields[at] = format!("{NEW}{}", row.line);
+        }
+    }
+    let (t, found, _) = Table::of(name, grid.header_line, grid.headers, grid.rows, Roster::COLUMNS);
+    (t, found)
+}
+
+/// Marks an id that [`class_table`] made up.
+const NEW: &str = "\u{1}";
+
+/// The new rows with ids: their own, or the next free P numbers in the order of the list.
+fn numbered(new: Vec<Pupil>, used: &[String]) -> Vec<Pupil> {
+    let mut taken: Vec<String> = used
+        .iter()
+        .cloned()
+        .chain(new.iter().filter(|p| !p.id.starts_with(NEW)).map(|p| p.id.clone()))
+        .collect();
+    new.into_iter()
+        .map(|mut p| {
+            if p.id.starts_with(NEW) {
+                p.id = next_id("P", &taken, 4);
+                taken.push(p.id.clone());
+            }
+            p
+        })
+        .collect()
+}
+
+/// The term an application is for, from its dates (SPEC §3): the term that contains `starts`,
+/// else `agreed_on`, else `applied_on`, else the first term that starts after `applied_on` (a
+/// family applies in the summer for the autumn term).
+fn application_term<'p>(plan: Option<&'p Plan>, p: &Pupil) -> Option<&'p str> {
+    let plan = plan?;
+    let by_dates = [p.starts, p.agreed_on, Some(p.applied_on)]
+        .into_iter()
+        .flatten()
+        .find_map(|d| term_of_date(plan, d));
+    by_dates
+        .or_else(|| plan.terms.iter().filter(|t| t.starts > p.applied_on).min_by_key(|t| t.starts))
+        .map(|t| t.id.as_str())
+}
+
+/// The rows that are not an application already in the roster or earlier in the list (the same
+/// pupil, guardian and term), and how many were.
+fn without_applications_already_there(r: &Records, pupils: Vec<Pupil>) -> (Vec<Pupil>, usize) {
+    let plan = r.plan.as_ref();
+    let key = |p: &Pupil| (p.name.clone(), p.guardian.clone(), application_term(plan, p).map(str::to_owned));
+    let mut seen: HashSet<_> = r.pupils.iter().map(key).collect();
+    let before = pupils.len();
+    let new: Vec<Pupil> = pupils.into_iter().filter(|p| seen.insert(key(p))).collect();
+    let skipped = before - new.len();
+    (new, skipped)
+}
+
+/// The refusal: every row that cannot be imported, by its row number in the class list.
+fn refusal(name: &str, t: &Table, problems: &[Finding]) -> Failure {
+    let who = |f: &Finding| {
+        t.rows
+            .iter()
+            .find(|r| r.line == f.line && f.file == name)
+            .map(|r| t.get(r, Roster::Name))
+            .filter(|n| !n.is_empty())
+    };
+    let lines = |zh: bool| -> String {
+        problems
+            .iter()
+            .map(|f| {
+                let sentence = if zh { &f.message.zh } else { &f.message.en };
+                let rule = if f.rule == crate::findings::ids::FORMAT_PARSE {
+                    String::new()
+                } else {
+                    format!("[{}] ", f.rule)
+                };
+                match (f.file == name, who(f), zh) {
+                    (true, Some(n), true) => format!("\n  第 {} 行（{n}）：{rule}{sentence}", f.line),
+                    (true, Some(n), false) => format!("\n  row {} ({n}): {rule}{sentence}", f.line),
+                    (true, None, true) => format!("\n  第 {} 行：{rule}{sentence}", f.line),
+                    (true, None, false) => format!("\n  row {}: {rule}{sentence}", f.line),
+                    (false, ..) => format!("\n  {}:{}: {rule}{sentence}", f.file, f.line),
+                }
+            })
+            .collect()
+    };
+    let rows: HashSet<usize> = problems.iter().filter(|f| f.file == name).map(|f| f.line).collect();
+    let (zh, en) = match rows.len() {
+        0 => (format!("导入 {name} 会违反规则"), format!("importing {name} would break the rules")),
+        1 => (format!("{name} 有 1 行不能导入"), format!("a row of {name} cannot be imported")),
+        n => (
+            format!("{name} 有 {n} 行不能导入"),
+            format!("{n} rows of {name} cannot be imported"),
+        ),
+    };
+    Failure::Refused(Msg::new(
+        format!("{zh}，未做任何修改：{}", lines(true)),
+        format!("{en}; nothing was changed:{}", lines(false)),
+    ))
+}
+
+/// What a dry run would add, as a table.
+fn preview(env: &Env, new: &[Pupil]) -> String {
+    let pick = |zh, en| env.lang.pick(zh, en);
+    let headers = [
+        pick("行", "row"),
+        pick("学号", "pupil_id"),
+        pick("姓名", "name"),
+        pick("年级", "grade"),
+        pick("班级", "class"),
+        pick("监护人", "guardian"),
+        pick("申请日期", "applied_on"),
+    ];
+    let rows: Vec<Vec<String>> = new
+        .iter()
+        .map(|p| {
+            vec![
+                p.line.to_string(),
+                p.id.clone(),
+                p.name.clone(),
+                p.grade.to_string(),
+                p.class.clone(),
+                p.guardian.clone(),
+                p.applied_on.to_string(),
+            ]
+        })
+        .collect();
+    format!("{}\n", table::render(&headers, &rows, &[0, 3]))
+}
