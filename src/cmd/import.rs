@@ -146,21 +146,35 @@ fn ignored_columns(grid: &Grid) -> Vec<String> {
 
 /// The class list as a table of the roster's columns, and the findings on its header. A list
 /// without pupil ids (most are) gets an id column; rows without an id get a placeholder that
-/// [`numbered`] replaces with the next free id once the rows to add are known.
+/// [`numbered`] replaces with the next free id once the rows to add are known. A grade written
+/// `三年级` or `3年级` is the grade `3`.
 fn class_table(name: &str, mut grid: Grid) -> (Table, Vec<Finding>) {
     let is_id = |h: &String| Roster::PupilId.column().is_named(h);
     if !grid.headers.iter().any(is_id) {
         grid.headers.push(Roster::PupilId.name().to_owned());
     }
     let at = grid.headers.iter().rposition(is_id).unwrap_or(0);
+    let grade = grid.headers.iter().rposition(|h| Roster::Grade.column().is_named(h));
     for row in &mut grid.rows {
         row.fields.resize(grid.headers.len(), String::new());
         if row.fields[at].is_empty() {
             row.fields[at] = format!("{NEW}{}", row.line);
         }
+        if let Some(g) = grade.and_then(|g| row.fields.get_mut(g))
+            && let Some(n) = grade_number(g)
+        {
+            *g = n.to_string();
+        }
     }
     let (t, found, _) = Table::of(name, grid.header_line, grid.headers, grid.rows, Roster::COLUMNS);
     (t, found)
+}
+
+/// The grade `三年级`, `3年级` or `三` stands for.
+fn grade_number(text: &str) -> Option<u8> {
+    let t = text.trim().trim_end_matches("年级");
+    let n = "一二三四五六".chars().position(|c| t == c.to_string()).map(|i| i as u8 + 1);
+    n.or_else(|| t.parse().ok().filter(|_| t != text.trim()))
 }
 
 /// Marks an id that [`class_table`] made up.
@@ -281,4 +295,19 @@ fn preview(env: &Env, new: &[Pupil]) -> String {
         })
         .collect();
     format!("{}\n", table::render(&headers, &rows, &[0, 3]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grade_number;
+
+    #[test]
+    fn grades_as_class_lists_write_them() {
+        assert_eq!(
+            ["三年级", "3年级", "六", "一年级"].map(grade_number),
+            [Some(3), Some(3), Some(6), Some(1)]
+        );
+        // A plain number is read as it is; anything else is left for the roster to judge.
+        assert_eq!(["3", "七年级", "", "初一"].map(grade_number), [None, None, None, None]);
+    }
 }

@@ -313,6 +313,33 @@ mod tests {
         assert_eq!(Ledger::line(&e), "2026-09-01,fee,280.00,P1,,,2026-09,,,\"a,b\"");
     }
 
+    /// The table of docs/records.md that gives each column's Chinese name, in one language.
+    fn names_table(zh: bool) -> String {
+        let mut t = if zh {
+            "| 文件 | 列 | 中文列名 |\n|---|---|---|\n"
+        } else {
+            "| file | column | Chinese name |\n|---|---|---|\n"
+        }
+        .to_owned();
+        for file in TABLES {
+            for c in file.columns() {
+                if let Some(name) = c.zh {
+                    t.push_str(&format!("| {} | `{}` | {name} |\n", file.file(), c.name));
+                }
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn the_records_doc_gives_every_chinese_column_name() {
+        let doc = include_str!("../../docs/records.md");
+        for zh in [true, false] {
+            let table = names_table(zh);
+            assert!(doc.contains(&table), "docs/records.md must hold this table:\n\n{table}");
+        }
+    }
+
     /// Every row of the example, read and written again, gives the example's files: what is
     /// read is what a command writes.
     #[test]

@@ -360,7 +360,7 @@ fn a_workbook_needs_out_and_out_names_the_format() {
 /// The rows of the sample class list under its title row: 序号, 姓名, 性别, 年级, 班级, 监护人,
 /// 电话, 申请日期, 签字人.
 fn class_list() -> (String, Vec<Vec<String>>) {
-    let text = std::fs::read_to_string(fixture_dir("class-lists").join("三年级二班.csv")).unwrap();
+    let text = std::fs::read_to_string(fixture_dir("class-lists").join("class-3-2.csv")).unwrap();
     let rows = csv_rows(&text);
     (rows[0][0].clone(), rows[1..].to_vec())
 }
@@ -436,7 +436,7 @@ fn a_class_list_imports_from_xlsx_and_importing_it_again_adds_nothing() {
 #[test]
 fn a_class_list_imports_from_a_gb18030_csv_into_a_chinese_roster() {
     let w = chinese_roster();
-    let text = std::fs::read_to_string(fixture_dir("class-lists").join("三年级二班.csv")).unwrap();
+    let text = std::fs::read_to_string(fixture_dir("class-lists").join("class-3-2.csv")).unwrap();
     w.write("名单.csv", gb18030_crlf(&text));
     let before = w.read_bytes("roster.csv");
     w.ok(&["import", "roster", &at(&w, "名单.csv")]);
