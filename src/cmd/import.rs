@@ -109,6 +109,7 @@ pub fn roster(env: &Env, file: &Path, sheet: Option<&str>, dry_run: bool) -> Out
         _ => String::new(),
     };
     let n = new.len();
+    let applications = if n == 1 { "application" } else { "applications" };
     let (zh_skip, en_skip) = if skipped > 0 {
         (
             format!("；{skipped} 行已在 roster.csv 中，跳过"),
@@ -123,14 +124,14 @@ pub fn roster(env: &Env, file: &Path, sheet: Option<&str>, dry_run: bool) -> Out
             "{}",
             env.say(&said(Msg::new(
                 format!("将从 {name} 导入 {n} 份申请（{ids}）{zh_skip}；--dry-run：未做修改"),
-                format!("would import {n} applications from {name} ({ids}){en_skip}; --dry-run: nothing changed"),
+                format!("would import {n} {applications} from {name} ({ids}){en_skip}; --dry-run: nothing changed"),
             )))
         );
         return Ok(ExitCode::SUCCESS);
     }
     let done = said(Msg::new(
         format!("已从 {name} 导入 {n} 份申请（{ids}）{zh_skip}"),
-        format!("imported {n} applications from {name} ({ids}){en_skip}"),
+        format!("imported {n} {applications} from {name} ({ids}){en_skip}"),
     ));
     w.commit(done, Vec::new())
 }
