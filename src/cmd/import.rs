@@ -39,30 +39,7 @@ pub fn roster(env: &Env, file: &Path, sheet: Option<&str>, dry_run: bool) -> Out
         ))
     })?;
     let mut w = Write::begin(env)?;
-    let dates: Vec<_> = DATES.iter().map(|c| *c.column()).collect();
-    let grid = spreadsheet::read(&name, &bytes, kind, sheet, Roster::COLUMNS, &dates).map_err(|e| match e {
-        Unreadable::Usage(m) => Failure::Usage(m),
-        Unreadable::Content(m) => Failure::Refused(m),
-    })?;
-    let mut notes = grid.notes.clone();
-    let ignored = ignored_columns(&grid);
-    if !ignored.is_empty() {
-        notes.push(Msg::new(
-            format!("未导入的列（care 不记录它们）：{}", ignored.join("、")),
-            format!("columns not imported (care does not keep them): {}", ignored.join(", ")),
-        ));
-    }
-    let (t, found) = class_table(&name, grid);
-    let mut problems: Vec<Finding> = found.into_iter().filter(Finding::is_error).collect();
-    // Rows under a header that lacks a column would each say so again: the header first.
-    let pupils = if problems.is_empty() {
-        rows::<Roster>(&t, &mut problems)
-    } else {
-        Vec::new()
-    };
-    if !problems.is_empty() {
-        return Err(refusal(&name, &t, &problems));
-    }
+    let (t, pupils, notes) = read_list(&name, &bytes, kind, sheet)?;
     let (new, skipped) = without_applications_already_there(&w.before, pupils);
     let new = numbered(new, &w.column(Roster::PupilId)?);
     // What was read differently from how it was written goes before the line that says what was
@@ -134,6 +111,36 @@ pub fn roster(env: &Env, file: &Path, sheet: Option<&str>, dry_run: bool) -> Out
         format!("imported {n} {applications} from {name} ({ids}){en_skip}"),
     ));
     w.commit(done, Vec::new())
+}
+
+/// The class list's table, its rows as applications, and the notes on how it was read; refused
+/// when a row cannot be read.
+fn read_list(name: &str, bytes: &[u8], kind: Kind, sheet: Option<&str>) -> Result<(Table, Vec<Pupil>, Vec<Msg>), Failure> {
+    let dates: Vec<_> = DATES.iter().map(|c| *c.column()).collect();
+    let grid = spreadsheet::read(name, bytes, kind, sheet, Roster::COLUMNS, &dates).map_err(|e| match e {
+        Unreadable::Usage(m) => Failure::Usage(m),
+        Unreadable::Content(m) => Failure::Refused(m),
+    })?;
+    let mut notes = grid.notes.clone();
+    let ignored = ignored_columns(&grid);
+    if !ignored.is_empty() {
+        notes.push(Msg::new(
+            format!("未导入的列（care 不记录它们）：{}", ignored.join("、")),
+            format!("columns not imported (care does not keep them): {}", ignored.join(", ")),
+        ));
+    }
+    let (t, found) = class_table(name, grid);
+    let mut problems: Vec<Finding> = found.into_iter().filter(Finding::is_error).collect();
+    // Rows under a header that lacks a column would each say so again: the header first.
+    let pupils = if problems.is_empty() {
+        rows::<Roster>(&t, &mut problems)
+    } else {
+        Vec::new()
+    };
+    if !problems.is_empty() {
+        return Err(refusal(name, &t, &problems));
+    }
+    Ok((t, pupils, notes))
 }
 
 /// The class list's columns that are not the roster's: read, then left out.

@@ -9,7 +9,7 @@ use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 use care::records::spreadsheet::normal_date;
 
-use crate::common::{Workdir, fixture_dir};
+use crate::common::{Workdir, csv_rows, fixture_dir};
 
 /// A file of the work directory by its full path, as a command line names a file.
 fn at(w: &Workdir, rel: &str) -> String {
@@ -198,15 +198,6 @@ fn as_text(d: &Data, decimals: usize) -> String {
         }
         other => panic!("unexpected cell {other:?}"),
     }
-}
-
-fn csv_rows(text: &str) -> Vec<Vec<String>> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(text.as_bytes())
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
-        .collect()
 }
 
 const KINDS: &[(&str, &[&str])] = &[
@@ -554,6 +545,17 @@ fn bad_class_lists_are_clear_errors_and_change_nothing() {
         &["import", "roster", &at(&w, "short.csv")],
         "[format/missing-column] the required column “签字人” (signed_by) is missing",
     );
+    // A CSV holds what the spreadsheet showed: a number there is not known to be a date.
+    w.write("serial.csv", "姓名,年级,班级,监护人,申请日期,签字人\n王一,1,1,王二,46275,王二\n");
+    w.refused(
+        &["import", "roster", &at(&w, "serial.csv")],
+        "row 2 (王一): 申请日期: “46275” is not a date",
+    );
+    let out = w
+        .care(&["import", "roster", &at(&w, "serial.csv"), "--sheet", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
     // Other files are not class lists.
     w.write("list.xls", "x");
     let out = w.care(&["import", "roster", &at(&w, "list.xls")]).output().unwrap();
