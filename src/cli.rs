@@ -42,6 +42,12 @@ pub enum LangArg {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeadersArg {
+    En,
+    Zh,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColorArg {
     Auto,
     Always,
@@ -93,6 +99,9 @@ pub enum Command {
         /// The example's model: the parents' committee collects (committee), or the school does (school)
         #[arg(long, value_enum, requires = "example", default_value_t = ModelArg::Committee)]
         model: ModelArg,
+        /// The column names of the CSV files: en (pupil_id, name, ...) or zh (学号, 姓名, ...)
+        #[arg(long, value_enum, default_value_t = HeadersArg::En)]
+        headers: HeadersArg,
     },
     /// Check the records against every rule
     Check {
@@ -176,6 +185,9 @@ pub enum Command {
     /// Satisfaction ratings of staff (满意度测评)
     #[command(subcommand)]
     Survey(SurveyCommand),
+    /// Record a spreadsheet the school already keeps: a class list as applications
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Terms, pupils by status, balance, open months and the next deadlines
     Status,
     /// Rewrite files in canonical form without changing their meaning
@@ -368,6 +380,22 @@ pub enum SurveyCommand {
     },
 }
 
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// A class list (.xlsx or .csv, Chinese or English column names): one application per row,
+    /// all or nothing; rows already in the roster (same name, guardian and term) are skipped
+    Roster {
+        /// The class list: an .xlsx workbook or a .csv file
+        file: PathBuf,
+        /// The workbook's sheet to read (default: the first)
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+        /// Show what would be added; write nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
 #[derive(Args, Debug)]
 pub struct ReportArgs {
     #[arg(value_enum)]
@@ -381,7 +409,7 @@ pub struct ReportArgs {
     /// The year of the annual report (default: the year of --today)
     #[arg(long)]
     pub year: Option<i32>,
-    /// md, html, csv or json (default: from the --out file's extension, else md)
+    /// md, html, csv, json or xlsx (default: from the --out file's extension, else md); xlsx needs --out
     #[arg(long, value_enum)]
     pub format: Option<crate::report::Format>,
     /// Write the report to this file instead of standard output

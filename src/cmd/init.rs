@@ -1,4 +1,4 @@
-//! `care init [DIR] [--example]`: a new records repository.
+//! `care init [DIR] [--example [--model committee|school]] [--headers en|zh]`: a new records repository.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,7 +30,23 @@ pub fn blank() -> Vec<(String, String)> {
     files
 }
 
-pub fn run(env: &Env, dir: Option<PathBuf>, example: bool, model: ModelArg) -> Outcome {
+/// A CSV file of the records with its header in Chinese (the spec's header in the spec's order
+/// is its first line); other files as they are.
+fn in_chinese(path: &str, text: String) -> String {
+    let Some(t) = TABLES.iter().find(|t| t.file() == path) else {
+        return text;
+    };
+    let english = csv_line(&t.header());
+    match text.strip_prefix(&english) {
+        Some(rest) if rest.starts_with('\n') => {
+            let zh: Vec<&str> = t.columns().iter().map(|c| c.label(true)).collect();
+            format!("{}{rest}", csv_line(&zh))
+        }
+        _ => text,
+    }
+}
+
+pub fn run(env: &Env, dir: Option<PathBuf>, example: bool, model: ModelArg, zh_headers: bool) -> Outcome {
     let dir = dir.unwrap_or_else(|| env.dir.clone());
     // An init cut off part way is finished or undone before it is looked at.
     if dir.is_dir() && store::recover::pending(&dir) {
@@ -50,6 +66,17 @@ pub fn run(env: &Env, dir: Option<PathBuf>, example: bool, model: ModelArg) -> O
         (false, _) => blank(),
         (true, ModelArg::Committee) => crate::example::files().map_err(Failure::Refused)?.into_iter().collect(),
         (true, ModelArg::School) => crate::example::school::files().map_err(Failure::Refused)?.into_iter().collect(),
+    };
+    let files: Vec<(String, String)> = if zh_headers {
+        files
+            .into_iter()
+            .map(|(path, text)| {
+                let text = in_chinese(&path, text);
+                (path, text)
+            })
+            .collect()
+    } else {
+        files
     };
     let mut change = Change::new();
     for (path, text) in &files {

@@ -6,6 +6,7 @@ mod enroll;
 pub mod explain;
 mod fmt;
 mod hire;
+mod import;
 mod init;
 mod leave;
 mod ledger;
@@ -24,7 +25,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, ColorArg, Command, Global, LangArg, LeaveCommand, LedgerCommand, SurveyCommand};
+use crate::cli::{Cli, ColorArg, Command, Global, HeadersArg, ImportCommand, LangArg, LeaveCommand, LedgerCommand, SurveyCommand};
 use crate::findings::{Finding, Lang, Msg};
 use crate::output::{console, terminal, usage};
 use crate::records::Date;
@@ -158,7 +159,12 @@ fn run(args: &[String]) -> ExitCode {
         Err(f) => return report(&Lang::from_env(None), f),
     };
     let result = match cli.command {
-        Command::Init { dir, example, model } => init::run(&env, dir, example, model),
+        Command::Init {
+            dir,
+            example,
+            model,
+            headers,
+        } => init::run(&env, dir, example, model, headers == HeadersArg::Zh),
         Command::Check { format, deny_warnings } => check::run(&env, format, deny_warnings),
         Command::Enroll(a) => enroll::run(&env, a),
         Command::Review { id, on, term } => pupil::review(&env, &id, on, term.as_deref()),
@@ -180,6 +186,7 @@ fn run(args: &[String]) -> ExitCode {
             score,
             comment,
         }) => survey::add(&env, &contract, date, respondent, score, comment),
+        Command::Import(ImportCommand::Roster { file, sheet, dry_run }) => import::roster(&env, &file, sheet.as_deref(), dry_run),
         Command::Status => status::run(&env),
         Command::Fmt { check } => fmt::run(&env, check),
         Command::Explain { rule } => explain::run(&env, rule.as_deref()),

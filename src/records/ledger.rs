@@ -7,7 +7,7 @@ use super::file::{Kept, RecordFile, Sort, put_text};
 use super::load::Loaded;
 use super::money::Money;
 use super::short::Short;
-use super::table::{Columns, columns};
+use super::table::columns;
 use crate::findings::{Finding, Msg};
 
 pub const FILE: &str = "ledger.csv";
@@ -136,9 +136,10 @@ impl RecordFile for Ledger {
         let kind_text = f.req_text(Ledger::Kind);
         let kind = Kind::parse(kind_text);
         if kind.is_none() && !kind_text.is_empty() {
+            let k = f.name(Ledger::Kind);
             f.problem(Msg::new(
-                format!("kind“{kind_text}”无效，应为 fee、refund、pay、expense 或 grant"),
-                format!("kind “{kind_text}” must be fee, refund, pay, expense or grant"),
+                format!("{k}“{kind_text}”无效，应为 fee、refund、pay、expense 或 grant"),
+                format!("{k} “{kind_text}” must be fee, refund, pay, expense or grant"),
             ));
         }
         let kind = kind.unwrap_or(Kind::Expense);
@@ -149,7 +150,7 @@ impl RecordFile for Ledger {
         };
         for &col in needs {
             if f.text(col).is_empty() {
-                let col = col.name();
+                let col = f.name(col);
                 f.problem(Msg::new(
                     format!("{} 行必须填写“{col}”", kind.as_str()),
                     format!("a {} row needs “{col}”", kind.as_str()),

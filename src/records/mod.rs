@@ -14,6 +14,7 @@ pub mod plan;
 pub mod roster;
 pub mod settlements;
 pub mod short;
+pub mod spreadsheet;
 pub mod surveys;
 pub mod table;
 pub mod text;

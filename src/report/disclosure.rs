@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::chart::{MonthFigures, chart, figures, months};
-use super::csv::Table;
 use super::privacy::Privacy;
-use super::values::{Cell, Heading, word, words};
+use super::sheet::{Cell, Sheet, ToCell, Typed};
+use super::values::{Heading, word, words};
 use super::{Context, Data, Words, words_for};
 use crate::domain::calendar::terms_of_month;
 use crate::domain::category::label;
@@ -249,51 +249,50 @@ impl Data for Disclosure {
 
     /// The summary, spending by category, itemised spending and refunds, one table with a column
     /// that says which part a row belongs to.
-    fn table(&self, t: &Words) -> Table {
-        let w = |k| word(t, k);
+    fn sheets(&self, t: &Words) -> Vec<Sheet> {
+        let w = |k| Cell::Text(word(t, k));
         let mut rows = Vec::new();
-        let summary = w("summary");
         let figures = [
-            ("opening", self.opening.cell()),
-            ("fees", self.fees.cell()),
-            ("grants", self.grants.cell()),
-            ("refunds", self.refunds.cell()),
-            ("pay", self.pay.cell()),
-            ("expenses", self.expenses.cell()),
-            ("closing", self.closing.cell()),
+            ("opening", self.opening.money()),
+            ("fees", self.fees.money()),
+            ("grants", self.grants.money()),
+            ("refunds", self.refunds.money()),
+            ("pay", self.pay.money()),
+            ("expenses", self.expenses.money()),
+            ("closing", self.closing.money()),
             ("families", self.families.cell()),
             ("waived_pupils", self.waived_pupils.cell()),
-            ("waived", self.waived.cell()),
+            ("waived", self.waived.money()),
         ];
         for (key, value) in figures {
             rows.push(vec![
-                summary.clone(),
-                String::new(),
+                w("summary"),
+                Cell::Empty,
                 w(key),
-                String::new(),
+                Cell::Empty,
                 value,
-                String::new(),
-                String::new(),
+                Cell::Empty,
+                Cell::Empty,
             ]);
         }
         for c in &self.by_category {
             rows.push(vec![
                 w("by_category"),
-                String::new(),
+                Cell::Empty,
                 c.category.cell(),
-                String::new(),
-                c.amount.cell(),
-                String::new(),
-                String::new(),
+                Cell::Empty,
+                c.amount.money(),
+                Cell::Empty,
+                Cell::Empty,
             ]);
         }
         for s in &self.spending {
             rows.push(vec![
                 w("spending"),
-                s.date.cell(),
+                s.date.date(),
                 s.item.cell(),
                 s.kind.cell(),
-                s.amount.cell(),
+                s.amount.money(),
                 s.receipt.cell(),
                 s.memo.cell(),
             ]);
@@ -301,10 +300,10 @@ impl Data for Disclosure {
         for g in &self.grant_items {
             rows.push(vec![
                 w("grant_items"),
-                g.date.cell(),
+                g.date.date(),
                 g.source.cell(),
-                String::new(),
-                g.amount.cell(),
+                Cell::Empty,
+                g.amount.money(),
                 g.receipt.cell(),
                 g.memo.cell(),
             ]);
@@ -312,23 +311,25 @@ impl Data for Disclosure {
         for r in &self.refund_items {
             rows.push(vec![
                 w("refund_items"),
-                r.date.cell(),
+                r.date.date(),
                 r.name.cell(),
                 r.period.cell(),
-                r.amount.cell(),
-                String::new(),
-                String::new(),
+                r.amount.money(),
+                Cell::Empty,
+                Cell::Empty,
             ]);
         }
-        Table {
+        vec![Sheet {
+            name: format!("{} {}", word(t, "sheet"), self.month),
             headers: words(t, &["part", "date", "item", "kind", "amount", "receipt", "memo"]),
             rows,
-        }
+        }]
     }
 }
 
 const LABELS: &[(&str, &str, &str)] = &[
     ("title", "课后服务收支公示", "After-school care: monthly income and spending"),
+    ("sheet", "收支公示", "Disclosure"),
     ("month", "月份", "Month"),
     ("closed_on", "结账日期", "Closed on"),
     (

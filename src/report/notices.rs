@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use super::csv::Table;
 use super::privacy::Privacy;
 use super::settlement::{Family, Settled, settled};
-use super::values::{Cell, words};
+use super::sheet::{Sheet, ToCell, Typed};
+use super::values::{word, words};
 use super::{Context, Data, Kind, Words, words_for};
 use crate::findings::{Lang, Msg};
 use crate::records::Records;
@@ -35,8 +35,9 @@ impl Data for Notices {
     const KIND: Kind = Kind::Notices;
 
     /// One row per notice.
-    fn table(&self, t: &Words) -> Table {
-        Table {
+    fn sheets(&self, t: &Words) -> Vec<Sheet> {
+        vec![Sheet {
+            name: format!("{} {}", word(t, "sheet"), self.settled.term.id),
             headers: words(
                 t,
                 &[
@@ -63,21 +64,22 @@ impl Data for Notices {
                         n.grade.cell(),
                         n.class.cell(),
                         n.guardian.cell(),
-                        n.paid.cell(),
-                        n.share.cell(),
-                        n.refund.cell(),
-                        n.due.cell(),
-                        n.paid_out.cell(),
-                        n.paid_out_on.cell(),
+                        n.paid.money(),
+                        n.share.money(),
+                        n.refund.money(),
+                        n.due.money(),
+                        n.paid_out.money(),
+                        n.paid_out_on.date(),
                     ]
                 })
                 .collect(),
-        }
+        }]
     }
 }
 
 const LABELS: &[(&str, &str, &str)] = &[
     ("title", "课后服务学期结算退费通知单", "After-school care: settlement notice"),
+    ("sheet", "退费通知", "Notices"),
     ("cover", "退费通知单汇总", "Notices: summary"),
     ("dear", "尊敬的", "Dear "),
     ("dear_after", "家长：", ","),

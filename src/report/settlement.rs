@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::chart::{Chart, MonthFigures, chart, figures, months};
-use super::csv::Table;
 use super::privacy::Privacy;
-use super::values::{Cell, FullHeading, TermInfo, word, words};
+use super::sheet::{Cell, Sheet, ToCell, Typed};
+use super::values::{FullHeading, TermInfo, word, words};
 use super::{Context, Data, Kind, Words, words_for};
 use crate::domain::calendar::applications;
 use crate::domain::deadlines;
@@ -247,8 +247,8 @@ impl Data for Settlement {
     const KIND: Kind = Kind::Settlement;
 
     /// One row per family and the totals, whose columns add up to P, C and S.
-    fn table(&self, t: &Words) -> Table {
-        let mut rows: Vec<Vec<String>> = self
+    fn sheets(&self, t: &Words) -> Vec<Sheet> {
+        let mut rows: Vec<Vec<Cell>> = self
             .allocation
             .iter()
             .map(|f| {
@@ -257,36 +257,65 @@ impl Data for Settlement {
                     f.name.cell(),
                     f.grade.cell(),
                     f.class.cell(),
-                    f.paid.cell(),
-                    f.share.cell(),
-                    f.refund.cell(),
+                    f.paid.money(),
+                    f.share.money(),
+                    f.refund.money(),
                     f.days.cell(),
                 ]
             })
             .collect();
         let s = &self.settled;
         rows.push(vec![
-            word(t, "total"),
-            format!("{} {}", s.families, word(t, "families_unit")),
-            String::new(),
-            String::new(),
-            s.paid.cell(),
-            s.costs.cell(),
-            s.surplus.cell(),
-            String::new(),
+            Cell::Text(word(t, "total")),
+            Cell::Text(format!("{} {}", s.families, word(t, "families_unit"))),
+            Cell::Empty,
+            Cell::Empty,
+            s.totals.paid.money(),
+            s.totals.share.money(),
+            s.totals.refund.money(),
+            Cell::Empty,
         ]);
-        Table {
-            headers: words(
-                t,
-                &["pupil_id", "name", "grade", "class", "paid_col", "share_col", "refund_col", "days"],
-            ),
-            rows,
-        }
+        // The term's totals as the report states them: P, G, C, S and what the school keeps.
+        let figure = |k: &str, value: Cell| vec![Cell::Text(word(t, k)), value];
+        let mut summary = vec![
+            figure("settled_on", s.settled_on.date()),
+            figure("basis", s.basis_label.cell()),
+            figure("paid", s.paid.money()),
+        ];
+        summary.extend(s.grants.as_ref().map(|g| figure("grants", g.money())));
+        summary.extend([figure("costs", s.costs.money()), figure("surplus", s.surplus.money())]);
+        summary.extend(s.retained.as_ref().map(|r| figure("retained", r.money())));
+        summary.extend([
+            figure("families", s.families.cell()),
+            figure("refunds_total", s.refunds_total.money()),
+            figure("due_total", s.due_total.money()),
+            figure("refund_by", s.refund_by.date()),
+            figure("paid_out", s.paid_out.money()),
+        ]);
+        vec![
+            Sheet {
+                name: format!("{} {}", word(t, "sheet"), s.term.id),
+                headers: words(
+                    t,
+                    &["pupil_id", "name", "grade", "class", "paid_col", "share_col", "refund_col", "days"],
+                ),
+                rows,
+            },
+            Sheet {
+                name: format!("{} {}", word(t, "summary_sheet"), s.term.id),
+                headers: words(t, &["item", "value"]),
+                rows: summary,
+            },
+        ]
     }
 }
 
 const LABELS: &[(&str, &str, &str)] = &[
     ("title", "课后服务学期结算公示", "After-school care: term settlement"),
+    ("sheet", "结算公示", "Settlement"),
+    ("summary_sheet", "结算汇总", "Totals"),
+    ("item", "项目", "Item"),
+    ("value", "数值", "Value"),
     ("settled_on", "结算日期", "Settled on"),
     ("basis", "分摊方式", "Basis"),
     ("paid", "家长交费合计（P）", "Paid by families (P)"),

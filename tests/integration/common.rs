@@ -215,3 +215,13 @@ impl Workdir {
             .collect()
     }
 }
+
+/// The rows of CSV text, the header among them.
+pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}

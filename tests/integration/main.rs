@@ -16,6 +16,7 @@ mod report;
 mod robustness;
 mod sandbox;
 mod settle_props;
+mod sheets;
 mod templates;
 mod write;
 
