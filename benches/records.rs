@@ -74,7 +74,18 @@ fn settle_term(b: divan::Bencher) {
     let r = records();
     let plan = r.plan.as_ref().expect("the plan");
     let term = plan.terms.first().expect("a term");
-    b.bench(|| settle(plan, term, Default::default(), today(), divan::black_box(&r.entries), &r.pupils).expect("a settlement"));
+    b.bench(|| {
+        settle(
+            plan,
+            term,
+            Default::default(),
+            today(),
+            divan::black_box(&r.entries),
+            &r.pupils,
+            &r.leave,
+        )
+        .expect("a settlement")
+    });
 }
 
 /// The clean fixture's plan.toml with `n` holidays in its term, one a line.

@@ -444,6 +444,7 @@ pub fn generate(o: &Options, dir: &Path, journal: Option<&Path>) -> io::Result<u
             Kind::Refund => (pupil_ids[r.pupil].as_str(), "", "", MONTHS[r.month], "", "病假一天退费"),
             Kind::Pay => ("", contract_ids[r.contract].as_str(), "", "", "", staff_names[r.contract].as_str()),
             Kind::Expense => ("", "", CATEGORIES[r.category], "", "", "作业本、文具"),
+            Kind::Grant => ("", "", "财政补助", "", "", ""),
         };
         let text = |v: &str| (!v.is_empty()).then(|| v.into());
         w.write(&Entry {
@@ -465,6 +466,7 @@ pub fn generate(o: &Options, dir: &Path, journal: Option<&Path>) -> io::Result<u
                 Kind::Refund => (format!("income:fees:{pupil}"), "assets:cash".to_owned()),
                 Kind::Pay => (format!("expenses:pay:{contract}"), "assets:cash".to_owned()),
                 Kind::Expense => (format!("expenses:{category}"), "assets:cash".to_owned()),
+                Kind::Grant => ("assets:cash".to_owned(), format!("income:grants:{category}")),
             };
             writeln!(
                 j,

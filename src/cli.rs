@@ -42,10 +42,22 @@ pub enum LangArg {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeadersArg {
+    En,
+    Zh,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColorArg {
     Auto,
     Always,
     Never,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelArg {
+    Committee,
+    School,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,6 +96,12 @@ pub enum Command {
         /// Fill it with complete, valid, realistic past terms
         #[arg(long)]
         example: bool,
+        /// The example's model: the parents' committee collects (committee), or the school does (school)
+        #[arg(long, value_enum, requires = "example", default_value_t = ModelArg::Committee)]
+        model: ModelArg,
+        /// The column names of the CSV files: en (pupil_id, name, ...) or zh (学号, 姓名, ...)
+        #[arg(long, value_enum, default_value_t = HeadersArg::En)]
+        headers: HeadersArg,
     },
     /// Check the records against every rule
     Check {
@@ -160,9 +178,30 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Pupils' leave (请假): what a family is owed back for it depends on [fees] refund_rule
+    #[command(subcommand)]
+    Leave(LeaveCommand),
+    /// What each family is owed back for leave and withdrawal, and booking those refunds
+    Refunds {
+        /// A month, YYYY-MM (basis monthly)
+        #[arg(long, conflicts_with = "term", required_unless_present = "term")]
+        month: Option<String>,
+        /// A term id: every month of it (basis monthly), or the term (basis term)
+        #[arg(long)]
+        term: Option<String>,
+        /// The date of the refund rows (default: today)
+        #[arg(long, value_parser = date_arg)]
+        on: Option<Date>,
+        /// Append a refund row for each family owed money, dated --on
+        #[arg(long)]
+        record: bool,
+    },
     /// Satisfaction ratings of staff (满意度测评)
     #[command(subcommand)]
     Survey(SurveyCommand),
+    /// Record a spreadsheet the school already keeps: a class list as applications
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Terms, pupils by status, balance, open months and the next deadlines
     Status,
     /// Rewrite files in canonical form without changing their meaning
@@ -199,7 +238,7 @@ pub struct DistrictArgs {
     /// md, html, csv, json or xlsx (default: from the --out file's extension, else md); xlsx
     /// needs --out
     #[arg(long, value_enum)]
-    pub format: Option<DistrictFormat>,
+    pub format: Option<crate::report::Format>,
     /// Write the report to this file instead of standard output
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -213,43 +252,6 @@ pub struct DistrictArgs {
     /// wrote there (no other file is touched)
     #[arg(long, requires = "export")]
     pub force: bool,
-}
-
-/// The formats of a district report: a report's, and an Excel workbook.
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DistrictFormat {
-    Md,
-    Html,
-    Csv,
-    Json,
-    Xlsx,
-}
-
-impl DistrictFormat {
-    /// The format a file name asks for by its extension.
-    pub fn of_path(path: &std::path::Path) -> Option<DistrictFormat> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        if ext == "xlsx" {
-            return Some(DistrictFormat::Xlsx);
-        }
-        crate::report::Format::of_path(path).map(|f| match f {
-            crate::report::Format::Md => DistrictFormat::Md,
-            crate::report::Format::Html => DistrictFormat::Html,
-            crate::report::Format::Csv => DistrictFormat::Csv,
-            crate::report::Format::Json => DistrictFormat::Json,
-        })
-    }
-
-    /// The report format of the text formats; `None` for xlsx.
-    pub fn text(self) -> Option<crate::report::Format> {
-        match self {
-            DistrictFormat::Md => Some(crate::report::Format::Md),
-            DistrictFormat::Html => Some(crate::report::Format::Html),
-            DistrictFormat::Csv => Some(crate::report::Format::Csv),
-            DistrictFormat::Json => Some(crate::report::Format::Json),
-            DistrictFormat::Xlsx => None,
-        }
-    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -340,6 +342,8 @@ pub enum KindArg {
     Refund,
     Pay,
     Expense,
+    /// Money from outside the families (财政补助, 专项经费, a donation); --category names the source
+    Grant,
 }
 
 #[derive(Subcommand, Debug)]
@@ -394,6 +398,24 @@ pub struct LedgerAddArgs {
     pub memo: Option<String>,
 }
 
+#[derive(Subcommand, Debug)]
+pub enum LeaveCommand {
+    /// Append a leave to leave.csv (made with its header when missing)
+    Add {
+        #[arg(long)]
+        pupil: String,
+        /// First day away
+        #[arg(long, value_parser = date_arg)]
+        from: Date,
+        /// Last day away (inclusive)
+        #[arg(long, value_parser = date_arg)]
+        to: Date,
+        /// Why, e.g. 病假 (internal: never in a public report)
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RespondentArg {
     Pupil,
@@ -417,6 +439,22 @@ pub enum SurveyCommand {
     },
 }
 
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// A class list (.xlsx or .csv, Chinese or English column names): one application per row,
+    /// all or nothing; rows already in the roster (same name, guardian and term) are skipped
+    Roster {
+        /// The class list: an .xlsx workbook or a .csv file
+        file: PathBuf,
+        /// The workbook's sheet to read (default: the first)
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+        /// Show what would be added; write nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
 #[derive(Args, Debug)]
 pub struct ReportArgs {
     #[arg(value_enum)]
@@ -430,7 +468,7 @@ pub struct ReportArgs {
     /// The year of the annual report (default: the year of --today)
     #[arg(long)]
     pub year: Option<i32>,
-    /// md, html, csv or json (default: from the --out file's extension, else md)
+    /// md, html, csv, json or xlsx (default: from the --out file's extension, else md); xlsx needs --out
     #[arg(long, value_enum)]
     pub format: Option<crate::report::Format>,
     /// Write the report to this file instead of standard output

@@ -17,6 +17,8 @@ use crate::export::{self, Format, SchoolInfo};
 use crate::findings::{Lang, Msg, places};
 use crate::records::{Date, Plan, Records, ledger, plan};
 use crate::report::district::{Figures, Identity, SchoolRow};
+use crate::rules::check_and;
+use crate::rules::fees::refunds_due;
 
 /// A directory to report on: a school's records, or one that is not, with the reason.
 #[derive(Clone, Debug)]
@@ -215,11 +217,23 @@ fn school(place: &Place, code: &str, o: &Options<'_>) -> io::Result<SchoolRow> {
         );
         return Ok(bare(why));
     };
-    let findings = crate::rules::check(&r, o.today);
     let period = figures::period(plan, o.scope, o.today);
+    // The refunds due for periods that share a day with this one, worked out from the check's
+    // own context.
+    let (findings, due) = check_and(&r, o.today, |cx| {
+        let Some(p) = &period else { return Vec::new() };
+        refunds_due(cx)
+            .into_iter()
+            .filter(|d| {
+                let (from, to) = d.key.days();
+                from <= p.to && p.from <= to
+            })
+            .map(|d| (cx.pupil(d.pupil).id.clone(), d.refund()))
+            .collect::<Vec<_>>()
+    });
     let mut row = SchoolRow {
         id: Identity::of(&r, place.shown(), code.to_owned(), period.as_ref()),
-        figures: period.as_ref().map(|p| Figures::of(&r, &findings, p, o.today)),
+        figures: period.as_ref().map(|p| Figures::of(&r, &findings, &due, p, o.today)),
         problem: None,
         notes: Vec::new(),
     };

@@ -20,6 +20,8 @@ use crate::records::surveys::Surveys;
 use crate::records::{Contract, Date, Entry, Kind, Money, Month, Pupil, Records, Source, Survey, closes, settlements};
 use crate::report::{disclosure, render_template};
 
+pub mod school;
+
 pub const NAME: &str = "demo-school";
 
 pub const PLAN: &str = r#"# 示例学校：2025年秋季和2026年春季两个学期的课后服务记录（care init --example 生成）
@@ -389,20 +391,8 @@ pub fn files() -> Result<BTreeMap<String, String>, Msg> {
         out.insert("ledger.csv".into(), ledger_text.clone());
         let settled_on = d(t.settled_on);
         let r = load(&out);
-        let o = settle(plan, term, RefundBasis::Paid, settled_on, &r.entries, &r.pupils)?;
-        out.insert(
-            settlements::toml_path(&term.id),
-            settlements::render_toml(
-                &term.id,
-                settled_on,
-                o.basis,
-                o.paid,
-                o.costs,
-                o.surplus,
-                o.families.len(),
-                &o.digest,
-            ),
-        );
+        let o = settle(plan, term, RefundBasis::Paid, settled_on, &r.entries, &r.pupils, &r.leave)?;
+        out.insert(settlements::toml_path(&term.id), settlements::render_toml(&o.summary()));
         out.insert(
             settlements::csv_path(&term.id),
             settlements::render_csv(o.families.iter().map(|f| (f.pupil_id.as_str(), f.paid, f.share, f.refund))),

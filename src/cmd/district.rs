@@ -3,23 +3,23 @@
 
 use std::process::ExitCode;
 
-use super::report::{file_bytes, write_report};
+use super::report::write_report;
 use super::{Env, Failure, Outcome};
-use crate::cli::{DistrictArgs, DistrictFormat};
+use crate::cli::DistrictArgs;
 use crate::district::{Options, codes, discover, duplicate_msg, duplicates, survey};
 use crate::domain::district::Scope;
 use crate::export::out::Out;
 use crate::findings::Msg;
 use crate::output::console;
 use crate::records::Month;
-use crate::report::{self, xlsx::workbook};
+use crate::report::{self, Format};
 
 pub fn run(env: &Env, a: DistrictArgs) -> Outcome {
     let format = a
         .format
-        .or_else(|| a.out.as_deref().and_then(DistrictFormat::of_path))
-        .unwrap_or(DistrictFormat::Md);
-    if format == DistrictFormat::Xlsx && a.out.is_none() {
+        .or_else(|| a.out.as_deref().and_then(Format::of_path))
+        .unwrap_or(Format::Md);
+    if format.is_binary() && a.out.is_none() {
         return Err(Failure::Usage(Msg::new(
             "xlsx 需要 --out 文件，例如 --out district.xlsx",
             "xlsx needs --out FILE, e.g. --out district.xlsx",
@@ -84,19 +84,7 @@ pub fn run(env: &Env, a: DistrictArgs) -> Outcome {
         Scope::Month(m) => m.to_string(),
     };
     let ctx = report::district::context(&rows, label, env.today, found, lang);
-    // Text as printed, and the bytes of its file.
-    let (text, bytes, ext) = match format.text() {
-        Some(f) => {
-            let text = report::render(None, f, &ctx).map_err(Failure::Refused)?;
-            let bytes = file_bytes(f, &text);
-            (text, bytes, f.ext())
-        }
-        None => (
-            String::new(),
-            workbook(&ctx.data.sheets(&ctx.t), env.today).map_err(Failure::Refused)?,
-            "xlsx",
-        ),
-    };
+    let bytes = report::render(None, format, &ctx, env.today).map_err(Failure::Refused)?;
     if let Some(o) = out {
         o.commit().map_err(Failure::Refused)?;
     }
@@ -108,13 +96,14 @@ pub fn run(env: &Env, a: DistrictArgs) -> Outcome {
     });
     match &a.out {
         None => {
-            console::print(&text);
+            let code = super::explain::emit(&bytes)?;
             if let Some(line) = exported {
                 console::note(&line);
             }
+            return Ok(code);
         }
         Some(path) => {
-            write_report(env, path, ext, &bytes)?;
+            write_report(env, path, format, &bytes)?;
             if let Some(line) = exported {
                 console::println(&line);
             }

@@ -66,9 +66,10 @@ pub fn run(env: &Env, a: EnrollArgs) -> Outcome {
         ),
     };
     if added {
+        let column = w.column_name(Roster::Term)?;
         done = Msg::new(
-            format!("{}；roster.csv 加上了 term 列", done.zh),
-            format!("{}; added the term column to roster.csv", done.en),
+            format!("{}；roster.csv 加上了 {column} 列", done.zh),
+            format!("{}; added the {column} column to roster.csv", done.en),
         );
     }
     w.finish(done, &[])

@@ -1,9 +1,10 @@
-//! `care init [DIR] [--example]`: a new records repository.
+//! `care init [DIR] [--example [--model committee|school]] [--headers en|zh]`: a new records repository.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::{Env, Failure, Outcome};
+use crate::cli::ModelArg;
 use crate::findings::Msg;
 use crate::records::table::csv_line;
 use crate::records::{TABLES, plan};
@@ -29,7 +30,23 @@ pub fn blank() -> Vec<(String, String)> {
     files
 }
 
-pub fn run(env: &Env, dir: Option<PathBuf>, example: bool) -> Outcome {
+/// A CSV file of the records with its header in Chinese (the spec's header in the spec's order
+/// is its first line); other files as they are.
+fn in_chinese(path: &str, text: String) -> String {
+    let Some(t) = TABLES.iter().find(|t| t.file() == path) else {
+        return text;
+    };
+    let english = csv_line(&t.header());
+    match text.strip_prefix(&english) {
+        Some(rest) if rest.starts_with('\n') => {
+            let zh: Vec<&str> = t.columns().iter().map(|c| c.label(true)).collect();
+            format!("{}{rest}", csv_line(&zh))
+        }
+        _ => text,
+    }
+}
+
+pub fn run(env: &Env, dir: Option<PathBuf>, example: bool, model: ModelArg, zh_headers: bool) -> Outcome {
     let dir = dir.unwrap_or_else(|| env.dir.clone());
     // An init cut off part way is finished or undone before it is looked at.
     if dir.is_dir() && store::recover::pending(&dir) {
@@ -45,10 +62,21 @@ pub fn run(env: &Env, dir: Option<PathBuf>, example: bool) -> Outcome {
             ),
         )));
     }
-    let files: Vec<(String, String)> = if example {
-        crate::example::files().map_err(Failure::Refused)?.into_iter().collect()
+    let files: Vec<(String, String)> = match (example, model) {
+        (false, _) => blank(),
+        (true, ModelArg::Committee) => crate::example::files().map_err(Failure::Refused)?.into_iter().collect(),
+        (true, ModelArg::School) => crate::example::school::files().map_err(Failure::Refused)?.into_iter().collect(),
+    };
+    let files: Vec<(String, String)> = if zh_headers {
+        files
+            .into_iter()
+            .map(|(path, text)| {
+                let text = in_chinese(&path, text);
+                (path, text)
+            })
+            .collect()
     } else {
-        blank()
+        files
     };
     let mut change = Change::new();
     for (path, text) in &files {
@@ -68,10 +96,13 @@ pub fn run(env: &Env, dir: Option<PathBuf>, example: bool) -> Outcome {
     })?;
     let lock = Lock::acquire(&dir).map_err(Failure::Refused)?;
     store::commit(&dir, &lock, &change).map_err(Failure::Refused)?;
-    let what = if example {
-        Msg::new("示例记录（两个完整的已结算学期）", "example records (two complete, settled terms)")
-    } else {
-        Msg::new("空白记录", "blank records")
+    let what = match (example, model) {
+        (false, _) => Msg::new("空白记录", "blank records"),
+        (true, ModelArg::Committee) => Msg::new("示例记录（两个完整的已结算学期）", "example records (two complete, settled terms)"),
+        (true, ModelArg::School) => Msg::new(
+            "学校收费模式的示例记录（一个完整的已结算学期）",
+            "example records of a school that collects its own fees (one complete, settled term)",
+        ),
     };
     crate::output::console::println(&env.say(&Msg::new(
         format!(

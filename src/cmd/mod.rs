@@ -8,10 +8,13 @@ pub mod explain;
 mod export;
 mod fmt;
 mod hire;
+mod import;
 mod init;
+mod leave;
 mod ledger;
 mod man;
 mod pupil;
+mod refunds;
 mod report;
 mod settle;
 mod status;
@@ -24,7 +27,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, ColorArg, Command, Global, LangArg, LedgerCommand, SurveyCommand};
+use crate::cli::{Cli, ColorArg, Command, Global, HeadersArg, ImportCommand, LangArg, LeaveCommand, LedgerCommand, SurveyCommand};
 use crate::findings::{Finding, Lang, Msg};
 use crate::output::{console, terminal, usage};
 use crate::records::Date;
@@ -158,7 +161,12 @@ fn run(args: &[String]) -> ExitCode {
         Err(f) => return report(&Lang::from_env(None), f),
     };
     let result = match cli.command {
-        Command::Init { dir, example } => init::run(&env, dir, example),
+        Command::Init {
+            dir,
+            example,
+            model,
+            headers,
+        } => init::run(&env, dir, example, model, headers == HeadersArg::Zh),
         Command::Check { format, deny_warnings } => check::run(&env, format, deny_warnings),
         Command::Enroll(a) => enroll::run(&env, a),
         Command::Review { id, on, term } => pupil::review(&env, &id, on, term.as_deref()),
@@ -171,6 +179,8 @@ fn run(args: &[String]) -> ExitCode {
         Command::Ledger(LedgerCommand::Close { month, on }) => ledger::close::run(&env, &month, on),
         Command::Ledger(LedgerCommand::Reopen { month, reason }) => ledger::reopen::run(&env, &month, &reason),
         Command::Settle { term, on, record, dry_run } => settle::run(&env, &term, on, record, dry_run),
+        Command::Leave(LeaveCommand::Add { pupil, from, to, reason }) => leave::add(&env, &pupil, from, to, reason),
+        Command::Refunds { month, term, on, record } => refunds::run(&env, month.as_deref(), term.as_deref(), on, record),
         Command::Survey(SurveyCommand::Add {
             contract,
             date,
@@ -180,6 +190,7 @@ fn run(args: &[String]) -> ExitCode {
         }) => survey::add(&env, &contract, date, respondent, score, comment),
         Command::District(a) => district::run(&env, a),
         Command::Export { out, format, force } => export::run(&env, &out, format.into(), force),
+        Command::Import(ImportCommand::Roster { file, sheet, dry_run }) => import::roster(&env, &file, sheet.as_deref(), dry_run),
         Command::Status => status::run(&env),
         Command::Fmt { check } => fmt::run(&env, check),
         Command::Explain { rule } => explain::run(&env, rule.as_deref()),

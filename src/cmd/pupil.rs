@@ -103,11 +103,13 @@ pub fn withdraw(env: &Env, id: &str, on: Date, term: Option<&str>) -> Outcome {
         ..p.clone()
     };
     w.set::<Roster>(line, &p, &[Roster::Ends])?;
+    // A withdrawal recorded after the month it falls in has ended makes a refund due at once:
+    // `care refunds` books it next.
     w.finish(
         Msg::new(
             format!("{id}（{name}）退出托管，最后一天为 {on}"),
             format!("{id} ({name}) withdrawn; the last day of care is {on}"),
         ),
-        &[],
+        &[crate::rules::fees::RefundDue::ID],
     )
 }

@@ -25,13 +25,27 @@ pub fn run(env: &Env, a: ReportArgs) -> Outcome {
         .or_else(|| a.out.as_deref().and_then(Format::of_path))
         .unwrap_or(Format::Md);
     check_scope(&a)?;
+    if format.is_binary() && a.out.is_none() {
+        let name = kind.name();
+        return Err(usage(
+            format!(
+                "{} 格式是 Excel 工作簿，不能输出到终端；请用 --out 指定文件，例如 care report {name} --format xlsx --out {name}.xlsx",
+                format.ext()
+            ),
+            format!(
+                "the {} format is an Excel workbook and is not printed to the terminal; name a file with --out, e.g. care report {name} --format xlsx --out {name}.xlsx",
+                format.ext()
+            ),
+        ));
+    }
     let r = env.records()?;
     refuse_unreadable(&r, kind)?;
     let lang = env.report_lang();
     let mask = kind.is_public() && !a.no_mask;
     let dir = Some(env.dir.as_path());
     let term = a.term.as_deref().map(|t| find_term(&r, t)).transpose()?;
-    let text = match kind {
+    let today = env.today;
+    let bytes = match kind {
         Kind::Disclosure => {
             let Some(m) = a.month.as_deref() else {
                 return Err(usage(
@@ -40,23 +54,24 @@ pub fn run(env: &Env, a: ReportArgs) -> Outcome {
                 ));
             };
             let month = Month::parse_msg(m).map_err(Failure::Usage)?;
-            report::render(dir, format, &disclosure::context(&r, month, None, lang, !mask))
+            report::render(dir, format, &disclosure::context(&r, month, None, lang, !mask), today)
         }
         Kind::Settlement => {
             let ctx = settlement::context(&r, &term.ok_or_else(|| needs_term(&r, kind))?.id, lang, mask).map_err(Failure::Refused)?;
-            report::render(dir, format, &ctx)
+            report::render(dir, format, &ctx, today)
         }
         Kind::Notices => {
             let ctx = notices::context(&r, &term.ok_or_else(|| needs_term(&r, kind))?.id, lang, mask).map_err(Failure::Refused)?;
-            report::render(dir, format, &ctx)
+            report::render(dir, format, &ctx, today)
         }
-        Kind::Roster => report::render(dir, format, &roster::context(&r, term, env.today, lang)),
-        Kind::Staff => report::render(dir, format, &staff::context(&r, term, lang)),
-        Kind::Surveys => report::render(dir, format, &surveys::context(&r, term, lang)),
+        Kind::Roster => report::render(dir, format, &roster::context(&r, term, today, lang), today),
+        Kind::Staff => report::render(dir, format, &staff::context(&r, term, lang), today),
+        Kind::Surveys => report::render(dir, format, &surveys::context(&r, term, lang), today),
         Kind::Annual => report::render(
             dir,
             format,
-            &annual::context(&r, a.year.unwrap_or(env.today.year()), env.today, lang, mask),
+            &annual::context(&r, a.year.unwrap_or(today.year()), today, lang, mask),
+            today,
         ),
         Kind::District => {
             return Err(usage(
@@ -67,15 +82,15 @@ pub fn run(env: &Env, a: ReportArgs) -> Outcome {
     }
     .map_err(Failure::Refused)?;
     match a.out {
-        None => console::print(&text),
-        Some(path) => write_report(env, &path, format.ext(), &file_bytes(format, &text))?,
+        None => return super::explain::emit(&bytes),
+        Some(path) => write_report(env, &path, format, &bytes)?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Writes a report to `--out FILE` and says so in one line.
-pub(super) fn write_report(env: &Env, path: &Path, ext: &str, bytes: &[u8]) -> Result<(), Failure> {
-    let made = write_out(path, bytes)?;
+pub(super) fn write_report(env: &Env, path: &Path, format: Format, bytes: &[u8]) -> Result<(), Failure> {
+    let made = write_out(path, format, bytes)?;
     let (zh, en) = match made {
         Some(d) => (
             format!("，并新建了文件夹 {}", d.display()),
@@ -84,8 +99,8 @@ pub(super) fn write_report(env: &Env, path: &Path, ext: &str, bytes: &[u8]) -> R
         None => (String::new(), String::new()),
     };
     console::println(&env.say(&Msg::new(
-        format!("已写入 {}（{ext}）{zh}", path.display()),
-        format!("wrote {} ({ext}){en}", path.display()),
+        format!("已写入 {}（{}）{zh}", path.display(), format.ext()),
+        format!("wrote {} ({}){en}", path.display(), format.ext()),
     )));
     Ok(())
 }
@@ -157,22 +172,12 @@ fn refuse_unreadable(r: &Records, kind: Kind) -> Result<(), Failure> {
     )))
 }
 
-/// A report's text as its file holds it: a csv file gets a UTF-8 byte-order mark so that Excel
-/// on Chinese Windows reads it as UTF-8.
-pub(super) fn file_bytes(format: Format, text: &str) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(text.len() + 3);
-    if format == Format::Csv {
-        bytes.extend_from_slice("\u{feff}".as_bytes());
-    }
-    bytes.extend_from_slice(text.as_bytes());
-    bytes
-}
-
 /// Writes beside the target and renames, so a reader never sees half a report, and syncs it to
-/// disk. A new file gets the mode any new file gets, an existing one keeps its own; a symbolic
+/// disk. A csv file gets a UTF-8 byte-order mark so that Excel on Chinese Windows reads it as
+/// UTF-8. A new file gets the mode any new file gets, an existing one keeps its own; a symbolic
 /// link is written through and stays a link. Missing folders are made: the outermost one made,
 /// for the message to name (a mistyped path then shows).
-fn write_out(path: &Path, bytes: &[u8]) -> Result<Option<PathBuf>, Failure> {
+fn write_out(path: &Path, format: Format, text: &[u8]) -> Result<Option<PathBuf>, Failure> {
     let fail = |e: &dyn std::fmt::Display| {
         Failure::Refused(Msg::new(
             format!("无法写入 {}：{e}；请检查路径和权限", path.display()),
@@ -182,7 +187,12 @@ fn write_out(path: &Path, bytes: &[u8]) -> Result<Option<PathBuf>, Failure> {
     let target = file::resolve_links(path).map_err(|e| fail(&e))?;
     let dir = file::folder(&target);
     let made = file::create_dirs(dir).map_err(|e| fail(&e))?;
-    let tmp = file::temp_beside(&target, bytes).map_err(|e| fail(&e))?;
+    let mut bytes = Vec::with_capacity(text.len() + 3);
+    if format == Format::Csv {
+        bytes.extend_from_slice("\u{feff}".as_bytes());
+    }
+    bytes.extend_from_slice(text);
+    let tmp = file::temp_beside(&target, &bytes).map_err(|e| fail(&e))?;
     tmp.persist(&target).map_err(|e| fail(&e.error))?;
     for d in made.iter().map(|d| file::folder(d)).chain([dir]) {
         file::sync_dir(d).map_err(|e| fail(&e))?;

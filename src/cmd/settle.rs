@@ -10,6 +10,7 @@ use crate::findings::{Lang, Msg};
 use crate::output::terminal::clean;
 use crate::output::{console, table};
 use crate::records::ledger::Ledger;
+use crate::records::plan::RefundBasis;
 use crate::records::settlements::{csv_path, render_csv, render_toml, toml_path};
 use crate::records::{Date, Entry, Kind, Money, Records};
 use crate::rules::settlement::RefundMismatch;
@@ -63,28 +64,46 @@ pub fn table(r: &Records, o: &Settled, lang: Lang) -> String {
         total.push(o.families.iter().map(|f| f.days).sum::<u32>().to_string());
     }
     rows.push(total);
+    let grants = |zh: bool| {
+        if o.grants.is_zero() {
+            String::new()
+        } else if zh {
+            format!("，补助 G = {}", o.grants)
+        } else {
+            format!(", grants G = {}", o.grants)
+        }
+    };
+    let retained = |zh: bool| match o.retained {
+        Some(r) if zh => format!("，学校留存 {r}"),
+        Some(r) => format!(", kept by the school {r}"),
+        None => String::new(),
+    };
     let summary = match lang {
         Lang::Zh => format!(
-            "学期 {}，{} 结算，按{}分摊：收入 P = {}，支出 C = {}，结余 S = {}",
+            "学期 {}，{} 结算，按{}：收入 P = {}{}，支出 C = {}，结余 S = {}{}",
             o.term,
             o.settled_on,
-            if o.basis.as_str() == "days" {
-                "托管天数"
-            } else {
-                "交费比例"
+            match o.basis {
+                RefundBasis::Days => "托管天数分摊",
+                RefundBasis::Paid => "交费比例分摊",
+                RefundBasis::Standard => "收费标准和实际服务结算",
             },
             o.paid,
+            grants(true),
             o.costs,
-            o.surplus
+            o.surplus,
+            retained(true)
         ),
         Lang::En => format!(
-            "term {}, settled on {}, basis {}: paid P = {}, costs C = {}, surplus S = {}",
+            "term {}, settled on {}, basis {}: paid P = {}{}, costs C = {}, surplus S = {}{}",
             o.term,
             o.settled_on,
             o.basis.as_str(),
             o.paid,
+            grants(false),
             o.costs,
-            o.surplus
+            o.surplus,
+            retained(false)
         ),
     };
     format!("{}\n{}\n", clean(&summary), table::render(&headers, &rows, &[2, 3, 4, 5]))
@@ -141,16 +160,13 @@ pub fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run: bool)
         ));
     }
     let basis = plan.fees.as_ref().map(|f| f.refund_basis).unwrap_or_default();
-    let o = settle(plan, t, basis, on, &r.entries, &r.pupils).map_err(Failure::Refused)?;
+    let o = settle(plan, t, basis, on, &r.entries, &r.pupils, &r.leave).map_err(Failure::Refused)?;
     console::print(&table(r, &o, env.lang));
     if dry_run {
         console::println(env.lang.pick("（试算，未写入任何文件）", "(dry run: nothing written)"));
         return Ok(ExitCode::SUCCESS);
     }
-    w.change.put(
-        &toml_path(term),
-        render_toml(term, on, basis, o.paid, o.costs, o.surplus, o.families.len(), &o.digest).into_bytes(),
-    );
+    w.change.put(&toml_path(term), render_toml(&o.summary()).into_bytes());
     w.change.put(
         &csv_path(term),
         render_csv(o.families.iter().map(|f| (f.pupil_id.as_str(), f.paid, f.share, f.refund))).into_bytes(),

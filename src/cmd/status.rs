@@ -10,7 +10,9 @@ use crate::output::terminal::clean;
 use crate::output::{findings::summary, table};
 use crate::records::plan::Term;
 use crate::records::roster::Status;
-use crate::records::{Money, Month};
+use crate::records::{Date, Kind, Money, Month};
+use crate::rules::Context;
+use crate::rules::fees::{Key, refunds_due};
 
 pub fn run(env: &Env) -> Outcome {
     let r = env.records()?;
@@ -82,6 +84,10 @@ pub fn run(env: &Env) -> Outcome {
     out.push('\n');
     let balance: Money = r.entries.iter().map(|e| e.signed()).sum();
     out.push_str(&format!("{}{balance}\n", l("账面余额：", "balance: ")));
+    let grants: Money = r.entries.iter().filter(|e| e.kind == Kind::Grant).map(|e| e.amount).sum();
+    if !grants.is_zero() {
+        out.push_str(&format!("{}{grants}\n", l("其中补助收入：", "grants received: ")));
+    }
 
     let mut deadlines: Vec<(crate::records::Date, String)> = Vec::new();
     if let Some(p) = &r.plan {
@@ -93,6 +99,28 @@ pub fn run(env: &Env) -> Outcome {
         }
         for t in p.terms.iter().filter(|t| r.settlement(&t.id).is_none() && t.starts <= today) {
             deadlines.push((t.settle_by.v, format!("{} {}", l("学期结算", "settle term"), t.id)));
+        }
+        // Refunds for leave and withdrawal, by period: due once the period has ended.
+        let cx = Context::new(&r, today);
+        let mut owed: BTreeMap<(Date, String), (usize, Money)> = BTreeMap::new();
+        for d in refunds_due(&cx) {
+            let by = match d.key {
+                Key::Month(m) => close_by(&p.deadlines, m),
+                Key::Term(t) => t.ends,
+            };
+            let slot = owed.entry((by, d.key.to_string())).or_default();
+            slot.0 += 1;
+            slot.1 += d.refund();
+        }
+        for ((by, period), (n, amount)) in owed {
+            deadlines.push((
+                by,
+                format!(
+                    "{} {period} ({n} {}, {amount})",
+                    l("退还请假、退出的费用", "pay leave and withdrawal refunds for"),
+                    l("户", "families")
+                ),
+            ));
         }
         for s in &r.settlements {
             let Some(t) = p.terms.iter().find(|t| t.id == s.term.v) else {

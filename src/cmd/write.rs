@@ -11,7 +11,7 @@ use crate::findings::{Finding, Msg};
 use crate::output::console;
 use crate::records::file::RecordFile;
 use crate::records::table::{self, Column, Columns, csv_line};
-use crate::records::text::{as_utf8, decode};
+use crate::records::text::{as_utf8, count_lines, decode};
 use crate::records::{Records, Source};
 use crate::store::edit::{append_line, line_text, replace_line};
 use crate::store::{self, Change, Lock};
@@ -88,7 +88,8 @@ impl<'e> Write<'e> {
 
     /// Appends a row to a CSV file, its values placed by the file's own header; unknown columns
     /// stay empty. A missing file is made with the spec's header when it is not required.
-    pub fn append<D: RecordFile>(&mut self, row: &D::Row) -> Result<(), Failure> {
+    /// The line the new row is on.
+    pub fn append<D: RecordFile>(&mut self, row: &D::Row) -> Result<usize, Failure> {
         let file = D::FILE;
         let bytes = match self.bytes(file)? {
             Some(b) => b,
@@ -98,12 +99,13 @@ impl<'e> Write<'e> {
         let t = self.header(file, &bytes, D::COLUMNS)?;
         for &col in D::ALL {
             if t.position(col).is_none() && !D::value(row, col).is_empty() {
-                return Err(no_column(file, col));
+                return Err(no_column(&t, col));
             }
         }
+        let line = count_lines(&bytes) + usize::from(!bytes.is_empty() && !bytes.ends_with(b"\n")) + 1;
         self.change
             .put(file, append_line(&bytes, &csv_line(&D::to_fields(row, &t.headers))));
-        Ok(())
+        Ok(line)
     }
 
     /// Whether a CSV file's header, as the change has it, names the column.
@@ -111,6 +113,16 @@ impl<'e> Write<'e> {
         let file = D::FILE;
         let Some(bytes) = self.bytes(file)? else { return Ok(false) };
         Ok(self.header(file, &bytes, D::COLUMNS)?.position(col).is_some())
+    }
+
+    /// The column as a CSV file's header, as the change has it, names it (in Chinese in a
+    /// Chinese header).
+    pub fn column_name<D: RecordFile>(&self, col: D) -> Result<String, Failure> {
+        let file = D::FILE;
+        let Some(bytes) = self.bytes(file)? else {
+            return Ok(col.name().to_owned());
+        };
+        Ok(self.header(file, &bytes, D::COLUMNS)?.name_of(col).to_owned())
     }
 
     /// Adds a column at the end of a CSV file's header line, when the file lacks it: only that
@@ -129,10 +141,11 @@ impl<'e> Write<'e> {
             one.is_some_and(|o| o.headers == t.headers)
         });
         if !one_line {
-            return Err(no_column(file, col));
+            return Err(no_column(&t, col));
         }
+        // Named as the header names its columns: in Chinese in a clerk's Chinese header.
         let mut headers = t.headers.clone();
-        headers.push(col.name().to_owned());
+        headers.push(t.name_of(col).to_owned());
         let new = replace_line(&bytes, t.header_line, &csv_line(&headers)).map_err(refused)?;
         self.change.put(file, new);
         Ok(true)
@@ -165,7 +178,7 @@ impl<'e> Write<'e> {
         let mut fields = at.fields.clone();
         fields.resize(t.headers.len(), String::new());
         for &col in cols {
-            let i = t.position(col).ok_or_else(|| no_column(file, col))?;
+            let i = t.position(col).ok_or_else(|| no_column(&t, col))?;
             fields[i] = D::value(row, col);
         }
         let new = replace_line(&bytes, line, &csv_line(&fields)).map_err(refused)?;
@@ -293,10 +306,15 @@ impl<'e> Write<'e> {
         self.change.source(&self.env.dir)
     }
 
+    /// The errors the change so far adds to the records: what `finish` refuses.
+    pub fn new_errors(&mut self) -> Vec<Finding> {
+        let (was, now) = self.findings_around();
+        store::new_errors(&was, &now)
+    }
+
     /// Checks the change against every rule (less `exempt`), writes it, prints `done`.
     pub fn finish(mut self, done: Msg, exempt: &[&str]) -> Outcome {
-        let (was, now) = self.findings_around();
-        let mut errors = store::new_errors(&was, &now);
+        let mut errors = self.new_errors();
         errors.retain(|f| !exempt.contains(&f.rule));
         self.commit(done, errors)
     }
@@ -309,12 +327,21 @@ impl<'e> Write<'e> {
         self.commit(done, errors)
     }
 
-    fn commit(self, done: Msg, errors: Vec<crate::findings::Finding>) -> Outcome {
+    /// Writes the change and prints `done`, unless `errors`: then refuses, naming them.
+    pub fn commit(self, done: Msg, errors: Vec<crate::findings::Finding>) -> Outcome {
+        self.commit_saying(&[done], errors)
+    }
+
+    /// [`Write::commit`] that says several lines once the change is written: notes on what was
+    /// read, then what was done.
+    pub fn commit_saying(self, lines: &[Msg], errors: Vec<crate::findings::Finding>) -> Outcome {
         if !errors.is_empty() {
             return Err(refused(store::refusal(&errors)));
         }
         store::commit(&self.env.dir, &self.lock, &self.change).map_err(refused)?;
-        console::println(&self.env.say(&done));
+        for line in lines {
+            console::println(&self.env.say(line));
+        }
         // The command ends here: the lock goes, and the records before and after the write are
         // left to the operating system instead of being freed row by row.
         let Write { lock, before, after, .. } = self;
@@ -333,8 +360,8 @@ impl Write<'_> {
     }
 }
 
-fn no_column(file: &str, col: impl Columns) -> Failure {
-    let k = col.name();
+fn no_column(t: &table::Table, col: impl Columns) -> Failure {
+    let (file, k) = (&t.file, t.name_of(col));
     refused(Msg::new(
         format!("{file} 没有“{k}”列，请先在表头加上它"),
         format!("{file} has no “{k}” column; add it to the header first"),

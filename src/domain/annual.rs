@@ -12,11 +12,13 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::calendar::{care_span, is_payout, service_days};
+use super::leave::{away_days, by_pupil, counted};
+use super::owed::{Waived, waived};
 use super::ratings::Mean;
 use super::staff::{background_checked_in_time, checks_ok, qualified_in_time};
 use crate::records::contracts::StaffKind;
 use crate::records::plan::Term;
-use crate::records::{Contract, Date, Entry, Kind, Money, Records, Settlement, Survey};
+use crate::records::{Contract, Date, Entry, Kind, Money, Pupil, Records, Settlement, Survey};
 
 /// Applications and care in the year, of all pupils or of one grade.
 #[derive(Default)]
@@ -70,6 +72,7 @@ pub struct TermFigures<'a> {
 #[derive(Default)]
 pub struct MoneyFigures<'a> {
     pub fees: Money,
+    pub grants: Money,
     pub refunds: Money,
     pub pay: Money,
     pub expenses: Money,
@@ -113,6 +116,10 @@ pub struct Year<'a> {
     pub contracts: Vec<&'a Contract>,
     pub staff_by_kind: BTreeMap<StaffKind, StaffCount>,
     pub satisfaction: Satisfaction<'a>,
+    /// Days of counted leave in the year, up to `until`.
+    pub leave_days: u64,
+    /// The waivers of the months (terms) that start in the year, up to `until`.
+    pub waived: Waived,
 }
 
 /// The first and last day of year `y`.
@@ -130,13 +137,21 @@ pub fn year(records: &Records, year: i32, today: Date) -> Year<'_> {
         .map(|p| p.terms.iter().filter(|t| t.starts <= last && t.ends >= first).collect())
         .unwrap_or_default();
 
-    // Care of each application within the year, up to `until`.
-    let care_in_year = |t: &Term, p| -> u64 {
+    // Care of each application within the year, up to `until`, and apart from it the days of
+    // counted leave (leave days are not care days).
+    let leaves = by_pupil(&records.leave);
+    let care_in_year = |t: &Term, p: &Pupil| -> (u64, u64) {
         let (Some(until), Some(plan), Some((from, to))) = (until, plan, care_span(t, p)) else {
-            return 0;
+            return (0, 0);
         };
-        u64::from(service_days(plan, t, from.max(first), to.min(until)))
+        let (from, to) = (from.max(first), to.min(until));
+        let away = match leaves.get(p.id.as_str()) {
+            Some(mine) => away_days(plan, t, p, &counted(plan, t, mine.iter().copied()), from, to),
+            None => 0,
+        };
+        (u64::from(service_days(plan, t, from, to) - away), u64::from(away))
     };
+    let mut leave_days = 0;
     let mut all = Participation::default();
     let mut grades: BTreeMap<u8, Participation> = BTreeMap::new();
     let mut term_care: BTreeMap<&str, (usize, u64)> = BTreeMap::new();
@@ -154,7 +169,8 @@ pub fn year(records: &Records, year: i32, today: Date) -> Year<'_> {
             g.withdrawn += 1;
             all.withdrawn += 1;
         }
-        let days = care_in_year(t, p);
+        let (days, away) = care_in_year(t, p);
+        leave_days += away;
         if days > 0 {
             g.care_days += days;
             all.care_days += days;
@@ -232,6 +248,11 @@ pub fn year(records: &Records, year: i32, today: Date) -> Year<'_> {
         contracts,
         staff_by_kind,
         satisfaction,
+        leave_days,
+        waived: match (plan, until) {
+            (Some(p), Some(u)) => waived(p, &records.pupils, &records.leave, first, u),
+            _ => Waived::default(),
+        },
     }
 }
 
@@ -241,6 +262,7 @@ fn money_in(records: &Records, year: i32) -> MoneyFigures<'_> {
     let sum = |k: Kind| -> Money { rows.iter().filter(|e| e.kind == k).map(|e| e.amount).sum() };
     let mut money = MoneyFigures {
         fees: sum(Kind::Fee),
+        grants: sum(Kind::Grant),
         refunds: sum(Kind::Refund),
         pay: sum(Kind::Pay),
         expenses: sum(Kind::Expense),

@@ -20,6 +20,7 @@ impl MonthTotals {
                 Kind::Refund => t.refunds += e.amount,
                 Kind::Pay => t.pay += e.amount,
                 Kind::Expense => t.expenses += e.amount,
+                Kind::Grant => t.grants += e.amount,
             }
         }
         t
@@ -30,6 +31,7 @@ impl MonthTotals {
         let mut v = Vec::new();
         for (name, was, now) in [
             ("fees", c.fees, self.fees),
+            ("grants", c.grants, self.grants),
             ("refunds", c.refunds, self.refunds),
             ("pay", c.pay, self.pay),
             ("expenses", c.expenses, self.expenses),

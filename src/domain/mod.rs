@@ -8,6 +8,8 @@ pub mod close;
 pub mod deadlines;
 pub mod digest;
 pub mod district;
+pub mod leave;
+pub mod owed;
 pub mod payouts;
 pub mod ratings;
 pub mod settle;

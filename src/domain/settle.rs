@@ -2,11 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use super::calendar::{applications, care_days, is_payout, term_of};
+use super::calendar::{applications, is_payout, term_of};
 use super::digest::digest;
+use super::leave::by_pupil;
+use super::owed::{Owing, waiver_of};
 use crate::findings::Msg;
 use crate::records::plan::{Plan, RefundBasis, Term};
-use crate::records::{Date, Entry, Kind, Money, Pupil};
+use crate::records::settlements::Summary;
+use crate::records::{Date, Entry, Kind, Leave, Money, Pupil};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Family {
@@ -24,10 +27,33 @@ pub struct Outcome {
     pub settled_on: Date,
     pub basis: RefundBasis,
     pub paid: Money,
+    /// G: money from outside the families.
+    pub grants: Money,
+    /// C: pay and expenses less grants.
     pub costs: Money,
     pub surplus: Money,
+    /// Basis `standard`: S − Σ refund, what stays with whoever runs the service.
+    pub retained: Option<Money>,
     pub digest: String,
     pub families: Vec<Family>,
+}
+
+impl Outcome {
+    /// The totals as settlements/TERM.toml keeps them.
+    pub fn summary(&self) -> Summary<'_> {
+        Summary {
+            term: &self.term,
+            settled_on: self.settled_on,
+            basis: self.basis,
+            paid: self.paid,
+            grants: self.grants,
+            costs: self.costs,
+            surplus: self.surplus,
+            retained: self.retained,
+            families: self.families.len(),
+            digest: &self.digest,
+        }
+    }
 }
 
 /// The rows a settlement of `term` on `on` covers: the term's rows, less its payouts.
@@ -43,16 +69,28 @@ pub fn covered_rows<'a, 'p>(rows: impl IntoIterator<Item = (&'a Entry, Option<&'
         .collect()
 }
 
-/// P and C of a settlement's rows: fees less refunds, and pay and expenses.
-pub fn paid_and_costs(rows: &[&Entry]) -> (Money, Money) {
-    let (mut paid, mut costs) = (Money::ZERO, Money::ZERO);
+/// P, G and C of a settlement's rows: fees less refunds, grants, and pay and expenses less
+/// grants (a grant lowers the costs the families carry).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub paid: Money,
+    pub grants: Money,
+    pub costs: Money,
+}
+
+pub fn totals(rows: &[&Entry]) -> Totals {
+    let mut t = Totals::default();
     for e in rows {
         match e.kind {
-            Kind::Fee | Kind::Refund => paid += e.signed(),
-            Kind::Pay | Kind::Expense => costs += e.amount,
+            Kind::Fee | Kind::Refund => t.paid += e.signed(),
+            Kind::Pay | Kind::Expense => t.costs += e.amount,
+            Kind::Grant => {
+                t.grants += e.amount;
+                t.costs -= e.amount;
+            }
         }
     }
-    (paid, costs)
+    t
 }
 
 /// Splits `total` fen in proportion to `weights` by the largest-remainder method: every quota
@@ -111,19 +149,35 @@ fn too_large(term: &Term) -> Msg {
 
 /// Settles a term on a date. Fails, with a sentence that says why, when there is nothing to
 /// divide by (no payments, or no care days, with costs to share).
-pub fn settle(plan: &Plan, term: &Term, basis: RefundBasis, on: Date, entries: &[Entry], pupils: &[Pupil]) -> Result<Outcome, Msg> {
+pub fn settle(
+    plan: &Plan,
+    term: &Term,
+    basis: RefundBasis,
+    on: Date,
+    entries: &[Entry],
+    pupils: &[Pupil],
+    leaves: &[Leave],
+) -> Result<Outcome, Msg> {
     let rows = term_rows(plan, term, on, entries);
-    let (total_paid, costs) = paid_and_costs(&rows);
+    let Totals {
+        paid: total_paid,
+        grants,
+        costs,
+    } = totals(&rows);
     let mut paid: BTreeMap<&str, Money> = BTreeMap::new();
     for e in rows.iter().filter(|e| matches!(e.kind, Kind::Fee | Kind::Refund)) {
         *paid.entry(e.pupil_id.as_deref().unwrap_or("")).or_default() += e.signed();
     }
-    let mut days: BTreeMap<&str, u32> = BTreeMap::new();
-    if basis == RefundBasis::Days {
+    // Each pupil's care days (less counted leave), its waiver and what it owes for the term.
+    let mut days: BTreeMap<&str, (u32, i128, Money)> = BTreeMap::new();
+    if basis != RefundBasis::Paid {
+        let leave = by_pupil(leaves);
+        let mut owing = Owing::new(plan);
         for p in applications(plan, term, pupils) {
-            let w = care_days(plan, term, p);
-            if w > 0 {
-                days.insert(&p.id, w);
+            let mine = leave.get(p.id.as_str()).into_iter().flatten().copied();
+            let o = owing.owed_in_term(term, p, mine);
+            if o.attended > 0 || o.owed.is_positive() {
+                days.insert(&p.id, (o.attended, waiver_of(p), o.owed));
                 paid.entry(&p.id).or_default();
             }
         }
@@ -147,7 +201,10 @@ pub fn settle(plan: &Plan, term: &Term, basis: RefundBasis, on: Date, entries: &
             (paid_fen.iter().zip(&refunds).map(|(p, r)| p - r).collect(), refunds)
         }
         RefundBasis::Days => {
-            let weights: Vec<i128> = ids.iter().map(|id| i128::from(days.get(id).copied().unwrap_or(0))).collect();
+            let weights: Vec<i128> = ids
+                .iter()
+                .map(|id| days.get(id).map_or(0, |(d, waived, _)| i128::from(*d) * (10_000 - waived)))
+                .collect();
             let shares = allocate(fen(costs)?, &weights).ok_or_else(|| {
                 if weights.iter().any(|w| *w != 0) {
                     return too_large(term);
@@ -162,8 +219,15 @@ pub fn settle(plan: &Plan, term: &Term, basis: RefundBasis, on: Date, entries: &
             })?;
             (shares.clone(), paid_fen.iter().zip(&shares).map(|(p, s)| p - s).collect())
         }
+        RefundBasis::Standard => {
+            let shares: Vec<i128> = ids
+                .iter()
+                .map(|id| days.get(id).map_or(Ok(0), |(_, _, owed)| fen(*owed)))
+                .collect::<Result<_, _>>()?;
+            (shares.clone(), paid_fen.iter().zip(&shares).map(|(p, s)| p - s).collect())
+        }
     };
-    let families = ids
+    let families: Vec<Family> = ids
         .iter()
         .enumerate()
         .map(|(i, id)| Family {
@@ -171,16 +235,23 @@ pub fn settle(plan: &Plan, term: &Term, basis: RefundBasis, on: Date, entries: &
             paid: Money::from_fen(paid_fen[i]),
             share: Money::from_fen(shares[i]),
             refund: Money::from_fen(refunds[i]),
-            days: days.get(id).copied().unwrap_or(0),
+            days: if basis == RefundBasis::Days {
+                days.get(id).map_or(0, |(d, ..)| *d)
+            } else {
+                0
+            },
         })
         .collect();
+    let retained = (basis == RefundBasis::Standard).then(|| surplus - families.iter().map(|f| f.refund).sum::<Money>());
     Ok(Outcome {
         term: term.id.clone(),
         settled_on: on,
         basis,
         paid: total_paid,
+        grants,
         costs,
         surplus,
+        retained,
         digest: digest(rows.iter().copied()),
         families,
     })
@@ -227,7 +298,7 @@ mod tests {
         let r = crate::records::Records::load_from(&crate::records::Source::new(&clean).with("ledger.csv", ledger.into_bytes()));
         let plan = r.plan.as_ref().unwrap();
         let term = &plan.terms[0];
-        let m = settle(plan, term, RefundBasis::Paid, term.ends, &r.entries, &r.pupils).unwrap_err();
+        let m = settle(plan, term, RefundBasis::Paid, term.ends, &r.entries, &r.pupils, &[]).unwrap_err();
         assert!(m.en.contains("too large to split exactly") && !m.en.contains("P = 0"), "{}", m.en);
     }
 }

@@ -46,10 +46,10 @@ pub fn open(format: Format, path: &std::path::Path, name: &str, fields: &[Field]
     }
 }
 
-/// The key of a school's rows in an export and in district reports: the school's name in
-/// plan.toml, else the name of its records directory.
+/// The key of a school's rows in an export and in district reports: `[school] code` of plan.toml
+/// (its name when left out), else the name of its records directory.
 pub fn school_code(plan: Option<&crate::records::Plan>, dir: &std::path::Path) -> String {
-    let name = plan.map(|p| p.school.name.trim()).unwrap_or_default();
+    let name = plan.map(|p| p.school.code.trim()).unwrap_or_default();
     if name.is_empty() { dir_name(dir) } else { name.to_owned() }
 }
 

@@ -7,6 +7,7 @@ use std::io;
 use super::{Masking, Rows, Sink, Table};
 use crate::findings::{Finding, Lang};
 use crate::records::file::{Field, Type};
+use crate::records::plan::Choice;
 use crate::records::{Date, Records, TABLES};
 use crate::report::privacy::Privacy;
 
@@ -20,6 +21,9 @@ const SCHOOLS: &[Field] = &[
     Field::new("basis", Type::Text),
     Field::new("standard", Type::Money),
     Field::new("refund_basis", Type::Text),
+    Field::new("model", Type::Text),
+    Field::new("pupils", Type::Count),
+    Field::new("refund_rule", Type::Text),
 ];
 
 const CLOSES: &[Field] = &[
@@ -34,6 +38,7 @@ const CLOSES: &[Field] = &[
     Field::new("closing", Type::Money),
     Field::new("rows", Type::Count),
     Field::new("digest", Type::Text),
+    Field::new("grants", Type::Money),
 ];
 
 const SETTLEMENTS: &[Field] = &[
@@ -46,6 +51,8 @@ const SETTLEMENTS: &[Field] = &[
     Field::new("surplus", Type::Money),
     Field::new("families", Type::Count),
     Field::new("digest", Type::Text),
+    Field::new("grants", Type::Money),
+    Field::new("retained", Type::Money),
 ];
 
 const FAMILIES: &[Field] = &[
@@ -123,9 +130,12 @@ pub fn write_school(r: &Records, findings: &[Finding], school: SchoolInfo<'_>, o
             code.to_owned(),
             s.map(|s| s.name.clone()).unwrap_or_default(),
             s.map(|s| s.city.clone()).unwrap_or_default(),
-            fees.map(|f| basis_name(f.basis).to_owned()).unwrap_or_default(),
+            fees.map(|f| f.basis.as_str().to_owned()).unwrap_or_default(),
             fees.map(|f| f.amount.v.to_string()).unwrap_or_default(),
             fees.map(|f| f.refund_basis.as_str().to_owned()).unwrap_or_default(),
+            plan.map(|p| p.policy.model.as_str().to_owned()).unwrap_or_default(),
+            s.and_then(|s| s.pupils).map(|n| n.to_string()).unwrap_or_default(),
+            fees.map(|f| f.refund_rule.as_str().to_owned()).unwrap_or_default(),
         ])
     })?;
 
@@ -157,6 +167,7 @@ pub fn write_school(r: &Records, findings: &[Finding], school: SchoolInfo<'_>, o
                 c.closing.v.to_string(),
                 c.rows.to_string(),
                 c.digest.v.clone(),
+                c.grants.to_string(),
             ])?;
         }
         Ok(())
@@ -173,6 +184,8 @@ pub fn write_school(r: &Records, findings: &[Finding], school: SchoolInfo<'_>, o
                 s.surplus.to_string(),
                 s.families.to_string(),
                 s.digest.v.clone(),
+                s.grants.to_string(),
+                s.retained.map(|m| m.to_string()).unwrap_or_default(),
             ])?;
         }
         Ok(())
@@ -212,13 +225,6 @@ pub fn write_school(r: &Records, findings: &[Finding], school: SchoolInfo<'_>, o
     })
 }
 
-fn basis_name(b: crate::records::plan::Basis) -> &'static str {
-    match b {
-        crate::records::plan::Basis::Monthly => "monthly",
-        crate::records::plan::Basis::Term => "term",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,6 +240,7 @@ mod tests {
                 "contracts",
                 "ledger",
                 "surveys",
+                "leave",
                 "closes",
                 "settlements",
                 "settlement_families",

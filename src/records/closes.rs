@@ -39,6 +39,8 @@ pub struct Close {
     pub closed_on: At<Date>,
     pub opening: At<Money>,
     pub fees: Money,
+    /// Zero when the file has no `grants` (closes written before grants existed).
+    pub grants: Money,
     pub refunds: Money,
     pub pay: Money,
     pub expenses: Money,
@@ -72,6 +74,7 @@ pub fn load(file: &str, text: &str, out: &mut Vec<Finding>) -> Option<Close> {
     let closed_on = doc.date(t, "closed_on", "closed_on", 1, true);
     let opening = doc.money(t, "opening", "opening", 1, true);
     let fees = doc.money(t, "fees", "fees", 1, true);
+    let grants = doc.money(t, "grants", "grants", 1, false);
     let refunds = doc.money(t, "refunds", "refunds", 1, true);
     let pay = doc.money(t, "pay", "pay", 1, true);
     let expenses = doc.money(t, "expenses", "expenses", 1, true);
@@ -97,6 +100,7 @@ pub fn load(file: &str, text: &str, out: &mut Vec<Finding>) -> Option<Close> {
         closed_on: closed_on?,
         opening: opening?,
         fees: fees?.v,
+        grants: grants.map_or(Money::ZERO, |g| g.v),
         refunds: refunds?.v,
         pay: pay?.v,
         expenses: expenses?.v,
@@ -163,6 +167,7 @@ impl Kept for Reopened {
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct MonthTotals {
     pub fees: Money,
+    pub grants: Money,
     pub refunds: Money,
     pub pay: Money,
     pub expenses: Money,
@@ -172,7 +177,7 @@ pub struct MonthTotals {
 
 impl MonthTotals {
     pub fn closing(&self, opening: Money) -> Money {
-        opening + self.fees - self.refunds - self.pay - self.expenses
+        opening + self.fees + self.grants - self.refunds - self.pay - self.expenses
     }
 }
 
@@ -180,6 +185,7 @@ impl MonthTotals {
 pub fn render(month: Month, closed_on: Date, opening: Money, t: &MonthTotals) -> String {
     let MonthTotals {
         fees,
+        grants,
         refunds,
         pay,
         expenses,
@@ -187,8 +193,14 @@ pub fn render(month: Month, closed_on: Date, opening: Money, t: &MonthTotals) ->
         digest,
     } = t;
     let closing = t.closing(opening);
+    // Only a month with grants has the key, so that closes written before grants read the same.
+    let grants = if grants.is_zero() {
+        String::new()
+    } else {
+        format!("grants = \"{grants}\"\n")
+    };
     format!(
         "# {month} 月收支结账，由 care ledger close 写入，请勿手工修改 / written by care ledger close; do not edit\n\
-         month = \"{month}\"\nclosed_on = {closed_on}\nopening = \"{opening}\"\nfees = \"{fees}\"\nrefunds = \"{refunds}\"\npay = \"{pay}\"\nexpenses = \"{expenses}\"\nclosing = \"{closing}\"\nrows = {rows}\ndigest = \"{digest}\"\n"
+         month = \"{month}\"\nclosed_on = {closed_on}\nopening = \"{opening}\"\nfees = \"{fees}\"\n{grants}refunds = \"{refunds}\"\npay = \"{pay}\"\nexpenses = \"{expenses}\"\nclosing = \"{closing}\"\nrows = {rows}\ndigest = \"{digest}\"\n"
     )
 }

@@ -106,9 +106,10 @@ impl RecordFile for Contracts {
         let kind_text = f.req(Contracts::Kind);
         let kind = StaffKind::parse(&kind_text);
         if kind.is_none() && !kind_text.is_empty() {
+            let k = f.name(Contracts::Kind);
             f.problem(Msg::new(
-                format!("kind“{kind_text}”无效，应为 parent、professional 或 school"),
-                format!("kind “{kind_text}” must be parent, professional or school"),
+                format!("{k}“{kind_text}”无效，应为 parent、professional 或 school"),
+                format!("{k} “{kind_text}” must be parent, professional or school"),
             ));
         }
         let c = Contract {

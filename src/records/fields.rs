@@ -43,6 +43,11 @@ impl<'a, C: Columns> Fields<'a, C> {
         }
     }
 
+    /// The column as the file names it, for messages.
+    pub fn name(&self, col: C) -> &'a str {
+        self.table.name_of(col)
+    }
+
     pub fn text(&self, col: C) -> &'a str {
         match self.values {
             Values::Row(row) => self.table.get(row, col),
@@ -65,7 +70,7 @@ impl<'a, C: Columns> Fields<'a, C> {
     pub fn req_text(&mut self, col: C) -> &'a str {
         let v = self.text(col);
         if v.is_empty() {
-            let name = col.name();
+            let name = self.name(col);
             self.problems.push(Msg::new(
                 format!("“{name}”为空，必须填写"),
                 format!("“{name}” is empty and must be filled in"),
@@ -77,7 +82,7 @@ impl<'a, C: Columns> Fields<'a, C> {
     pub fn id(&mut self, col: C) -> String {
         let v = self.req(col);
         if v.contains(|c: char| c.is_whitespace() || c == ',') {
-            let name = col.name();
+            let name = self.name(col);
             self.problems.push(Msg::new(
                 format!("“{name}”的值“{v}”含有空格或逗号"),
                 format!("“{name}” value “{v}” contains a space or comma"),
@@ -89,7 +94,7 @@ impl<'a, C: Columns> Fields<'a, C> {
     pub fn date(&mut self, col: C) -> Option<Date> {
         let v = self.text(col);
         if v.is_empty() {
-            let name = col.name();
+            let name = self.name(col);
             self.problems.push(Msg::new(
                 format!("“{name}”为空，必须填写日期"),
                 format!("“{name}” is empty; a date is required"),
@@ -110,7 +115,7 @@ impl<'a, C: Columns> Fields<'a, C> {
     pub fn money(&mut self, col: C) -> Option<Money> {
         let v = self.text(col);
         if v.is_empty() {
-            let name = col.name();
+            let name = self.name(col);
             self.problems.push(Msg::new(
                 format!("“{name}”为空，必须填写金额"),
                 format!("“{name}” is empty; an amount is required"),
@@ -141,7 +146,7 @@ impl<'a, C: Columns> Fields<'a, C> {
     }
 
     fn parse<T>(&mut self, col: C, r: Result<T, Msg>) -> Option<T> {
-        let col = col.name();
+        let col = self.name(col);
         match r {
             Ok(v) => Some(v),
             Err(m) => {

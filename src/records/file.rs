@@ -386,8 +386,8 @@ mod tests {
 
     #[test]
     fn kinds_order_as_they_are_listed() {
-        let ranks: Vec<usize> = ["fee", "refund", "pay", "expense", "fe", ""].map(Kind::rank).to_vec();
-        assert_eq!(ranks, [0, 1, 2, 3, 4, 4]);
+        let ranks: Vec<usize> = ["fee", "refund", "pay", "expense", "grant", "fe", ""].map(Kind::rank).to_vec();
+        assert_eq!(ranks, [0, 1, 2, 3, 4, 5, 5]);
     }
 
     #[test]
@@ -402,6 +402,12 @@ mod tests {
             names.sort();
             names.dedup();
             assert_eq!(names.len(), t.columns().len(), "{}", t.file());
+            // Each Chinese name names one column of the file, and no English name is one.
+            let mut all: Vec<&str> = t.columns().iter().flat_map(|c| [Some(c.name), c.zh]).flatten().collect();
+            let n = all.len();
+            all.sort();
+            all.dedup();
+            assert_eq!(all.len(), n, "{}", t.file());
         }
         for (i, c) in Ledger::ALL.iter().enumerate() {
             assert_eq!(c.index(), i);
@@ -423,6 +429,33 @@ mod tests {
         let headers: Vec<String> = ["memo", "mine", "amount", "kind", "date", "pupil_id"].map(String::from).to_vec();
         assert_eq!(Ledger::to_fields(&e, &headers), ["a,b", "", "280.00", "fee", "2026-09-01", "P1"]);
         assert_eq!(Ledger::line(&e), "2026-09-01,fee,280.00,P1,,,2026-09,,,\"a,b\"");
+    }
+
+    /// The table of docs/records.md that gives each column's Chinese name, in one language.
+    fn names_table(zh: bool) -> String {
+        let mut t = if zh {
+            "| 文件 | 列 | 中文列名 |\n|---|---|---|\n"
+        } else {
+            "| file | column | Chinese name |\n|---|---|---|\n"
+        }
+        .to_owned();
+        for file in TABLES {
+            for c in file.columns() {
+                if let Some(name) = c.zh {
+                    t.push_str(&format!("| {} | `{}` | {name} |\n", file.file(), c.name));
+                }
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn the_records_doc_gives_every_chinese_column_name() {
+        let doc = include_str!("../../docs/records.md");
+        for zh in [true, false] {
+            let table = names_table(zh);
+            assert!(doc.contains(&table), "docs/records.md must hold this table:\n\n{table}");
+        }
     }
 
     /// Every row of the example, read and written again, gives the example's files: what is

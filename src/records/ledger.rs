@@ -7,7 +7,7 @@ use super::file::{Kept, RecordFile, Sort, put_text};
 use super::load::Loaded;
 use super::money::Money;
 use super::short::Short;
-use super::table::{Columns, columns};
+use super::table::columns;
 use crate::findings::{Finding, Msg};
 
 pub const FILE: &str = "ledger.csv";
@@ -34,10 +34,12 @@ pub enum Kind {
     Refund,
     Pay,
     Expense,
+    /// Money from outside the families: 财政补助, 专项经费, a donation.
+    Grant,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Fee, Kind::Refund, Kind::Pay, Kind::Expense];
+    pub const ALL: [Kind; 5] = [Kind::Fee, Kind::Refund, Kind::Pay, Kind::Expense, Kind::Grant];
 
     pub fn parse(s: &str) -> Option<Kind> {
         match s {
@@ -45,6 +47,7 @@ impl Kind {
             "refund" => Some(Kind::Refund),
             "pay" => Some(Kind::Pay),
             "expense" => Some(Kind::Expense),
+            "grant" => Some(Kind::Grant),
             _ => None,
         }
     }
@@ -55,6 +58,7 @@ impl Kind {
             Kind::Refund => "refund",
             Kind::Pay => "pay",
             Kind::Expense => "expense",
+            Kind::Grant => "grant",
         }
     }
 
@@ -64,6 +68,7 @@ impl Kind {
             Kind::Refund => Msg::new("退费", "refund"),
             Kind::Pay => Msg::new("劳务费", "pay"),
             Kind::Expense => Msg::new("其他支出", "expense"),
+            Kind::Grant => Msg::new("补助收入", "grant"),
         }
     }
 
@@ -73,9 +78,9 @@ impl Kind {
         Kind::ALL.iter().position(|k| k.as_str() == text).unwrap_or(Kind::ALL.len())
     }
 
-    /// Money in for the committee (positive) or out (negative).
+    /// Money in for whoever runs the service (positive) or out (negative).
     pub fn sign(self) -> i32 {
-        if self == Kind::Fee { 1 } else { -1 }
+        if matches!(self, Kind::Fee | Kind::Grant) { 1 } else { -1 }
     }
 }
 
@@ -134,20 +139,21 @@ impl RecordFile for Ledger {
         let kind_text = f.req_text(Ledger::Kind);
         let kind = Kind::parse(kind_text);
         if kind.is_none() && !kind_text.is_empty() {
+            let k = f.name(Ledger::Kind);
             f.problem(Msg::new(
-                format!("kind“{kind_text}”无效，应为 fee、refund、pay 或 expense"),
-                format!("kind “{kind_text}” must be fee, refund, pay or expense"),
+                format!("{k}“{kind_text}”无效，应为 fee、refund、pay、expense 或 grant"),
+                format!("{k} “{kind_text}” must be fee, refund, pay, expense or grant"),
             ));
         }
         let kind = kind.unwrap_or(Kind::Expense);
         let needs: &[Ledger] = match kind {
             Kind::Fee | Kind::Refund => &[Ledger::PupilId, Ledger::Period],
             Kind::Pay => &[Ledger::ContractId],
-            Kind::Expense => &[Ledger::Category],
+            Kind::Expense | Kind::Grant => &[Ledger::Category],
         };
         for &col in needs {
             if f.text(col).is_empty() {
-                let col = col.name();
+                let col = f.name(col);
                 f.problem(Msg::new(
                     format!("{} 行必须填写“{col}”", kind.as_str()),
                     format!("a {} row needs “{col}”", kind.as_str()),

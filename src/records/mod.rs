@@ -6,6 +6,7 @@ pub mod date;
 pub mod fast_hash;
 pub mod fields;
 pub mod file;
+pub mod leave;
 pub mod ledger;
 pub mod load;
 pub mod money;
@@ -13,6 +14,7 @@ pub mod plan;
 pub mod roster;
 pub mod settlements;
 pub mod short;
+pub mod spreadsheet;
 pub mod surveys;
 pub mod table;
 pub mod text;
@@ -29,6 +31,7 @@ use crate::findings::{Finding, Msg};
 pub use closes::{Close, Reopen};
 pub use contracts::Contract;
 pub use date::{Date, Month};
+pub use leave::Leave;
 pub use ledger::{Entry, Kind};
 pub use money::Money;
 pub use plan::Plan;
@@ -49,6 +52,7 @@ pub const TABLES: &[&dyn AnyFile] = &[
     contracts::Contracts::LISTED,
     ledger::Ledger::LISTED,
     surveys::Surveys::LISTED,
+    leave::Leaves::LISTED,
     closes::Reopened::LISTED,
 ];
 
@@ -130,6 +134,8 @@ pub struct Records {
     pub contracts: Vec<Contract>,
     pub entries: Vec<Entry>,
     pub surveys: Vec<Survey>,
+    /// leave.csv: empty when the file is missing.
+    pub leave: Vec<Leave>,
     pub closes: Vec<Close>,
     pub reopened: Vec<Reopen>,
     pub settlements: Vec<Settlement>,
@@ -329,6 +335,7 @@ impl Records {
             contracts: self.contracts.clone(),
             entries: self.entries.clone(),
             surveys: self.surveys.clone(),
+            leave: self.leave.clone(),
             ledger_complete: self.ledger_complete,
             surveys_complete: self.surveys_complete,
             unread_pupils: self.unread_pupils.clone(),
@@ -411,6 +418,12 @@ impl Records {
 
     pub fn contract(&self, id: &str) -> Option<&Contract> {
         by_id(&self.contracts, &self.index.contracts, id, |c| c.id.as_str())
+    }
+
+    /// Every row of leave.csv could be read (or there is no such file): what a family owes can
+    /// be worked out.
+    pub fn leave_complete(&self) -> bool {
+        !self.problems.iter().any(|f| f.file == leave::FILE && f.is_error())
     }
 
     pub fn settlement(&self, term: &str) -> Option<&Settlement> {

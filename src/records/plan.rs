@@ -14,6 +14,7 @@ pub const FILE: &str = "plan.toml";
 
 #[derive(Clone, Debug, Default)]
 pub struct Plan {
+    pub policy: Policy,
     pub school: School,
     pub leadership: Option<Leadership>,
     pub committee: Option<Committee>,
@@ -31,6 +32,64 @@ pub struct Plan {
     /// Sections with a key that could not be read: what they lack may only be unread, so the
     /// rules do not report it again.
     pub unread: Unread,
+    /// Values that name none of the choices of their key; each is read as the key's default
+    /// and reported by `plan/policy`.
+    pub unknown: Vec<Unknown>,
+}
+
+/// A choice of plan.toml: the words it may be written as.
+pub trait Choice: Copy + PartialEq + 'static {
+    const NAMES: &'static [(&'static str, Self)];
+
+    fn parse(s: &str) -> Option<Self> {
+        Self::NAMES.iter().find(|(n, _)| *n == s).map(|(_, v)| *v)
+    }
+
+    fn as_str(self) -> &'static str {
+        Self::NAMES.iter().find(|(_, v)| *v == self).map_or("", |(n, _)| n)
+    }
+
+    /// The words, quoted, for a message: `"paid", "days" or "standard"`.
+    fn listed(or: &str) -> String {
+        let words: Vec<String> = Self::NAMES.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+        match words.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} {or} {last}", rest.join(", ")),
+            _ => words.join(""),
+        }
+    }
+}
+
+/// A value of a key of plan.toml that is none of its choices.
+#[derive(Clone, Debug)]
+pub struct Unknown {
+    /// `[fees] basis`, `[policy] model`...
+    pub key: &'static str,
+    pub value: String,
+    pub line: usize,
+    /// The choices, in English and in Chinese.
+    pub allowed: (String, String),
+}
+
+/// Who runs the money (SPEC §10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Model {
+    /// The parents' committee collects the fees and shares the costs (the seed: 一(三), 三(三)).
+    #[default]
+    Committee,
+    /// The school collects a service fee at an approved standard (教基厅函〔2023〕26号).
+    School,
+}
+
+impl Choice for Model {
+    const NAMES: &'static [(&'static str, Self)] = &[("committee", Model::Committee), ("school", Model::School)];
+}
+
+/// `[policy]`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Policy {
+    pub model: Model,
+    /// Line of `model` (of `[policy]` when it is left out; 0 without `[policy]`).
+    pub line: usize,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -47,8 +106,20 @@ pub struct School {
     pub city: String,
     pub principal: String,
     pub line: usize,
+    /// A stable key for district reports and exports; the name when left out.
+    pub code: String,
     /// All pupils of the school, for the participation rate.
     pub pupils: Option<u32>,
+    /// Model `school`: who may take fees for the school (its finance office).
+    pub finance: Vec<String>,
+}
+
+impl School {
+    /// Whether `name` is someone of the finance office.
+    pub fn is_finance(&self, name: &str) -> bool {
+        let name = name.trim();
+        !name.is_empty() && self.finance.iter().any(|f| f == name)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -75,33 +146,66 @@ impl Committee {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Basis {
+    #[default]
     Monthly,
     Term,
 }
 
+impl Choice for Basis {
+    const NAMES: &'static [(&'static str, Self)] = &[("monthly", Basis::Monthly), ("term", Basis::Term)];
+}
+
+/// How a term is settled (SPEC §6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum RefundBasis {
     #[default]
     Paid,
     Days,
+    /// Each family pays the standard for the care it received (SPEC §10).
+    Standard,
+}
+
+impl Choice for RefundBasis {
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("paid", RefundBasis::Paid),
+        ("days", RefundBasis::Days),
+        ("standard", RefundBasis::Standard),
+    ];
 }
 
 impl RefundBasis {
     pub fn as_str(self) -> &'static str {
-        match self {
-            RefundBasis::Paid => "paid",
-            RefundBasis::Days => "days",
-        }
+        Choice::as_str(self)
     }
+
     pub fn parse(s: &str) -> Option<RefundBasis> {
-        match s {
-            "paid" => Some(RefundBasis::Paid),
-            "days" => Some(RefundBasis::Days),
-            _ => None,
-        }
+        Choice::parse(s)
     }
+}
+
+/// What a family is owed back for leave and withdrawal (SPEC §10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum RefundRule {
+    /// The full standard for a month (term) with a care day.
+    #[default]
+    None,
+    /// By the day: standard × attended / service days.
+    Daily,
+    /// By half month: 1–15 and 16–end.
+    HalfMonth,
+    /// By month.
+    Month,
+}
+
+impl Choice for RefundRule {
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("none", RefundRule::None),
+        ("daily", RefundRule::Daily),
+        ("half-month", RefundRule::HalfMonth),
+        ("month", RefundRule::Month),
+    ];
 }
 
 #[derive(Clone, Debug)]
@@ -112,6 +216,13 @@ pub struct Fees {
     pub basis: Basis,
     pub amount: At<Money>,
     pub refund_basis: RefundBasis,
+    /// Line of `refund_basis` (of `[fees]` when it is left out).
+    pub refund_basis_line: usize,
+    pub refund_rule: RefundRule,
+    /// A leave counts once it covers this many service days.
+    pub leave_min_days: u32,
+    /// Model `school`: the price authority's approval of the standard (文号).
+    pub approval: Option<At<String>>,
 }
 
 #[derive(Clone, Debug)]
@@ -255,6 +366,7 @@ const KEYS: &[(&str, &[&str])] = &[
     (
         "",
         &[
+            "policy",
             "school",
             "leadership",
             "committee",
@@ -267,10 +379,23 @@ const KEYS: &[(&str, &[&str])] = &[
             "terms",
         ],
     ),
-    ("school", &["name", "city", "principal", "pupils"]),
+    ("policy", &["model"]),
+    ("school", &["name", "city", "principal", "code", "pupils", "finance"]),
     ("leadership", &["head", "deputies", "members"]),
     ("committee", &["established_on", "chair", "treasurer", "members"]),
-    ("fees", &["decided_on", "published_on", "basis", "amount", "refund_basis"]),
+    (
+        "fees",
+        &[
+            "decided_on",
+            "published_on",
+            "basis",
+            "amount",
+            "refund_basis",
+            "refund_rule",
+            "leave_min_days",
+            "approval",
+        ],
+    ),
     ("service", &["days", "starts", "ends", "venues", "activities"]),
     ("deadlines", &["close_within_days", "refund_within_days"]),
     ("surveys", &["renew_below"]),
@@ -334,6 +459,48 @@ fn unknown_keys(doc: &Doc, root: &Table, out: &mut Vec<Finding>) {
     }
 }
 
+/// A count that must be a positive whole number; `None` when it is left out, or is not one (a
+/// finding that says what the count is).
+fn positive<'a>(doc: &mut Doc<'a>, t: &Table<'a>, key: &str, place: &str, what: (&str, &str), out: &mut Vec<Finding>) -> Option<u32> {
+    let a = doc.integer(t, key, place)?;
+    let n = u32::try_from(a.v).ok().filter(|n| *n > 0);
+    if n.is_none() {
+        out.push(parse_error(
+            FILE,
+            a.line,
+            Msg::new(
+                format!("{place} 应为正整数：{}", what.0),
+                format!("{place} must be a positive whole number: {}", what.1),
+            ),
+        ));
+    }
+    n
+}
+
+/// A key whose value is one of `T`'s choices. A value that is none of them is kept for
+/// `plan/policy` and read as the default.
+fn choice<'a, T: Choice + Default>(
+    doc: &mut Doc<'a>,
+    t: &Table<'a>,
+    key: &str,
+    place: &'static str,
+    at: usize,
+    required: bool,
+    unknown: &mut Vec<Unknown>,
+) -> Option<At<T>> {
+    let a = doc.string(t, key, place, at, required)?;
+    let v = T::parse(&a.v).unwrap_or_else(|| {
+        unknown.push(Unknown {
+            key: place,
+            value: a.v.clone(),
+            line: a.line,
+            allowed: (T::listed("or"), T::listed("或")),
+        });
+        T::default()
+    });
+    Some(At { v, line: a.line })
+}
+
 /// Whether two keys are at most two edits apart (a misspelling).
 fn near(a: &str, b: &str) -> bool {
     strsim::levenshtein(a, b) <= 2
@@ -354,27 +521,30 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
     unknown_keys(&doc, root, out);
     let mut plan = Plan::default();
 
+    if let Some((t, line)) = doc.table(root, "policy") {
+        let model = choice(&mut doc, t, "model", "[policy] model", line, false, &mut plan.unknown);
+        plan.policy = Policy {
+            model: model.as_ref().map_or_else(Model::default, |m| m.v),
+            line: model.map_or(line, |m| m.line),
+        };
+    }
+
     match doc.table(root, "school") {
         Some((t, line)) => {
-            let pupils = match doc.integer(t, "pupils", "[school] pupils") {
-                Some(a) => match u32::try_from(a.v) {
-                    Ok(n) if n > 0 => Some(n),
-                    _ => {
-                        out.push(parse_error(
-                            FILE,
-                            a.line,
-                            Msg::new(
-                                "[school] pupils 应为正整数：全校学生人数",
-                                "[school] pupils must be a positive whole number: all pupils of the school",
-                            ),
-                        ));
-                        None
-                    }
-                },
-                None => None,
-            };
+            let name = doc.string(t, "name", "[school] name", line, true).map(|a| a.v).unwrap_or_default();
+            let pupils = positive(
+                &mut doc,
+                t,
+                "pupils",
+                "[school] pupils",
+                ("全校学生人数", "all pupils of the school"),
+                out,
+            );
             plan.school = School {
-                name: doc.string(t, "name", "[school] name", line, true).map(|a| a.v).unwrap_or_default(),
+                code: doc
+                    .string(t, "code", "[school] code", line, false)
+                    .map_or_else(|| name.clone(), |a| a.v),
+                name,
                 city: doc.string(t, "city", "[school] city", line, false).map(|a| a.v).unwrap_or_default(),
                 principal: doc
                     .string(t, "principal", "[school] principal", line, true)
@@ -382,6 +552,7 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
                     .unwrap_or_default(),
                 line,
                 pupils,
+                finance: doc.strings(t, "finance", "[school] finance").map(|a| a.v).unwrap_or_default(),
             }
         }
         None => out.push(parse_error(
@@ -435,47 +606,34 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
         let decided_on = doc.date(t, "decided_on", "[fees] decided_on", line, true);
         let published_on = doc.date(t, "published_on", "[fees] published_on", line, false);
         let amount = doc.money(t, "amount", "[fees] amount", line, true);
-        let basis = match doc.string(t, "basis", "[fees] basis", line, true) {
-            Some(a) if a.v == "monthly" => Some(Basis::Monthly),
-            Some(a) if a.v == "term" => Some(Basis::Term),
-            Some(a) => {
-                out.push(parse_error(
-                    FILE,
-                    a.line,
-                    Msg::new(
-                        format!("[fees] basis“{}”无效，应为 \"monthly\" 或 \"term\"", a.v),
-                        format!("[fees] basis “{}” must be \"monthly\" or \"term\"", a.v),
-                    ),
-                ));
-                None
-            }
-            None => None,
-        };
-        let refund_basis = match doc.string(t, "refund_basis", "[fees] refund_basis", line, false) {
-            None => Some(RefundBasis::Paid),
-            Some(a) => match RefundBasis::parse(&a.v) {
-                Some(b) => Some(b),
-                None => {
-                    out.push(parse_error(
-                        FILE,
-                        a.line,
-                        Msg::new(
-                            format!("[fees] refund_basis“{}”无效，应为 \"paid\" 或 \"days\"", a.v),
-                            format!("[fees] refund_basis “{}” must be \"paid\" or \"days\"", a.v),
-                        ),
-                    ));
-                    None
-                }
-            },
-        };
-        if let (Some(decided_on), Some(amount), Some(basis), Some(refund_basis)) = (decided_on, amount, basis, refund_basis) {
+        let basis = choice(&mut doc, t, "basis", "[fees] basis", line, true, &mut plan.unknown);
+        let refund_basis = choice(&mut doc, t, "refund_basis", "[fees] refund_basis", line, false, &mut plan.unknown);
+        let refund_rule = choice(&mut doc, t, "refund_rule", "[fees] refund_rule", line, false, &mut plan.unknown);
+        let leave_min_days = positive(
+            &mut doc,
+            t,
+            "leave_min_days",
+            "[fees] leave_min_days",
+            (
+                "请假连续覆盖几个托管日才计入",
+                "how many service days a leave covers before it counts",
+            ),
+            out,
+        )
+        .unwrap_or(1);
+        let approval = doc.string(t, "approval", "[fees] approval", line, false);
+        if let (Some(decided_on), Some(amount), Some(basis)) = (decided_on, amount, basis) {
             plan.fees = Some(Fees {
                 line,
                 decided_on,
                 published_on,
-                basis,
+                basis: basis.v,
                 amount,
-                refund_basis,
+                refund_basis: refund_basis.as_ref().map_or_else(RefundBasis::default, |b| b.v),
+                refund_basis_line: refund_basis.map_or(line, |b| b.line),
+                refund_rule: refund_rule.map_or_else(RefundRule::default, |r| r.v),
+                leave_min_days,
+                approval,
             });
         }
     }

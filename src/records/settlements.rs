@@ -35,8 +35,12 @@ pub struct Settlement {
     pub settled_on: At<Date>,
     pub basis: RefundBasis,
     pub paid: Money,
+    /// G; zero when the file has no `grants`.
+    pub grants: Money,
     pub costs: Money,
     pub surplus: Money,
+    /// Basis `standard`: what stays with whoever runs the service.
+    pub retained: Option<Money>,
     pub families: u64,
     pub digest: At<String>,
     /// From settlements/TERM.csv; empty when that file is missing or unreadable.
@@ -69,7 +73,9 @@ pub fn load(file: &str, text: &str, out: &mut Vec<Finding>) -> Option<Settlement
     let settled_on = doc.date(t, "settled_on", "settled_on", 1, true);
     let basis_at = doc.string(t, "basis", "basis", 1, true);
     let paid = doc.money(t, "paid", "paid", 1, true);
+    let grants = doc.money(t, "grants", "grants", 1, false);
     let costs = doc.money(t, "costs", "costs", 1, true);
+    let retained = doc.money(t, "retained", "retained", 1, false);
     let surplus = doc.money(t, "surplus", "surplus", 1, true);
     let families = doc.integer(t, "families", "families");
     let digest = doc.string(t, "digest", "digest", 1, true);
@@ -79,7 +85,7 @@ pub fn load(file: &str, text: &str, out: &mut Vec<Finding>) -> Option<Settlement
         out.push(parse_error(
             file,
             basis_at.line,
-            Msg::new("basis 应为 paid 或 days", "basis must be paid or days"),
+            Msg::new("basis 应为 paid、days 或 standard", "basis must be paid, days or standard"),
         ));
         return None;
     };
@@ -103,8 +109,10 @@ pub fn load(file: &str, text: &str, out: &mut Vec<Finding>) -> Option<Settlement
         settled_on: settled_on?,
         basis,
         paid: paid?.v,
+        grants: grants.map_or(Money::ZERO, |g| g.v),
         costs: costs?.v,
         surplus: surplus?.v,
+        retained: retained.map(|r| r.v),
         families: families.map(|f| f.v as u64).unwrap_or(0),
         digest: digest?,
         rows: Vec::new(),
@@ -150,21 +158,46 @@ impl RecordFile for Families {
     }
 }
 
-/// The text of settlements/TERM.toml, as `care settle` writes it.
-#[allow(clippy::too_many_arguments)]
-pub fn render_toml(
-    term: &str,
-    settled_on: Date,
-    basis: RefundBasis,
-    paid: Money,
-    costs: Money,
-    surplus: Money,
-    families: usize,
-    digest: &str,
-) -> String {
+/// A term's totals as settlements/TERM.toml keeps them.
+#[derive(Clone, Debug)]
+pub struct Summary<'a> {
+    pub term: &'a str,
+    pub settled_on: Date,
+    pub basis: RefundBasis,
+    pub paid: Money,
+    pub grants: Money,
+    pub costs: Money,
+    pub surplus: Money,
+    pub retained: Option<Money>,
+    pub families: usize,
+    pub digest: &'a str,
+}
+
+/// The text of settlements/TERM.toml, as `care settle` writes it. `grants` only when there are
+/// any, and `retained` only under basis `standard`, so that settlements written before read the
+/// same.
+pub fn render_toml(s: &Summary) -> String {
+    let Summary {
+        term,
+        settled_on,
+        basis,
+        paid,
+        grants,
+        costs,
+        surplus,
+        retained,
+        families,
+        digest,
+    } = s;
+    let grants = if grants.is_zero() {
+        String::new()
+    } else {
+        format!("grants = \"{grants}\"\n")
+    };
+    let retained = retained.map(|r| format!("retained = \"{r}\"\n")).unwrap_or_default();
     format!(
         "# 学期结算，由 care settle 写入，请勿手工修改 / written by care settle; do not edit\n\
-         term = \"{term}\"\nsettled_on = {settled_on}\nbasis = \"{}\"\npaid = \"{paid}\"\ncosts = \"{costs}\"\nsurplus = \"{surplus}\"\nfamilies = {families}\ndigest = \"{digest}\"\n",
+         term = \"{term}\"\nsettled_on = {settled_on}\nbasis = \"{}\"\npaid = \"{paid}\"\n{grants}costs = \"{costs}\"\nsurplus = \"{surplus}\"\n{retained}families = {families}\ndigest = \"{digest}\"\n",
         basis.as_str()
     )
 }

@@ -26,10 +26,18 @@ pub const fn opt(name: &'static str, zh: Option<&'static str>) -> Column {
 }
 
 impl Column {
-    /// Whether a header names this column: the one place where a header is matched to a column
-    /// (the Chinese name is not matched yet).
+    /// Whether a header names this column, by its English or its Chinese name: the one place
+    /// where a header is matched to a column.
     pub fn is_named(&self, header: &str) -> bool {
-        self.name == header
+        self.name == header || self.zh == Some(header)
+    }
+
+    /// The column's name in a header of Chinese names (`zh`) or English ones.
+    pub fn label(&self, zh: bool) -> &'static str {
+        match self.zh {
+            Some(name) if zh => name,
+            _ => self.name,
+        }
     }
 }
 
@@ -156,9 +164,29 @@ pub struct Table {
     /// Where each column of the spec is in the header (the last of two that name it), in the
     /// spec's order: worked out once, when the header is read.
     positions: Vec<Option<usize>>,
+    /// The header names a column by its Chinese name: messages name the columns it lacks in
+    /// Chinese too.
+    pub zh: bool,
 }
 
 impl Table {
+    /// A table of rows read elsewhere (a spreadsheet's), under `headers` at line `header_line`:
+    /// the table, the header's findings, and whether a required column is missing.
+    pub fn of(file: &str, header_line: usize, headers: Vec<String>, rows: Vec<Row>, columns: &[Column]) -> (Table, Vec<Finding>, bool) {
+        let (mut t, found, missing) = headed(file, header_line, headers, Layout::default(), columns);
+        t.rows = rows;
+        (t, found, missing)
+    }
+
+    /// The spec's column as the file names it: its header, or when the header lacks it, its name
+    /// in the header's language.
+    pub fn name_of(&self, col: impl Columns) -> &str {
+        match self.position(col).and_then(|i| self.headers.get(i)) {
+            Some(h) => h,
+            None => col.column().label(self.zh),
+        }
+    }
+
     /// Where the spec's column is in the header.
     pub fn position(&self, col: impl Columns) -> Option<usize> {
         self.positions.get(col.index()).copied().flatten()
@@ -220,9 +248,28 @@ pub fn parse(file: &str, text: &str, layout: Layout, columns: &[Column]) -> (Opt
     (table, out)
 }
 
-fn header_findings(file: &str, header_line: usize, headers: &[String], columns: &[Column], out: &mut Vec<Finding>) -> bool {
+/// The table of a header row (without rows), its findings, and whether a required column is
+/// missing.
+fn headed(file: &str, line: usize, headers: Vec<String>, layout: Layout, columns: &[Column]) -> (Table, Vec<Finding>, bool) {
+    let mut found = Vec::new();
+    let zh = headers.iter().any(|h| columns.iter().any(|c| c.zh == Some(h.as_str())));
+    let missing = header_findings(file, line, &headers, columns, zh, &mut found);
+    let positions = columns.iter().map(|c| headers.iter().rposition(|h| c.is_named(h))).collect();
+    let table = Table {
+        file: file.to_owned(),
+        layout,
+        headers,
+        header_line: line,
+        rows: Vec::new(),
+        positions,
+        zh,
+    };
+    (table, found, missing)
+}
+
+fn header_findings(file: &str, header_line: usize, headers: &[String], columns: &[Column], zh: bool, out: &mut Vec<Finding>) -> bool {
     let mut seen = HashSet::new();
-    for h in headers {
+    for (i, h) in headers.iter().enumerate() {
         if !seen.insert(h.as_str()) {
             out.push(parse_error(
                 file,
@@ -230,7 +277,19 @@ fn header_findings(file: &str, header_line: usize, headers: &[String], columns: 
                 Msg::new(format!("表头中“{h}”列出现了两次"), format!("the header names column “{h}” twice")),
             ));
         }
-        if !h.is_empty() && !columns.iter().any(|c| c.is_named(h)) {
+        // The same column by its other name (`学号` and `pupil_id`): which one holds the values?
+        let column = columns.iter().find(|c| c.is_named(h));
+        if let Some(earlier) = column.and_then(|c| headers[..i].iter().find(|e| *e != h && c.is_named(e))) {
+            out.push(parse_error(
+                file,
+                header_line,
+                Msg::new(
+                    format!("表头中“{earlier}”和“{h}”是同一列，只能保留一个"),
+                    format!("the header names one column twice, as “{earlier}” and “{h}”; keep one of them"),
+                ),
+            ));
+        }
+        if !h.is_empty() && column.is_none() {
             out.push(finding(
                 ids::FORMAT_UNKNOWN_COLUMN,
                 Severity::Warning,
@@ -250,18 +309,23 @@ fn header_findings(file: &str, header_line: usize, headers: &[String], columns: 
     let mut missing = false;
     for c in columns.iter().filter(|c| c.required && !headers.iter().any(|h| c.is_named(h))) {
         missing = true;
+        // Named as the header names its columns: in Chinese, with the English name beside it.
+        let name = match c.zh {
+            Some(z) if zh => Msg::new(format!("“{z}”（{}）", c.name), format!("“{z}” ({})", c.name)),
+            _ => Msg::new(format!("“{}”", c.name), format!("“{}”", c.name)),
+        };
         out.push(finding(
             ids::FORMAT_MISSING_COLUMN,
             Severity::Error,
             file,
             header_line,
             Msg::new(
-                format!("缺少必需的列“{}”", c.name),
-                format!("the required column “{}” is missing", c.name),
+                format!("缺少必需的列{}", name.zh),
+                format!("the required column {} is missing", name.en),
             ),
             Msg::new(
-                format!("在表头加上“{}”列并为每一行填写", c.name),
-                format!("add a “{}” column to the header and fill it in on every row", c.name),
+                format!("在表头加上{}列并为每一行填写", name.zh),
+                format!("add a {} column to the header and fill it in on every row", name.en),
             ),
         ));
     }
@@ -334,18 +398,7 @@ pub fn head(file: &str, text: &str, layout: Layout, columns: &[Column]) -> Head 
                     continue;
                 }
                 let headers: Vec<String> = cells.iter().map(str::to_owned).collect();
-                let mut found = Vec::new();
-                let missing = header_findings(file, line, &headers, columns, &mut found);
-                let positions = columns.iter().map(|c| headers.iter().rposition(|h| c.is_named(h))).collect();
-                let table = Table {
-                    file: file.to_owned(),
-                    layout,
-                    headers,
-                    header_line: line,
-                    rows: Vec::new(),
-                    positions,
-                };
-                header = Some((table, found, missing));
+                header = Some(headed(file, line, headers, layout, columns));
                 rows_start = (reader.position().byte() as usize).min(text.len());
                 break;
             }
@@ -581,6 +634,36 @@ pub fn finish(file: &str, columns: &[Column], head: Head, rows: Vec<Finding>) ->
     if missing { (None, out) } else { (Some(table), out) }
 }
 
+/// Every row of CSV text that is not blank, with the line it starts on, its fields trimmed: a
+/// table whose header is not known yet.
+pub fn grid(text: &str) -> Result<Vec<Row>, Msg> {
+    let text = normalized(text);
+    let mut reader = csv_reader(&text);
+    let mut record = csv::StringRecord::new();
+    let mut out = Vec::new();
+    loop {
+        let line = reader.position().line() as usize;
+        match reader.read_record(&mut record) {
+            Ok(false) => return Ok(out),
+            Ok(true) => {
+                let cells = record_cells(&text, &record, line, 0);
+                if cells.iter().any(|f| !f.is_empty()) {
+                    out.push(Row {
+                        line: cells.line,
+                        fields: cells.iter().map(str::to_owned).collect(),
+                    });
+                }
+            }
+            Err(e) => {
+                return Err(Msg::new(
+                    format!("第 {line} 行 CSV 无法读取：{e}"),
+                    format!("line {line}: unreadable CSV: {e}"),
+                ));
+            }
+        }
+    }
+}
+
 /// One CSV record as text, quoted where needed, without a line end.
 pub fn csv_line<S: AsRef<[u8]>>(fields: &[S]) -> String {
     let mut w = csv::WriterBuilder::new()
@@ -663,6 +746,38 @@ mod tests {
         let rules: Vec<_> = f.iter().map(|f| f.rule).collect();
         assert!(rules.contains(&ids::FORMAT_MISSING_COLUMN));
         assert!(rules.contains(&ids::FORMAT_UNKNOWN_COLUMN));
+    }
+
+    #[test]
+    fn columns_by_chinese_or_english_name_in_one_header() {
+        let (t, f) = parse("x.csv", "乙,a\n2,1\n", Layout::default(), COLS);
+        assert!(f.is_empty(), "{f:?}");
+        let t = t.unwrap();
+        assert_eq!((t.get(&t.rows[0], Cols::A), t.get(&t.rows[0], Cols::B)), ("1", "2"));
+        assert_eq!((t.name_of(Cols::A), t.name_of(Cols::B)), ("a", "乙"));
+        // A column the header lacks is named in the header's language.
+        let (t, _) = parse("x.csv", "甲\n1\n", Layout::default(), COLS);
+        assert_eq!(t.unwrap().name_of(Cols::B), "乙");
+        let (t, _) = parse("x.csv", "a\n1\n", Layout::default(), COLS);
+        assert_eq!(t.unwrap().name_of(Cols::B), "b");
+    }
+
+    #[test]
+    fn one_column_named_twice_is_a_finding() {
+        let (_, f) = parse("x.csv", "a,b,甲\n1,2,3\n", Layout::default(), COLS);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].rule, f[0].line), (ids::FORMAT_PARSE, 1));
+        assert!(f[0].message.en.contains("“a” and “甲”"), "{}", f[0].message.en);
+    }
+
+    #[test]
+    fn a_missing_column_is_named_as_the_header_names_the_others() {
+        let (_, f) = parse("x.csv", "乙\n1\n", Layout::default(), COLS);
+        assert_eq!(f[0].rule, ids::FORMAT_MISSING_COLUMN);
+        assert_eq!(f[0].message.zh, "缺少必需的列“甲”（a）");
+        assert_eq!(f[0].message.en, "the required column “甲” (a) is missing");
+        let (_, f) = parse("x.csv", "b\n1\n", Layout::default(), COLS);
+        assert_eq!(f[0].message.en, "the required column “a” is missing");
     }
 
     #[test]

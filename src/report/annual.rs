@@ -8,11 +8,11 @@ use chrono::Datelike;
 use serde::Serialize;
 
 use super::chart::{MonthFigures, chart, figures, months};
-use super::csv::Table;
 use super::disclosure::CategoryAmount;
 use super::privacy::Privacy;
+use super::sheet::{Cell, Sheet, ToCell, Typed};
 use super::surveys::Ratings;
-use super::values::{Cell, FullHeading, word};
+use super::values::{FullHeading, word};
 use super::{Context, Data, Kind as ReportKind, Words, labels_with};
 use crate::domain::annual::{self, Participation};
 use crate::domain::category::label;
@@ -60,6 +60,17 @@ pub struct Annual {
     pub money: MoneyFigures,
     pub satisfaction: Satisfaction,
     pub months: Vec<MonthFigures>,
+    /// Pupils with a waiver and what the waivers took off, over the months (terms) that start
+    /// in the calendar year up to `until`; never who or why.
+    pub waivers: WaiverFigures,
+    /// Service days of the year up to `until` inside counted leave.
+    pub leave_days: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct WaiverFigures {
+    pub pupils: usize,
+    pub total: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -135,6 +146,7 @@ pub struct StaffKindCounts {
 #[derive(Clone, Debug, Serialize)]
 pub struct MoneyFigures {
     pub fees: String,
+    pub grants: String,
     pub refunds: String,
     pub pay: String,
     pub expenses: String,
@@ -279,11 +291,12 @@ pub fn context(records: &Records, year: i32, today: Date, lang: Lang, mask: bool
         },
         money: MoneyFigures {
             fees: money.fees.to_string(),
+            grants: money.grants.to_string(),
             refunds: money.refunds.to_string(),
             pay: money.pay.to_string(),
             expenses: money.expenses.to_string(),
             costs: (money.pay + money.expenses).to_string(),
-            net: (money.fees - money.refunds - money.pay - money.expenses).to_string(),
+            net: (money.fees + money.grants - money.refunds - money.pay - money.expenses).to_string(),
             rows: money.rows,
             by_category: by_category
                 .into_iter()
@@ -300,6 +313,11 @@ pub fn context(records: &Records, year: i32, today: Date, lang: Lang, mask: bool
             by_contract,
         },
         months: figures(&ms),
+        waivers: WaiverFigures {
+            pupils: y.waived.pupils,
+            total: y.waived.total.to_string(),
+        },
+        leave_days: y.leave_days,
     };
     Context {
         data,
@@ -312,19 +330,19 @@ impl Data for Annual {
     const KIND: ReportKind = ReportKind::Annual;
 
     /// The report's key figures as `section,item,value`.
-    fn table(&self, t: &Words) -> Table {
+    fn sheets(&self, t: &Words) -> Vec<Sheet> {
         let w = |k: &str| word(t, k);
-        let mut rows: Vec<Vec<String>> = Vec::new();
-        let mut put = |section: &str, item: String, value: String| rows.push(vec![w(section), item, value]);
+        let mut rows: Vec<Vec<Cell>> = Vec::new();
+        let mut put = |section: &str, item: String, value: Cell| rows.push(vec![Cell::Text(w(section)), Cell::Text(item), value]);
         for term in &self.terms {
             let figures = [
                 ("service_days", term.service_days.cell()),
                 ("pupils", term.pupils.cell()),
                 ("care_days", term.care_days.cell()),
-                ("paid", term.paid.cell()),
-                ("costs", term.costs.cell()),
-                ("surplus", term.surplus.cell()),
-                ("refunds", term.refunds.cell()),
+                ("paid", term.paid.money()),
+                ("costs", term.costs.money()),
+                ("surplus", term.surplus.money()),
+                ("refunds", term.refunds.money()),
             ];
             for (k, value) in figures {
                 put("terms", format!("{} {}", term.id, w(&format!("term_{k}"))), value);
@@ -336,8 +354,8 @@ impl Data for Annual {
             ("served", p.served.cell()),
             ("withdrawn", p.withdrawn.cell()),
             ("care_days", p.care_days.cell()),
-            ("average_days", p.average_days.cell()),
-            ("participation", p.participation.cell()),
+            ("average_days", p.average_days.number()),
+            ("participation", p.participation.number()),
         ] {
             put("pupils", w(k), value);
         }
@@ -352,7 +370,7 @@ impl Data for Annual {
             }
         }
         for a in &self.service.activities {
-            put("activities", a.cell(), String::new());
+            put("activities", a.clone(), Cell::Empty);
         }
         put("staff", w("staff_count"), self.staff.count.cell());
         for k in &self.staff.by_kind {
@@ -362,39 +380,49 @@ impl Data for Annual {
         let m = &self.money;
         for (k, value) in [
             ("fees", &m.fees),
+            ("grants", &m.grants),
             ("refunds", &m.refunds),
             ("pay", &m.pay),
             ("expenses", &m.expenses),
             ("costs", &m.costs),
             ("net", &m.net),
         ] {
-            put("money", w(&format!("money_{k}")), value.cell());
+            put("money", w(&format!("money_{k}")), value.money());
         }
         for c in &m.by_category {
-            put("by_category", c.category.cell(), c.amount.cell());
+            put("by_category", c.category.clone(), c.amount.money());
         }
-        put("money", w("settlement_refunds"), m.settlement_refunds.cell());
+        put("money", w("settlement_refunds"), m.settlement_refunds.money());
+        put("pupils", w("waived_pupils"), self.waivers.pupils.cell());
+        put("money", w("waived"), self.waivers.total.money());
+        put("pupils", w("leave_days"), self.leave_days.cell());
         let s = &self.satisfaction;
         for (k, value) in [
             ("count", s.ratings.count.cell()),
-            ("mean", s.ratings.mean.cell()),
-            ("pupil_mean", s.ratings.pupil_mean.cell()),
-            ("parent_mean", s.ratings.parent_mean.cell()),
+            ("mean", s.ratings.mean.number()),
+            ("pupil_mean", s.ratings.pupil_mean.number()),
+            ("parent_mean", s.ratings.parent_mean.number()),
         ] {
             put("satisfaction", w(&format!("sat_{k}")), value);
         }
         for c in &s.by_contract {
-            put("satisfaction", format!("{} {}（{}）", c.contract_id, c.name, c.role), c.mean.cell());
+            put(
+                "satisfaction",
+                format!("{} {}（{}）", c.contract_id, c.name, c.role),
+                c.mean.number(),
+            );
         }
-        Table {
+        vec![Sheet {
+            name: format!("{} {}", w("sheet"), self.year),
             headers: vec![w("section"), w("item"), w("value")],
             rows,
-        }
+        }]
     }
 }
 
 const LABELS: &[(&str, &str, &str)] = &[
     ("title", "课后服务年度绩效报告", "After-school care: annual performance report"),
+    ("sheet", "绩效报告", "Annual report"),
     ("year", "年度", "Year"),
     (
         "by_date",
@@ -443,6 +471,10 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("not_required", "不需要", "not required"),
     ("money", "经费收支", "Money in and out"),
     ("money_fees", "收取托管费", "Fees received"),
+    ("money_grants", "补助收入", "Grants received"),
+    ("waived_pupils", "减免收费的学生人数", "Pupils with a fee waiver"),
+    ("waived", "减免金额", "Total waived"),
+    ("leave_days", "请假天数", "Days of leave"),
     ("money_refunds", "退费", "Refunds"),
     ("money_pay", "劳务费", "Staff pay"),
     ("money_expenses", "其他支出", "Other expenses"),

@@ -16,16 +16,22 @@ use crate::records::{Kind, Money, Month, Records};
 pub struct MonthMoney {
     pub month: Month,
     pub fees: Money,
+    pub grants: Money,
     pub refunds: Money,
     pub pay: Money,
     pub expenses: Money,
-    /// The committee's balance at the month's end: every row dated up to then.
+    /// The balance at the month's end: every row dated up to then.
     pub balance: Money,
 }
 
 impl MonthMoney {
     pub fn out(&self) -> Money {
         self.pay + self.expenses
+    }
+
+    /// Fees and grants.
+    pub fn income(&self) -> Money {
+        self.fees + self.grants
     }
 }
 
@@ -43,6 +49,7 @@ pub fn months(records: &Records, from: Month, to: Month) -> Vec<MonthMoney> {
         let mut mm = MonthMoney {
             month: m,
             fees: Money::ZERO,
+            grants: Money::ZERO,
             refunds: Money::ZERO,
             pay: Money::ZERO,
             expenses: Money::ZERO,
@@ -54,6 +61,7 @@ pub fn months(records: &Records, from: Month, to: Month) -> Vec<MonthMoney> {
                 Kind::Refund => mm.refunds += e.amount,
                 Kind::Pay => mm.pay += e.amount,
                 Kind::Expense => mm.expenses += e.amount,
+                Kind::Grant => mm.grants += e.amount,
             }
             balance += e.signed();
         }
@@ -76,6 +84,7 @@ pub fn ledger_span(records: &Records) -> Option<(Month, Month)> {
 pub struct MonthFigures {
     pub month: String,
     pub fees: String,
+    pub grants: String,
     pub refunds: String,
     pub pay: String,
     pub expenses: String,
@@ -89,6 +98,7 @@ impl MonthFigures {
         MonthFigures {
             month: m.month.to_string(),
             fees: m.fees.to_string(),
+            grants: m.grants.to_string(),
             refunds: m.refunds.to_string(),
             pay: m.pay.to_string(),
             expenses: m.expenses.to_string(),
@@ -137,7 +147,7 @@ pub struct Tick {
     pub label: String,
 }
 
-/// A bar of fees (`in`) or of pay and expenses (`out`).
+/// A bar of fees and grants (`in`) or of pay and expenses (`out`).
 #[derive(Clone, Debug, Serialize)]
 pub struct Bar {
     pub series: &'static str,
@@ -209,16 +219,23 @@ fn as_json(v: f64) -> String {
 
 /// The chart of some months of money: its geometry and words.
 pub fn chart(ms: &[MonthMoney], lang: Lang) -> Chart {
+    let mut t = labels(lang, LABELS);
+    // The bar of money in says what it holds: fees, and grants in a record that has any.
+    if ms.iter().any(|m| !m.grants.is_zero()) {
+        t.insert("in", lang.pick("收费与补助", "Fees and grants"));
+    }
     Chart {
         months: figures(ms),
         plot: (!ms.is_empty()).then(|| plot(ms)),
-        t: labels(lang, LABELS),
+        t,
     }
 }
 
 fn plot(ms: &[MonthMoney]) -> Plot {
     let zero = Decimal::ZERO;
-    let values = ms.iter().flat_map(|m| [m.fees.decimal(), m.out().decimal(), m.balance.decimal()]);
+    let values = ms
+        .iter()
+        .flat_map(|m| [m.income().decimal(), m.out().decimal(), m.balance.decimal()]);
     let hi = values.clone().fold(zero, Decimal::max);
     let lo = values.fold(zero, Decimal::min);
     let range = if hi == lo { Decimal::ONE_HUNDRED } else { hi - lo };
@@ -252,7 +269,7 @@ fn plot(ms: &[MonthMoney]) -> Plot {
     let mut labels_x = Vec::new();
     for (i, m) in ms.iter().enumerate() {
         let x0 = LEFT + slot * i as f64;
-        for (series, value, dx) in [("in", m.fees, 0.18), ("out", m.out(), 0.52)] {
+        for (series, value, dx) in [("in", m.income(), 0.18), ("out", m.out(), 0.52)] {
             let yv = y(value.decimal());
             bars.push(Bar {
                 series,
@@ -326,6 +343,7 @@ mod tests {
         let mm = MonthMoney {
             month: m,
             fees: Money::parse("6400").unwrap(),
+            grants: Money::ZERO,
             refunds: Money::ZERO,
             pay: Money::parse("5940").unwrap(),
             expenses: Money::parse("720").unwrap(),

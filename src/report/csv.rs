@@ -1,20 +1,18 @@
 //! A report's main table as CSV, safe to open in a spreadsheet.
 
+use super::sheet::Sheet;
 use crate::records::Money;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Table {
-    pub headers: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-}
-
 /// RFC 4180 text with `\n` line ends; every cell neutralised.
-pub fn write(t: &Table) -> String {
+pub fn write(t: &Sheet) -> String {
     let mut s = String::new();
-    for row in std::iter::once(&t.headers).chain(&t.rows) {
-        let cells: Vec<String> = row.iter().map(|c| quote(&neutralise(c))).collect();
+    let line = |s: &mut String, cells: Vec<String>| {
         s.push_str(&cells.join(","));
         s.push('\n');
+    };
+    line(&mut s, t.headers.iter().map(|h| quote(&neutralise(h))).collect());
+    for row in &t.rows {
+        line(&mut s, row.iter().map(|c| quote(&neutralise(&c.text()))).collect());
     }
     s
 }
@@ -43,6 +41,7 @@ fn quote(cell: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::sheet::Cell;
 
     #[test]
     fn formulas_become_text_numbers_stay_numbers() {
@@ -57,9 +56,11 @@ mod tests {
 
     #[test]
     fn quoting() {
-        let t = Table {
+        let text = |s: &str| Cell::Text(s.into());
+        let t = Sheet {
+            name: "t".into(),
             headers: vec!["a".into(), "b".into()],
-            rows: vec![vec!["x,y".into(), "say \"hi\"".into()], vec!["=1".into(), "2".into()]],
+            rows: vec![vec![text("x,y"), text("say \"hi\"")], vec![text("=1"), Cell::Count(2)]],
         };
         assert_eq!(write(&t), "a,b\n\"x,y\",\"say \"\"hi\"\"\"\n'=1,2\n");
     }

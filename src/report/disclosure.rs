@@ -5,13 +5,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::chart::{MonthFigures, chart, figures, months};
-use super::csv::Table;
 use super::privacy::Privacy;
-use super::values::{Cell, Heading, word, words};
-use super::{Context, Data, Words, labels_with};
+use super::sheet::{Cell, Sheet, ToCell, Typed};
+use super::values::{Heading, word, words};
+use super::{Context, Data, Words, words_for};
 use crate::domain::calendar::terms_of_month;
 use crate::domain::category::label;
 use crate::domain::close::MonthTotals;
+use crate::domain::owed::{Waived, waived};
 use crate::findings::Lang;
 use crate::records::{Date, Kind, Money, Month, Records, Short};
 
@@ -37,6 +38,8 @@ pub struct Disclosure {
     pub closed_on: Option<String>,
     pub opening: String,
     pub fees: String,
+    /// Money from outside the families (财政补助, 专项经费, donations).
+    pub grants: String,
     pub refunds: String,
     pub pay: String,
     pub expenses: String,
@@ -50,7 +53,50 @@ pub struct Disclosure {
     pub by_category: Vec<CategoryAmount>,
     pub spending: Vec<Spending>,
     pub refund_items: Vec<RefundItem>,
+    pub grant_items: Vec<GrantItem>,
+    /// The fee standard (`[fees] amount`) and what it is for (a month or a term).
+    pub standard: Option<Standard>,
+    /// Pupils with a waiver for a period (month or term) that starts in the month, and what the
+    /// waivers took off; never who or why.
+    pub waived_pupils: usize,
+    pub waived: String,
     pub months: Vec<MonthFigures>,
+}
+
+/// A row of money from outside the families.
+#[derive(Clone, Debug, Serialize)]
+pub struct GrantItem {
+    pub date: String,
+    /// Where it came from (the row's category).
+    pub source: String,
+    pub amount: String,
+    pub receipt: Option<String>,
+    pub memo: Option<String>,
+}
+
+/// The fee standard as parents are told it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Standard {
+    pub amount: String,
+    /// `monthly` or `term`.
+    pub basis: &'static str,
+    /// The standard's unit in words: 元/月, per month.
+    pub per: String,
+}
+
+impl Standard {
+    pub fn of(records: &Records, lang: Lang) -> Option<Standard> {
+        let f = records.plan.as_ref()?.fees.as_ref()?;
+        let per = match f.basis {
+            crate::records::plan::Basis::Monthly => lang.pick("元/月", "per month"),
+            crate::records::plan::Basis::Term => lang.pick("元/学期", "per term"),
+        };
+        Some(Standard {
+            amount: f.amount.v.to_string(),
+            basis: crate::records::plan::Choice::as_str(f.basis),
+            per: per.to_owned(),
+        })
+    }
 }
 
 /// Spending of a category; staff pay is one category.
@@ -97,6 +143,7 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
     let mut by_category: BTreeMap<String, Money> = BTreeMap::new();
     let mut spending = Vec::new();
     let mut refunds = Vec::new();
+    let mut grants = Vec::new();
     let privacy = Privacy::new(records, !no_mask);
     let name_of = |id: &str| records.pupil(id).map(|p| privacy.name(&p.name)).unwrap_or_default();
     let free = |v: &Option<Short>| privacy.opt_text(v.as_deref());
@@ -129,6 +176,16 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
                 });
                 continue;
             }
+            Kind::Grant => {
+                grants.push(GrantItem {
+                    date: e.date.to_string(),
+                    source: free(&e.category).unwrap_or_default(),
+                    amount: e.amount.to_string(),
+                    receipt: free(&e.receipt),
+                    memo: free(&e.memo),
+                });
+                continue;
+            }
             Kind::Fee => continue,
         };
         spending.push(Spending {
@@ -146,6 +203,9 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
         .and_then(|p| terms_of_month(p, month).map(|t| Month::of(t.starts)).min())
         .unwrap_or(month);
     let ms = months(records, from, month);
+    let waivers = plan.map_or_else(Waived::default, |p| {
+        waived(p, &records.pupils, &records.leave, month.first_day(), month.last_day())
+    });
     let data = Disclosure {
         heading: Heading::of(records, lang, !no_mask),
         month: month.to_string(),
@@ -153,6 +213,7 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
         closed_on: closed_on.map(|d| d.to_string()),
         opening: opening.to_string(),
         fees: t.fees.to_string(),
+        grants: t.grants.to_string(),
         refunds: t.refunds.to_string(),
         pay: t.pay.to_string(),
         expenses: t.expenses.to_string(),
@@ -170,12 +231,16 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
             .collect(),
         spending,
         refund_items: refunds,
+        grant_items: grants,
+        standard: Standard::of(records, lang),
+        waived_pupils: waivers.pupils,
+        waived: waivers.total.to_string(),
         months: figures(&ms),
     };
     Context {
         data,
         chart: chart(&ms, lang),
-        t: labels_with(lang, LABELS),
+        t: words_for(records, lang, LABELS, SCHOOL),
     }
 }
 
@@ -184,72 +249,87 @@ impl Data for Disclosure {
 
     /// The summary, spending by category, itemised spending and refunds, one table with a column
     /// that says which part a row belongs to.
-    fn table(&self, t: &Words) -> Table {
-        let w = |k| word(t, k);
+    fn sheets(&self, t: &Words) -> Vec<Sheet> {
+        let w = |k| Cell::Text(word(t, k));
         let mut rows = Vec::new();
-        let summary = w("summary");
         let figures = [
-            ("opening", self.opening.cell()),
-            ("fees", self.fees.cell()),
-            ("refunds", self.refunds.cell()),
-            ("pay", self.pay.cell()),
-            ("expenses", self.expenses.cell()),
-            ("closing", self.closing.cell()),
+            ("opening", self.opening.money()),
+            ("fees", self.fees.money()),
+            ("grants", self.grants.money()),
+            ("refunds", self.refunds.money()),
+            ("pay", self.pay.money()),
+            ("expenses", self.expenses.money()),
+            ("closing", self.closing.money()),
             ("families", self.families.cell()),
+            ("waived_pupils", self.waived_pupils.cell()),
+            ("waived", self.waived.money()),
         ];
         for (key, value) in figures {
             rows.push(vec![
-                summary.clone(),
-                String::new(),
+                w("summary"),
+                Cell::Empty,
                 w(key),
-                String::new(),
+                Cell::Empty,
                 value,
-                String::new(),
-                String::new(),
+                Cell::Empty,
+                Cell::Empty,
             ]);
         }
         for c in &self.by_category {
             rows.push(vec![
                 w("by_category"),
-                String::new(),
+                Cell::Empty,
                 c.category.cell(),
-                String::new(),
-                c.amount.cell(),
-                String::new(),
-                String::new(),
+                Cell::Empty,
+                c.amount.money(),
+                Cell::Empty,
+                Cell::Empty,
             ]);
         }
         for s in &self.spending {
             rows.push(vec![
                 w("spending"),
-                s.date.cell(),
+                s.date.date(),
                 s.item.cell(),
                 s.kind.cell(),
-                s.amount.cell(),
+                s.amount.money(),
                 s.receipt.cell(),
                 s.memo.cell(),
+            ]);
+        }
+        for g in &self.grant_items {
+            rows.push(vec![
+                w("grant_items"),
+                g.date.date(),
+                g.source.cell(),
+                Cell::Empty,
+                g.amount.money(),
+                g.receipt.cell(),
+                g.memo.cell(),
             ]);
         }
         for r in &self.refund_items {
             rows.push(vec![
                 w("refund_items"),
-                r.date.cell(),
+                r.date.date(),
                 r.name.cell(),
                 r.period.cell(),
-                r.amount.cell(),
-                String::new(),
-                String::new(),
+                r.amount.money(),
+                Cell::Empty,
+                Cell::Empty,
             ]);
         }
-        Table {
+        vec![Sheet {
+            name: format!("{} {}", word(t, "sheet"), self.month),
             headers: words(t, &["part", "date", "item", "kind", "amount", "receipt", "memo"]),
             rows,
-        }
+        }]
     }
 }
 
 const LABELS: &[(&str, &str, &str)] = &[
     ("title", "课后服务收支公示", "After-school care: monthly income and spending"),
+    ("sheet", "收支公示", "Disclosure"),
     ("month", "月份", "Month"),
     ("closed_on", "结账日期", "Closed on"),
     (
@@ -259,6 +339,12 @@ const LABELS: &[(&str, &str, &str)] = &[
     ),
     ("opening", "期初余额", "Opening balance"),
     ("fees", "收取托管费", "Fees received"),
+    ("grants", "补助收入", "Grants received"),
+    ("grant_items", "补助收入明细", "Grants received"),
+    ("source", "来源", "Source"),
+    ("standard", "收费标准", "Fee standard"),
+    ("waived_pupils", "减免收费的学生人数", "Pupils with a fee waiver"),
+    ("waived", "减免金额", "Total waived"),
     ("refunds", "退费", "Refunds"),
     ("pay", "劳务费", "Staff pay"),
     ("expenses", "其他支出", "Other expenses"),
@@ -286,3 +372,10 @@ const LABELS: &[(&str, &str, &str)] = &[
         "Prepared by the parents' committee and disclosed to parents every month under section 三(三) of the after-school care policy. Questions go to the committee.",
     ),
 ];
+
+/// The words under model `school`: the school discloses its own money.
+const SCHOOL: &[(&str, &str, &str)] = &[(
+    "footer",
+    "本公示由学校编制，依据收费公示制度（教基厅函〔2023〕26号）每月向家长公开。如有疑问请联系学校财务。",
+    "Prepared by the school and disclosed to parents every month under the fee disclosure rules (教基厅函〔2023〕26号). Questions go to the school's finance office.",
+)];

@@ -8,15 +8,16 @@ use std::ops::AddAssign;
 use serde::Serialize;
 
 use super::chart::{chart, months};
-use super::csv::Table;
 use super::sheet::{Cell, Sheet, ToCell, Typed};
 use super::values::{lang_code, word, words};
 use super::{Context, Data, Kind, Words, labels_with};
 use crate::domain::annual::Participation;
 use crate::domain::district::{self, Closes, Period, Settlements, per};
+use crate::domain::leave::leave_days;
+use crate::domain::owed::waived;
 use crate::domain::ratings::Mean;
 use crate::findings::{Finding, Lang};
-use crate::records::plan::Basis;
+use crate::records::plan::{Basis, Choice};
 use crate::records::{Date, Money, Records};
 
 /// A school's figures over its period, exact.
@@ -29,11 +30,20 @@ pub struct Figures {
     pub pupils_counted: u64,
     pub pupil_months: u64,
     pub fees: Money,
+    pub grants: Money,
     pub refunds: Money,
     pub pay: Money,
     pub expenses: Money,
     /// Every row dated up to the period's last day.
     pub balance: Money,
+    /// Refunds for leave and withdrawal that are due and not booked (`fees/refund-due`) for
+    /// periods that share a day with this one, and how many families are owed them.
+    pub refunds_due: Money,
+    pub refund_families: u64,
+    /// Pupils with a waiver in the periods that start in this one, and what it took off.
+    pub waived_pupils: u64,
+    pub waived: Money,
+    pub leave_days: u64,
     pub closes: Closes,
     pub settlements: Settlements,
     pub errors: u64,
@@ -50,7 +60,13 @@ impl AddAssign<&Figures> for Figures {
         self.pupils_counted += o.pupils_counted;
         self.pupil_months += o.pupil_months;
         self.fees += o.fees;
+        self.grants += o.grants;
         self.refunds += o.refunds;
+        self.refunds_due += o.refunds_due;
+        self.refund_families += o.refund_families;
+        self.waived_pupils += o.waived_pupils;
+        self.waived += o.waived;
+        self.leave_days += o.leave_days;
         self.pay += o.pay;
         self.expenses += o.expenses;
         self.balance += o.balance;
@@ -68,8 +84,9 @@ impl AddAssign<&Figures> for Figures {
 }
 
 impl Figures {
-    /// Over a school's records and its findings, for its period.
-    pub fn of(records: &Records, findings: &[Finding], p: &Period<'_>, today: Date) -> Figures {
+    /// Over a school's records and its findings, for its period; `due` are the refunds due and
+    /// not booked, by pupil id ([`refunds_due`]).
+    pub fn of(records: &Records, findings: &[Finding], due: &[(String, Money)], p: &Period<'_>, today: Date) -> Figures {
         let mut f = Figures {
             errors: findings.iter().filter(|x| x.is_error()).count() as u64,
             warnings: findings.iter().filter(|x| !x.is_error()).count() as u64,
@@ -78,11 +95,17 @@ impl Figures {
         let Some(plan) = records.plan.as_ref() else { return f };
         for m in months(records, p.first, p.last) {
             f.fees += m.fees;
+            f.grants += m.grants;
             f.refunds += m.refunds;
             f.pay += m.pay;
             f.expenses += m.expenses;
             f.balance = m.balance;
         }
+        f.refunds_due = due.iter().map(|(_, m)| *m).sum();
+        f.refund_families = due.iter().map(|(id, _)| id).collect::<std::collections::BTreeSet<_>>().len() as u64;
+        let w = waived(plan, &records.pupils, &records.leave, p.from, p.to);
+        (f.waived_pupils, f.waived) = (w.pupils as u64, w.total);
+        f.leave_days = leave_days(plan, &records.pupils, &records.leave, p.from, p.to.min(today));
         f.closes = district::closes(records, plan, p, today);
         f.settlements = district::settlements(records, p, today);
         (f.pupils, f.pupil_months) = district::pupils_in_care(records, p);
@@ -130,7 +153,13 @@ impl Figures {
             participation: self.participation(),
             pupil_months: self.pupil_months,
             fees: self.fees.to_string(),
+            grants: self.grants.to_string(),
             refunds: self.refunds.to_string(),
+            refunds_due: self.refunds_due.to_string(),
+            refund_families: self.refund_families,
+            waived_pupils: self.waived_pupils,
+            waived: self.waived.to_string(),
+            leave_days: self.leave_days,
             pay: self.pay.to_string(),
             expenses: self.expenses.to_string(),
             balance: self.balance.to_string(),
@@ -158,7 +187,14 @@ pub struct Shown {
     pub participation: Option<String>,
     pub pupil_months: u64,
     pub fees: String,
+    pub grants: String,
     pub refunds: String,
+    /// Refunds due for leave and withdrawal and not booked, and the families owed them.
+    pub refunds_due: String,
+    pub refund_families: u64,
+    pub waived_pupils: u64,
+    pub waived: String,
+    pub leave_days: u64,
     pub pay: String,
     pub expenses: String,
     pub balance: String,
@@ -184,6 +220,8 @@ pub struct Identity {
     pub dir: String,
     pub school: String,
     pub code: String,
+    /// `committee` or `school` (SPEC §10).
+    pub model: Option<&'static str>,
     pub period: Option<String>,
     pub terms: Vec<String>,
     pub basis: Option<Basis>,
@@ -199,6 +237,7 @@ impl Identity {
             dir,
             school: plan.map(|x| x.school.name.clone()).unwrap_or_default(),
             code,
+            model: plan.map(|x| x.policy.model.as_str()),
             period: p.map(|p| p.label.clone()),
             terms: p.map(|p| p.terms.iter().map(|t| t.id.clone()).collect()).unwrap_or_default(),
             basis: fees.map(|f| f.basis),
@@ -224,6 +263,7 @@ pub struct Row {
     pub dir: String,
     pub school: String,
     pub code: String,
+    pub model: Option<&'static str>,
     pub period: Option<String>,
     pub terms: Vec<String>,
     pub basis: Option<&'static str>,
@@ -271,6 +311,7 @@ pub fn context(rows: &[SchoolRow], scope: String, today: Date, findings: Vec<Str
             dir: r.id.dir.clone(),
             school: r.id.school.clone(),
             code: r.id.code.clone(),
+            model: r.id.model,
             period: r.id.period.clone(),
             terms: r.id.terms.clone(),
             basis: r.id.basis.map(|b| basis_name(b, lang)),
@@ -409,23 +450,9 @@ impl Data for District {
     const KIND: Kind = Kind::District;
 
     /// One row per school, then the totals.
-    fn table(&self, t: &Words) -> Table {
-        let sheet = &self.sheets(t)[0];
-        Table {
-            headers: sheet.headers.clone(),
-            rows: sheet
-                .rows
-                .iter()
-                .map(|r| r.iter().map(|c| c.text().into_owned()).collect())
-                .collect(),
-        }
-    }
-}
-
-impl District {
     /// The report's tables, typed: one row per school then the totals, and the problems to
     /// resolve. csv prints the first; xlsx writes both into a workbook.
-    pub fn sheets(&self, t: &Words) -> Vec<Sheet> {
+    fn sheets(&self, t: &Words) -> Vec<Sheet> {
         let mut rows: Vec<Vec<Cell>> = self
             .rows
             .iter()
@@ -433,6 +460,7 @@ impl District {
                 let mut v = vec![
                     r.school.cell(),
                     r.code.cell(),
+                    r.model.cell(),
                     r.dir.cell(),
                     r.period.cell(),
                     r.terms.join(" ").cell(),
@@ -446,7 +474,7 @@ impl District {
             })
             .collect();
         let mut total = vec![word(t, "total").cell()];
-        total.resize(7, Cell::Empty);
+        total.resize(8, Cell::Empty);
         total.extend(figure_cells(Some(&self.totals)));
         total.push(Cell::Empty);
         rows.push(total);
@@ -477,17 +505,23 @@ impl District {
 
 fn figure_cells(f: Option<&Shown>) -> Vec<Cell> {
     let Some(f) = f else {
-        return vec![Cell::Empty; COLUMNS.len() - 8];
+        return vec![Cell::Empty; COLUMNS.len() - 9];
     };
     vec![
         f.pupils.cell(),
         f.participation.number(),
         f.fees.money(),
+        f.grants.money(),
         f.refunds.money(),
         f.pay.money(),
         f.expenses.money(),
         f.balance.money(),
         f.fees_per_pupil_month.money(),
+        f.refunds_due.money(),
+        f.refund_families.cell(),
+        f.waived_pupils.cell(),
+        f.waived.money(),
+        f.leave_days.cell(),
         f.months_closed.cell(),
         f.months_due.cell(),
         f.closes_late.cell(),
@@ -504,6 +538,7 @@ fn figure_cells(f: Option<&Shown>) -> Vec<Cell> {
 const COLUMNS: &[&str] = &[
     "school",
     "code",
+    "model",
     "dir",
     "period",
     "terms",
@@ -512,11 +547,17 @@ const COLUMNS: &[&str] = &[
     "pupils",
     "participation",
     "fees",
+    "grants",
     "refunds",
     "pay",
     "expenses",
     "balance",
     "fees_per_pupil_month",
+    "refunds_due",
+    "refund_families",
+    "waived_pupils",
+    "waived",
+    "leave_days",
     "months_closed",
     "months_due",
     "closes_late",
@@ -542,6 +583,13 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("pupils", "在托学生", "Pupils in care"),
     ("participation", "参与率（%）", "Participation (%)"),
     ("fees", "收费", "Fees"),
+    ("grants", "补助", "Grants"),
+    ("model", "收费主体", "Model"),
+    ("refunds_due", "应退未退", "Refunds due"),
+    ("refund_families", "应退户数", "Families owed"),
+    ("waived_pupils", "减免人数", "Pupils with a waiver"),
+    ("waived", "减免金额", "Waived"),
+    ("leave_days", "请假天数", "Leave days"),
     ("refunds", "退费", "Refunds"),
     ("pay", "劳务费", "Staff pay"),
     ("expenses", "其他支出", "Other expenses"),

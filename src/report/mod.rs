@@ -1,7 +1,8 @@
 //! Reports of SPEC §9: built-in tera templates, embedded in the binary; a file of the same name
 //! in the records repo's templates/ replaces one, and every template renders in a sandbox
 //! ([`template`]). Each kind's context is a typed struct built by a pure function of the
-//! records: md and html come from templates over it, json is its data and csv its main table.
+//! records: md and html come from templates over it, json is its data, and its tables
+//! ([`sheet::Sheet`]) are what csv (the main table) and xlsx (every table) write.
 
 pub mod annual;
 pub mod chart;
@@ -28,6 +29,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::findings::{Lang, Msg};
+use crate::records::{Date, Records};
 pub use template::render_template;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,10 +38,11 @@ pub enum Format {
     Html,
     Csv,
     Json,
+    Xlsx,
 }
 
 impl Format {
-    pub const ALL: &[Format] = &[Format::Md, Format::Html, Format::Csv, Format::Json];
+    pub const ALL: &[Format] = &[Format::Md, Format::Html, Format::Csv, Format::Json, Format::Xlsx];
 
     pub fn ext(self) -> &'static str {
         match self {
@@ -47,6 +50,7 @@ impl Format {
             Format::Html => "html",
             Format::Csv => "csv",
             Format::Json => "json",
+            Format::Xlsx => "xlsx",
         }
     }
 
@@ -57,8 +61,14 @@ impl Format {
             "html" | "htm" => Some(Format::Html),
             "csv" => Some(Format::Csv),
             "json" => Some(Format::Json),
+            "xlsx" => Some(Format::Xlsx),
             _ => None,
         }
+    }
+
+    /// A format that is not text: it goes to a file, never to a terminal.
+    pub fn is_binary(self) -> bool {
+        self == Format::Xlsx
     }
 }
 
@@ -151,26 +161,52 @@ pub struct Context<D> {
     pub t: Words,
 }
 
-/// The data of a report kind: what json prints, and the main table that csv prints.
+/// The data of a report kind: what json prints, and the tables that csv and xlsx write.
 pub trait Data: Serialize {
     const KIND: Kind;
 
-    /// The report's main table, with headers in the words `t`.
-    fn table(&self, t: &Words) -> csv::Table;
+    /// The report's tables, the main one first, with headers in the words `t`: csv writes the
+    /// main table, xlsx a sheet for each.
+    fn sheets(&self, t: &Words) -> Vec<sheet::Sheet>;
 }
 
-/// Renders a report in a format: md and html through templates, json and csv from the data.
-pub fn render<D: Data>(dir: Option<&Path>, format: Format, context: &Context<D>) -> Result<String, Msg> {
-    match format {
-        Format::Md | Format::Html => render_template(dir, &D::KIND.template(format), context),
-        Format::Json => Ok(format!("{}\n", values::pretty(&context.data)?)),
-        Format::Csv => Ok(csv::write(&context.data.table(&context.t))),
-    }
+/// Renders a report in a format: md and html through templates, json and csv from the data,
+/// xlsx as a workbook that says it was made on `today`.
+pub fn render<D: Data>(dir: Option<&Path>, format: Format, context: &Context<D>, today: Date) -> Result<Vec<u8>, Msg> {
+    let text = match format {
+        Format::Md | Format::Html => render_template(dir, &D::KIND.template(format), context)?,
+        Format::Json => format!("{}\n", values::pretty(&context.data)?),
+        Format::Csv => {
+            let main = context.data.sheets(&context.t).into_iter().next().unwrap_or_default();
+            csv::write(&main)
+        }
+        Format::Xlsx => return xlsx::workbook(&context.data.sheets(&context.t), today),
+    };
+    Ok(text.into_bytes())
 }
 
 /// A template's words in the reader's language, from `(key, Chinese, English)`.
 pub fn labels(lang: Lang, items: &[(&'static str, &'static str, &'static str)]) -> Words {
     items.iter().map(|(k, zh, en)| (*k, lang.pick(zh, en))).collect()
+}
+
+/// A report's words for the records' model: under model `school` (SPEC §10) the school, not the
+/// parents' committee, runs the money, and the words `school` give say so.
+pub fn words_for(
+    records: &Records,
+    lang: Lang,
+    own: &[(&'static str, &'static str, &'static str)],
+    school: &[(&'static str, &'static str, &'static str)],
+) -> Words {
+    let mut words = labels_with(lang, own);
+    if records
+        .plan
+        .as_ref()
+        .is_some_and(|p| p.policy.model == crate::records::plan::Model::School)
+    {
+        words.extend(labels(lang, school));
+    }
+    words
 }
 
 /// Words several reports share, under each report's own.

@@ -3,11 +3,11 @@
 
 use serde::Serialize;
 
-use super::csv::Table;
 use super::privacy::Privacy;
 use super::settlement::{Family, Settled, settled};
-use super::values::{Cell, words};
-use super::{Context, Data, Kind, Words, labels_with};
+use super::sheet::{Sheet, ToCell, Typed};
+use super::values::{word, words};
+use super::{Context, Data, Kind, Words, words_for};
 use crate::findings::{Lang, Msg};
 use crate::records::Records;
 
@@ -27,7 +27,7 @@ pub fn context(records: &Records, term_id: &str, lang: Lang, mask: bool) -> Resu
             notices: families.into_iter().map(|f| f.row).collect(),
         },
         chart,
-        t: labels_with(lang, LABELS),
+        t: words_for(records, lang, LABELS, SCHOOL),
     })
 }
 
@@ -35,8 +35,9 @@ impl Data for Notices {
     const KIND: Kind = Kind::Notices;
 
     /// One row per notice.
-    fn table(&self, t: &Words) -> Table {
-        Table {
+    fn sheets(&self, t: &Words) -> Vec<Sheet> {
+        vec![Sheet {
+            name: format!("{} {}", word(t, "sheet"), self.settled.term.id),
             headers: words(
                 t,
                 &[
@@ -63,21 +64,22 @@ impl Data for Notices {
                         n.grade.cell(),
                         n.class.cell(),
                         n.guardian.cell(),
-                        n.paid.cell(),
-                        n.share.cell(),
-                        n.refund.cell(),
-                        n.due.cell(),
-                        n.paid_out.cell(),
-                        n.paid_out_on.cell(),
+                        n.paid.money(),
+                        n.share.money(),
+                        n.refund.money(),
+                        n.due.money(),
+                        n.paid_out.money(),
+                        n.paid_out_on.date(),
                     ]
                 })
                 .collect(),
-        }
+        }]
     }
 }
 
 const LABELS: &[(&str, &str, &str)] = &[
     ("title", "课后服务学期结算退费通知单", "After-school care: settlement notice"),
+    ("sheet", "退费通知", "Notices"),
     ("cover", "退费通知单汇总", "Notices: summary"),
     ("dear", "尊敬的", "Dear "),
     ("dear_after", "家长：", ","),
@@ -113,4 +115,16 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("treasurer", "财务", "treasurer"),
     ("committee", "家长委员会", "Parents' committee"),
     ("signature", "家长签收：", "Received by (guardian):"),
+];
+
+/// The words under model `school`: the school settles on the standard and takes what is due.
+const SCHOOL: &[(&str, &str, &str)] = &[
+    (
+        "intro",
+        "本学期课后服务已结算。每个家庭按经批准的收费标准为实际得到的服务付费，请假、退出多交的部分退还。您家庭的结算如下：",
+        "The term's after-school care has been settled. Each family pays the approved standard for the care it received; what it paid beyond that is returned. Your family's part:",
+    ),
+    ("share_col", "应交（按标准和实际服务）", "Owed (the standard for the care received)"),
+    ("due_by", "请于以下日期前交学校财务：", "Please pay the school's finance office by:"),
+    ("contact", "如有疑问，请联系学校财务", "Questions go to the school's finance office"),
 ];

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::csv::Table;
-use super::values::{Cell, InternalHeading, words};
+use super::sheet::{Sheet, ToCell, Typed};
+use super::values::{InternalHeading, word, words};
 use super::{Context, Data, Kind, Words, labels_with};
-use crate::domain::calendar::care_days;
+use crate::domain::leave::care_days_less_leave;
 use crate::findings::Lang;
 use crate::records::plan::Term;
 use crate::records::{Date, Records};
@@ -84,7 +84,7 @@ pub fn context(records: &Records, term: Option<&Term>, today: Date, lang: Lang) 
             *by_status.entry(status).or_default() += 1;
             *by_grade.entry(p.grade).or_default() += 1;
             let days = match (plan, term) {
-                (Some(pl), Some(t)) => Some(care_days(pl, t, p)),
+                (Some(pl), Some(t)) => Some(care_days_less_leave(pl, t, p, &records.leave)),
                 _ => None,
             };
             RosterPupil {
@@ -136,8 +136,9 @@ impl Data for Roster {
     const KIND: Kind = Kind::Roster;
 
     /// The pupils.
-    fn table(&self, t: &Words) -> Table {
-        Table {
+    fn sheets(&self, t: &Words) -> Vec<Sheet> {
+        vec![Sheet {
+            name: word(t, "sheet"),
             headers: words(
                 t,
                 &[
@@ -170,12 +171,12 @@ impl Data for Roster {
                         p.class.cell(),
                         p.guardian.cell(),
                         p.phone.cell(),
-                        p.applied_on.cell(),
+                        p.applied_on.date(),
                         p.signed_by.cell(),
-                        p.reviewed_on.cell(),
-                        p.agreed_on.cell(),
-                        p.starts.cell(),
-                        p.ends.cell(),
+                        p.reviewed_on.date(),
+                        p.agreed_on.date(),
+                        p.starts.date(),
+                        p.ends.date(),
                         p.status_label.cell(),
                         p.care_days.cell(),
                         p.note.cell(),
@@ -183,12 +184,13 @@ impl Data for Roster {
                     ]
                 })
                 .collect(),
-        }
+        }]
     }
 }
 
 const LABELS: &[(&str, &str, &str)] = &[
     ("title", "课后服务学生名册", "After-school care: roster"),
+    ("sheet", "学生名册", "Roster"),
     ("as_of", "状态日期", "Status as of"),
     ("phone", "电话", "Phone"),
     ("applied_on", "申请日期", "Applied on"),

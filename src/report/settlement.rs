@@ -6,12 +6,13 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::chart::{Chart, MonthFigures, chart, figures, months};
-use super::csv::Table;
 use super::privacy::Privacy;
-use super::values::{Cell, FullHeading, TermInfo, word, words};
-use super::{Context, Data, Kind, Words, labels_with};
-use crate::domain::calendar::{applications, care_days};
+use super::sheet::{Cell, Sheet, ToCell, Typed};
+use super::values::{FullHeading, TermInfo, word, words};
+use super::{Context, Data, Kind, Words, words_for};
+use crate::domain::calendar::applications;
 use crate::domain::deadlines;
+use crate::domain::leave::care_days_less_leave;
 use crate::domain::payouts;
 use crate::findings::{Lang, Msg};
 use crate::records::plan::RefundBasis;
@@ -30,10 +31,16 @@ pub struct Settled {
     pub basis_label: &'static str,
     /// P
     pub paid: String,
-    /// C
+    /// G, when there are grants.
+    pub grants: Option<String>,
+    /// C: pay and expenses less grants.
     pub costs: String,
     /// S
     pub surplus: String,
+    /// Basis `standard`: S − Σ refund, what stays with whoever runs the service.
+    pub retained: Option<String>,
+    /// `basis` is `standard`.
+    pub standard_basis: bool,
     /// S < 0
     pub deficit: bool,
     pub families: u64,
@@ -127,7 +134,7 @@ pub fn settled(records: &Records, term_id: &str, lang: Lang, privacy: &Privacy) 
         let paid_out = mine.map_or(crate::records::Money::ZERO, |p| p.amount);
         let paid_out_on = mine.map(|p| p.last_on);
         let care = match (plan, term, own, days) {
-            (Some(p), Some(t), Some(pu), true) => Some(care_days(p, t, pu)),
+            (Some(p), Some(t), Some(pu), true) => Some(care_days_less_leave(p, t, pu, &records.leave)),
             _ => None,
         };
         let family = Family {
@@ -181,14 +188,20 @@ pub fn settled(records: &Records, term_id: &str, lang: Lang, privacy: &Privacy) 
         ),
         settled_on: settled_on.to_string(),
         basis: s.basis.as_str(),
-        basis_label: if days {
-            lang.pick("按托管天数分摊支出", "costs shared by care days")
-        } else {
-            lang.pick("按交费比例退还结余", "surplus returned in proportion to fees paid")
+        basis_label: match s.basis {
+            RefundBasis::Days => lang.pick("按托管天数分摊支出", "costs shared by care days"),
+            RefundBasis::Paid => lang.pick("按交费比例退还结余", "surplus returned in proportion to fees paid"),
+            RefundBasis::Standard => lang.pick(
+                "按收费标准和实际服务结算，多交的退还",
+                "each family pays the standard for the care it received; the rest is returned",
+            ),
         },
         paid: s.paid.to_string(),
+        grants: (!s.grants.is_zero()).then(|| s.grants.to_string()),
         costs: s.costs.to_string(),
         surplus: s.surplus.to_string(),
+        retained: s.retained.map(|r| r.to_string()),
+        standard_basis: s.basis == RefundBasis::Standard,
         deficit: s.surplus.is_negative(),
         families: s.families,
         refund_by: refund_by.map(|d| d.to_string()),
@@ -226,7 +239,7 @@ pub fn context(records: &Records, term_id: &str, lang: Lang, mask: bool) -> Resu
             allocation: families.into_iter().map(|f| f.row).collect(),
         },
         chart,
-        t: labels_with(lang, LABELS),
+        t: words_for(records, lang, LABELS, SCHOOL),
     })
 }
 
@@ -234,8 +247,8 @@ impl Data for Settlement {
     const KIND: Kind = Kind::Settlement;
 
     /// One row per family and the totals, whose columns add up to P, C and S.
-    fn table(&self, t: &Words) -> Table {
-        let mut rows: Vec<Vec<String>> = self
+    fn sheets(&self, t: &Words) -> Vec<Sheet> {
+        let mut rows: Vec<Vec<Cell>> = self
             .allocation
             .iter()
             .map(|f| {
@@ -244,40 +257,71 @@ impl Data for Settlement {
                     f.name.cell(),
                     f.grade.cell(),
                     f.class.cell(),
-                    f.paid.cell(),
-                    f.share.cell(),
-                    f.refund.cell(),
+                    f.paid.money(),
+                    f.share.money(),
+                    f.refund.money(),
                     f.days.cell(),
                 ]
             })
             .collect();
         let s = &self.settled;
         rows.push(vec![
-            word(t, "total"),
-            format!("{} {}", s.families, word(t, "families_unit")),
-            String::new(),
-            String::new(),
-            s.paid.cell(),
-            s.costs.cell(),
-            s.surplus.cell(),
-            String::new(),
+            Cell::Text(word(t, "total")),
+            Cell::Text(format!("{} {}", s.families, word(t, "families_unit"))),
+            Cell::Empty,
+            Cell::Empty,
+            s.totals.paid.money(),
+            s.totals.share.money(),
+            s.totals.refund.money(),
+            Cell::Empty,
         ]);
-        Table {
-            headers: words(
-                t,
-                &["pupil_id", "name", "grade", "class", "paid_col", "share_col", "refund_col", "days"],
-            ),
-            rows,
-        }
+        // The term's totals as the report states them: P, G, C, S and what the school keeps.
+        let figure = |k: &str, value: Cell| vec![Cell::Text(word(t, k)), value];
+        let mut summary = vec![
+            figure("settled_on", s.settled_on.date()),
+            figure("basis", s.basis_label.cell()),
+            figure("paid", s.paid.money()),
+        ];
+        summary.extend(s.grants.as_ref().map(|g| figure("grants", g.money())));
+        summary.extend([figure("costs", s.costs.money()), figure("surplus", s.surplus.money())]);
+        summary.extend(s.retained.as_ref().map(|r| figure("retained", r.money())));
+        summary.extend([
+            figure("families", s.families.cell()),
+            figure("refunds_total", s.refunds_total.money()),
+            figure("due_total", s.due_total.money()),
+            figure("refund_by", s.refund_by.date()),
+            figure("paid_out", s.paid_out.money()),
+        ]);
+        vec![
+            Sheet {
+                name: format!("{} {}", word(t, "sheet"), s.term.id),
+                headers: words(
+                    t,
+                    &["pupil_id", "name", "grade", "class", "paid_col", "share_col", "refund_col", "days"],
+                ),
+                rows,
+            },
+            Sheet {
+                name: format!("{} {}", word(t, "summary_sheet"), s.term.id),
+                headers: words(t, &["item", "value"]),
+                rows: summary,
+            },
+        ]
     }
 }
 
 const LABELS: &[(&str, &str, &str)] = &[
     ("title", "课后服务学期结算公示", "After-school care: term settlement"),
+    ("sheet", "结算公示", "Settlement"),
+    ("summary_sheet", "结算汇总", "Totals"),
+    ("item", "项目", "Item"),
+    ("value", "数值", "Value"),
     ("settled_on", "结算日期", "Settled on"),
     ("basis", "分摊方式", "Basis"),
     ("paid", "家长交费合计（P）", "Paid by families (P)"),
+    ("grants", "补助收入（G，已从支出中扣除）", "Grants (G), taken off the costs"),
     ("costs", "支出合计（C）", "Costs (C)"),
+    ("retained", "学校留存（S 减去退还合计）", "Kept by the school (S less the refunds)"),
     ("surplus", "结余（S = P − C）", "Surplus (S = P − C)"),
     (
         "deficit",
@@ -300,5 +344,15 @@ const LABELS: &[(&str, &str, &str)] = &[
         "footer",
         "本结算由家长委员会依据《课后服务工作实施方案》三(三)“每学期结束前将托管服务收费情况进行结算，结余部分应及时退还”编制并公示。",
         "Prepared and published by the parents' committee under section 三(三) of the after-school care policy: fees are settled before each term ends and the surplus returned promptly.",
+    ),
+];
+
+/// The words under model `school`: the school settles, on the standard.
+pub(super) const SCHOOL: &[(&str, &str, &str)] = &[
+    ("share_col", "应交（按标准和实际服务）", "Owed (the standard for the care received)"),
+    (
+        "footer",
+        "本结算由学校编制并公示：每个家庭按经批准的收费标准为实际得到的服务付费，请假、退出多交的部分退还（教基厅函〔2023〕26号）。",
+        "Prepared and published by the school: each family pays the approved standard for the care it received, and what it paid beyond that for leave or withdrawal is returned (教基厅函〔2023〕26号).",
     ),
 ];

@@ -147,18 +147,6 @@ impl Typed for str {
     }
 }
 
-impl Typed for String {
-    fn money(&self) -> Cell {
-        Cell::money(self)
-    }
-    fn date(&self) -> Cell {
-        Cell::date(self)
-    }
-    fn number(&self) -> Cell {
-        Cell::number(self)
-    }
-}
-
 impl<T: Typed + ?Sized> Typed for &T {
     fn money(&self) -> Cell {
         (**self).money()
@@ -171,15 +159,15 @@ impl<T: Typed + ?Sized> Typed for &T {
     }
 }
 
-impl<T: Typed> Typed for Option<T> {
+impl<S: AsRef<str>> Typed for Option<S> {
     fn money(&self) -> Cell {
-        self.as_ref().map_or(Cell::Empty, Typed::money)
+        self.as_ref().map_or(Cell::Empty, |s| Cell::money(s.as_ref()))
     }
     fn date(&self) -> Cell {
-        self.as_ref().map_or(Cell::Empty, Typed::date)
+        self.as_ref().map_or(Cell::Empty, |s| Cell::date(s.as_ref()))
     }
     fn number(&self) -> Cell {
-        self.as_ref().map_or(Cell::Empty, Typed::number)
+        self.as_ref().map_or(Cell::Empty, |s| Cell::number(s.as_ref()))
     }
 }
 

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::csv::Table;
-use super::values::{Cell, InternalHeading, words};
+use super::sheet::{Sheet, ToCell, Typed};
+use super::values::{InternalHeading, word, words};
 use super::{Context, Data, Kind as ReportKind, Words, labels_with};
 use crate::domain::calendar::term_of;
 use crate::domain::staff::checks_ok;
@@ -171,7 +171,7 @@ impl Data for Staff {
     const KIND: ReportKind = ReportKind::Staff;
 
     /// The contracts.
-    fn table(&self, t: &Words) -> Table {
+    fn sheets(&self, t: &Words) -> Vec<Sheet> {
         let rows = self
             .contracts
             .iter()
@@ -181,22 +181,23 @@ impl Data for Staff {
                     c.name.cell(),
                     c.kind_label.cell(),
                     c.role.cell(),
-                    c.signed_on.cell(),
-                    c.starts.cell(),
-                    c.ends.cell(),
-                    c.qualified_on.cell(),
+                    c.signed_on.date(),
+                    c.starts.date(),
+                    c.ends.date(),
+                    c.qualified_on.date(),
                     c.qualified.label.cell(),
-                    c.background_on.cell(),
+                    c.background_on.date(),
                     c.background.label.cell(),
                     c.checks_label.cell(),
-                    c.rate.cell(),
+                    c.rate.money(),
                     c.unit.cell(),
-                    c.pay.cell(),
+                    c.pay.money(),
                     c.note.cell(),
                 ]
             })
             .collect();
-        Table {
+        vec![Sheet {
+            name: word(t, "sheet"),
             headers: words(
                 t,
                 &[
@@ -219,12 +220,13 @@ impl Data for Staff {
                 ],
             ),
             rows,
-        }
+        }]
     }
 }
 
 const LABELS: &[(&str, &str, &str)] = &[
     ("title", "课后服务人员名单", "After-school care: staff"),
+    ("sheet", "服务人员", "Staff"),
     ("contract_id", "协议编号", "Contract"),
     ("kind", "类别", "Kind"),
     ("role", "服务内容", "Role"),

@@ -4,8 +4,8 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::csv::Table;
-use super::values::{Cell, InternalHeading, word, words};
+use super::sheet::{Cell, Sheet, ToCell, Typed};
+use super::values::{InternalHeading, word, words};
 use super::{Context, Data, Kind, Words, labels_with};
 use crate::domain::ratings::Mean;
 use crate::findings::Lang;
@@ -150,8 +150,9 @@ impl Data for Surveys {
     const KIND: Kind = Kind::Surveys;
 
     /// The contracts, without the comments.
-    fn table(&self, t: &Words) -> Table {
-        Table {
+    fn sheets(&self, t: &Words) -> Vec<Sheet> {
+        vec![Sheet {
+            name: word(t, "sheet"),
             headers: words(
                 t,
                 &[
@@ -176,21 +177,22 @@ impl Data for Surveys {
                         c.name.cell(),
                         c.role.cell(),
                         c.ratings.count.cell(),
-                        c.ratings.mean.cell(),
+                        c.ratings.mean.number(),
                         c.ratings.pupil_count.cell(),
-                        c.ratings.pupil_mean.cell(),
+                        c.ratings.pupil_mean.number(),
                         c.ratings.parent_count.cell(),
-                        c.ratings.parent_mean.cell(),
-                        word(t, if c.flagged { "yes" } else { "no" }),
+                        c.ratings.parent_mean.number(),
+                        Cell::Text(word(t, if c.flagged { "yes" } else { "no" })),
                     ]
                 })
                 .collect(),
-        }
+        }]
     }
 }
 
 const LABELS: &[(&str, &str, &str)] = &[
     ("title", "课后服务满意度测评", "After-school care: satisfaction ratings"),
+    ("sheet", "满意度测评", "Surveys"),
     ("contract_id", "协议编号", "Contract"),
     ("role", "服务内容", "Role"),
     ("count", "评价份数", "Ratings"),

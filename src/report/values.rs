@@ -1,5 +1,4 @@
-//! What the report contexts share: the school's heading, a term, and turning values into the
-//! cells of a csv table.
+//! What the report contexts share: the school's heading, a term, and the words of tables.
 
 use serde::Serialize;
 
@@ -111,46 +110,6 @@ impl TermInfo {
         }
     }
 }
-
-/// A value as a table cell: text as it is, numbers as written, nothing as empty.
-pub trait Cell {
-    fn cell(&self) -> String;
-}
-
-impl Cell for str {
-    fn cell(&self) -> String {
-        self.to_owned()
-    }
-}
-
-impl Cell for String {
-    fn cell(&self) -> String {
-        self.clone()
-    }
-}
-
-impl<T: Cell + ?Sized> Cell for &T {
-    fn cell(&self) -> String {
-        (**self).cell()
-    }
-}
-
-impl<T: Cell> Cell for Option<T> {
-    fn cell(&self) -> String {
-        self.as_ref().map(Cell::cell).unwrap_or_default()
-    }
-}
-
-macro_rules! number_cells {
-    ($($t:ty),*) => {$(
-        impl Cell for $t {
-            fn cell(&self) -> String {
-                self.to_string()
-            }
-        }
-    )*};
-}
-number_cells!(u8, u32, u64, usize, i32, bool);
 
 /// The words for a key, or the key itself.
 pub fn word(t: &Words, key: &str) -> String {

@@ -1,8 +1,16 @@
 //! committee/*: fees are set and collected by the parents' committee (一(三), 二(二), 三(三)).
+//! They apply under model `committee` only: under model `school` the school's finance office
+//! takes the fees (`school/collector`).
 
 use super::{Context, Declared, Rule};
 use crate::findings::{Finding, Msg};
+use crate::records::plan::{Model, Plan};
 use crate::records::{Kind, ledger, plan};
+
+/// The plan, when the committee runs the money.
+fn committee_model<'a>(cx: &Context<'a>) -> Option<&'a Plan> {
+    cx.plan().filter(|p| p.policy.model == Model::Committee)
+}
 
 rule! {
     Missing: "committee" / "missing", Error, "一(三)、二(二)",
@@ -12,7 +20,7 @@ rule! {
 
 impl Rule for Missing {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(p) = cx.plan().filter(|p| !p.unread.committee) else {
+        let Some(p) = committee_model(cx).filter(|p| !p.unread.committee) else {
             return;
         };
         let fees = cx.records.entries.iter().filter(|e| e.kind == Kind::Fee).count();
@@ -37,7 +45,7 @@ rule! {
 
 impl Rule for FeeBeforeCommittee {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(p) = cx.plan() else { return };
+        let Some(p) = committee_model(cx) else { return };
         for e in cx.records.entries.iter().filter(|e| e.kind == Kind::Fee) {
             let msg = if let Some(c) = p.committee.as_ref().filter(|c| e.date < c.established_on.v) {
                 Msg::new(
@@ -68,7 +76,10 @@ rule! {
 
 impl Rule for Collector {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(c) = cx.plan().filter(|p| !p.unread.committee).and_then(|p| p.committee.as_ref()) else {
+        let Some(c) = committee_model(cx)
+            .filter(|p| !p.unread.committee)
+            .and_then(|p| p.committee.as_ref())
+        else {
             return;
         };
         for e in cx.records.entries.iter().filter(|e| e.kind == Kind::Fee) {

@@ -39,6 +39,8 @@ pub struct Context<'a> {
     pub by_month: HashMap<Month, Vec<usize>>,
     /// The first and last month of each term.
     term_months: Vec<(Month, Month)>,
+    /// What each family paid for each period, once a rule has asked ([`super::fees::net_paid`]).
+    pub(super) net_paid: std::sync::OnceLock<Vec<super::fees::NetPaid<'a>>>,
 }
 
 /// A ledger row with what the context worked out for it.
@@ -213,6 +215,7 @@ impl<'a> Context<'a> {
             entry_pupils: Vec::new(),
             by_month,
             term_months,
+            net_paid: Default::default(),
         };
         cx.entry_pupils = cx
             .entry_known

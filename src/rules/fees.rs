@@ -1,11 +1,14 @@
-//! fees/*: the fee standard is published before fees are taken, and nobody pays more (四(一), 一(三)).
+//! fees/*: the fee standard is published before fees are taken, nobody pays more, and families
+//! get back what they are owed for leave and withdrawal (四(一), 一(三), 三(三)).
 
 use super::per_pupil::{PerPupil, Who};
 use super::{Context, Declared, Rule};
-use crate::domain::calendar::Period;
+use crate::domain::calendar::{Period, in_care_during, is_payout};
+use crate::domain::leave::by_pupil;
+use crate::domain::owed::{Owed, Owing, standard};
 use crate::findings::{Finding, Msg};
-use crate::records::plan::{Basis, FILE as PLAN};
-use crate::records::{Kind, Money, ledger};
+use crate::records::plan::{Basis, FILE as PLAN, Term};
+use crate::records::{Date, Kind, Money, ledger};
 
 rule! {
     Unpublished: "fees" / "unpublished", Error, "四(一)、三(四)",
@@ -56,11 +59,116 @@ impl Rule for Unpublished {
     }
 }
 
-/// What fees are summed over: a month (basis monthly) or a term (basis term), by id.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum Key<'a> {
+/// What fees are summed over: a month (basis monthly) or a term (basis term).
+#[derive(Clone, Copy)]
+pub enum Key<'a> {
     Month(crate::records::Month),
-    Term(&'a str),
+    Term(&'a Term),
+}
+
+impl PartialEq for Key<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Key::Month(a), Key::Month(b)) => a == b,
+            (Key::Term(a), Key::Term(b)) => a.id == b.id,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Key<'_> {}
+
+impl std::hash::Hash for Key<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        match self {
+            Key::Month(m) => m.hash(h),
+            Key::Term(t) => t.id.hash(h),
+        }
+    }
+}
+
+impl Key<'_> {
+    /// Its first and last day.
+    pub fn days(self) -> (Date, Date) {
+        match self {
+            Key::Month(m) => (m.first_day(), m.last_day()),
+            Key::Term(t) => (t.starts, t.ends),
+        }
+    }
+}
+
+impl std::fmt::Display for Key<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Key::Month(m) => write!(f, "{m}"),
+            Key::Term(t) => f.write_str(&t.id),
+        }
+    }
+}
+
+/// What a family paid for a period, net of refunds.
+#[derive(Clone, Copy)]
+pub struct Net<'a> {
+    pub net: Money,
+    /// The line of the last fee (of the first row, without a fee).
+    pub line: usize,
+    /// The term of the rows.
+    pub term: Option<&'a Term>,
+}
+
+/// What a family paid for a period: whose, for which period, and how much net.
+pub type NetPaid<'a> = ((Who<'a>, Key<'a>), Net<'a>);
+
+/// Fees less refunds by pupil and period (SPEC §10: net paid): by month of `period` under basis
+/// monthly (rows whose period is a term id are settlement payments, or `ledger/period`), by term
+/// under basis term, leaving out a settled term's payouts. Worked out once per check for the
+/// rules that need it.
+pub fn net_paid<'c, 'a>(cx: &'c Context<'a>) -> &'c [NetPaid<'a>] {
+    cx.net_paid.get_or_init(|| sum_net_paid(cx))
+}
+
+fn sum_net_paid<'a>(cx: &Context<'a>) -> Vec<NetPaid<'a>> {
+    let Some(f) = cx.plan().and_then(|p| p.fees.as_ref()) else {
+        return Vec::new();
+    };
+    let mut net: PerPupil<Key, Net> = PerPupil::new(cx.records.pupils.len());
+    for row in cx.rows() {
+        let e = row.entry;
+        if !matches!(e.kind, Kind::Fee | Kind::Refund) {
+            continue;
+        }
+        let Some(id) = e.pupil_id.as_deref() else { continue };
+        let pupil = match row.pupil {
+            Some(place) => Who::Known(place),
+            None => Who::Unknown(id),
+        };
+        let key = match (f.basis, row.period) {
+            (Basis::Monthly, Some(Period::Month(m))) => Key::Month(m),
+            (Basis::Term, _) => match row.term {
+                Some(t) if !cx.records.settlement(&t.id).is_some_and(|s| is_payout(e, t, s.settled_on.v)) => Key::Term(t),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        let slot = net.entry(pupil, key, || Net {
+            net: Money::ZERO,
+            line: e.line,
+            term: row.term,
+        });
+        slot.net += e.signed();
+        if e.kind == Kind::Fee {
+            slot.line = slot.line.max(e.line);
+        }
+    }
+    net.into_values().collect()
+}
+
+/// The name of whose money it is.
+fn pupil_id<'a>(cx: &Context<'a>, who: Who<'a>) -> &'a str {
+    match who {
+        Who::Known(place) => cx.pupil(place).id.as_str(),
+        Who::Unknown(id) => id,
+    }
 }
 
 rule! {
@@ -77,50 +185,115 @@ impl Rule for OverStandard {
         if !cx.records.ledger_complete {
             return;
         }
-        // (pupil, period) → (net paid, line of the last fee).
-        let mut net: PerPupil<Key, (Money, usize)> = PerPupil::new(cx.records.pupils.len());
-        for row in cx.rows() {
-            let e = row.entry;
-            if !matches!(e.kind, Kind::Fee | Kind::Refund) {
-                continue;
-            }
-            let Some(id) = e.pupil_id.as_deref() else { continue };
-            let pupil = match row.pupil {
-                Some(place) => Who::Known(place),
-                None => Who::Unknown(id),
-            };
-            let key = match (f.basis, row.period) {
-                (Basis::Monthly, Some(Period::Month(m))) => Key::Month(m),
-                (Basis::Term, _) => match row.term {
-                    Some(t) => Key::Term(t.id.as_str()),
-                    None => continue,
-                },
-                _ => continue,
-            };
-            let slot = net.entry(pupil, key, || (Money::ZERO, e.line));
-            slot.0 += e.signed();
-            if e.kind == Kind::Fee {
-                slot.1 = slot.1.max(e.line);
-            }
-        }
-        let mut over: Vec<_> = net.into_values().filter(|(_, (m, _))| *m > f.amount.v).collect();
-        over.sort_by_key(|(_, (_, line))| *line);
-        let std = f.amount.v;
-        for ((who, key), (paid, line)) in over {
-            let pupil = match who {
-                Who::Known(place) => cx.pupil(place).id.as_str(),
-                Who::Unknown(id) => id,
-            };
-            let period = match key {
-                Key::Month(m) => m.to_string(),
-                Key::Term(t) => t.to_owned(),
-            };
+        let cap = |who: Who| match who {
+            Who::Known(place) => standard(p, cx.pupil(place)),
+            Who::Unknown(_) => f.amount.v,
+        };
+        let mut over: Vec<_> = net_paid(cx).iter().filter(|((who, _), n)| n.net > cap(*who)).collect();
+        over.sort_by_key(|(_, n)| n.line);
+        for &((who, key), n) in over {
+            let pupil = pupil_id(cx, who);
+            let (paid, std) = (n.net, cap(who));
             out.push(self.finding(
                 ledger::FILE,
-                line,
+                n.line,
                 Msg::new(
-                    format!("{pupil} 在 {period} 净交费 {paid} 元，超过收费标准 {std} 元"),
-                    format!("{pupil} paid {paid} net for {period}, more than the standard of {std}"),
+                    format!("{pupil} 在 {key} 净交费 {paid} 元，超过收费标准 {std} 元"),
+                    format!("{pupil} paid {paid} net for {key}, more than the standard of {std}"),
+                ),
+            ));
+        }
+    }
+}
+
+/// What a family paid for a period, what it owes, and the refund due (net − owed; none when
+/// not positive).
+pub struct Due<'a> {
+    /// The pupil row, by its place in the roster.
+    pub pupil: usize,
+    pub key: Key<'a>,
+    pub term: &'a Term,
+    pub paid: Net<'a>,
+    pub owed: Owed,
+}
+
+impl Due<'_> {
+    pub fn refund(&self) -> Money {
+        (self.paid.net - self.owed.owed).max(Money::ZERO)
+    }
+}
+
+/// What each family of the roster paid and owes for each period it paid for, in ledger order of
+/// the last fee. Empty while a ledger or leave row cannot be read (either may change the figures).
+pub fn dues<'a>(cx: &Context<'a>) -> Vec<Due<'a>> {
+    let Some(p) = cx.plan() else { return Vec::new() };
+    if !cx.records.ledger_complete || !cx.records.leave_complete() {
+        return Vec::new();
+    }
+    let leave = by_pupil(&cx.records.leave);
+    let mut owing = Owing::new(p);
+    let mut out: Vec<Due> = net_paid(cx)
+        .iter()
+        .filter_map(|&((who, key), paid)| {
+            let (Who::Known(place), Some(term)) = (who, paid.term) else {
+                return None;
+            };
+            let pupil = cx.pupil(place);
+            let mine = leave.get(pupil.id.as_str()).into_iter().flatten().copied();
+            Some(Due {
+                pupil: place,
+                key,
+                term,
+                owed: owing.owed(term, pupil, key.days(), mine),
+                paid,
+            })
+        })
+        .collect();
+    out.sort_by_key(|d| (d.paid.line, d.pupil));
+    out
+}
+
+/// The refunds due and not booked for periods that have ended (what `fees/refund-due` reports):
+/// not where a family paid over the standard (`fees/over-standard` says so), nor where it had no
+/// care in the period at all (`consent/fee-without-agreement` says so).
+pub fn refunds_due<'a>(cx: &Context<'a>) -> Vec<Due<'a>> {
+    let Some(p) = cx.plan() else { return Vec::new() };
+    dues(cx)
+        .into_iter()
+        .filter(|d| {
+            let (from, to) = d.key.days();
+            let pupil = cx.pupil(d.pupil);
+            cx.today > to && d.refund().is_positive() && d.paid.net <= standard(p, pupil) && in_care_during(d.term, pupil, from, to)
+        })
+        .collect()
+}
+
+rule! {
+    RefundDue: "fees" / "refund-due", Error, "三(三)、三(四)",
+    "请假、退出的家庭按退费规则应退的钱要及时退还：运行 care refunds --month 月份 --record（按学期收费用 --term 学期id）记下退费",
+    "pay families back what they are owed for leave and withdrawal under the refund rule: run care refunds --month M --record (--term T under a term standard) to book the refunds",
+}
+
+impl Rule for RefundDue {
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        let Some(rule) = cx.plan().and_then(|p| p.fees.as_ref()).map(|f| f.refund_rule) else {
+            return;
+        };
+        let rule = crate::records::plan::Choice::as_str(rule);
+        for d in refunds_due(cx) {
+            let pupil = &cx.pupil(d.pupil).id;
+            let (key, net, owed, refund) = (d.key, d.paid.net, d.owed.owed, d.refund());
+            let (attended, service) = (d.owed.attended, d.owed.service);
+            out.push(self.finding(
+                ledger::FILE,
+                d.paid.line,
+                Msg::new(
+                    format!(
+                        "{pupil} 在 {key} 净交费 {net} 元，按退费规则 {rule}（{service} 个托管日中在托 {attended} 天）应交 {owed} 元：应退 {refund} 元，尚未退还"
+                    ),
+                    format!(
+                        "{pupil} paid {net} net for {key} and owed {owed} under refund rule {rule} ({attended} of {service} service days in care): a refund of {refund} is due and not booked"
+                    ),
                 ),
             ));
         }

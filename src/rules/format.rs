@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::{Context, Declared, Rule};
 use crate::findings::{Finding, Msg};
-use crate::records::{contracts, ledger, plan, roster};
+use crate::records::{contracts, leave, ledger, plan, roster};
 
 /// Loading finds these; the rule hands them on.
 fn from_loading(cx: &Context, id: &str, out: &mut Vec<Finding>) {
@@ -120,6 +120,29 @@ impl Rule for DuplicateId {
                 plan.terms.iter().map(|t| (t.id.as_str(), t.line)).collect(),
                 ("学期", "term"),
             );
+        }
+        // A pupil is away once on a day: two leaves that share a day are one entered twice, or
+        // one of them is wrong.
+        let mut seen: HashMap<&str, Vec<&crate::records::Leave>> = HashMap::new();
+        for l in &r.leave {
+            let earlier = seen.entry(l.pupil_id.as_str()).or_default();
+            if let Some(o) = earlier.iter().find(|o| o.overlaps(l.from, l.to)) {
+                out.push(self.finding(
+                    leave::FILE,
+                    l.line,
+                    Msg::new(
+                        format!(
+                            "{} 的请假 {}～{} 与第 {} 行的请假 {}～{} 有重叠的日子",
+                            l.pupil_id, l.from, l.to, o.line, o.from, o.to
+                        ),
+                        format!(
+                            "{}'s leave from {} to {} shares days with the leave at line {} ({} to {})",
+                            l.pupil_id, l.from, l.to, o.line, o.from, o.to
+                        ),
+                    ),
+                ));
+            }
+            earlier.push(l);
         }
     }
 }

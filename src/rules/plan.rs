@@ -1,8 +1,11 @@
-//! plan/*: the leadership group and the terms.
+//! plan/*: the leadership group, the terms, and a plan that agrees with its model.
 
 use super::{Context, Declared, Rule};
 use crate::findings::{Finding, Msg};
-use crate::records::plan::FILE;
+use rust_decimal::Decimal;
+
+use crate::records::plan::{FILE, Model, RefundBasis};
+use crate::records::roster;
 
 rule! {
     LeadershipHead: "plan" / "leadership-head", Error, "三(一)、四(一)",
@@ -107,6 +110,74 @@ impl Rule for Terms {
     }
 }
 
+rule! {
+    Policy: "plan" / "policy", Error, "一(三)、三(三)、教基厅函〔2023〕26号",
+    "让 plan.toml 与收费模式一致：model 为 committee 或 school；学校收费（school）须在 [fees] approval 写明价格主管部门的批复文号，并按标准结算（refund_basis = \"standard\"）；减免比例在 0 到 100 之间",
+    "make plan.toml agree with its model: model is committee or school; a school that collects its own fees names the price authority's approval in [fees] approval and settles on the standard (refund_basis = \"standard\"); a waiver is 0 to 100",
+}
+
+impl Rule for Policy {
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        let Some(plan) = cx.plan() else { return };
+        for u in &plan.unknown {
+            out.push(self.finding(
+                FILE,
+                u.line,
+                Msg::new(
+                    format!("{}“{}”无效，应为 {}；暂按默认值读取", u.key, u.value, u.allowed.1),
+                    format!("{} “{}” must be {}; it is read as the default for now", u.key, u.value, u.allowed.0),
+                ),
+            ));
+        }
+        for p in &cx.records.pupils {
+            let Some(w) = p.waiver.filter(|w| *w < Decimal::ZERO || *w > Decimal::ONE_HUNDRED) else {
+                continue;
+            };
+            out.push(self.finding(
+                roster::FILE,
+                p.line,
+                Msg::new(
+                    format!("{} 的减免比例 {w} 不在 0 到 100 之间（百分数：50 为减半，100 为全免）", p.id),
+                    format!(
+                        "{}'s waiver {w} is not between 0 and 100 (a percentage: 50 halves the fee, 100 waives it)",
+                        p.id
+                    ),
+                ),
+            ));
+        }
+        if plan.policy.model != Model::School || plan.unread.fees {
+            return;
+        }
+        let Some(fees) = &plan.fees else { return };
+        if fees.approval.as_ref().is_none_or(|a| a.v.is_empty()) {
+            out.push(self.finding(
+                FILE,
+                fees.approval.as_ref().map_or(fees.line, |a| a.line),
+                Msg::new(
+                    "学校收费（model = \"school\"）的收费标准须经价格主管部门批准，但 [fees] approval 没有填写批复文号",
+                    "the school collects its fees (model = \"school\"), at a standard the price authority approves, but [fees] approval does not name the approval",
+                ),
+            ));
+        }
+        if fees.refund_basis != RefundBasis::Standard {
+            out.push(self.finding(
+                FILE,
+                fees.refund_basis_line,
+                Msg::new(
+                    format!(
+                        "学校收费（model = \"school\"）按收费标准结算，refund_basis 应为 \"standard\"，不是 \"{}\"",
+                        fees.refund_basis.as_str()
+                    ),
+                    format!(
+                        "the school collects its fees (model = \"school\") and settles on the standard: refund_basis must be \"standard\", not \"{}\"",
+                        fees.refund_basis.as_str()
+                    ),
+                ),
+            ));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::context::fixture::{at, clean};
@@ -116,6 +187,56 @@ mod tests {
     fn head_is_not_the_principal() {
         let f = clean().replace("plan.toml", "head = \"王建国\"", "head = \"李红\"");
         assert_eq!(f.fired(LeadershipHead::ID), at("plan.toml", 7));
+    }
+
+    #[test]
+    fn unknown_values_are_one_finding_each_at_their_line() {
+        let f = clean()
+            .replace("plan.toml", "basis = \"monthly\"", "basis = \"weekly\"")
+            .replace(
+                "plan.toml",
+                "refund_basis = \"paid\"",
+                "refund_basis = \"share\"\nrefund_rule = \"hourly\"",
+            )
+            .replace("plan.toml", "[school]\n", "[policy]\nmodel = \"parents\"\n\n[school]\n");
+        assert_eq!(
+            f.findings().iter().map(|x| (x.rule, x.line)).collect::<Vec<_>>(),
+            vec![(Policy::ID, 2), (Policy::ID, 23), (Policy::ID, 25), (Policy::ID, 26)]
+        );
+        let en: Vec<String> = f.findings().into_iter().map(|x| x.message.en).collect();
+        assert_eq!(
+            en[3],
+            "[fees] refund_rule “hourly” must be \"none\", \"daily\", \"half-month\" or \"month\"; it is read as the default for now"
+        );
+    }
+
+    #[test]
+    fn a_school_without_approval_or_settling_otherwise() {
+        let school = super::super::school::tests::school_model();
+        assert!(school.fired(Policy::ID).is_empty());
+        let f = school.replace("plan.toml", "\napproval = \"X价〔2026〕12号\"", "");
+        assert_eq!(f.fired(Policy::ID), at("plan.toml", 16));
+        let f = school.replace("plan.toml", "approval = \"X价〔2026〕12号\"", "approval = \"\"");
+        assert_eq!(f.fired(Policy::ID), at("plan.toml", 22));
+        let f = school.replace("plan.toml", "refund_basis = \"standard\"", "refund_basis = \"days\"");
+        assert_eq!(f.fired(Policy::ID), at("plan.toml", 21));
+        // The committee model asks for neither.
+        assert!(clean().fired(Policy::ID).is_empty());
+    }
+
+    #[test]
+    fn a_waiver_outside_0_to_100_at_its_row() {
+        let with = |w: &str| {
+            clean().replace("roster.csv", ",note\n", ",note,waiver\n").replace(
+                "roster.csv",
+                "2026-08-29,2026-09-01,,",
+                &format!("2026-08-29,2026-09-01,,,{w}"),
+            )
+        };
+        assert!(with("100").fired(Policy::ID).is_empty());
+        assert!(with("12.5").fired(Policy::ID).is_empty());
+        assert_eq!(with("120").fired(Policy::ID), at("roster.csv", 4));
+        assert_eq!(with("-5").fired(Policy::ID), at("roster.csv", 4));
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! ref/*: rows that name a pupil or contract that does not exist.
 
 use super::{Context, Declared, Rule};
+use crate::domain::leave::in_care_on_a_service_day;
 use crate::findings::{Finding, Msg};
-use crate::records::{ledger, surveys};
+use crate::records::{leave, ledger, surveys};
 
 rule! {
     UnknownPupil: "ref" / "unknown-pupil", Error, "二(四)",
-    "检查学生编号是否写错；新学生请先用 care enroll 登记",
-    "check the pupil id for a typo; enrol a new pupil first with care enroll",
+    "检查学生编号（和请假日期）是否写错；新学生请先用 care enroll 登记",
+    "check the pupil id (and a leave's dates) for a typo; enrol a new pupil first with care enroll",
 }
 
 impl Rule for UnknownPupil {
@@ -27,6 +28,31 @@ impl Rule for UnknownPupil {
                     ),
                 ));
             }
+        }
+        for l in &cx.records.leave {
+            let msg = if !cx.pupils.contains_key(l.pupil_id.as_str()) {
+                if cx.records.unread_pupils.covers(&l.pupil_id) {
+                    continue;
+                }
+                Msg::new(
+                    format!("学生编号 {} 不在 roster.csv 中", l.pupil_id),
+                    format!("pupil {} is not in roster.csv", l.pupil_id),
+                )
+            } else if cx.plan().is_some_and(|p| !in_care_on_a_service_day(p, &cx.records.pupils, l)) {
+                Msg::new(
+                    format!(
+                        "{} 在 {}～{} 请假，但那时不在托管期内（没有一个托管日）：请假只记在托管期内",
+                        l.pupil_id, l.from, l.to
+                    ),
+                    format!(
+                        "a leave of {} from {} to {}, when the pupil has no care day: a leave is for days of care",
+                        l.pupil_id, l.from, l.to
+                    ),
+                )
+            } else {
+                continue;
+            };
+            out.push(self.finding(leave::FILE, l.line, msg));
         }
         for s in &cx.records.settlements {
             for row in &s.rows {

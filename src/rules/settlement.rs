@@ -4,7 +4,7 @@ use super::{Context, Declared, Rule};
 use crate::domain::deadlines::{refund_due, settled_late, settlement_overdue};
 use crate::domain::digest::digest;
 use crate::domain::payouts::{PaidOut, paid_out};
-use crate::domain::settle::{covered_rows, paid_and_costs};
+use crate::domain::settle::{covered_rows, totals};
 use crate::findings::{Finding, Msg};
 use crate::records::{Money, ledger, plan};
 
@@ -83,7 +83,8 @@ impl Rule for Stale {
             if crate::domain::digest::agrees(&s.digest.v, &now, || rows.iter().copied()) {
                 continue;
             }
-            let (paid, costs) = paid_and_costs(&rows);
+            let t_now = totals(&rows);
+            let (paid, costs) = (t_now.paid, t_now.costs);
             let mut moved = Vec::new();
             if paid != s.paid {
                 moved.push(format!("paid {} → {paid}", s.paid));
@@ -178,7 +179,16 @@ mod tests {
     fn settled(f: Fixture, on: &str) -> Fixture {
         let r = f.records();
         let p = r.plan.as_ref().unwrap();
-        let o = settle(p, &p.terms[0], RefundBasis::Paid, parse_date(on).unwrap(), &r.entries, &r.pupils).unwrap();
+        let o = settle(
+            p,
+            &p.terms[0],
+            RefundBasis::Paid,
+            parse_date(on).unwrap(),
+            &r.entries,
+            &r.pupils,
+            &r.leave,
+        )
+        .unwrap();
         let toml = format!(
             "term = \"{}\"\nsettled_on = {on}\nbasis = \"paid\"\npaid = \"{}\"\ncosts = \"{}\"\nsurplus = \"{}\"\nfamilies = {}\ndigest = \"{}\"\n",
             o.term,

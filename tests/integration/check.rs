@@ -184,6 +184,21 @@ const CASES: &[Case] = &[
         at: &[("ledger.csv", 7)],
     },
     Case {
+        rule: "fees/refund-due",
+        today: "2026-10-01",
+        edit: |w| {
+            // P0001 withdrew on 15 September, after paying the month: 11 of 22 days under the
+            // daily rule, 140.00 of 280.00.
+            w.replace(
+                "plan.toml",
+                "refund_basis = \"paid\"",
+                "refund_basis = \"paid\"\nrefund_rule = \"daily\"",
+            );
+            w.replace("roster.csv", "2026-09-01,,\nP0002", "2026-09-01,2026-09-15,\nP0002");
+        },
+        at: &[("ledger.csv", 2)],
+    },
+    Case {
         rule: "fees/prepaid-across-terms",
         today: TODAY,
         edit: |w| {
@@ -194,6 +209,30 @@ const CASES: &[Case] = &[
             w.append("ledger.csv", "2026-09-20,fee,280.00,P0001,,,2027-03,周强,R004,");
         },
         at: &[("ledger.csv", 7)],
+    },
+    Case {
+        rule: "school/collector",
+        today: TODAY,
+        edit: |w| {
+            w.replace("plan.toml", "[school]\n", "[policy]\nmodel = \"school\"\n\n[school]\n");
+            w.replace(
+                "plan.toml",
+                "principal = \"王建国\"\n",
+                "principal = \"王建国\"\nfinance = [\"周强\"]\n",
+            );
+            w.replace(
+                "plan.toml",
+                "refund_basis = \"paid\"",
+                "refund_basis = \"standard\"\napproval = \"X价〔2026〕12号\"",
+            );
+        },
+        at: &[("ledger.csv", 4)],
+    },
+    Case {
+        rule: "plan/policy",
+        today: TODAY,
+        edit: |w| w.replace("plan.toml", "refund_basis = \"paid\"", "refund_basis = \"share\""),
+        at: &[("plan.toml", 22)],
     },
     Case {
         rule: "campus/venue-cost",
@@ -343,9 +382,9 @@ const CASES: &[Case] = &[
 fn every_rule_fires_at_its_file_and_line() {
     let ids: std::collections::BTreeSet<&str> = care::rules::REGISTRY.iter().map(|r| r.meta().id).collect();
     let covered: std::collections::BTreeSet<&str> = CASES.iter().map(|c| c.rule).collect();
-    assert_eq!(ids.len(), 38);
+    assert_eq!(ids.len(), 41);
     assert_eq!(covered, ids, "one case per rule of SPEC §7");
-    assert_eq!(CASES.len(), 38);
+    assert_eq!(CASES.len(), 41);
 
     let clean = Workdir::fixture("clean");
     let mut failures = Vec::new();
@@ -714,7 +753,6 @@ fn an_unreadable_plan_key_is_reported_once() {
     let cases = [
         ("amount = \"280.00\"", "amount = 280.0", 21),
         ("published_on = 2026-08-18", "published_on = \"2026-8-18\"", 19),
-        ("basis = \"monthly\"", "basis = \"weekly\"", 20),
         ("established_on = 2026-06-20", "established_on = \"June\"", 12),
         ("chair = \"陈静\"", "chair = [\"陈静\"]", 13),
         ("head = \"王建国\"", "head = 3", 7),
@@ -730,6 +768,11 @@ fn an_unreadable_plan_key_is_reported_once() {
             "{to}"
         );
     }
+    // A value that is none of its key's choices is read as the default and reported once, by
+    // plan/policy.
+    let w = Workdir::fixture("clean");
+    w.replace("plan.toml", "basis = \"monthly\"", "basis = \"weekly\"");
+    assert_eq!(w.findings(), vec![("plan/policy".to_owned(), "plan.toml".to_owned(), 20)]);
 }
 
 /// A close or settlement that cannot be read is one finding, not a month or term taken for

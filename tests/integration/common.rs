@@ -16,6 +16,11 @@ pub fn example_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo-school")
 }
 
+/// The example of a school that collects its own fees (`care init --example --model school`).
+pub fn school_example_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/school-collected")
+}
+
 /// Every file under `dir` and its bytes (a link: where it points).
 pub fn snapshot_of(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
@@ -72,6 +77,17 @@ impl Workdir {
     pub fn example() -> Workdir {
         let dir = tempfile::tempdir().unwrap();
         copy_tree(&example_dir(), dir.path());
+        Workdir {
+            dir,
+            today: std::cell::RefCell::new("2026-11-29".into()),
+        }
+    }
+
+    /// A copy of examples/school-collected, a complete past term of a school that collects its
+    /// own fees; `care` runs with `--today 2026-11-29`.
+    pub fn school_example() -> Workdir {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&school_example_dir(), dir.path());
         Workdir {
             dir,
             today: std::cell::RefCell::new("2026-11-29".into()),
@@ -198,4 +214,14 @@ impl Workdir {
             })
             .collect()
     }
+}
+
+/// The rows of CSV text, the header among them.
+pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
 }

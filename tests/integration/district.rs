@@ -184,7 +184,7 @@ fn every_format_and_no_personal_data() {
     let csv = ok(&w, &["district", "schools", "--year", "2025", "--format", "csv"]);
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 1 + 3 + 1, "{csv}");
-    assert!(lines[0].starts_with("School,Code,Records,Period"), "{}", lines[0]);
+    assert!(lines[0].starts_with("School,Code,Model,Records,Period"), "{}", lines[0]);
     assert!(lines[4].starts_with("Total,") && lines[4].contains("50880.00"), "{}", lines[4]);
     // Names, guardians and phones of the roster appear in no format.
     let roster = w.read("schools/a/roster.csv");
@@ -383,7 +383,7 @@ fn written(path: &Path) -> Vec<(String, String)> {
 fn docs_export_md_is_what_care_export_writes() {
     let w = Workdir::example();
     let out = ok(&w, &["export", "--out", "t"]);
-    assert!(out.contains("wrote 9 tables"), "{out}");
+    assert!(out.contains("wrote 10 tables"), "{out}");
     let documented = documented();
     let mut files: Vec<PathBuf> = std::fs::read_dir(w.file("t")).unwrap().map(|e| e.unwrap().path()).collect();
     files.retain(|p| p.extension().is_some_and(|e| e == "parquet"));
@@ -440,4 +440,65 @@ fn an_excel_workbook_with_numbers_for_money() {
             assert!(!matches!(c, Data::String(s) if s.starts_with('=')));
         }
     }
+}
+
+/// A school that collects its own fee (`care init --example --model school`: leave under the
+/// daily rule, waivers, a grant) and a copy with a refund for leave left unbooked: the grants,
+/// waivers and leave days are those of the school's annual report, and the refund shows as due.
+#[test]
+fn the_money_of_2026_grants_waivers_leave_and_refunds_due() {
+    let w = Workdir::empty().today(TODAY);
+    ok(&w, &["init", "--example", "--model", "school", "schools/s1"]);
+    copy_tree(&w.file("schools/s1"), &w.file("schools/s2"));
+    w.replace("schools/s2/plan.toml", "420100-0456", "420100-0457");
+    w.replace(
+        "schools/s2/ledger.csv",
+        "2025-11-05,refund,55.56,P0003,,,2025-10,,,请假、退出退费\n",
+        "",
+    );
+    let v = report(&w, &["district", "schools", "--year", "2025"]);
+    let rows = v["rows"].as_array().unwrap();
+    let s1 = w.file("schools/s1");
+    let out = Command::new(assert_cmd::cargo::cargo_bin("care"))
+        .args([
+            "-C",
+            s1.to_str().unwrap(),
+            "--today",
+            TODAY,
+            "report",
+            "annual",
+            "--year",
+            "2025",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let annual: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for r in rows {
+        let f = &r["figures"];
+        assert_eq!(r["model"], "school");
+        assert_eq!(f["grants"], annual["money"]["grants"]);
+        assert_eq!(f["leave_days"], annual["leave_days"]);
+        assert_eq!(f["waived_pupils"], annual["waivers"]["pupils"]);
+        assert_eq!(f["waived"], annual["waivers"]["total"]);
+    }
+    let (s1, s2) = (&rows[0]["figures"], &rows[1]["figures"]);
+    assert_eq!(
+        (rows[0]["code"].as_str(), rows[1]["code"].as_str()),
+        (Some("420100-0456"), Some("420100-0457"))
+    );
+    assert_eq!(
+        (s1["refunds_due"].as_str(), s1["refund_families"].as_u64()),
+        (Some("0.00"), Some(0))
+    );
+    assert_eq!(
+        (s2["refunds_due"].as_str(), s2["refund_families"].as_u64()),
+        (Some("55.56"), Some(1))
+    );
+    assert_eq!(v["totals"]["refunds_due"], "55.56");
+    // The export is partitioned by the code.
+    ok(&w, &["district", "schools", "--export", "out", "--export-format", "csv"]);
+    let leave = w.read("out/leave/school=420100-0457/part-0.csv");
+    assert!(leave.starts_with("school,pupil_id,from,to\n420100-0457,"), "{leave}");
 }

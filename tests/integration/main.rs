@@ -11,11 +11,13 @@ mod ecosystem;
 mod guide;
 mod markdown;
 mod money;
+mod money_models;
 mod reliability;
 mod report;
 mod robustness;
 mod sandbox;
 mod settle_props;
+mod sheets;
 mod templates;
 mod write;
 

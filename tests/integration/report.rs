@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::Workdir;
+use crate::common::{Workdir, csv_rows};
 
 const TERM: &str = "2025-autumn";
 
@@ -47,15 +47,6 @@ fn report(w: &Workdir, kind: &str, format: &str, extra: &[&str]) -> String {
 
 fn json(w: &Workdir, kind: &str, extra: &[&str]) -> Value {
     serde_json::from_str(&report(w, kind, "json", extra)).unwrap()
-}
-
-fn csv_rows(text: &str) -> Vec<Vec<String>> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(text.as_bytes())
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
-        .collect()
 }
 
 /// The row of a csv whose `col`-th cell is `key`.

@@ -100,7 +100,7 @@ proptest! {
             entries.push(entry(if k % 2 == 0 { Kind::Pay } else { Kind::Expense }, *fen, None, k as u32));
         }
         let on = parse_date("2026-12-20").unwrap();
-        let a = settle(plan, term, RefundBasis::Paid, on, &entries, &[]).unwrap();
+        let a = settle(plan, term, RefundBasis::Paid, on, &entries, &[], &[]).unwrap();
         let refunds: Money = a.families.iter().map(|f| f.refund).sum();
         prop_assert_eq!(refunds, a.surplus);
         prop_assert_eq!(a.surplus, a.paid - a.costs);
@@ -111,7 +111,7 @@ proptest! {
             prop_assert_eq!(f.share + f.refund, f.paid);
         }
         shuffle(&mut entries, seed);
-        let b = settle(plan, term, RefundBasis::Paid, on, &entries, &[]).unwrap();
+        let b = settle(plan, term, RefundBasis::Paid, on, &entries, &[], &[]).unwrap();
         prop_assert_eq!(a, b);
     }
 
@@ -126,7 +126,7 @@ proptest! {
             entries.push(entry(Kind::Expense, *fen, None, k as u32));
         }
         let on = parse_date("2026-12-20").unwrap();
-        let a = settle(plan, term, RefundBasis::Days, on, &entries, &pupils).unwrap();
+        let a = settle(plan, term, RefundBasis::Days, on, &entries, &pupils, &[]).unwrap();
         let shares: Money = a.families.iter().map(|f| f.share).sum();
         prop_assert_eq!(shares, a.costs);
         let c = a.costs.to_fen().unwrap();
@@ -137,7 +137,7 @@ proptest! {
         }
         shuffle(&mut entries, seed);
         shuffle(&mut pupils, seed ^ 0x5555);
-        let b = settle(plan, term, RefundBasis::Days, on, &entries, &pupils).unwrap();
+        let b = settle(plan, term, RefundBasis::Days, on, &entries, &pupils, &[]).unwrap();
         prop_assert_eq!(a, b);
     }
 }

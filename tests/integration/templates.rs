@@ -41,26 +41,29 @@ fn add<D: Data>(seen: &mut BTreeMap<&'static str, BTreeSet<String>>, ctx: &Conte
     paths(&v, "", seen.entry(D::KIND.name()).or_default());
 }
 
-/// Every kind's variables over the example school: every month, with and without a term, a year
-/// with terms and one without, so that lists and optional parts are filled at least once.
+/// Every kind's variables over the example schools (the committee's and the school-collected
+/// one): every month, with and without a term, a year with terms and one without, so that lists
+/// and optional parts are filled at least once.
 fn seen() -> BTreeMap<&'static str, BTreeSet<String>> {
-    let r = Records::load(&common::example_dir());
-    let term = r.plan.as_ref().unwrap().terms.first().unwrap();
-    let today = parse_date("2026-11-29").unwrap();
     let mut seen = BTreeMap::new();
-    for lang in [Lang::Zh, Lang::En] {
-        for m in ["2025-08", "2025-09", "2025-10", "2025-11", "2025-12", "2026-01", "2026-02"] {
-            add(&mut seen, &disclosure::context(&r, Month::parse(m).unwrap(), None, lang, false));
-        }
-        add(&mut seen, &settlement::context(&r, &term.id, lang, true).unwrap());
-        add(&mut seen, &notices::context(&r, &term.id, lang, true).unwrap());
-        for t in [None, Some(term)] {
-            add(&mut seen, &roster::context(&r, t, today, lang));
-            add(&mut seen, &staff::context(&r, t, lang));
-            add(&mut seen, &surveys::context(&r, t, lang));
-        }
-        for year in [2024, 2025, 2026] {
-            add(&mut seen, &annual::context(&r, year, today, lang, true));
+    for dir in [common::example_dir(), common::school_example_dir()] {
+        let r = Records::load(&dir);
+        let term = r.plan.as_ref().unwrap().terms.first().unwrap();
+        let today = parse_date("2026-11-29").unwrap();
+        for lang in [Lang::Zh, Lang::En] {
+            for m in ["2025-08", "2025-09", "2025-10", "2025-11", "2025-12", "2026-01", "2026-02"] {
+                add(&mut seen, &disclosure::context(&r, Month::parse(m).unwrap(), None, lang, false));
+            }
+            add(&mut seen, &settlement::context(&r, &term.id, lang, true).unwrap());
+            add(&mut seen, &notices::context(&r, &term.id, lang, true).unwrap());
+            for t in [None, Some(term)] {
+                add(&mut seen, &roster::context(&r, t, today, lang));
+                add(&mut seen, &staff::context(&r, t, lang));
+                add(&mut seen, &surveys::context(&r, t, lang));
+            }
+            for year in [2024, 2025, 2026] {
+                add(&mut seen, &annual::context(&r, year, today, lang, true));
+            }
         }
     }
     seen

@@ -7,8 +7,10 @@ use crate::cmd::{Env, Failure, Outcome};
 use crate::domain::close::MonthTotals;
 use crate::findings::Msg;
 use crate::records::closes::{self, path};
-use crate::records::{Date, Month};
+use crate::records::{Date, Month, Records};
 use crate::report::{self, disclosure};
+use crate::rules::Context;
+use crate::rules::fees::{Key, refunds_due};
 
 pub fn parse_month(text: &str) -> Result<Month, Failure> {
     Month::parse_msg(text).map_err(Failure::Usage)
@@ -16,6 +18,38 @@ pub fn parse_month(text: &str) -> Result<Month, Failure> {
 
 fn refuse(zh: String, en: String) -> Failure {
     Failure::Refused(Msg::new(zh, en))
+}
+
+/// A month is not closed while families are owed refunds for it (basis monthly), or for a term
+/// that ended by its end (basis term): the refunds are booked first.
+fn refuse_refunds_due(r: &Records, month: Month, on: Date) -> Result<(), Failure> {
+    let cx = Context::new(r, on);
+    let due: Vec<_> = refunds_due(&cx)
+        .into_iter()
+        .filter(|d| match d.key {
+            Key::Month(m) => m == month,
+            Key::Term(t) => t.ends <= month.last_day(),
+        })
+        .collect();
+    let Some(first) = due.first() else { return Ok(()) };
+    let families: Vec<String> = due
+        .iter()
+        .map(|d| format!("{} {} ({})", r.pupils[d.pupil].id, d.key, d.refund()))
+        .collect();
+    let command = match first.key {
+        Key::Month(m) => format!("care refunds --month {m} --record"),
+        Key::Term(t) => format!("care refunds --term {} --record", t.id),
+    };
+    Err(refuse(
+        format!(
+            "{month} 月还有请假、退出应退未退的费用：{}；请先退还并用 {command} 记账，再结账",
+            families.join("、")
+        ),
+        format!(
+            "month {month} still owes refunds for leave and withdrawal: {}; pay them and book them with {command} before closing",
+            families.join(", ")
+        ),
+    ))
 }
 
 pub fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
@@ -47,6 +81,7 @@ pub fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
             format!("the earlier month {open} has rows and is not closed; close {open} first"),
         ));
     }
+    refuse_refunds_due(r, month, on)?;
     if !r.ledger_complete {
         return Err(refuse(
             "ledger.csv 有无法读取的行；请先运行 care check 并改正".into(),
@@ -73,10 +108,15 @@ pub fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
     let md = report::render_template(Some(&env.dir), "disclosure.md.tera", &ctx).map_err(Failure::Refused)?;
     let report_file = format!("reports/disclosure-{month}.md");
     w.change.put(&report_file, md.into_bytes());
+    let (grants_zh, grants_en) = if t.grants.is_zero() {
+        (String::new(), String::new())
+    } else {
+        (format!("，补助 {}", t.grants), format!(", grants {}", t.grants))
+    };
     w.finish(
         Msg::new(
-            format!("{month} 月已结账：期初 {opening}，收 {}，退 {}，劳务 {}，支出 {}，期末 {closing}（{} 笔）；公示见 {report_file}", t.fees, t.refunds, t.pay, t.expenses, t.rows),
-            format!("closed {month}: opening {opening}, fees {}, refunds {}, pay {}, expenses {}, closing {closing} ({} rows); disclosure in {report_file}", t.fees, t.refunds, t.pay, t.expenses, t.rows),
+            format!("{month} 月已结账：期初 {opening}，收 {}{grants_zh}，退 {}，劳务 {}，支出 {}，期末 {closing}（{} 笔）；公示见 {report_file}", t.fees, t.refunds, t.pay, t.expenses, t.rows),
+            format!("closed {month}: opening {opening}, fees {}{grants_en}, refunds {}, pay {}, expenses {}, closing {closing} ({} rows); disclosure in {report_file}", t.fees, t.refunds, t.pay, t.expenses, t.rows),
         ),
         &[],
     )

@@ -64,25 +64,29 @@ pub fn run(env: &Env, month: Option<&str>, term: Option<&str>) -> Outcome {
     console::println(&table::render(&headers, &body, &[0, 3]));
     let sum = |k: Kind| -> Money { rows.iter().filter(|e| e.kind == k).map(|e| e.amount).sum() };
     let net: Money = rows.iter().map(|e| e.signed()).sum();
-    let totals = vec![vec![
-        sum(Kind::Fee).to_string(),
+    // Grants get a column when there are any, so that a committee's ledger reads as before.
+    let grants = rows.iter().any(|e| e.kind == Kind::Grant);
+    let mut headers = vec![l("收费", "fees")];
+    let mut totals = vec![sum(Kind::Fee).to_string()];
+    if grants {
+        headers.push(l("补助", "grants"));
+        totals.push(sum(Kind::Grant).to_string());
+    }
+    headers.extend([
+        l("退费", "refunds"),
+        l("劳务费", "pay"),
+        l("其他支出", "expenses"),
+        l("净额", "net"),
+        l("笔数", "rows"),
+    ]);
+    totals.extend([
         sum(Kind::Refund).to_string(),
         sum(Kind::Pay).to_string(),
         sum(Kind::Expense).to_string(),
         net.to_string(),
         rows.len().to_string(),
-    ]];
-    console::println(&table::render(
-        &[
-            l("收费", "fees"),
-            l("退费", "refunds"),
-            l("劳务费", "pay"),
-            l("其他支出", "expenses"),
-            l("净额", "net"),
-            l("笔数", "rows"),
-        ],
-        &totals,
-        &[0, 1, 2, 3, 4, 5],
-    ));
+    ]);
+    let right: Vec<usize> = (0..headers.len()).collect();
+    console::println(&table::render(&headers, &[totals], &right));
     Ok(ExitCode::SUCCESS)
 }
