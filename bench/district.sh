@@ -60,10 +60,10 @@ for i in $(seq "$runs"); do
   run export "$care" district "$dir" --export "$work/out"
 done
 du -sh "$dir" "$work/out" | awk '{print $2 ": " $1}'
-third=$(ls -d "$dir"/*/ | head -n $((schools / 3)))
+all=("$dir"/*/)
+third=("${all[@]:0:$((schools / 3))}")
 for i in $(seq "$runs"); do
-  # shellcheck disable=SC2086
-  run third "$care" district $third
+  run third "$care" district "${third[@]}"
 done
 
 echo
