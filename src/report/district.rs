@@ -610,6 +610,8 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("schools", "学校数", "Schools"),
     ("reported", "已汇总", "reported"),
     ("findings", "需要处理的问题", "Problems to resolve"),
+    ("money", "收支", "Money"),
+    ("compliance", "结账、结算与检查", "Closes, settlements and checks"),
     ("unreadable", "无法汇总", "not reported"),
     (
         "footer",
