@@ -4,7 +4,13 @@
 //! ```text
 //! cargo run --release --example synth -- [--pupils 50000] [--contracts 500] [--rows 1000000]
 //!     [--journal FILE] DIR
+//! cargo run --release --example synth -- --schools 300 [--rows 7500000] DIR
 //! ```
+//!
+//! With `--schools N`, DIR is a district: N records directories `DIR/school-001` ... of varied
+//! sizes (one school in sixty large, the others small and of seven sizes), `--rows` ledger rows
+//! in all (default 7,500,000), each school with its own name, pupils and contracts in proportion
+//! to its rows. Report on it with `care --today 2026-12-05 district DIR`.
 //!
 //! The records hold one term, 2026-autumn (2026-09-01 to 2027-01-22). The ledger has rows in
 //! September, October and November 2026; September and October are closed (closes written with
@@ -489,13 +495,43 @@ pub fn generate(o: &Options, dir: &Path, journal: Option<&Path>) -> io::Result<u
     Ok(rows.len())
 }
 
+/// One school of a district of `n`: its share of the rows (large schools weigh 60, the others 1
+/// to 7).
+pub fn school_weight(k: usize, n: usize) -> usize {
+    if k < (n / 60).max(1) { 60 } else { 1 + k % 7 }
+}
+
+/// Writes a district of `n` schools with `rows` ledger rows in all (see the module's summary).
+/// Returns the number of ledger rows written.
+pub fn generate_district(n: usize, rows: usize, dir: &Path) -> io::Result<usize> {
+    let total: usize = (0..n).map(|k| school_weight(k, n)).sum();
+    let mut written = 0;
+    for k in 0..n {
+        let rows = rows * school_weight(k, n) / total.max(1);
+        let pupils = (rows / 20).max(60);
+        let o = Options {
+            pupils,
+            contracts: (pupils / 100).max(4),
+            rows,
+        };
+        let school = dir.join(format!("school-{:03}", k + 1));
+        written += generate(&o, &school, None)?;
+        let plan = school.join("plan.toml");
+        let text = fs::read_to_string(&plan)?.replacen("示范区课后服务中心", &format!("示范区第{:03}小学", k + 1), 1);
+        fs::write(plan, text)?;
+    }
+    Ok(written)
+}
+
 #[allow(dead_code)]
 fn main() {
     let mut o = Options::default();
     let mut dir: Option<PathBuf> = None;
     let mut journal: Option<PathBuf> = None;
+    let mut schools: Option<usize> = None;
+    let mut rows_given = false;
     let mut args = std::env::args().skip(1);
-    let usage = "usage: synth [--pupils N] [--contracts N] [--rows N] [--journal FILE] DIR";
+    let usage = "usage: synth [--pupils N] [--contracts N] [--rows N] [--journal FILE] DIR\n       synth --schools N [--rows N] DIR";
     while let Some(a) = args.next() {
         let mut num = |what: &str| -> usize {
             match args.next().and_then(|v| v.replace('_', "").parse().ok()) {
@@ -509,7 +545,11 @@ fn main() {
         match a.as_str() {
             "--pupils" => o.pupils = num("--pupils"),
             "--contracts" => o.contracts = num("--contracts"),
-            "--rows" => o.rows = num("--rows"),
+            "--rows" => {
+                o.rows = num("--rows");
+                rows_given = true;
+            }
+            "--schools" => schools = Some(num("--schools")),
             "--journal" => journal = args.next().map(PathBuf::from),
             "-h" | "--help" => {
                 println!("{usage}\nchecks clean with: care -C DIR --today {TODAY} check");
@@ -527,6 +567,21 @@ fn main() {
         std::process::exit(2);
     };
     let started = std::time::Instant::now();
+    if let Some(n) = schools {
+        let rows = if rows_given { o.rows } else { 7_500_000 };
+        match generate_district(n, rows, &dir) {
+            Ok(written) => eprintln!(
+                "synth: wrote {} with {n} schools, {written} ledger rows in {:.1?}; report on it with --today {TODAY}",
+                dir.display(),
+                started.elapsed()
+            ),
+            Err(e) => {
+                eprintln!("synth: {e}");
+                std::process::exit(1);
+            }
+        }
+        return;
+    }
     match generate(&o, &dir, journal.as_deref()) {
         Ok(n) => eprintln!(
             "synth: wrote {} with {} pupils, {} contracts, {n} ledger rows in {:.1?}; check it with --today {TODAY}",

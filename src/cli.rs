@@ -164,6 +164,20 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// A district's report over many schools' records, one row each, and their tables with --export
+    District(DistrictArgs),
+    /// Write the records as tables (Parquet or CSV) for DuckDB, Spark, Trino, pandas or a spreadsheet
+    Export {
+        /// The folder to write the tables into, one file each
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Parquet)]
+        format: ExportFormat,
+        /// Write into a folder that is not empty, replacing the files an earlier export wrote
+        /// there (no other file is touched)
+        #[arg(long)]
+        force: bool,
+    },
     /// Pupils' leave (请假): what a family is owed back for it depends on [fees] refund_rule
     #[command(subcommand)]
     Leave(LeaveCommand),
@@ -208,6 +222,51 @@ pub enum Command {
     },
     /// Print the manual page (roff), e.g. care man > care.1
     Man,
+}
+
+#[derive(Args, Debug)]
+pub struct DistrictArgs {
+    /// Records directories, or folders whose subdirectories are records directories
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// A calendar year (default: each school's current term)
+    #[arg(long, conflicts_with = "month")]
+    pub year: Option<i32>,
+    /// A month, YYYY-MM
+    #[arg(long)]
+    pub month: Option<String>,
+    /// md, html, csv, json or xlsx (default: from the --out file's extension, else md); xlsx
+    /// needs --out
+    #[arg(long, value_enum)]
+    pub format: Option<crate::report::Format>,
+    /// Write the report to this file instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Also write every school's tables into this folder, one folder per table, by school
+    #[arg(long, value_name = "DIR")]
+    pub export: Option<PathBuf>,
+    /// The format of the tables of --export
+    #[arg(long, value_enum, default_value_t = ExportFormat::Parquet, requires = "export")]
+    pub export_format: ExportFormat,
+    /// Write the export into a folder that is not empty, replacing the files an earlier export
+    /// wrote there (no other file is touched)
+    #[arg(long, requires = "export")]
+    pub force: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Parquet,
+    Csv,
+}
+
+impl From<ExportFormat> for crate::export::Format {
+    fn from(f: ExportFormat) -> Self {
+        match f {
+            ExportFormat::Parquet => crate::export::Format::Parquet,
+            ExportFormat::Csv => crate::export::Format::Csv,
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -436,6 +495,7 @@ impl ValueEnum for crate::report::Kind {
             Kind::Staff => "服务人员 (internal)",
             Kind::Surveys => "满意度测评 (internal)",
             Kind::Annual => "绩效报告: the year's performance report (--year)",
+            Kind::District => "区域汇总: many schools at once (care district)",
         };
         Some(PossibleValue::new(self.name()).help(help))
     }

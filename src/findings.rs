@@ -106,6 +106,18 @@ impl Finding {
     }
 }
 
+/// The places of some findings, the first three and how many more: `ledger.csv:25, roster.csv:3 …（+2）`.
+pub fn places<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Option<String> {
+    let all: Vec<String> = findings.into_iter().map(|f| format!("{}:{}", f.file, f.line)).collect();
+    let shown = all.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+    let more = if all.len() > 3 {
+        format!(" …（+{}）", all.len() - 3)
+    } else {
+        String::new()
+    };
+    (!all.is_empty()).then(|| format!("{shown}{more}"))
+}
+
 /// Orders findings by file, line and rule, the order a reader goes through the files.
 pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| (a.file.as_str(), a.line, a.rule, &a.message.en).cmp(&(b.file.as_str(), b.line, b.rule, &b.message.en)));

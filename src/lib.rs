@@ -3,8 +3,10 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod district;
 pub mod domain;
 pub mod example;
+pub mod export;
 pub mod findings;
 pub mod output;
 pub mod records;

@@ -2,8 +2,10 @@
 
 mod check;
 mod completions;
+mod district;
 mod enroll;
 pub mod explain;
+mod export;
 mod fmt;
 mod hire;
 mod import;
@@ -186,6 +188,8 @@ fn run(args: &[String]) -> ExitCode {
             score,
             comment,
         }) => survey::add(&env, &contract, date, respondent, score, comment),
+        Command::District(a) => district::run(&env, a),
+        Command::Export { out, format, force } => export::run(&env, &out, format.into(), force),
         Command::Import(ImportCommand::Roster { file, sheet, dry_run }) => import::roster(&env, &file, sheet.as_deref(), dry_run),
         Command::Status => status::run(&env),
         Command::Fmt { check } => fmt::run(&env, check),

@@ -73,26 +73,36 @@ pub fn run(env: &Env, a: ReportArgs) -> Outcome {
             &annual::context(&r, a.year.unwrap_or(today.year()), today, lang, mask),
             today,
         ),
+        Kind::District => {
+            return Err(usage(
+                "区域汇总请用 care district DIR...".into(),
+                "a district report is made by care district DIR...".into(),
+            ));
+        }
     }
     .map_err(Failure::Refused)?;
     match a.out {
         None => return super::explain::emit(&bytes),
-        Some(path) => {
-            let made = write_out(&path, format, &bytes)?;
-            let (zh, en) = match made {
-                Some(d) => (
-                    format!("，并新建了文件夹 {}", d.display()),
-                    format!(", creating the folder {}", d.display()),
-                ),
-                None => (String::new(), String::new()),
-            };
-            console::println(&env.say(&Msg::new(
-                format!("已写入 {}（{}）{zh}", path.display(), format.ext()),
-                format!("wrote {} ({}){en}", path.display(), format.ext()),
-            )));
-        }
+        Some(path) => write_report(env, &path, format, &bytes)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a report to `--out FILE` and says so in one line.
+pub(super) fn write_report(env: &Env, path: &Path, format: Format, bytes: &[u8]) -> Result<(), Failure> {
+    let made = write_out(path, format, bytes)?;
+    let (zh, en) = match made {
+        Some(d) => (
+            format!("，并新建了文件夹 {}", d.display()),
+            format!(", creating the folder {}", d.display()),
+        ),
+        None => (String::new(), String::new()),
+    };
+    console::println(&env.say(&Msg::new(
+        format!("已写入 {}（{}）{zh}", path.display(), format.ext()),
+        format!("wrote {} ({}){en}", path.display(), format.ext()),
+    )));
+    Ok(())
 }
 
 /// Each kind takes the options that say what it covers, and no other.
@@ -150,24 +160,15 @@ fn find_term<'r>(r: &'r Records, id: &str) -> Result<&'r Term, Failure> {
 /// the first few places.
 fn refuse_unreadable(r: &Records, kind: Kind) -> Result<(), Failure> {
     let uses_surveys = matches!(kind, Kind::Surveys | Kind::Annual);
-    let bad: Vec<String> = r
-        .problems
-        .iter()
-        .filter(|f| f.is_error() && (uses_surveys || f.file != crate::records::surveys::FILE) && f.file != crate::records::closes::REOPENED)
-        .map(|f| format!("{}:{}", f.file, f.line))
-        .collect();
-    if bad.is_empty() {
+    let bad = r.problems.iter().filter(|f| {
+        f.is_error() && (uses_surveys || f.file != crate::records::surveys::FILE) && f.file != crate::records::closes::REOPENED
+    });
+    let Some(shown) = crate::findings::places(bad) else {
         return Ok(());
-    }
-    let shown = bad.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
-    let more = if bad.len() > 3 {
-        format!(" …（+{}）", bad.len() - 3)
-    } else {
-        String::new()
     };
     Err(Failure::Refused(Msg::new(
-        format!("记录中有无法读取的内容（{shown}{more}），报表会不完整；请先运行 care check 并改正"),
-        format!("some records cannot be read ({shown}{more}), so the report would be incomplete; run care check and correct them first"),
+        format!("记录中有无法读取的内容（{shown}），报表会不完整；请先运行 care check 并改正"),
+        format!("some records cannot be read ({shown}), so the report would be incomplete; run care check and correct them first"),
     )))
 }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use chrono::Days;
 
-use crate::records::plan::{Deadlines, Plan};
+use crate::records::plan::{Deadlines, Plan, Term};
 use crate::records::{Contract, Date, Month};
 
 /// Pay for the last period may follow the contract's end by this many days.
@@ -20,6 +20,26 @@ fn after(date: Date, days: i64) -> Option<Date> {
 /// A deadline past the end of the calendar never comes.
 pub fn close_by(d: &Deadlines, m: Month) -> Date {
     after(m.last_day(), d.close_within_days).unwrap_or(Date::MAX)
+}
+
+/// A month is overdue once the day after its close deadline has come without a close.
+pub fn close_overdue(d: &Deadlines, m: Month, today: Date) -> bool {
+    today > close_by(d, m)
+}
+
+/// A close made after the month's deadline.
+pub fn closed_late(d: &Deadlines, m: Month, closed_on: Date) -> bool {
+    closed_on > close_by(d, m)
+}
+
+/// A term's settlement is due once its `settle_by` has passed.
+pub fn settlement_overdue(t: &Term, today: Date) -> bool {
+    today > t.settle_by.v
+}
+
+/// A settlement made after the term's `settle_by`.
+pub fn settled_late(t: &Term, settled_on: Date) -> bool {
+    settled_on > t.settle_by.v
 }
 
 /// The day by which a settlement's refunds are paid out: `refund_within_days` after it; `None`

@@ -47,6 +47,20 @@ pub fn away_days(plan: &Plan, term: &Term, p: &Pupil, counted: &[(Date, Date)], 
         .count() as u32
 }
 
+/// Days of counted leave of every pupil row from `from` to `to` ([`away_days`], each row in
+/// its own term).
+pub fn leave_days(plan: &Plan, pupils: &[Pupil], leaves: &[Leave], from: Date, to: Date) -> u64 {
+    let mine = by_pupil(leaves);
+    pupils
+        .iter()
+        .filter_map(|p| {
+            let term = plan.term_of_pupil(p)?;
+            let away = counted(plan, term, mine.get(p.id.as_str())?.iter().copied());
+            Some(u64::from(away_days(plan, term, p, &away, from, to)))
+        })
+        .sum()
+}
+
 /// The care days of pupil row `p` in its term: the service days of its care less its counted
 /// leave (what basis `days` weighs and the reports show).
 pub fn care_days_less_leave(plan: &Plan, term: &Term, p: &Pupil, leaves: &[Leave]) -> u32 {

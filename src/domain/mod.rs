@@ -7,6 +7,7 @@ pub mod category;
 pub mod close;
 pub mod deadlines;
 pub mod digest;
+pub mod district;
 pub mod leave;
 pub mod owed;
 pub mod payouts;

@@ -92,6 +92,15 @@ impl RecordFile for Contracts {
     const KEY: Option<Self> = Some(Contracts::ContractId);
     const MONEY: &'static [Self] = &[Contracts::Rate];
     const ORDER: &'static [(Self, Sort)] = &[(Contracts::ContractId, Sort::Natural)];
+    const TABLE: Option<&'static str> = Some("contracts");
+    const DATES: &'static [Self] = &[
+        Contracts::SignedOn,
+        Contracts::Starts,
+        Contracts::Ends,
+        Contracts::QualifiedOn,
+        Contracts::BackgroundOn,
+    ];
+    const PRIVATE: &'static [Self] = &[Contracts::Note];
 
     fn read(mut f: Fields<'_, Contracts>, out: &mut Vec<Finding>) -> Option<Contract> {
         let kind_text = f.req(Contracts::Kind);

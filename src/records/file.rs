@@ -30,12 +30,46 @@ pub trait RecordFile: Columns {
     /// How `care fmt` orders the rows: by these columns in turn. Empty: `care fmt` leaves the
     /// file as it is.
     const ORDER: &'static [(Self, Sort)];
+    /// The table `care export` writes the rows to (SPEC §12); `None`: the file is not exported.
+    const TABLE: Option<&'static str> = None;
+    /// The columns that hold dates.
+    const DATES: &'static [Self] = &[];
+    /// The columns that hold whole numbers.
+    const COUNTS: &'static [Self] = &[];
+    /// The columns that hold a percentage with up to two decimals.
+    const PERCENTS: &'static [Self] = &[];
+    /// Personal or internal columns (names, guardians, phones, free notes) that an export leaves
+    /// out.
+    const PRIVATE: &'static [Self] = &[];
+    /// Free text that an export writes with pupils' and guardians' names and phones masked.
+    const FREE_TEXT: &'static [Self] = &[];
+    /// Columns worked out from a row (a pupil's status on the day), exported after the file's
+    /// own: their names and types, and [`RecordFile::derive`] gives their values.
+    const DERIVED: &'static [(&'static str, Type)] = &[];
 
     /// One row; `None`, with the findings that say why, when it cannot be read.
     fn read(f: Fields<'_, Self>, out: &mut Vec<Finding>) -> Option<Self::Row>;
 
     /// Appends the row's value in a column as the file holds it (nothing for an empty value).
     fn write(row: &Self::Row, col: Self, out: &mut String);
+
+    /// The values of [`RecordFile::DERIVED`] for row `i` of the records' rows, on `today`.
+    fn derive(_r: &Records, _i: usize, _today: Date, _out: &mut [String]) {}
+
+    /// What a column holds, as an export types it.
+    fn type_of(col: Self) -> Type {
+        if Self::MONEY.contains(&col) {
+            Type::Money
+        } else if Self::DATES.contains(&col) {
+            Type::Date
+        } else if Self::COUNTS.contains(&col) {
+            Type::Count
+        } else if Self::PERCENTS.contains(&col) {
+            Type::Percent
+        } else {
+            Type::Text
+        }
+    }
 
     fn value(row: &Self::Row, col: Self) -> String {
         let mut s = String::new();
@@ -132,6 +166,45 @@ pub fn put_money(m: Option<Money>, out: &mut String) {
     }
 }
 
+/// What a column of the records holds, as an export types it (SPEC §12: money DECIMAL(12,2),
+/// dates DATE, counts INT).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Type {
+    Text,
+    Date,
+    Money,
+    Count,
+    /// 0–100 with up to two decimals.
+    Percent,
+}
+
+impl Type {
+    pub fn name(self) -> &'static str {
+        match self {
+            Type::Text => "VARCHAR",
+            Type::Date => "DATE",
+            Type::Money => "DECIMAL(12,2)",
+            Type::Count => "INTEGER",
+            Type::Percent => "DECIMAL(5,2)",
+        }
+    }
+}
+
+/// A column of an exported table: its name, what it holds, and whether its text is masked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Field {
+    pub name: &'static str,
+    pub ty: Type,
+    /// Free text, written with names and phones masked.
+    pub masked: bool,
+}
+
+impl Field {
+    pub const fn new(name: &'static str, ty: Type) -> Field {
+        Field { name, ty, masked: false }
+    }
+}
+
 /// How `care fmt` compares the values of a column.
 #[derive(Clone, Copy, Debug)]
 pub enum Sort {
@@ -201,6 +274,17 @@ pub trait AnyFile: Sync {
     /// The text of the file as the records hold it, under the spec's header: every row the
     /// records kept, written as the commands write them.
     fn csv(&self, r: &Records) -> String;
+
+    /// The table an export writes the file's rows to, and its columns: the file's own less the
+    /// private ones, then the derived ones. `None`: the file is not exported.
+    fn export(&self) -> Option<(&'static str, Vec<Field>)>;
+
+    /// How many rows the records kept.
+    fn len(&self, r: &Records) -> usize;
+
+    /// Each row the records kept, as the values of [`AnyFile::export`]'s columns written as the
+    /// file holds them (empty for no value), on `today`.
+    fn export_rows(&self, r: &Records, today: Date, each: &mut dyn FnMut(&[String]));
 }
 
 /// The [`AnyFile`] of a [`Kept`] file.
@@ -251,6 +335,40 @@ impl<D: Kept> AnyFile for Listed<D> {
     fn csv(&self, r: &Records) -> String {
         D::text(D::rows(r))
     }
+
+    fn export(&self) -> Option<(&'static str, Vec<Field>)> {
+        let own = exported::<D>().map(|c| Field {
+            name: c.name(),
+            ty: D::type_of(c),
+            masked: D::FREE_TEXT.contains(&c),
+        });
+        let derived = D::DERIVED.iter().map(|&(name, ty)| Field::new(name, ty));
+        Some((D::TABLE?, own.chain(derived).collect()))
+    }
+
+    fn len(&self, r: &Records) -> usize {
+        D::rows(r).len()
+    }
+
+    fn export_rows(&self, r: &Records, today: Date, each: &mut dyn FnMut(&[String])) {
+        let cols: Vec<D> = exported::<D>().collect();
+        let mut values = vec![String::new(); cols.len() + D::DERIVED.len()];
+        for (i, row) in D::rows(r).iter().enumerate() {
+            let (own, derived) = values.split_at_mut(cols.len());
+            for (v, &col) in own.iter_mut().zip(&cols) {
+                v.clear();
+                D::write(row, col, v);
+            }
+            derived.iter_mut().for_each(String::clear);
+            D::derive(r, i, today, derived);
+            each(&values);
+        }
+    }
+}
+
+/// The columns of a file that an export writes, in the spec's order.
+fn exported<D: RecordFile>() -> impl Iterator<Item = D> {
+    D::ALL.iter().copied().filter(|c| !D::PRIVATE.contains(c))
 }
 
 #[cfg(test)]

@@ -45,6 +45,9 @@ impl RecordFile for Leaves {
     const KEY: Option<Self> = None;
     const MONEY: &'static [Self] = &[];
     const ORDER: &'static [(Self, Sort)] = &[(Leaves::PupilId, Sort::Natural), (Leaves::From, Sort::Text)];
+    const TABLE: Option<&'static str> = Some("leave");
+    const DATES: &'static [Self] = &[Leaves::From, Leaves::To];
+    const PRIVATE: &'static [Self] = &[Leaves::Reason];
 
     fn read(mut f: Fields<'_, Leaves>, out: &mut Vec<Finding>) -> Option<Leave> {
         let pupil_id = f.id(Leaves::PupilId);

@@ -131,6 +131,9 @@ impl RecordFile for Ledger {
     const KEY: Option<Self> = None;
     const MONEY: &'static [Self] = &[Ledger::Amount];
     const ORDER: &'static [(Self, Sort)] = &[(Ledger::Date, Sort::Text), (Ledger::Kind, Sort::Rank(Kind::rank))];
+    const TABLE: Option<&'static str> = Some("ledger");
+    const DATES: &'static [Self] = &[Ledger::Date];
+    const FREE_TEXT: &'static [Self] = &[Ledger::Memo];
 
     fn read(mut f: Fields<'_, Ledger>, out: &mut Vec<Finding>) -> Option<Entry> {
         let kind_text = f.req_text(Ledger::Kind);

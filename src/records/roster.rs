@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 
 use super::date::{Date, push_date};
 use super::fields::Fields;
-use super::file::{Kept, RecordFile, Sort, put_date, put_text};
+use super::file::{Kept, RecordFile, Sort, Type, put_date, put_text};
 use super::load::Loaded;
 use super::plan::Term;
 use super::table::columns;
@@ -147,6 +147,27 @@ impl RecordFile for Roster {
     const KEY: Option<Self> = Some(Roster::PupilId);
     const MONEY: &'static [Self] = &[];
     const ORDER: &'static [(Self, Sort)] = &[(Roster::PupilId, Sort::Natural)];
+    const TABLE: Option<&'static str> = Some("pupils");
+    const DATES: &'static [Self] = &[
+        Roster::AppliedOn,
+        Roster::ReviewedOn,
+        Roster::AgreedOn,
+        Roster::Starts,
+        Roster::Ends,
+    ];
+    const COUNTS: &'static [Self] = &[Roster::Grade];
+    const PERCENTS: &'static [Self] = &[Roster::Waiver];
+    /// The term as written is left out: the export gives the term the row is for.
+    const PRIVATE: &'static [Self] = &[
+        Roster::Name,
+        Roster::Guardian,
+        Roster::Phone,
+        Roster::SignedBy,
+        Roster::Note,
+        Roster::Term,
+        Roster::WaiverReason,
+    ];
+    const DERIVED: &'static [(&'static str, Type)] = &[("term", Type::Text), ("status", Type::Text)];
 
     fn read(mut f: Fields<'_, Roster>, out: &mut Vec<Finding>) -> Option<Pupil> {
         let grade_text = f.req(Roster::Grade);
@@ -182,6 +203,16 @@ impl RecordFile for Roster {
             waiver_reason: f.opt(Roster::WaiverReason),
         };
         f.finish(p, out)
+    }
+
+    /// The term the application is for, and its status in it on the day, as `care status`
+    /// counts it.
+    fn derive(r: &Records, i: usize, today: Date, out: &mut [String]) {
+        if let (Some(p), [term, status]) = (r.pupils.get(i), out) {
+            let t = r.term_of_pupil(p);
+            term.push_str(t.map_or("", |t| t.id.as_str()));
+            status.push_str(p.status(t, today).as_str());
+        }
     }
 
     fn write(p: &Pupil, col: Roster, out: &mut String) {

@@ -51,6 +51,10 @@ impl RecordFile for Surveys {
     const KEY: Option<Self> = None;
     const MONEY: &'static [Self] = &[];
     const ORDER: &'static [(Self, Sort)] = &[(Surveys::Date, Sort::Text), (Surveys::ContractId, Sort::Natural)];
+    const TABLE: Option<&'static str> = Some("surveys");
+    const DATES: &'static [Self] = &[Surveys::Date];
+    const COUNTS: &'static [Self] = &[Surveys::Score];
+    const PRIVATE: &'static [Self] = &[Surveys::Comment];
 
     fn read(mut f: Fields<'_, Surveys>, out: &mut Vec<Finding>) -> Option<Survey> {
         let s = Survey {

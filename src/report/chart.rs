@@ -182,6 +182,15 @@ const RIGHT: f64 = 16.0;
 const TOP: f64 = 34.0;
 const BOTTOM: f64 = 30.0;
 
+/// The top of an axis from 0 that shows `top`: a whole number of [`nice_step`]s.
+pub fn nice_top(top: Decimal) -> Decimal {
+    if top <= Decimal::ZERO {
+        return Decimal::ONE_HUNDRED;
+    }
+    let step = nice_step(top);
+    (top / step).ceil() * step
+}
+
 /// A step of 1, 2 or 5 times a power of ten that divides `range` in at most five parts.
 fn nice_step(range: Decimal) -> Decimal {
     let raw = range / Decimal::from(5);

@@ -8,6 +8,7 @@ pub mod annual;
 pub mod chart;
 pub mod csv;
 pub mod disclosure;
+pub mod district;
 pub mod markdown;
 pub mod mask;
 mod nesting;
@@ -81,9 +82,12 @@ pub enum Kind {
     Staff,
     Surveys,
     Annual,
+    /// Many schools at once (`care district`), not a kind of `care report`.
+    District,
 }
 
 impl Kind {
+    /// The kinds of `care report`.
     pub const ALL: &[Kind] = &[
         Kind::Disclosure,
         Kind::Settlement,
@@ -103,13 +107,17 @@ impl Kind {
             Kind::Staff => "staff",
             Kind::Surveys => "surveys",
             Kind::Annual => "annual",
+            Kind::District => "district",
         }
     }
 
     /// Public reports go to parents or the authorities: names masked, phones never shown.
     /// The others are the committee's working lists and name people in full.
     pub fn is_public(self) -> bool {
-        matches!(self, Kind::Disclosure | Kind::Settlement | Kind::Notices | Kind::Annual)
+        matches!(
+            self,
+            Kind::Disclosure | Kind::Settlement | Kind::Notices | Kind::Annual | Kind::District
+        )
     }
 
     pub fn template(self, format: Format) -> String {
@@ -136,6 +144,8 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("surveys.html.tera", include_str!("../../templates/surveys.html.tera")),
     ("annual.md.tera", include_str!("../../templates/annual.md.tera")),
     ("annual.html.tera", include_str!("../../templates/annual.html.tera")),
+    ("district.md.tera", include_str!("../../templates/district.md.tera")),
+    ("district.html.tera", include_str!("../../templates/district.html.tera")),
 ];
 
 /// A template's words in the reader's language, by key.

@@ -2,7 +2,7 @@
 
 use super::{Context, Declared, Rule};
 use crate::domain::close::MonthTotals;
-use crate::domain::deadlines::{close_by, months_to_close};
+use crate::domain::deadlines::{close_by, close_overdue, months_to_close};
 use crate::domain::digest::agrees;
 use crate::findings::{Finding, Msg};
 use crate::records::{Money, ledger, plan};
@@ -18,7 +18,7 @@ impl Rule for MonthNotClosed {
         let Some(p) = cx.plan() else { return };
         for m in months_to_close(Some(p), cx.by_month.keys().copied()) {
             let due = close_by(&p.deadlines, m);
-            if cx.today <= due || cx.records.close(m).is_some() || cx.records.close_unread(m) {
+            if !close_overdue(&p.deadlines, m, cx.today) || cx.records.close(m).is_some() || cx.records.close_unread(m) {
                 continue;
             }
             let (file, line) = match cx.month_entries(m).map(|e| e.line).min() {

@@ -147,6 +147,12 @@ const SLOW_FIRST: &[&str] = &[
 
 /// Every finding of every rule over the records, sorted by file and line.
 pub fn check(records: &Records, today: Date) -> Vec<Finding> {
+    check_and(records, today, |_| ()).0
+}
+
+/// [`check`], and what `also` works out from the same context once the rules are done (a
+/// district's figures that rules also need, such as the refunds due).
+pub fn check_and<T>(records: &Records, today: Date, also: impl FnOnce(&Context) -> T) -> (Vec<Finding>, T) {
     let cx = Context::new(records, today);
     let mut order: Vec<usize> = (0..REGISTRY.len()).collect();
     order.sort_by_key(|&i| {
@@ -175,7 +181,8 @@ pub fn check(records: &Records, today: Date) -> Vec<Finding> {
     let mut out: Vec<Finding> = by_rule.into_iter().flat_map(|(_, f)| f).collect();
     crate::findings::sort(&mut out);
     out.dedup();
-    out
+    let more = also(&cx);
+    (out, more)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! settlement/*: each term is settled before it ends and the surplus refunded (三(三)).
 
 use super::{Context, Declared, Rule};
-use crate::domain::deadlines::refund_due;
+use crate::domain::deadlines::{refund_due, settled_late, settlement_overdue};
 use crate::domain::digest::digest;
 use crate::domain::payouts::{PaidOut, paid_out};
 use crate::domain::settle::{covered_rows, totals};
@@ -18,7 +18,7 @@ impl Rule for Missing {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan() else { return };
         for t in p.terms.iter().filter(|t| {
-            cx.today > t.settle_by.v && cx.records.settlement(&t.id).is_none() && !cx.records.unread_settlements.contains(&t.id)
+            settlement_overdue(t, cx.today) && cx.records.settlement(&t.id).is_none() && !cx.records.unread_settlements.contains(&t.id)
         }) {
             out.push(self.finding(
                 plan::FILE,
@@ -45,7 +45,7 @@ impl Rule for Late {
             let Some(t) = p.terms.iter().find(|t| t.id == s.term.v) else {
                 continue;
             };
-            if s.settled_on.v > t.settle_by.v {
+            if settled_late(t, s.settled_on.v) {
                 out.push(self.finding(
                     &s.file,
                     s.settled_on.line,

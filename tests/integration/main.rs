@@ -6,6 +6,7 @@ mod common;
 
 mod check;
 mod consent;
+mod district;
 mod ecosystem;
 mod guide;
 mod markdown;
