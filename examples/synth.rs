@@ -31,6 +31,7 @@ use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use anyhow::Context as _;
 use care::domain::close::MonthTotals;
 use care::records::contracts::{Contracts, StaffKind};
 use care::records::date::parse_date;
@@ -43,10 +44,9 @@ use care::report::disclosure;
 use chrono::{Datelike, Weekday};
 
 /// The date on which the generated records are checked.
-pub const TODAY: &str = "2026-12-05";
-pub const TERM: &str = "2026-autumn";
+pub(crate) const TODAY: &str = "2026-12-05";
 /// The months with ledger rows; all but the last are closed.
-pub const MONTHS: [&str; 3] = ["2026-09", "2026-10", "2026-11"];
+pub(crate) const MONTHS: [&str; 3] = ["2026-09", "2026-10", "2026-11"];
 const CLOSED_ON: [&str; 2] = ["2026-10-05", "2026-11-05"];
 const FEE_FEN: i64 = 28_000;
 const HOLIDAYS: [&str; 5] = ["2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-07"];
@@ -110,7 +110,7 @@ const COLLECTORS: [&str; 3] = ["陈静", "周强", "吴芳"];
 const CATEGORIES: [&str; 4] = ["materials", "insurance", "activities", "材料费"];
 
 #[derive(Clone, Copy, Debug)]
-pub struct Options {
+pub(crate) struct Options {
     pub pupils: usize,
     pub contracts: usize,
     pub rows: usize,
@@ -331,7 +331,7 @@ fn the_rows(o: &Options) -> Vec<Row> {
 }
 
 /// Writes the records directory (and the journal, when asked). Returns the number of ledger rows.
-pub fn generate(o: &Options, dir: &Path, journal: Option<&Path>) -> io::Result<usize> {
+pub(crate) fn generate(o: &Options, dir: &Path, journal: Option<&Path>) -> io::Result<usize> {
     fs::create_dir_all(dir.join(closes::DIR))?;
     fs::write(dir.join("plan.toml"), PLAN)?;
 
@@ -497,13 +497,13 @@ pub fn generate(o: &Options, dir: &Path, journal: Option<&Path>) -> io::Result<u
 
 /// One school of a district of `n`: its share of the rows (large schools weigh 60, the others 1
 /// to 7).
-pub fn school_weight(k: usize, n: usize) -> usize {
+pub(crate) fn school_weight(k: usize, n: usize) -> usize {
     if k < (n / 60).max(1) { 60 } else { 1 + k % 7 }
 }
 
 /// Writes a district of `n` schools with `rows` ledger rows in all (see the module's summary).
 /// Returns the number of ledger rows written.
-pub fn generate_district(n: usize, rows: usize, dir: &Path) -> io::Result<usize> {
+pub(crate) fn generate_district(n: usize, rows: usize, dir: &Path) -> io::Result<usize> {
     let total: usize = (0..n).map(|k| school_weight(k, n)).sum();
     let mut written = 0;
     for k in 0..n {
@@ -524,7 +524,7 @@ pub fn generate_district(n: usize, rows: usize, dir: &Path) -> io::Result<usize>
 }
 
 #[allow(dead_code)]
-fn main() {
+fn main() -> anyhow::Result<()> {
     let mut o = Options::default();
     let mut dir: Option<PathBuf> = None;
     let mut journal: Option<PathBuf> = None;
@@ -552,8 +552,8 @@ fn main() {
             "--schools" => schools = Some(num("--schools")),
             "--journal" => journal = args.next().map(PathBuf::from),
             "-h" | "--help" => {
-                println!("{usage}\nchecks clean with: care -C DIR --today {TODAY} check");
-                return;
+                eprintln!("{usage}\nchecks clean with: care -C DIR --today {TODAY} check");
+                return Ok(());
             }
             _ if a.starts_with('-') => {
                 eprintln!("synth: unknown option {a}\n{usage}");
@@ -569,30 +569,21 @@ fn main() {
     let started = std::time::Instant::now();
     if let Some(n) = schools {
         let rows = if rows_given { o.rows } else { 7_500_000 };
-        match generate_district(n, rows, &dir) {
-            Ok(written) => eprintln!(
-                "synth: wrote {} with {n} schools, {written} ledger rows in {:.1?}; report on it with --today {TODAY}",
-                dir.display(),
-                started.elapsed()
-            ),
-            Err(e) => {
-                eprintln!("synth: {e}");
-                std::process::exit(1);
-            }
-        }
-        return;
-    }
-    match generate(&o, &dir, journal.as_deref()) {
-        Ok(n) => eprintln!(
-            "synth: wrote {} with {} pupils, {} contracts, {n} ledger rows in {:.1?}; check it with --today {TODAY}",
+        let written = generate_district(n, rows, &dir).with_context(|| format!("writing the district {}", dir.display()))?;
+        eprintln!(
+            "synth: wrote {} with {n} schools, {written} ledger rows in {:.1?}; report on it with --today {TODAY}",
             dir.display(),
-            o.pupils,
-            o.contracts,
             started.elapsed()
-        ),
-        Err(e) => {
-            eprintln!("synth: {e}");
-            std::process::exit(1);
-        }
+        );
+        return Ok(());
     }
+    let n = generate(&o, &dir, journal.as_deref()).with_context(|| format!("writing the records {}", dir.display()))?;
+    eprintln!(
+        "synth: wrote {} with {} pupils, {} contracts, {n} ledger rows in {:.1?}; check it with --today {TODAY}",
+        dir.display(),
+        o.pupils,
+        o.contracts,
+        started.elapsed()
+    );
+    Ok(())
 }

@@ -12,7 +12,7 @@ use crate::records::date::parse_date;
 
 #[derive(Parser, Debug)]
 #[command(name = "care", version = crate::cmd::VERSION, about = "课后服务记录的检查、记账与报表 / records, checks and reports for after-school care")]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
     pub global: Global,
     #[command(subcommand)]
@@ -20,7 +20,7 @@ pub struct Cli {
 }
 
 #[derive(Args, Debug, Clone)]
-pub struct Global {
+pub(crate) struct Global {
     /// The records directory
     #[arg(short = 'C', long = "dir", global = true, default_value = ".", value_name = "DIR")]
     pub dir: PathBuf,
@@ -36,47 +36,47 @@ pub struct Global {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LangArg {
+pub(crate) enum LangArg {
     Zh,
     En,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HeadersArg {
+pub(crate) enum HeadersArg {
     En,
     Zh,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ColorArg {
+pub(crate) enum ColorArg {
     Auto,
     Always,
     Never,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ModelArg {
+pub(crate) enum ModelArg {
     Committee,
     School,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CheckFormat {
+pub(crate) enum CheckFormat {
     Human,
     Json,
     Github,
 }
 
-pub fn date_arg(s: &str) -> Result<Date, ArgError> {
+pub(crate) fn date_arg(s: &str) -> Result<Date, ArgError> {
     parse_date(s).map_err(ArgError)
 }
 
-pub fn money_arg(s: &str) -> Result<crate::records::Money, ArgError> {
+pub(crate) fn money_arg(s: &str) -> Result<crate::records::Money, ArgError> {
     crate::records::Money::parse(s).map_err(ArgError)
 }
 
 /// The amount of a ledger row: never negative, since its kind says which way the money goes.
-pub fn amount_arg(s: &str) -> Result<crate::records::Money, ArgError> {
+pub(crate) fn amount_arg(s: &str) -> Result<crate::records::Money, ArgError> {
     let m = money_arg(s)?;
     if m.is_negative() {
         return Err(ArgError(Msg::new(
@@ -88,7 +88,7 @@ pub fn amount_arg(s: &str) -> Result<crate::records::Money, ArgError> {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {
+pub(crate) enum Command {
     /// Create a records repository (blank, or a complete example term with --example)
     Init {
         /// Where to create it (default: the -C directory)
@@ -225,7 +225,7 @@ pub enum Command {
 }
 
 #[derive(Args, Debug)]
-pub struct DistrictArgs {
+pub(crate) struct DistrictArgs {
     /// Records directories, or folders whose subdirectories are records directories
     #[arg(required = true, value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
@@ -255,7 +255,7 @@ pub struct DistrictArgs {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExportFormat {
+pub(crate) enum ExportFormat {
     Parquet,
     Csv,
 }
@@ -270,7 +270,7 @@ impl From<ExportFormat> for crate::export::Format {
 }
 
 #[derive(Args, Debug)]
-pub struct EnrollArgs {
+pub(crate) struct EnrollArgs {
     /// The family of this pupil applies again, for --term: a new row with the same id, the
     /// details copied from its latest application unless given
     #[arg(long, value_name = "ID", requires = "term", conflicts_with_all = ["name", "id"])]
@@ -301,14 +301,14 @@ pub struct EnrollArgs {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StaffKindArg {
+pub(crate) enum StaffKindArg {
     Parent,
     Professional,
     School,
 }
 
 #[derive(Args, Debug)]
-pub struct HireArgs {
+pub(crate) struct HireArgs {
     #[arg(long)]
     pub name: String,
     #[arg(long, value_enum)]
@@ -337,7 +337,7 @@ pub struct HireArgs {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum KindArg {
+pub(crate) enum KindArg {
     Fee,
     Refund,
     Pay,
@@ -347,7 +347,7 @@ pub enum KindArg {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum LedgerCommand {
+pub(crate) enum LedgerCommand {
     /// Append a row of money
     Add(LedgerAddArgs),
     /// The rows and totals of a month or term, as a table
@@ -375,7 +375,7 @@ pub enum LedgerCommand {
 }
 
 #[derive(Args, Debug)]
-pub struct LedgerAddArgs {
+pub(crate) struct LedgerAddArgs {
     #[arg(value_enum)]
     pub kind: KindArg,
     #[arg(long, value_parser = date_arg)]
@@ -399,7 +399,7 @@ pub struct LedgerAddArgs {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum LeaveCommand {
+pub(crate) enum LeaveCommand {
     /// Append a leave to leave.csv (made with its header when missing)
     Add {
         #[arg(long)]
@@ -417,13 +417,13 @@ pub enum LeaveCommand {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RespondentArg {
+pub(crate) enum RespondentArg {
     Pupil,
     Parent,
 }
 
 #[derive(Subcommand, Debug)]
-pub enum SurveyCommand {
+pub(crate) enum SurveyCommand {
     /// Append a rating
     Add {
         #[arg(long)]
@@ -440,7 +440,7 @@ pub enum SurveyCommand {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum ImportCommand {
+pub(crate) enum ImportCommand {
     /// A class list (.xlsx or .csv, Chinese or English column names): one application per row,
     /// all or nothing; rows already in the roster (same name, guardian and term) are skipped
     Roster {
@@ -456,7 +456,7 @@ pub enum ImportCommand {
 }
 
 #[derive(Args, Debug)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     #[arg(value_enum)]
     pub kind: crate::report::Kind,
     /// The month of a disclosure (YYYY-MM)

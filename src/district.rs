@@ -22,7 +22,7 @@ use crate::rules::fees::refunds_due;
 
 /// A directory to report on: a school's records, or one that is not, with the reason.
 #[derive(Clone, Debug)]
-pub struct Place {
+pub(crate) struct Place {
     pub dir: PathBuf,
     pub problem: Option<Msg>,
     /// The ledger's size, to start with the largest schools.
@@ -43,7 +43,7 @@ impl Place {
         }
     }
 
-    pub fn shown(&self) -> String {
+    pub(crate) fn shown(&self) -> String {
         self.dir.display().to_string()
     }
 }
@@ -56,7 +56,7 @@ fn has_plan(dir: &Path) -> bool {
 /// subdirectories hold plan.toml is searched one level down (hidden ones skipped, each other
 /// subdirectory a row that says it is not a records directory); anything else is a row with its
 /// reason.
-pub fn discover(dirs: &[PathBuf]) -> Vec<Place> {
+pub(crate) fn discover(dirs: &[PathBuf]) -> Vec<Place> {
     let mut out = Vec::new();
     for d in dirs {
         if has_plan(d) {
@@ -109,7 +109,7 @@ pub fn discover(dirs: &[PathBuf]) -> Vec<Place> {
 }
 
 /// Each school's code, read from its plan alone: the key its rows are exported under.
-pub fn codes(places: &[Place]) -> Vec<String> {
+pub(crate) fn codes(places: &[Place]) -> Vec<String> {
     places
         .par_iter()
         .map(|p| {
@@ -126,7 +126,7 @@ fn read_plan(dir: &Path) -> Option<Plan> {
 }
 
 /// Codes that two or more schools share, with their directories.
-pub fn duplicates(places: &[Place], codes: &[String]) -> BTreeMap<String, Vec<String>> {
+pub(crate) fn duplicates(places: &[Place], codes: &[String]) -> BTreeMap<String, Vec<String>> {
     let mut by_code: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (p, c) in places.iter().zip(codes) {
         if p.problem.is_none() {
@@ -138,7 +138,7 @@ pub fn duplicates(places: &[Place], codes: &[String]) -> BTreeMap<String, Vec<St
 }
 
 /// The sentence that names the schools sharing a code.
-pub fn duplicate_msg(code: &str, dirs: &[String]) -> Msg {
+pub(crate) fn duplicate_msg(code: &str, dirs: &[String]) -> Msg {
     Msg::new(
         format!(
             "{} 所学校的代码都是“{code}”：{}；请在各校 plan.toml 的 [school] 中写明不同的 code（或校名）",
@@ -154,7 +154,7 @@ pub fn duplicate_msg(code: &str, dirs: &[String]) -> Msg {
 }
 
 /// What every school is reported over, and where its tables go.
-pub struct Options<'a> {
+pub(crate) struct Options<'a> {
     pub scope: Scope,
     pub today: Date,
     pub lang: Lang,
@@ -162,7 +162,7 @@ pub struct Options<'a> {
 }
 
 /// Every place's row, in the order of the places. Fails only when an export cannot be written.
-pub fn survey(places: &[Place], codes: &[String], o: &Options<'_>) -> io::Result<Vec<SchoolRow>> {
+pub(crate) fn survey(places: &[Place], codes: &[String], o: &Options<'_>) -> io::Result<Vec<SchoolRow>> {
     // The largest first, so that no large school is left to run alone at the end.
     let mut order: Vec<usize> = (0..places.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(places[i].size));

@@ -20,11 +20,9 @@ use crate::records::surveys::Surveys;
 use crate::records::{Contract, Date, Entry, Kind, Money, Month, Pupil, Records, Source, Survey, closes, settlements};
 use crate::report::{disclosure, render_template};
 
-pub mod school;
+pub(crate) mod school;
 
-pub const NAME: &str = "demo-school";
-
-pub const PLAN: &str = r#"# 示例学校：2025年秋季和2026年春季两个学期的课后服务记录（care init --example 生成）
+pub(crate) const PLAN: &str = r#"# 示例学校：2025年秋季和2026年春季两个学期的课后服务记录（care init --example 生成）
 # Example school: the records of two past terms of after-school care.
 
 [school]
@@ -283,7 +281,7 @@ fn term_ledger(plan: &Plan, term: &Term, t: &TermPlan, roster: &[Pupil], contrac
 }
 
 /// The example's files, by path relative to the records directory.
-pub fn files() -> Result<BTreeMap<String, String>, Msg> {
+pub(crate) fn files() -> Result<BTreeMap<String, String>, Msg> {
     let mut seed = Seed(20250901);
     let mut out = BTreeMap::new();
     out.insert("plan.toml".to_owned(), PLAN.to_owned());

@@ -6,7 +6,7 @@ use super::{Env, Outcome};
 use crate::cli::CheckFormat;
 use crate::output::findings as render;
 
-pub fn run(env: &Env, format: CheckFormat, deny_warnings: bool) -> Outcome {
+pub(super) fn run(env: &Env, format: CheckFormat, deny_warnings: bool) -> Outcome {
     let records = env.records()?;
     let findings = crate::rules::check(&records, env.today);
     let text = match format {

@@ -7,12 +7,12 @@ use super::Outcome;
 use super::explain::emit;
 use crate::cli::Cli;
 
-pub fn script(shell: Shell) -> Vec<u8> {
+pub(super) fn script(shell: Shell) -> Vec<u8> {
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "care", &mut out);
     out
 }
 
-pub fn run(shell: Shell) -> Outcome {
+pub(super) fn run(shell: Shell) -> Outcome {
     emit(&script(shell))
 }

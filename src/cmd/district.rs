@@ -14,7 +14,7 @@ use crate::output::console;
 use crate::records::Month;
 use crate::report::{self, Format};
 
-pub fn run(env: &Env, a: DistrictArgs) -> Outcome {
+pub(super) fn run(env: &Env, a: DistrictArgs) -> Outcome {
     let format = a
         .format
         .or_else(|| a.out.as_deref().and_then(Format::of_path))

@@ -12,7 +12,7 @@ fn refused(zh: String, en: String) -> Failure {
     Failure::Refused(Msg::new(zh, en))
 }
 
-pub fn run(env: &Env, a: EnrollArgs) -> Outcome {
+pub(super) fn run(env: &Env, a: EnrollArgs) -> Outcome {
     let mut w = Write::begin(env)?;
     let term = match (&a.term, &w.before.plan) {
         (Some(t), Some(plan)) if plan.term(t.trim()).is_none() => return Err(Failure::Refused(plan.no_such_term(t.trim()))),

@@ -14,12 +14,12 @@ const MARK_ZH: &str = "<!-- lang: zh -->";
 const MARK_EN: &str = "<!-- lang: en -->";
 
 /// A rule's page of docs/rules, embedded so that `care explain` works without the docs at hand.
-pub fn page(id: &str) -> Option<&'static str> {
+pub(crate) fn page(id: &str) -> Option<&'static str> {
     find(id).map(|r| r.meta().page)
 }
 
 /// The page's heading and the part in one language, without the language markers.
-pub fn section(page: &str, lang: Lang) -> String {
+pub(crate) fn section(page: &str, lang: Lang) -> String {
     let heading = page.lines().next().unwrap_or_default();
     let (Some(zh), Some(en)) = (page.find(MARK_ZH), page.find(MARK_EN)) else {
         return page.to_owned();
@@ -34,7 +34,7 @@ pub fn section(page: &str, lang: Lang) -> String {
 }
 
 /// The rule's title in one language: the text of its `## 中文：` or `## English: ` heading.
-pub fn title(page: &str, lang: Lang) -> &str {
+pub(crate) fn title(page: &str, lang: Lang) -> &str {
     let prefix = lang.pick("## 中文：", "## English: ");
     page.lines().find_map(|l| l.strip_prefix(prefix)).map(str::trim).unwrap_or_default()
 }
@@ -51,7 +51,7 @@ fn normalise(query: &str) -> String {
 
 /// The rule ids closest to what was asked for: those containing it, else those a small typo
 /// away, else those of the same family or with the same name.
-pub fn close_ids(query: &str) -> Vec<&'static str> {
+pub(crate) fn close_ids(query: &str) -> Vec<&'static str> {
     let q = normalise(query);
     let (family, name) = q.split_once('/').unwrap_or((q.as_str(), q.as_str()));
     let scored: Vec<(usize, &'static str)> = REGISTRY
@@ -108,7 +108,7 @@ fn list(lang: Lang) -> String {
     )
 }
 
-pub fn run(env: &Env, rule: Option<&str>) -> Outcome {
+pub(crate) fn run(env: &Env, rule: Option<&str>) -> Outcome {
     let Some(query) = rule else {
         return emit(list(env.lang).as_bytes());
     };

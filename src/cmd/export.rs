@@ -9,7 +9,7 @@ use crate::export::{self, Format, SchoolInfo, out::Out};
 use crate::findings::Msg;
 use crate::output::console;
 
-pub fn run(env: &Env, dir: &Path, format: Format, force: bool) -> Outcome {
+pub(super) fn run(env: &Env, dir: &Path, format: Format, force: bool) -> Outcome {
     let r = env.records()?;
     let findings = crate::rules::check(&r, env.today);
     let code = export::school_code(r.plan.as_ref(), &env.dir);

@@ -60,7 +60,7 @@ fn canonical(src: &Source, spec: &dyn AnyFile) -> Result<Option<Formatted>, Msg>
     Ok(Some((bytes, encode(&text, d.layout))))
 }
 
-pub fn run(env: &Env, check: bool) -> Outcome {
+pub(super) fn run(env: &Env, check: bool) -> Outcome {
     if check {
         // An unresolved journal is for care check to report; this only compares files.
         env.readable()?;

@@ -7,7 +7,7 @@ use crate::findings::Msg;
 use crate::records::Contract;
 use crate::records::contracts::{Contracts, StaffKind};
 
-pub fn run(env: &Env, a: HireArgs) -> Outcome {
+pub(super) fn run(env: &Env, a: HireArgs) -> Outcome {
     let mut w = Write::begin(env)?;
     let kind = match a.kind {
         StaffKindArg::Parent => StaffKind::Parent,

@@ -25,7 +25,7 @@ const DATES: [Roster; 5] = [
     Roster::Ends,
 ];
 
-pub fn roster(env: &Env, file: &Path, sheet: Option<&str>, dry_run: bool) -> Outcome {
+pub(super) fn roster(env: &Env, file: &Path, sheet: Option<&str>, dry_run: bool) -> Outcome {
     let name = file
         .file_name()
         .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());

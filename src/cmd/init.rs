@@ -12,7 +12,7 @@ use crate::store::{self, Change, Lock};
 
 /// The files of a blank records repository: the plan, and each required CSV file with its
 /// header.
-pub fn blank() -> Vec<(String, String)> {
+pub(super) fn blank() -> Vec<(String, String)> {
     let plan = (plan::FILE.into(), include_str!("../../assets/init/plan.toml").into());
     let tables = TABLES
         .iter()
@@ -46,7 +46,7 @@ fn in_chinese(path: &str, text: String) -> String {
     }
 }
 
-pub fn run(env: &Env, dir: Option<PathBuf>, example: bool, model: ModelArg, zh_headers: bool) -> Outcome {
+pub(super) fn run(env: &Env, dir: Option<PathBuf>, example: bool, model: ModelArg, zh_headers: bool) -> Outcome {
     let dir = dir.unwrap_or_else(|| env.dir.clone());
     // An init cut off part way is finished or undone before it is looked at.
     if dir.is_dir() && store::recover::pending(&dir) {

@@ -7,7 +7,7 @@ use crate::records::leave::{FILE, Leaves};
 use crate::records::{Date, Leave};
 use crate::rules::fees::RefundDue;
 
-pub fn add(env: &Env, pupil: &str, from: Date, to: Date, reason: Option<String>) -> Outcome {
+pub(super) fn add(env: &Env, pupil: &str, from: Date, to: Date, reason: Option<String>) -> Outcome {
     let pupil = pupil.trim();
     if to < from {
         return Err(Failure::Refused(Msg::new(

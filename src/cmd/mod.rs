@@ -4,7 +4,7 @@ mod check;
 mod completions;
 mod district;
 mod enroll;
-pub mod explain;
+pub(crate) mod explain;
 mod export;
 mod fmt;
 mod hire;
@@ -19,7 +19,7 @@ mod report;
 mod settle;
 mod status;
 mod survey;
-pub mod write;
+pub(crate) mod write;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -33,21 +33,21 @@ use crate::output::{console, terminal, usage};
 use crate::records::Date;
 use crate::store;
 
-pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("CARE_GIT_COMMIT"), ")");
+pub(crate) const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("CARE_GIT_COMMIT"), ")");
 
 /// How a command ended when it did not succeed.
 #[derive(Debug)]
-pub enum Failure {
+pub(crate) enum Failure {
     /// Bad usage or no records directory: exit 2.
     Usage(Msg),
     /// Refused or failed: exit 1, nothing changed.
     Refused(Msg),
 }
 
-pub type Outcome = Result<ExitCode, Failure>;
+pub(crate) type Outcome = Result<ExitCode, Failure>;
 
 /// What every command knows: where the records are, today's date, the reader's language.
-pub struct Env {
+pub(crate) struct Env {
     pub dir: PathBuf,
     pub today: Date,
     pub lang: Lang,
@@ -88,18 +88,18 @@ impl Env {
     }
 
     /// Reports are Chinese unless --lang or CARE_LANG asks otherwise.
-    pub fn report_lang(&self) -> Lang {
+    pub(crate) fn report_lang(&self) -> Lang {
         if self.lang_explicit { self.lang } else { Lang::Zh }
     }
 
     /// A one-line message in the reader's language, values from the records in it escaped.
-    pub fn say(&self, m: &Msg) -> String {
+    pub(crate) fn say(&self, m: &Msg) -> String {
         terminal::clean(m.get(self.lang)).into_owned()
     }
 
     /// Says on standard error what was done before the command: a cut-off write finished or
     /// undone, temporary files removed.
-    pub fn note(&self, notes: &[Msg]) {
+    pub(crate) fn note(&self, notes: &[Msg]) {
         for m in notes {
             console::note(&format!("care: {}", self.say(m)));
         }
@@ -107,7 +107,7 @@ impl Env {
 
     /// Checks the records directory, and finishes or undoes a write that was cut off (SPEC §8)
     /// before reading it. A journal that could not be carried out is a finding.
-    pub fn readable(&self) -> Result<Option<Finding>, Failure> {
+    pub(crate) fn readable(&self) -> Result<Option<Finding>, Failure> {
         crate::records::check_dir(&self.dir).map_err(|e| Failure::Usage(e.0))?;
         let (notes, unresolved) = store::recover::before_reading(&self.dir);
         self.note(&notes);
@@ -115,7 +115,7 @@ impl Env {
     }
 
     /// Loads the records directory, or says why it is not one.
-    pub fn records(&self) -> Result<crate::records::Records, Failure> {
+    pub(crate) fn records(&self) -> Result<crate::records::Records, Failure> {
         let unresolved = self.readable()?;
         let mut r = crate::records::Records::load(&self.dir);
         r.problems.extend(unresolved);

@@ -39,7 +39,7 @@ fn already(what: (&str, &str), id: &str, on: Date) -> Failure {
     ))
 }
 
-pub fn review(env: &Env, id: &str, on: Date, term: Option<&str>) -> Outcome {
+pub(super) fn review(env: &Env, id: &str, on: Date, term: Option<&str>) -> Outcome {
     let mut w = Write::begin(env)?;
     let p = pupil(&w, id, term)?;
     if let Some(d) = p.reviewed_on {
@@ -60,7 +60,7 @@ pub fn review(env: &Env, id: &str, on: Date, term: Option<&str>) -> Outcome {
     )
 }
 
-pub fn agree(env: &Env, id: &str, on: Date, starts: Option<Date>, term: Option<&str>) -> Outcome {
+pub(super) fn agree(env: &Env, id: &str, on: Date, starts: Option<Date>, term: Option<&str>) -> Outcome {
     let mut w = Write::begin(env)?;
     let p = pupil(&w, id, term)?;
     if let Some(d) = p.agreed_on {
@@ -91,7 +91,7 @@ pub fn agree(env: &Env, id: &str, on: Date, starts: Option<Date>, term: Option<&
     )
 }
 
-pub fn withdraw(env: &Env, id: &str, on: Date, term: Option<&str>) -> Outcome {
+pub(super) fn withdraw(env: &Env, id: &str, on: Date, term: Option<&str>) -> Outcome {
     let mut w = Write::begin(env)?;
     let p = pupil(&w, id, term)?;
     if let Some(d) = p.ends {

@@ -77,7 +77,7 @@ fn render(r: &Records, list: &[&Due], monthly: bool, lang: Lang) -> String {
     table::render(&headers, &rows, &right)
 }
 
-pub fn run(env: &Env, month: Option<&str>, term: Option<&str>, on: Option<Date>, record: bool) -> Outcome {
+pub(super) fn run(env: &Env, month: Option<&str>, term: Option<&str>, on: Option<Date>, record: bool) -> Outcome {
     let month = month.map(parse_month).transpose()?;
     let on = on.unwrap_or(env.today);
     if !record {

@@ -18,7 +18,7 @@ fn usage(zh: String, en: String) -> Failure {
     Failure::Usage(Msg::new(zh, en))
 }
 
-pub fn run(env: &Env, a: ReportArgs) -> Outcome {
+pub(super) fn run(env: &Env, a: ReportArgs) -> Outcome {
     let kind = a.kind;
     let format = a
         .format

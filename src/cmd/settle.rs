@@ -20,7 +20,7 @@ fn refuse(zh: String, en: String) -> Failure {
 }
 
 /// The settlement as a table: one row per family and the totals.
-pub fn table(r: &Records, o: &Settled, lang: Lang) -> String {
+pub(super) fn table(r: &Records, o: &Settled, lang: Lang) -> String {
     let pick = |zh, en| lang.pick(zh, en);
     let days = o.families.iter().any(|f| f.days > 0);
     let mut headers = vec![
@@ -109,7 +109,7 @@ pub fn table(r: &Records, o: &Settled, lang: Lang) -> String {
     format!("{}\n{}\n", clean(&summary), table::render(&headers, &rows, &[2, 3, 4, 5]))
 }
 
-pub fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run: bool) -> Outcome {
+pub(super) fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run: bool) -> Outcome {
     let on = on.unwrap_or(env.today);
     let mut w = Write::begin(env)?;
     let r = &w.before;

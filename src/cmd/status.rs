@@ -14,7 +14,7 @@ use crate::records::{Date, Kind, Money, Month};
 use crate::rules::Context;
 use crate::rules::fees::{Key, refunds_due};
 
-pub fn run(env: &Env) -> Outcome {
+pub(super) fn run(env: &Env) -> Outcome {
     let r = env.records()?;
     let l = |zh, en| env.lang.pick(zh, en);
     let today = env.today;

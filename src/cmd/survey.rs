@@ -7,7 +7,7 @@ use crate::findings::Msg;
 use crate::records::surveys::Surveys;
 use crate::records::{Date, Survey};
 
-pub fn add(env: &Env, contract: &str, date: Date, respondent: RespondentArg, score: u8, comment: Option<String>) -> Outcome {
+pub(super) fn add(env: &Env, contract: &str, date: Date, respondent: RespondentArg, score: u8, comment: Option<String>) -> Outcome {
     let mut w = Write::begin(env)?;
     let who = match respondent {
         RespondentArg::Pupil => "pupil",

@@ -9,14 +9,14 @@ use std::thread::JoinHandle;
 use super::{Env, Failure, Outcome};
 use crate::findings::{Finding, Msg};
 use crate::output::console;
+use crate::records::Records;
 use crate::records::file::RecordFile;
 use crate::records::table::{self, Column, Columns, csv_line};
 use crate::records::text::{as_utf8, count_lines, decode};
-use crate::records::{Records, Source};
 use crate::store::edit::{append_line, line_text, replace_line};
 use crate::store::{self, Change, Lock};
 
-pub struct Write<'e> {
+pub(crate) struct Write<'e> {
     pub env: &'e Env,
     lock: Lock,
     pub before: Records,
@@ -39,7 +39,7 @@ fn refused(m: Msg) -> Failure {
 }
 
 impl<'e> Write<'e> {
-    pub fn begin(env: &'e Env) -> Result<Write<'e>, Failure> {
+    pub(crate) fn begin(env: &'e Env) -> Result<Write<'e>, Failure> {
         crate::records::check_dir(&env.dir).map_err(|e| Failure::Usage(e.0))?;
         let lock = Lock::acquire(&env.dir).map_err(refused)?;
         let notes = store::recover::recover(&env.dir, &lock).map_err(|u| refused(u.refusal()))?;
@@ -89,7 +89,7 @@ impl<'e> Write<'e> {
     /// Appends a row to a CSV file, its values placed by the file's own header; unknown columns
     /// stay empty. A missing file is made with the spec's header when it is not required.
     /// The line the new row is on.
-    pub fn append<D: RecordFile>(&mut self, row: &D::Row) -> Result<usize, Failure> {
+    pub(crate) fn append<D: RecordFile>(&mut self, row: &D::Row) -> Result<usize, Failure> {
         let file = D::FILE;
         let bytes = match self.bytes(file)? {
             Some(b) => b,
@@ -109,7 +109,7 @@ impl<'e> Write<'e> {
     }
 
     /// Whether a CSV file's header, as the change has it, names the column.
-    pub fn has_column<D: RecordFile>(&self, col: D) -> Result<bool, Failure> {
+    pub(crate) fn has_column<D: RecordFile>(&self, col: D) -> Result<bool, Failure> {
         let file = D::FILE;
         let Some(bytes) = self.bytes(file)? else { return Ok(false) };
         Ok(self.header(file, &bytes, D::COLUMNS)?.position(col).is_some())
@@ -117,7 +117,7 @@ impl<'e> Write<'e> {
 
     /// The column as a CSV file's header, as the change has it, names it (in Chinese in a
     /// Chinese header).
-    pub fn column_name<D: RecordFile>(&self, col: D) -> Result<String, Failure> {
+    pub(crate) fn column_name<D: RecordFile>(&self, col: D) -> Result<String, Failure> {
         let file = D::FILE;
         let Some(bytes) = self.bytes(file)? else {
             return Ok(col.name().to_owned());
@@ -127,7 +127,7 @@ impl<'e> Write<'e> {
 
     /// Adds a column at the end of a CSV file's header line, when the file lacks it: only that
     /// line changes, and the rows before read it as empty. Whether it was added.
-    pub fn add_column<D: RecordFile>(&mut self, col: D) -> Result<bool, Failure> {
+    pub(crate) fn add_column<D: RecordFile>(&mut self, col: D) -> Result<bool, Failure> {
         let file = D::FILE;
         let bytes = self
             .bytes(file)?
@@ -153,7 +153,7 @@ impl<'e> Write<'e> {
 
     /// Sets the row at `line` to `row`'s values in the columns `cols`; only that line of the file
     /// changes.
-    pub fn set<D: RecordFile>(&mut self, line: usize, row: &D::Row, cols: &[D]) -> Result<(), Failure> {
+    pub(crate) fn set<D: RecordFile>(&mut self, line: usize, row: &D::Row, cols: &[D]) -> Result<(), Failure> {
         let file = D::FILE;
         let bytes = self
             .bytes(file)?
@@ -186,21 +186,10 @@ impl<'e> Write<'e> {
         Ok(())
     }
 
-    /// The records as they would be after the change so far. Their findings are worked out on
-    /// another core meanwhile, for `finish`, which needs them unless the change goes on.
-    pub fn after(&self) -> Arc<Records> {
-        if let Some(r) = self.cached_after() {
-            return r;
-        }
-        let records = Arc::new(self.before.reload(&self.change.source(&self.env.dir), &self.changed_files()));
-        self.keep_after(Arc::clone(&records));
-        records
-    }
-
-    /// [`Write::after`], made from the records before the change, which are gone after this
+    /// the records after the change, made from the records before the change, which are gone after this
     /// (`before` is left empty): for a command done with them but for their findings, which are
     /// worked out first and kept.
-    pub fn into_after(&mut self) -> Arc<Records> {
+    pub(crate) fn take_after(&mut self) -> Arc<Records> {
         if let Some(r) = self.cached_after() {
             return r;
         }
@@ -266,7 +255,7 @@ impl<'e> Write<'e> {
     }
 
     /// Every finding on the records as they were before the change.
-    pub fn before_findings(&self) -> &[Finding] {
+    pub(crate) fn before_findings(&self) -> &[Finding] {
         self.before_findings
             .get_or_init(|| crate::rules::check(&self.before, self.env.today))
     }
@@ -302,18 +291,14 @@ impl<'e> Write<'e> {
         (self.before_findings().to_vec(), now)
     }
 
-    pub fn source(&self) -> Source {
-        self.change.source(&self.env.dir)
-    }
-
     /// The errors the change so far adds to the records: what `finish` refuses.
-    pub fn new_errors(&mut self) -> Vec<Finding> {
+    pub(crate) fn new_errors(&mut self) -> Vec<Finding> {
         let (was, now) = self.findings_around();
         store::new_errors(&was, &now)
     }
 
     /// Checks the change against every rule (less `exempt`), writes it, prints `done`.
-    pub fn finish(mut self, done: Msg, exempt: &[&str]) -> Outcome {
+    pub(crate) fn finish(mut self, done: Msg, exempt: &[&str]) -> Outcome {
         let mut errors = self.new_errors();
         errors.retain(|f| !exempt.contains(&f.rule));
         self.commit(done, errors)
@@ -321,20 +306,20 @@ impl<'e> Write<'e> {
 
     /// Like `finish`, for a change that only moves and respells rows: the errors already in
     /// the records move with their rows and are not new.
-    pub fn finish_reformat(mut self, done: Msg) -> Outcome {
+    pub(crate) fn finish_reformat(mut self, done: Msg) -> Outcome {
         let (was, now) = self.findings_around();
         let errors = store::new_errors_reordered(&was, &now);
         self.commit(done, errors)
     }
 
     /// Writes the change and prints `done`, unless `errors`: then refuses, naming them.
-    pub fn commit(self, done: Msg, errors: Vec<crate::findings::Finding>) -> Outcome {
+    pub(crate) fn commit(self, done: Msg, errors: Vec<crate::findings::Finding>) -> Outcome {
         self.commit_saying(&[done], errors)
     }
 
     /// [`Write::commit`] that says several lines once the change is written: notes on what was
     /// read, then what was done.
-    pub fn commit_saying(self, lines: &[Msg], errors: Vec<crate::findings::Finding>) -> Outcome {
+    pub(crate) fn commit_saying(self, lines: &[Msg], errors: Vec<crate::findings::Finding>) -> Outcome {
         if !errors.is_empty() {
             return Err(refused(store::refusal(&errors)));
         }
@@ -353,7 +338,7 @@ impl<'e> Write<'e> {
 
 impl Write<'_> {
     /// Every value of a column as the file has it now, rows that do not parse included.
-    pub fn column<D: RecordFile>(&self, col: D) -> Result<Vec<String>, Failure> {
+    pub(crate) fn column<D: RecordFile>(&self, col: D) -> Result<Vec<String>, Failure> {
         let bytes = self.bytes(D::FILE)?.unwrap_or_default();
         let t = self.table(D::FILE, &bytes, D::COLUMNS)?;
         Ok(t.rows.iter().map(|r| t.get(r, col).to_owned()).collect())
@@ -370,7 +355,7 @@ fn no_column(t: &table::Table, col: impl Columns) -> Failure {
 
 /// The errors on the given ledger rows that are about the rows themselves, leaving out those
 /// about a month or term waiting to be closed or settled: closing and settling put those right.
-pub fn ledger_row_errors(w: &Write, lines: &std::collections::HashSet<usize>) -> Vec<Finding> {
+pub(crate) fn ledger_row_errors(w: &Write, lines: &std::collections::HashSet<usize>) -> Vec<Finding> {
     w.before_findings()
         .iter()
         .filter(|f| f.is_error() && f.file == crate::records::ledger::FILE && lines.contains(&f.line))
@@ -381,7 +366,7 @@ pub fn ledger_row_errors(w: &Write, lines: &std::collections::HashSet<usize>) ->
 
 /// The next free id: `prefix` and one more than the highest number in use, as wide as the
 /// widest one in use (or `width`): P0001, P0002, ... P0010.
-pub fn next_id(prefix: &str, used: &[String], width: usize) -> String {
+pub(crate) fn next_id(prefix: &str, used: &[String], width: usize) -> String {
     let numbers: Vec<(u64, usize)> = used
         .iter()
         .filter_map(|id| id.strip_prefix(prefix))

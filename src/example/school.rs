@@ -24,9 +24,7 @@ use crate::records::{Contract, Entry, Kind, Leave, Month, Pupil, Records, Source
 use crate::rules::Context;
 use crate::rules::fees::{Key, dues};
 
-pub const NAME: &str = "school-collected";
-
-pub const PLAN: &str = r#"# 示例学校（学校收费模式）：2025年秋季学期的课后服务记录（care init --example --model school 生成）
+pub(crate) const PLAN: &str = r#"# 示例学校（学校收费模式）：2025年秋季学期的课后服务记录（care init --example --model school 生成）
 # Example school that collects its own service fee (model "school"): the records of one past term.
 
 # 收费模式：学校按价格主管部门批准的标准收取服务费，不通过家委会或第三方收取（教基厅函〔2023〕26号）
@@ -84,7 +82,7 @@ workdays = [2025-09-28, 2025-10-11, 2026-01-04]
 const FINANCE: [&str; 2] = ["刘会计", "何出纳"];
 
 /// The example's files, by path relative to the records directory.
-pub fn files() -> Result<BTreeMap<String, String>, Msg> {
+pub(crate) fn files() -> Result<BTreeMap<String, String>, Msg> {
     let mut seed = Seed(20250915);
     let mut out = BTreeMap::new();
     out.insert("plan.toml".to_owned(), PLAN.to_owned());

@@ -16,7 +16,7 @@ struct CsvSink {
 }
 
 /// A CSV file at `path` for a table's rows, its header written.
-pub fn create(path: &Path, fields: &[Field]) -> io::Result<Box<dyn Sink>> {
+pub(crate) fn create(path: &Path, fields: &[Field]) -> io::Result<Box<dyn Sink>> {
     let file = BufWriter::with_capacity(1 << 16, File::create(path)?);
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(file);
     w.write_record(fields.iter().map(|f| f.name))?;

@@ -6,10 +6,10 @@
 //! school's code. Parquet columns are typed (money DECIMAL(12,2), dates DATE, counts INTEGER);
 //! CSV is UTF-8 text with a header.
 
-pub mod csv;
-pub mod out;
-pub mod parquet;
-pub mod tables;
+pub(crate) mod csv;
+pub(crate) mod out;
+pub(crate) mod parquet;
+pub(crate) mod tables;
 
 use std::io;
 
@@ -20,17 +20,17 @@ use crate::records::file::{Field, Type};
 use crate::records::{Date, Money};
 use crate::report::privacy::Privacy;
 
-pub use tables::{SchoolInfo, schema, write_school};
+pub(crate) use tables::{SchoolInfo, write_school};
 
 /// How the tables are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     Parquet,
     Csv,
 }
 
 impl Format {
-    pub fn ext(self) -> &'static str {
+    pub(crate) fn ext(self) -> &'static str {
         match self {
             Format::Parquet => "parquet",
             Format::Csv => "csv",
@@ -39,7 +39,7 @@ impl Format {
 }
 
 /// Opens the file of a table for writing in a format.
-pub fn open(format: Format, path: &std::path::Path, name: &str, fields: &[Field]) -> io::Result<Box<dyn Sink>> {
+pub(crate) fn open(format: Format, path: &std::path::Path, name: &str, fields: &[Field]) -> io::Result<Box<dyn Sink>> {
     match format {
         Format::Parquet => parquet::create(path, name, fields),
         Format::Csv => csv::create(path, fields),
@@ -48,13 +48,13 @@ pub fn open(format: Format, path: &std::path::Path, name: &str, fields: &[Field]
 
 /// The key of a school's rows in an export and in district reports: `[school] code` of plan.toml
 /// (its name when left out), else the name of its records directory.
-pub fn school_code(plan: Option<&crate::records::Plan>, dir: &std::path::Path) -> String {
+pub(crate) fn school_code(plan: Option<&crate::records::Plan>, dir: &std::path::Path) -> String {
     let name = plan.map(|p| p.school.code.trim()).unwrap_or_default();
     if name.is_empty() { dir_name(dir) } else { name.to_owned() }
 }
 
 /// The last part of a directory's path, as given or as it resolves (for `.`).
-pub fn dir_name(dir: &std::path::Path) -> String {
+pub(crate) fn dir_name(dir: &std::path::Path) -> String {
     let named = |d: &std::path::Path| d.file_name().map(|n| n.to_string_lossy().into_owned());
     named(dir)
         .or_else(|| dir.canonicalize().ok().as_deref().and_then(named))
@@ -62,18 +62,18 @@ pub fn dir_name(dir: &std::path::Path) -> String {
 }
 
 /// The rows a table holds in memory before they are written out (a Parquet row group).
-pub const CHUNK: usize = 1 << 20;
+pub(crate) const CHUNK: usize = 1 << 20;
 
 /// A column's values, typed, as Parquet takes them: the values that are there, and for every
 /// row whether it has one (1) or is NULL (0). An empty value in the records is NULL.
 #[derive(Clone, Debug)]
-pub struct Cells {
+pub(crate) struct Cells {
     pub defs: Vec<i16>,
     pub values: Values,
 }
 
 #[derive(Clone, Debug)]
-pub enum Values {
+pub(crate) enum Values {
     /// UTF-8 text, one buffer, with the end of each value.
     Text { bytes: Vec<u8>, ends: Vec<usize> },
     /// Dates (days since 1970-01-01) and counts.
@@ -130,13 +130,13 @@ impl Cells {
 }
 
 /// Days since 1970-01-01, as Parquet keeps a DATE.
-pub fn days(d: Date) -> i32 {
+pub(crate) fn days(d: Date) -> i32 {
     let epoch = Date::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     i32::try_from((d - epoch).num_days()).unwrap_or(i32::MAX)
 }
 
 /// The date of [`days`].
-pub fn date_of(days: i32) -> Date {
+pub(crate) fn date_of(days: i32) -> Date {
     let epoch = Date::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     epoch + chrono::Days::new(u64::from(days.unsigned_abs()))
 }
@@ -201,8 +201,7 @@ fn fen(text: &str) -> Option<i64> {
 
 /// Rows of a table, column by column, up to [`CHUNK`] at a time.
 #[derive(Clone, Debug)]
-pub struct Table {
-    pub name: &'static str,
+pub(crate) struct Table {
     pub fields: Vec<Field>,
     pub columns: Vec<Cells>,
     pub rows: usize,
@@ -210,15 +209,10 @@ pub struct Table {
 
 impl Table {
     /// A table for about `rows` rows (at most a chunk's are held).
-    pub fn new(name: &'static str, fields: Vec<Field>, rows: usize) -> Table {
+    pub(crate) fn new(fields: Vec<Field>, rows: usize) -> Table {
         let rows = rows.min(CHUNK);
         let columns = fields.iter().map(|f| Cells::new(f.ty, rows)).collect();
-        Table {
-            name,
-            fields,
-            columns,
-            rows: 0,
-        }
+        Table { fields, columns, rows: 0 }
     }
 
     fn clear(&mut self) {
@@ -228,7 +222,7 @@ impl Table {
 }
 
 /// Where a table's rows go: a file being written.
-pub trait Sink {
+pub(crate) trait Sink {
     /// Writes the rows of a chunk.
     fn rows(&mut self, t: &Table) -> io::Result<()>;
     /// Ends the file.
@@ -236,7 +230,7 @@ pub trait Sink {
 }
 
 /// Streams rows into a table, writing every [`CHUNK`] rows to its sink.
-pub struct Rows<'a> {
+pub(crate) struct Rows<'a> {
     table: Table,
     sink: Box<dyn Sink + 'a>,
     privacy: &'a Masking<'a>,
@@ -244,7 +238,7 @@ pub struct Rows<'a> {
 
 impl<'a> Rows<'a> {
     /// Appends a row given as text (see [`Cells::push`]), one value per field.
-    pub fn push<S: AsRef<str>>(&mut self, values: impl IntoIterator<Item = S>) -> io::Result<()> {
+    pub(crate) fn push<S: AsRef<str>>(&mut self, values: impl IntoIterator<Item = S>) -> io::Result<()> {
         for ((cells, field), v) in self.table.columns.iter_mut().zip(&self.table.fields).zip(values) {
             if field.masked {
                 self.privacy.with(v.as_ref(), |masked| cells.push(field.ty, masked));
@@ -260,7 +254,7 @@ impl<'a> Rows<'a> {
         Ok(())
     }
 
-    pub fn finish(mut self) -> io::Result<()> {
+    pub(crate) fn finish(mut self) -> io::Result<()> {
         if self.table.rows > 0 {
             self.sink.rows(&self.table)?;
         }
@@ -269,13 +263,13 @@ impl<'a> Rows<'a> {
 }
 
 /// Free text with names and phones masked, each distinct text masked once.
-pub struct Masking<'a> {
+pub(crate) struct Masking<'a> {
     privacy: &'a Privacy,
     seen: std::cell::RefCell<FastMap<String, String>>,
 }
 
 impl<'a> Masking<'a> {
-    pub fn new(privacy: &'a Privacy) -> Masking<'a> {
+    pub(crate) fn new(privacy: &'a Privacy) -> Masking<'a> {
         Masking {
             privacy,
             seen: Default::default(),
@@ -296,7 +290,7 @@ impl<'a> Masking<'a> {
 }
 
 /// An export that could not be written: exit 1, with the reason.
-pub fn failed(what: &std::path::Path, e: &dyn std::fmt::Display) -> Msg {
+pub(crate) fn failed(what: &std::path::Path, e: &dyn std::fmt::Display) -> Msg {
     Msg::new(
         format!("无法写入 {}：{e}；请检查路径和权限", what.display()),
         format!("cannot write {}: {e}; check the path and its permissions", what.display()),

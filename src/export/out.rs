@@ -12,9 +12,9 @@ use std::sync::Mutex;
 use crate::findings::Msg;
 
 /// The list of the files the last export wrote, one path a line, relative to the folder.
-pub const MANIFEST: &str = ".care-export";
+pub(crate) const MANIFEST: &str = ".care-export";
 
-pub struct Out {
+pub(crate) struct Out {
     root: PathBuf,
     staging: tempfile::TempDir,
     /// The folder did not exist: a failed export removes it again.
@@ -28,7 +28,7 @@ fn refused(zh: String, en: String) -> Msg {
 
 impl Out {
     /// Begins an export into `root`.
-    pub fn begin(root: &Path, force: bool) -> Result<Out, Msg> {
+    pub(crate) fn begin(root: &Path, force: bool) -> Result<Out, Msg> {
         let shown = root.display();
         let created = !root.exists();
         if !created {
@@ -62,7 +62,7 @@ impl Out {
     }
 
     /// Where to write the file `rel` (a path with `/`), in the staging folder.
-    pub fn path(&self, rel: &str) -> io::Result<PathBuf> {
+    pub(crate) fn path(&self, rel: &str) -> io::Result<PathBuf> {
         let p = self.staging.path().join(rel);
         if let Some(parent) = p.parent() {
             std::fs::create_dir_all(parent)?;
@@ -81,7 +81,7 @@ impl Out {
     }
 
     /// Moves the written files into place, after removing those of the earlier export.
-    pub fn commit(self) -> Result<(), Msg> {
+    pub(crate) fn commit(self) -> Result<(), Msg> {
         let written = self.written.lock().map(|w| w.clone()).unwrap_or_default();
         let earlier = self.earlier();
         if let Some(theirs) = written
@@ -130,7 +130,7 @@ impl Out {
     }
 
     /// Gives up: the staging folder is removed, and the folder too when the export made it.
-    pub fn abandon(self) {
+    pub(crate) fn abandon(self) {
         let (root, created) = (self.root.clone(), self.created);
         drop(self.staging);
         if created {
@@ -152,7 +152,7 @@ fn remove_empty_parents(root: &Path, file: &Path) {
 
 /// A school's code as a Hive partition value (`school=CODE`): the characters Hive escapes in a
 /// path are written `%XX`, as Hive, Spark, Trino and DuckDB read them.
-pub fn partition_value(code: &str) -> String {
+pub(crate) fn partition_value(code: &str) -> String {
     let mut s = String::with_capacity(code.len());
     for c in code.chars() {
         if c.is_control() || "\"#%'*/:=?\\\u{7f}{[]^".contains(c) || (c == '.' && s.is_empty()) {

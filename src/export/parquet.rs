@@ -18,7 +18,7 @@ use super::{Sink, Table, Values};
 use crate::records::file::{Field, Type};
 
 /// The Parquet schema of a table: every column optional (an empty value is NULL).
-pub fn message(name: &str, fields: &[Field]) -> String {
+pub(crate) fn message(name: &str, fields: &[Field]) -> String {
     let mut s = format!("message {name} {{\n");
     for f in fields {
         let ty = match f.ty {
@@ -46,7 +46,7 @@ struct ParquetSink {
 }
 
 /// A Parquet file at `path` for a table's rows.
-pub fn create(path: &Path, name: &str, fields: &[Field]) -> io::Result<Box<dyn Sink>> {
+pub(crate) fn create(path: &Path, name: &str, fields: &[Field]) -> io::Result<Box<dyn Sink>> {
     let schema = parse_message_type(&message(name, fields)).map_err(other)?;
     // Dates, money and counts keep their minimum and maximum per page (a reader skips what a
     // query does not need); text keeps none: working them out took a tenth of the export. No

@@ -12,7 +12,7 @@ use crate::records::{Date, Records, TABLES};
 use crate::report::privacy::Privacy;
 
 /// The column every row carries: the school's code.
-pub const SCHOOL: Field = Field::new("school", Type::Text);
+pub(crate) const SCHOOL: Field = Field::new("school", Type::Text);
 
 const SCHOOLS: &[Field] = &[
     SCHOOL,
@@ -78,7 +78,8 @@ const FINDINGS: &[Field] = &[
 ];
 
 /// Every table and its columns, in the order they are written.
-pub fn schema() -> Vec<(&'static str, Vec<Field>)> {
+#[cfg(test)]
+fn schema() -> Vec<(&'static str, Vec<Field>)> {
     let mut v = vec![("schools", SCHOOLS.to_vec())];
     for t in TABLES {
         if let Some((name, fields)) = t.export() {
@@ -95,7 +96,7 @@ pub fn schema() -> Vec<(&'static str, Vec<Field>)> {
 /// What the export says of the school besides its records: its code, and the day the status
 /// of applications is taken on.
 #[derive(Clone, Copy, Debug)]
-pub struct SchoolInfo<'a> {
+pub(crate) struct SchoolInfo<'a> {
     pub code: &'a str,
     pub today: Date,
     /// The language of the findings' sentences.
@@ -103,10 +104,10 @@ pub struct SchoolInfo<'a> {
 }
 
 /// Opens the file of a table (by its name and columns) for writing.
-pub type Open<'o> = dyn FnMut(&'static str, &[Field]) -> io::Result<Box<dyn Sink>> + 'o;
+pub(crate) type Open<'o> = dyn FnMut(&'static str, &[Field]) -> io::Result<Box<dyn Sink>> + 'o;
 
 /// Writes every table of a school: each is opened, filled and finished in turn.
-pub fn write_school(r: &Records, findings: &[Finding], school: SchoolInfo<'_>, open: &mut Open<'_>) -> io::Result<()> {
+pub(crate) fn write_school(r: &Records, findings: &[Finding], school: SchoolInfo<'_>, open: &mut Open<'_>) -> io::Result<()> {
     let privacy = Privacy::new(r, true);
     let masking = Masking::new(&privacy);
     let code = school.code;
@@ -114,7 +115,7 @@ pub fn write_school(r: &Records, findings: &[Finding], school: SchoolInfo<'_>, o
         |name: &'static str, fields: Vec<Field>, len: usize, fill: &mut dyn FnMut(&mut Rows<'_>) -> io::Result<()>| -> io::Result<()> {
             let sink = open(name, &fields)?;
             let mut rows = Rows {
-                table: Table::new(name, fields, len),
+                table: Table::new(fields, len),
                 sink,
                 privacy: &masking,
             };

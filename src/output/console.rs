@@ -16,7 +16,7 @@ static ERROR: OnceLock<String> = OnceLock::new();
 
 /// How standard output ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum State {
+pub(crate) enum State {
     Open,
     /// The reader went away.
     Closed,
@@ -24,7 +24,7 @@ pub enum State {
     Failed(&'static str),
 }
 
-pub fn state() -> State {
+pub(crate) fn state() -> State {
     match STATE.load(Ordering::Relaxed) {
         OPEN => State::Open,
         CLOSED => State::Closed,
@@ -33,7 +33,7 @@ pub fn state() -> State {
 }
 
 /// Writes bytes to standard output, unless it has already ended.
-pub fn write(bytes: &[u8]) {
+pub(crate) fn write(bytes: &[u8]) {
     if state() != State::Open {
         return;
     }
@@ -48,11 +48,11 @@ pub fn write(bytes: &[u8]) {
     }
 }
 
-pub fn print(text: &str) {
+pub(crate) fn print(text: &str) {
     write(text.as_bytes());
 }
 
-pub fn println(text: &str) {
+pub(crate) fn println(text: &str) {
     let mut line = String::with_capacity(text.len() + 1);
     line.push_str(text);
     line.push('\n');
@@ -60,7 +60,7 @@ pub fn println(text: &str) {
 }
 
 /// A line on standard error. If that cannot be written either, there is no one to tell.
-pub fn note(text: &str) {
+pub(crate) fn note(text: &str) {
     let mut err = std::io::stderr().lock();
     let _ = err.write_all(text.as_bytes()).and_then(|()| err.write_all(b"\n"));
 }

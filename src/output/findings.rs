@@ -11,7 +11,7 @@ fn paint(on: bool, code: &str, s: &str) -> String {
 
 /// `roster.csv:8: error[consent/unsigned]: ...`, the fix under it, and a summary line. Values
 /// from the records in a message are shown escaped, so that each finding is its two lines.
-pub fn human(findings: &[Finding], lang: Lang, color: bool) -> String {
+pub(crate) fn human(findings: &[Finding], lang: Lang, color: bool) -> String {
     let mut out = String::new();
     for f in findings {
         let sev = match f.severity {
@@ -32,7 +32,7 @@ pub fn human(findings: &[Finding], lang: Lang, color: bool) -> String {
 }
 
 /// "2 errors, 1 warning in 3 files" / "3 个文件中有 2 个错误、1 个警告".
-pub fn summary(findings: &[Finding], lang: Lang) -> String {
+pub(crate) fn summary(findings: &[Finding], lang: Lang) -> String {
     let errors = findings.iter().filter(|f| f.is_error()).count();
     let warnings = findings.len() - errors;
     let files = findings.iter().map(|f| f.file.as_str()).collect::<BTreeSet<_>>().len();
@@ -48,7 +48,7 @@ pub fn summary(findings: &[Finding], lang: Lang) -> String {
     }
 }
 
-pub fn json(findings: &[Finding], lang: Lang) -> String {
+pub(crate) fn json(findings: &[Finding], lang: Lang) -> String {
     let items: Vec<serde_json::Value> = findings
         .iter()
         .map(|f| {
@@ -75,7 +75,7 @@ fn escape_property(s: &str) -> String {
 }
 
 /// `::error file=roster.csv,line=8,title=consent/unsigned::...`
-pub fn github(findings: &[Finding], lang: Lang) -> String {
+pub(crate) fn github(findings: &[Finding], lang: Lang) -> String {
     let mut out = String::new();
     for f in findings {
         let level = match f.severity {

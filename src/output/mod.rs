@@ -1,7 +1,7 @@
 //! Rendering for people and machines: findings, tables; and the terminal they go to.
 
-pub mod console;
-pub mod findings;
-pub mod table;
-pub mod terminal;
-pub mod usage;
+pub(crate) mod console;
+pub(crate) mod findings;
+pub(crate) mod table;
+pub(crate) mod terminal;
+pub(crate) mod usage;

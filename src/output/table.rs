@@ -6,7 +6,7 @@ use super::terminal::clean;
 
 /// A table with a header row; the columns in `right` are right-aligned (money). A value holding
 /// a control character or line break is shown escaped, on its one line.
-pub fn render(headers: &[&str], rows: &[Vec<String>], right: &[usize]) -> String {
+pub(crate) fn render(headers: &[&str], rows: &[Vec<String>], right: &[usize]) -> String {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED);
     t.set_header(headers.iter().map(|h| Cell::new(clean(h))));

@@ -14,7 +14,7 @@ fn acts(c: char) -> bool {
 
 /// The text with each such character written as Rust writes it in a string: `\n`, `\r`, `\t`,
 /// else `\u{1b}`. Text without one is returned as it is.
-pub fn clean(s: &str) -> Cow<'_, str> {
+pub(crate) fn clean(s: &str) -> Cow<'_, str> {
     if !s.chars().any(acts) {
         return Cow::Borrowed(s);
     }
@@ -35,7 +35,7 @@ pub fn clean(s: &str) -> Cow<'_, str> {
 
 /// [`clean`] for text whose line breaks are its own (a refusal that lists findings, each of
 /// which is cleaned where it is made): each line cleaned, the breaks kept.
-pub fn clean_lines(s: &str) -> String {
+pub(crate) fn clean_lines(s: &str) -> String {
     s.split('\n').map(clean).collect::<Vec<_>>().join("\n")
 }
 

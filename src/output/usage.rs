@@ -7,7 +7,7 @@ use crate::findings::{Lang, Msg};
 
 /// The reader's language before the command line is understood: `--lang` as typed, else the
 /// environment.
-pub fn lang_of(args: &[String]) -> Lang {
+pub(crate) fn lang_of(args: &[String]) -> Lang {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let v = match a.strip_prefix("--lang") {
@@ -34,7 +34,7 @@ fn text(v: Option<&ContextValue>) -> String {
 }
 
 /// The error in Chinese, or `None` for a kind that is rare enough to stay in English.
-pub fn chinese(e: &clap::Error) -> Option<String> {
+pub(crate) fn chinese(e: &clap::Error) -> Option<String> {
     let arg = || text(e.get(ContextKind::InvalidArg));
     let value = || text(e.get(ContextKind::InvalidValue));
     let mut out = String::from("错误：");
@@ -98,7 +98,7 @@ pub fn chinese(e: &clap::Error) -> Option<String> {
 /// A value the command line refuses, with the reason in both languages (clap shows the English
 /// one; [`chinese`] the other).
 #[derive(Debug)]
-pub struct ArgError(pub Msg);
+pub(crate) struct ArgError(pub Msg);
 
 impl std::fmt::Display for ArgError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

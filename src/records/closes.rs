@@ -105,7 +105,7 @@ pub fn load(file: &str, text: &str, out: &mut Vec<Finding>) -> Option<Close> {
         pay: pay?.v,
         expenses: expenses?.v,
         closing: closing?,
-        rows: rows.map(|r| r.v as u64).unwrap_or(0),
+        rows: rows.map_or(0, |r| r.v as u64),
         digest: digest?,
         line: month_at.line,
     })

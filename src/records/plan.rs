@@ -663,9 +663,9 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
                 match parse_time(&a.v) {
                     Ok(_) => {
                         if key == "starts" {
-                            plan.service.starts = a.v
+                            plan.service.starts = a.v;
                         } else {
-                            plan.service.ends = a.v
+                            plan.service.ends = a.v;
                         }
                     }
                     Err(m) => out.push(parse_error(
@@ -744,7 +744,7 @@ pub fn load(text: &str, out: &mut Vec<Finding>) -> Option<Plan> {
         if let (Some(id), Some(starts), Some(ends), Some(settle_by)) = (id, starts, ends, settle_by) {
             plan.terms.push(Term {
                 line,
-                name: name.map(|n| n.v).unwrap_or_else(|| id.v.clone()),
+                name: name.map_or_else(|| id.v.clone(), |n| n.v),
                 id: id.v,
                 starts: starts.v,
                 ends: ends.v,

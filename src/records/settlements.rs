@@ -113,7 +113,7 @@ pub fn load(file: &str, text: &str, out: &mut Vec<Finding>) -> Option<Settlement
         costs: costs?.v,
         surplus: surplus?.v,
         retained: retained.map(|r| r.v),
-        families: families.map(|f| f.v as u64).unwrap_or(0),
+        families: families.map_or(0, |f| f.v as u64),
         digest: digest?,
         rows: Vec::new(),
         rows_complete: false,

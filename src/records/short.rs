@@ -129,7 +129,7 @@ impl Ord for Short {
 
 impl Hash for Short {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state)
+        self.as_str().hash(state);
     }
 }
 

@@ -239,7 +239,7 @@ pub fn parse(file: &str, text: &str, layout: Layout, columns: &[Column]) -> (Opt
         rows.push(Row {
             line: cells.line,
             fields: cells.iter().map(str::to_owned).collect(),
-        })
+        });
     });
     let table = table.map(|mut t| {
         t.rows = rows;
@@ -698,7 +698,7 @@ mod tests {
     fn read_all(via: Reader, t: &Table, body: &str) -> Read {
         let mut rows = Vec::new();
         let (found, stopped) = via("x.csv", t, false, body, 7, &mut |_, c| {
-            rows.push((c.line, c.iter().map(str::to_owned).collect()))
+            rows.push((c.line, c.iter().map(str::to_owned).collect()));
         });
         (rows, found, stopped)
     }

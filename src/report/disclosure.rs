@@ -153,9 +153,10 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
         let item = match e.kind {
             Kind::Pay => {
                 let c = e.contract_id.as_deref().and_then(|id| records.contract(id));
-                let who = c
-                    .map(|c| format!("{}{}{}{}", c.name, lang.pick("（", " ("), c.role, lang.pick("）", ")")))
-                    .unwrap_or_else(|| e.contract_id.as_deref().unwrap_or_default().to_owned());
+                let who = c.map_or_else(
+                    || e.contract_id.as_deref().unwrap_or_default().to_owned(),
+                    |c| format!("{}{}{}{}", c.name, lang.pick("（", " ("), c.role, lang.pick("）", ")")),
+                );
                 *by_category.entry(lang.pick("劳务费", "staff pay").to_owned()).or_default() += e.amount;
                 who
             }

@@ -31,7 +31,7 @@ impl Place {
 
 /// Refuses the template `name` when what it leads into nests in a circle or deeper than
 /// `limit`.
-pub fn check(tera: &Tera, name: &str, limit: usize) -> Result<(), Msg> {
+pub(super) fn check(tera: &Tera, name: &str, limit: usize) -> Result<(), Msg> {
     let mut walk = Walk {
         tera,
         limit,
@@ -258,15 +258,15 @@ impl Walk<'_> {
 
 /// How deep a template's `if`, `for`, `block`, `macro` and `filter` tags nest within one
 /// another, and its parentheses and brackets within one tag.
-pub const BLOCKS: usize = 64;
+pub(super) const BLOCKS: usize = 64;
 
 /// The longest `{{ … }}` or `{% … %}` read: tera parses `a + b + c …` into one nested
 /// expression per sign, and evaluates and drops it by recursion.
-pub const TAG_CHARS: usize = 4_000;
+pub(super) const TAG_CHARS: usize = 4_000;
 
 /// Refuses a template's text whose tags nest deeper than tera's recursive parser and renderer
 /// can go on the renderer's stack (checked before tera parses it).
-pub fn check_text(name: &str, text: &str) -> Result<(), Msg> {
+pub(super) fn check_text(name: &str, text: &str) -> Result<(), Msg> {
     let too = |zh: String, en: String| Err(Msg::new(format!("{name}：{zh}"), format!("{name}: {en}")));
     let mut blocks = 0usize;
     let mut rest = text;

@@ -82,7 +82,7 @@ impl InternalHeading {
     }
 }
 
-pub fn lang_code(lang: Lang) -> &'static str {
+pub(super) fn lang_code(lang: Lang) -> &'static str {
     match lang {
         Lang::Zh => "zh",
         Lang::En => "en",
@@ -112,17 +112,17 @@ impl TermInfo {
 }
 
 /// The words for a key, or the key itself.
-pub fn word(t: &Words, key: &str) -> String {
+pub(super) fn word(t: &Words, key: &str) -> String {
     t.get(key).copied().unwrap_or(key).to_owned()
 }
 
 /// The words for keys, e.g. a table's headers.
-pub fn words(t: &Words, keys: &[&str]) -> Vec<String> {
+pub(super) fn words(t: &Words, keys: &[&str]) -> Vec<String> {
     keys.iter().map(|k| word(t, k)).collect()
 }
 
 /// A report's data as indented JSON, the keys of each object sorted.
-pub fn pretty(data: &impl Serialize) -> Result<String, Msg> {
+pub(super) fn pretty(data: &impl Serialize) -> Result<String, Msg> {
     serde_json::to_value(data)
         .and_then(|v| serde_json::to_string_pretty(&v))
         .map_err(|e| Msg::new(format!("无法写出 JSON：{e}"), format!("cannot write the JSON: {e}")))

@@ -297,7 +297,7 @@ impl<'a> Context<'a> {
 }
 
 #[cfg(test)]
-pub mod fixture {
+pub(super) mod fixture {
     //! The clean fixture of tests/fixtures/clean, edited in memory by rule tests.
     use std::path::Path;
 
@@ -305,33 +305,33 @@ pub mod fixture {
     use crate::records::date::parse_date;
     use crate::records::{Records, Source};
 
-    pub const PLAN: &str = include_str!("../../tests/fixtures/clean/plan.toml");
-    pub const ROSTER: &str = include_str!("../../tests/fixtures/clean/roster.csv");
-    pub const CONTRACTS: &str = include_str!("../../tests/fixtures/clean/contracts.csv");
-    pub const LEDGER: &str = include_str!("../../tests/fixtures/clean/ledger.csv");
-    pub const SURVEYS: &str = include_str!("../../tests/fixtures/clean/surveys.csv");
-    pub const TODAY: &str = "2026-09-25";
+    pub(crate) const PLAN: &str = include_str!("../../tests/fixtures/clean/plan.toml");
+    pub(crate) const ROSTER: &str = include_str!("../../tests/fixtures/clean/roster.csv");
+    pub(crate) const CONTRACTS: &str = include_str!("../../tests/fixtures/clean/contracts.csv");
+    pub(crate) const LEDGER: &str = include_str!("../../tests/fixtures/clean/ledger.csv");
+    pub(crate) const SURVEYS: &str = include_str!("../../tests/fixtures/clean/surveys.csv");
+    pub(crate) const TODAY: &str = "2026-09-25";
 
     #[derive(Clone)]
-    pub struct Fixture {
+    pub(crate) struct Fixture {
         files: Vec<(String, String)>,
         today: String,
     }
 
     /// A spring term after the clean fixture's autumn one.
-    pub const SPRING: &str = "\n[[terms]]\nid = \"2027-spring\"\nstarts = 2027-02-22\nends = 2027-07-02\nsettle_by = 2027-06-25";
+    pub(crate) const SPRING: &str = "\n[[terms]]\nid = \"2027-spring\"\nstarts = 2027-02-22\nends = 2027-07-02\nsettle_by = 2027-06-25";
 
     /// P0001's renewal for spring, reviewed and agreed, under the `term` column.
-    pub const RENEWAL: &str = "P0001,王小明,3,2,王建军,,2027-01-10,王建军,2027-01-12,2027-01-13,2027-02-22,,,2027-spring";
+    pub(crate) const RENEWAL: &str = "P0001,王小明,3,2,王建军,,2027-01-10,王建军,2027-01-12,2027-01-13,2027-02-22,,,2027-spring";
 
     /// The clean fixture with the spring term, and a `term` column on the roster.
-    pub fn two_terms() -> Fixture {
+    pub(crate) fn two_terms() -> Fixture {
         clean()
             .append("plan.toml", SPRING)
             .replace("roster.csv", "starts,ends,note\n", "starts,ends,note,term\n")
     }
 
-    pub fn clean() -> Fixture {
+    pub(crate) fn clean() -> Fixture {
         Fixture {
             files: vec![
                 ("plan.toml".into(), PLAN.into()),
@@ -345,7 +345,7 @@ pub mod fixture {
     }
 
     impl Fixture {
-        pub fn set(&self, file: &str, text: &str) -> Self {
+        pub(crate) fn set(&self, file: &str, text: &str) -> Self {
             let mut f = self.clone();
             f.set_in_place(file, text);
             f
@@ -356,7 +356,7 @@ pub mod fixture {
             self.files.push((file.into(), text.into()));
         }
 
-        pub fn replace(&self, file: &str, from: &str, to: &str) -> Self {
+        pub(crate) fn replace(&self, file: &str, from: &str, to: &str) -> Self {
             let mut this = self.clone();
             let f = this.files.iter_mut().find(|(f, _)| f == file).expect("fixture file");
             assert!(f.1.contains(from), "{from:?} not in {file}");
@@ -364,7 +364,7 @@ pub mod fixture {
             this
         }
 
-        pub fn append(&self, file: &str, line: &str) -> Self {
+        pub(crate) fn append(&self, file: &str, line: &str) -> Self {
             let mut this = self.clone();
             let f = this.files.iter_mut().find(|(f, _)| f == file).expect("fixture file");
             f.1.push_str(line);
@@ -372,13 +372,13 @@ pub mod fixture {
             this
         }
 
-        pub fn today(&self, d: &str) -> Self {
+        pub(crate) fn today(&self, d: &str) -> Self {
             let mut this = self.clone();
             this.today = d.into();
             this
         }
 
-        pub fn records(&self) -> Records {
+        pub(crate) fn records(&self) -> Records {
             let mut src = Source::new(Path::new("/nonexistent-care-fixture"));
             for (f, t) in &self.files {
                 src = src.with(f, t.clone().into_bytes());
@@ -386,12 +386,12 @@ pub mod fixture {
             Records::load_from(&src)
         }
 
-        pub fn findings(&self) -> Vec<Finding> {
+        pub(crate) fn findings(&self) -> Vec<Finding> {
             crate::rules::check(&self.records(), parse_date(&self.today).unwrap())
         }
 
         /// (file, line) of every finding of one rule.
-        pub fn fired(&self, rule: &str) -> Vec<(String, usize)> {
+        pub(crate) fn fired(&self, rule: &str) -> Vec<(String, usize)> {
             self.findings()
                 .into_iter()
                 .filter(|f| f.rule == rule)
@@ -400,7 +400,7 @@ pub mod fixture {
         }
     }
 
-    pub fn at(file: &str, line: usize) -> Vec<(String, usize)> {
+    pub(crate) fn at(file: &str, line: usize) -> Vec<(String, usize)> {
         vec![(file.to_owned(), line)]
     }
 }

@@ -12,12 +12,12 @@ pub enum Who<'a> {
 }
 
 /// Keys whose values of the roster's pupils [`PerPupil`] keeps in a vector by place each.
-pub const DENSE_KEYS: usize = 24;
+pub(crate) const DENSE_KEYS: usize = 24;
 
 /// A value per pupil and key. For the first [`DENSE_KEYS`] keys, the values of the roster's
 /// pupils are kept in a vector by place (a map of a district's 150,000 sums was most of
 /// `fees/over-standard`'s time); the others in a map.
-pub struct PerPupil<'a, K, V> {
+pub(crate) struct PerPupil<'a, K, V> {
     pupils: usize,
     keys: Vec<K>,
     by_place: Vec<Vec<Option<V>>>,
@@ -28,7 +28,7 @@ pub struct PerPupil<'a, K, V> {
 
 impl<'a, K: Copy + Eq + Hash, V: Clone> PerPupil<'a, K, V> {
     /// For a roster of `pupils` pupils.
-    pub fn new(pupils: usize) -> Self {
+    pub(crate) fn new(pupils: usize) -> Self {
         PerPupil {
             pupils,
             keys: Vec::new(),
@@ -39,7 +39,7 @@ impl<'a, K: Copy + Eq + Hash, V: Clone> PerPupil<'a, K, V> {
     }
 
     /// The value of `who` for `key`, made by `init` the first time.
-    pub fn entry(&mut self, who: Who<'a>, key: K, init: impl FnOnce() -> V) -> &mut V {
+    pub(crate) fn entry(&mut self, who: Who<'a>, key: K, init: impl FnOnce() -> V) -> &mut V {
         match (self.dense(key), who) {
             (Some(k), Who::Known(place)) => self.by_place[k][place].get_or_insert_with(init),
             _ => self.rest.entry((who, key)).or_insert_with(init),
@@ -65,7 +65,7 @@ impl<'a, K: Copy + Eq + Hash, V: Clone> PerPupil<'a, K, V> {
     }
 
     /// Every value with its pupil and key, in no particular order.
-    pub fn into_values(self) -> impl Iterator<Item = ((Who<'a>, K), V)> {
+    pub(crate) fn into_values(self) -> impl Iterator<Item = ((Who<'a>, K), V)> {
         let dense = self.keys.into_iter().zip(self.by_place).flat_map(|(key, values)| {
             values
                 .into_iter()

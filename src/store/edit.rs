@@ -5,7 +5,7 @@ use crate::findings::Msg;
 use crate::records::text::{Layout, as_utf8, decode, encode};
 
 /// The file's layout, read from its bytes.
-pub fn layout(bytes: &[u8]) -> Layout {
+pub(crate) fn layout(bytes: &[u8]) -> Layout {
     if let Some(d) = as_utf8(bytes) {
         return d.layout;
     }
@@ -18,7 +18,7 @@ fn line_end(l: Layout) -> u8 {
 }
 
 /// Appends a line in the file's encoding and line ends.
-pub fn append_line(bytes: &[u8], line: &str) -> Vec<u8> {
+pub(crate) fn append_line(bytes: &[u8], line: &str) -> Vec<u8> {
     let l = layout(bytes);
     let mut out = bytes.to_vec();
     if !out.is_empty() && !out.ends_with(&[line_end(l)]) {
@@ -33,7 +33,7 @@ pub fn append_line(bytes: &[u8], line: &str) -> Vec<u8> {
 /// Replaces line `line` (1-based) with new text, keeping that line's own line end.
 /// `\n` and `\r` never occur inside a multi-byte UTF-8 or GB18030 character, so lines split
 /// cleanly.
-pub fn replace_line(bytes: &[u8], line: usize, text: &str) -> Result<Vec<u8>, Msg> {
+pub(crate) fn replace_line(bytes: &[u8], line: usize, text: &str) -> Result<Vec<u8>, Msg> {
     let l = layout(bytes);
     let end = line_end(l);
     let mut out = Vec::with_capacity(bytes.len() + text.len());
@@ -63,7 +63,7 @@ pub fn replace_line(bytes: &[u8], line: usize, text: &str) -> Result<Vec<u8>, Ms
 }
 
 /// The text of line `line` (1-based), decoded.
-pub fn line_text(bytes: &[u8], line: usize) -> Option<String> {
+pub(crate) fn line_text(bytes: &[u8], line: usize) -> Option<String> {
     let end = line_end(layout(bytes));
     let chunk = bytes.split_inclusive(|&b| b == end).nth(line.checked_sub(1)?)?;
     let d = decode(chunk).ok()?;

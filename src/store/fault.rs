@@ -8,10 +8,10 @@
 //! build reads neither variable.
 
 /// The exit status of a process stopped by `CARE_FAULT_AFTER`.
-pub const STOPPED: i32 = 86;
+pub(crate) const STOPPED: i32 = 86;
 
 /// Marks one point of a commit.
-pub fn point() {
+pub(crate) fn point() {
     #[cfg(debug_assertions)]
     hook::point();
 }
@@ -26,7 +26,7 @@ mod hook {
         std::env::var(name).ok()?.trim().parse().ok()
     }
 
-    pub fn point() {
+    pub(super) fn point() {
         let n = PASSED.fetch_add(1, Ordering::SeqCst) + 1;
         if var("CARE_FAULT_AFTER") == Some(n) {
             std::process::exit(super::STOPPED);

@@ -11,12 +11,12 @@ const TEMP_PREFIX: &str = ".care-";
 const TEMP_SUFFIX: &str = ".tmp";
 
 /// Whether a file name is that of one of care's temporary files.
-pub fn is_temp(name: &str) -> bool {
+pub(crate) fn is_temp(name: &str) -> bool {
     name.len() > TEMP_PREFIX.len() + TEMP_SUFFIX.len() && name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
 }
 
 /// The folder a file is in (`.` for a bare name).
-pub fn folder(path: &Path) -> &Path {
+pub(crate) fn folder(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -25,7 +25,7 @@ pub fn folder(path: &Path) -> &Path {
 
 /// The file a write to `path` changes: when `path` is a symbolic link, the file it points to
 /// (followed to the end), so that the link stays a link. A missing file is its own answer.
-pub fn resolve_links(path: &Path) -> io::Result<PathBuf> {
+pub(crate) fn resolve_links(path: &Path) -> io::Result<PathBuf> {
     let mut p = path.to_path_buf();
     // As many links as Linux follows before it gives up (ELOOP).
     for _ in 0..40 {
@@ -54,7 +54,7 @@ fn builder() -> tempfile::Builder<'static, 'static> {
 
 /// A temporary file beside `target` holding `bytes`, synced to disk, with the target's mode
 /// when the target exists. It is removed when dropped, unless kept or persisted.
-pub fn temp_beside(target: &Path, bytes: &[u8]) -> io::Result<tempfile::TempPath> {
+pub(crate) fn temp_beside(target: &Path, bytes: &[u8]) -> io::Result<tempfile::TempPath> {
     let mut tmp = builder().tempfile_in(folder(target))?;
     tmp.write_all(bytes)?;
     if let Ok(meta) = fs::metadata(target) {
@@ -66,7 +66,7 @@ pub fn temp_beside(target: &Path, bytes: &[u8]) -> io::Result<tempfile::TempPath
 
 /// The target as it is, under a temporary name beside it, for a commit to go back to: a second
 /// link to the same file (no copy), or a synced copy where the file system has no hard links.
-pub fn backup(target: &Path) -> io::Result<tempfile::TempPath> {
+pub(crate) fn backup(target: &Path) -> io::Result<tempfile::TempPath> {
     match builder().make_in(folder(target), |p| fs::hard_link(target, p)) {
         Ok(linked) => Ok(linked.into_temp_path()),
         Err(_) => temp_beside(target, &fs::read(target)?),
@@ -75,7 +75,7 @@ pub fn backup(target: &Path) -> io::Result<tempfile::TempPath> {
 
 /// Makes a rename or removal in `dir` durable. A file system that cannot sync a folder (some
 /// network file systems say so) is taken at its word; on Windows a rename is durable once made.
-pub fn sync_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
     match fs::File::open(dir).and_then(|d| d.sync_all()) {
         Err(e) if matches!(e.kind(), io::ErrorKind::InvalidInput | io::ErrorKind::Unsupported) => Ok(()),
@@ -89,7 +89,7 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
 }
 
 /// Creates `dir` and its missing parents; the folders it created, outermost first.
-pub fn create_dirs(dir: &Path) -> io::Result<Vec<PathBuf>> {
+pub(crate) fn create_dirs(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut missing = Vec::new();
     let mut p = dir;
     while !p.as_os_str().is_empty() && fs::symlink_metadata(p).is_err() {
@@ -110,7 +110,7 @@ pub fn create_dirs(dir: &Path) -> io::Result<Vec<PathBuf>> {
 }
 
 /// Removes a file; one already gone is not an error.
-pub fn remove(path: &Path) -> io::Result<()> {
+pub(crate) fn remove(path: &Path) -> io::Result<()> {
     match fs::remove_file(path) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
@@ -118,7 +118,7 @@ pub fn remove(path: &Path) -> io::Result<()> {
 }
 
 /// Whether a file (or anything) is at `path`, a dangling link included.
-pub fn exists(path: &Path) -> bool {
+pub(crate) fn exists(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok()
 }
 

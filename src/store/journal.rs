@@ -27,12 +27,12 @@ use super::fault;
 use super::file::{self, folder, is_temp};
 use crate::findings::Msg;
 
-pub const FILE: &str = ".care.journal";
+pub(crate) const FILE: &str = ".care.journal";
 const HEAD: &str = "care journal 1";
 const END: &str = "end";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Step {
+pub(crate) struct Step {
     /// Relative to the records directory, with `/`.
     pub target: String,
     pub temp: Option<String>,
@@ -40,21 +40,21 @@ pub struct Step {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Journal {
+pub(crate) struct Journal {
     pub undo: bool,
     pub steps: Vec<Step>,
 }
 
 /// A journal that cannot be read: the line, and why.
 #[derive(Debug)]
-pub struct Unreadable {
+pub(crate) struct Unreadable {
     pub line: usize,
     pub why: Msg,
 }
 
 /// Which way a commit went.
 #[derive(Debug)]
-pub enum Ending {
+pub(crate) enum Ending {
     Forward,
     /// Back, because of this failure going forward (none: the journal already said undo).
     Back(Option<Failed>),
@@ -62,7 +62,7 @@ pub enum Ending {
 
 /// A step that could not be taken: the file, and the error.
 #[derive(Debug)]
-pub struct Failed {
+pub(crate) struct Failed {
     pub path: PathBuf,
     pub error: io::Error,
 }
@@ -83,7 +83,7 @@ fn valid(step: &Step) -> bool {
 }
 
 impl Journal {
-    pub fn path(dir: &Path) -> PathBuf {
+    pub(crate) fn path(dir: &Path) -> PathBuf {
         dir.join(FILE)
     }
 
@@ -99,7 +99,7 @@ impl Journal {
     }
 
     /// Puts the journal on disk in one piece: written beside, synced, renamed, the folder synced.
-    pub fn write(&self, dir: &Path) -> io::Result<()> {
+    pub(crate) fn write(&self, dir: &Path) -> io::Result<()> {
         let path = Journal::path(dir);
         file::temp_beside(&path, self.text().as_bytes())?
             .persist(&path)
@@ -110,7 +110,7 @@ impl Journal {
     }
 
     /// The journal of an interrupted commit, if there is one.
-    pub fn read(dir: &Path) -> Result<Option<Journal>, Unreadable> {
+    pub(crate) fn read(dir: &Path) -> Result<Option<Journal>, Unreadable> {
         let bytes = match std::fs::read(Journal::path(dir)) {
             Ok(b) => b,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -170,7 +170,7 @@ impl Journal {
     /// undo or when a step forward fails (the journal then says undo first, so that a cut
     /// from here on goes back too). The journal is removed once every folder it touched is
     /// synced. What stops it leaves the journal for the next command.
-    pub fn complete(mut self, dir: &Path) -> Result<Ending, Failed> {
+    pub(crate) fn complete(mut self, dir: &Path) -> Result<Ending, Failed> {
         let mut cause = None;
         if !self.undo {
             match self.forward(dir) {
@@ -194,7 +194,7 @@ impl Journal {
     }
 
     /// Every folder the steps touch.
-    pub fn folders(&self, dir: &Path) -> BTreeSet<PathBuf> {
+    pub(crate) fn folders(&self, dir: &Path) -> BTreeSet<PathBuf> {
         self.steps
             .iter()
             .filter_map(|s| Journal::target(dir, s).ok())
@@ -291,19 +291,6 @@ impl Journal {
             file::sync_dir(&f).map_err(failed(&f))?;
         }
         Ok(())
-    }
-
-    /// The temporary files and backups the journal names, for the sweep of leftovers to keep.
-    pub fn names(&self, dir: &Path) -> BTreeSet<PathBuf> {
-        let mut out = BTreeSet::new();
-        for step in &self.steps {
-            if let Ok(target) = Journal::target(dir, step) {
-                for n in [&step.temp, &step.backup].into_iter().flatten() {
-                    out.insert(Journal::beside(&target, n));
-                }
-            }
-        }
-        out
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::findings::Msg;
 
-pub const LOCK_FILE: &str = ".care.lock";
+pub(crate) const LOCK_FILE: &str = ".care.lock";
 
 /// How long a second run waits for the first: `CARE_LOCK_WAIT` seconds, default 10.
 fn wait() -> Duration {
@@ -19,13 +19,13 @@ fn wait() -> Duration {
 }
 
 #[derive(Debug)]
-pub struct Lock {
+pub(crate) struct Lock {
     path: PathBuf,
     file: File,
 }
 
 impl Lock {
-    pub fn acquire(dir: &Path) -> Result<Lock, Msg> {
+    pub(crate) fn acquire(dir: &Path) -> Result<Lock, Msg> {
         let path = dir.join(LOCK_FILE);
         let deadline = Instant::now() + wait();
         loop {

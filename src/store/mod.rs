@@ -2,12 +2,12 @@
 //! it, write temporary files beside the targets and rename them over, all or nothing. A refused
 //! or failed write leaves every file as it was.
 
-pub mod edit;
-pub mod fault;
-pub mod file;
-pub mod journal;
-pub mod lock;
-pub mod recover;
+pub(crate) mod edit;
+pub(crate) mod fault;
+pub(crate) mod file;
+pub(crate) mod journal;
+pub(crate) mod lock;
+pub(crate) mod recover;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -16,32 +16,32 @@ use journal::{Ending, Journal, Step};
 
 use crate::findings::{Finding, Msg};
 use crate::output::terminal::clean;
-use crate::records::{Date, Records, Source};
+use crate::records::Source;
 
-pub use lock::Lock;
+pub(crate) use lock::Lock;
 
 /// New contents for some files of the records directory, by relative path.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Change {
+pub(crate) struct Change {
     /// `None` removes the file.
     pub files: BTreeMap<String, Option<Vec<u8>>>,
 }
 
 impl Change {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Change::default()
     }
 
-    pub fn put(&mut self, rel: &str, bytes: Vec<u8>) {
+    pub(crate) fn put(&mut self, rel: &str, bytes: Vec<u8>) {
         self.files.insert(rel.to_owned(), Some(bytes));
     }
 
-    pub fn remove(&mut self, rel: &str) {
+    pub(crate) fn remove(&mut self, rel: &str) {
         self.files.insert(rel.to_owned(), None);
     }
 
     /// The file's bytes as this change leaves them, else as they are on disk.
-    pub fn current(&self, dir: &Path, rel: &str) -> std::io::Result<Option<Vec<u8>>> {
+    pub(crate) fn current(&self, dir: &Path, rel: &str) -> std::io::Result<Option<Vec<u8>>> {
         match self.files.get(rel) {
             Some(v) => Ok(v.clone()),
             None => Source::new(dir).read(rel),
@@ -49,7 +49,7 @@ impl Change {
     }
 
     /// The records as they would be after the change.
-    pub fn source(&self, dir: &Path) -> Source {
+    pub(crate) fn source(&self, dir: &Path) -> Source {
         let mut s = Source::new(dir);
         for (k, v) in &self.files {
             s = match v {
@@ -63,14 +63,14 @@ impl Change {
 
 /// The errors a change would add: findings of severity error after it that were not there
 /// before it. Unrelated errors already in the records do not block a write.
-pub fn new_errors(before: &[Finding], after: &[Finding]) -> Vec<Finding> {
+pub(crate) fn new_errors(before: &[Finding], after: &[Finding]) -> Vec<Finding> {
     let old: std::collections::HashSet<_> = before.iter().map(Finding::key).collect();
     after.iter().filter(|f| f.is_error() && !old.contains(&f.key())).cloned().collect()
 }
 
 /// The errors a change that only moves and respells rows (`care fmt`) would add. Rows move, so
 /// findings are matched by rule and file, not by line or sentence (which may name a line).
-pub fn new_errors_reordered(before: &[Finding], after: &[Finding]) -> Vec<Finding> {
+pub(crate) fn new_errors_reordered(before: &[Finding], after: &[Finding]) -> Vec<Finding> {
     let mut old: std::collections::HashMap<(&str, &str), usize> = std::collections::HashMap::new();
     for f in before.iter().filter(|f| f.is_error()) {
         *old.entry((f.rule, f.file.as_str())).or_default() += 1;
@@ -85,29 +85,9 @@ pub fn new_errors_reordered(before: &[Finding], after: &[Finding]) -> Vec<Findin
     new
 }
 
-/// Checks a change against every rule; the errors it would add, if any.
-pub fn validate(dir: &Path, before: &Records, change: &Change, today: Date) -> Vec<Finding> {
-    let (was, now) = findings_around(dir, before, change, today);
-    new_errors(&was, &now)
-}
-
-/// The findings before and after a change.
-pub fn findings_around(dir: &Path, before: &Records, change: &Change, today: Date) -> (Vec<Finding>, Vec<Finding>) {
-    // The records after the change are read on one core while the rules go over those before it.
-    std::thread::scope(|scope| {
-        let source = change.source(dir);
-        let after = scope.spawn(move || Records::load_from(&source));
-        let was = crate::rules::check(before, today);
-        match after.join() {
-            Ok(after) => (was, crate::rules::check(&after, today)),
-            Err(e) => std::panic::resume_unwind(e),
-        }
-    })
-}
-
 /// The refusal message for errors a change would add: each finding's place and sentence, on a
 /// line of its own (values in them escaped, so that each stays on its line).
-pub fn refusal(errors: &[Finding]) -> Msg {
+pub(crate) fn refusal(errors: &[Finding]) -> Msg {
     let lines = |zh: bool| {
         errors
             .iter()
@@ -154,7 +134,7 @@ fn name_of(t: &tempfile::TempPath) -> Option<String> {
 /// remove; then renamed; then the journal goes. A failure on the way puts every file back, and a
 /// command cut off on the way leaves the journal, for the next one to finish or undo the commit.
 /// Every folder touched is synced, so that a power cut has the same two outcomes as a kill.
-pub fn commit(dir: &Path, _lock: &Lock, change: &Change) -> Result<(), Msg> {
+pub(crate) fn commit(dir: &Path, _lock: &Lock, change: &Change) -> Result<(), Msg> {
     let mut folders = BTreeSet::new();
     let mut staged = stage(dir, change, &mut folders)?;
     match staged.len() {

@@ -11,14 +11,14 @@ use crate::findings::{Finding, Msg, Severity};
 
 /// A journal that is there and could not be carried out: where, and why.
 #[derive(Debug)]
-pub struct Unresolved {
+pub(crate) struct Unresolved {
     pub line: usize,
     pub why: Msg,
 }
 
 impl Unresolved {
     /// What a command that cannot go on says.
-    pub fn refusal(&self) -> Msg {
+    pub(crate) fn refusal(&self) -> Msg {
         Msg::new(
             format!("上次被中断的写入无法完成或撤销：{}；解决之前不能写入，详见 care check", self.why.zh),
             format!(
@@ -29,7 +29,7 @@ impl Unresolved {
     }
 
     /// What `care check` reports.
-    pub fn finding(&self) -> Finding {
+    pub(crate) fn finding(&self) -> Finding {
         Finding {
             rule: ids::FORMAT_PARSE,
             severity: Severity::Error,
@@ -80,7 +80,7 @@ fn leftover_temps(dir: &Path) -> Vec<PathBuf> {
 
 /// Whether a write left something behind (its journal, a temporary file, the lock file of a
 /// command that was killed) or is under way (the lock file of a command still running).
-pub fn pending(dir: &Path) -> bool {
+pub(crate) fn pending(dir: &Path) -> bool {
     file::exists(&Journal::path(dir)) || file::exists(&dir.join(super::lock::LOCK_FILE)) || !leftover_temps(dir).is_empty()
 }
 
@@ -93,7 +93,7 @@ fn shown(dir: &Path, paths: impl Iterator<Item = PathBuf>) -> String {
 
 /// Under the lock: finishes or undoes a cut-off commit, then removes leftover temporary files.
 /// What it did, a line each, for standard error.
-pub fn recover(dir: &Path, _lock: &Lock) -> Result<Vec<Msg>, Unresolved> {
+pub(crate) fn recover(dir: &Path, _lock: &Lock) -> Result<Vec<Msg>, Unresolved> {
     let mut notes = Vec::new();
     if let Some(journal) = Journal::read(dir)? {
         let files = journal.steps.iter().map(|s| s.target.clone()).collect::<Vec<_>>().join(", ");
@@ -147,7 +147,7 @@ pub fn recover(dir: &Path, _lock: &Lock) -> Result<Vec<Msg>, Unresolved> {
 /// under way (then it waits for the lock like a write, and reads what that write left). A
 /// journal it cannot carry out is returned; leftover files it cannot remove are left for the
 /// next write.
-pub fn before_reading(dir: &Path) -> (Vec<Msg>, Option<Unresolved>) {
+pub(crate) fn before_reading(dir: &Path) -> (Vec<Msg>, Option<Unresolved>) {
     if !pending(dir) {
         return (Vec::new(), None);
     }

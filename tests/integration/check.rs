@@ -155,7 +155,7 @@ const CASES: &[Case] = &[
                 "plan.toml",
                 "[committee]\nestablished_on = 2026-06-20\nchair = \"陈静\"\ntreasurer = \"周强\"\nmembers = [\"陈静\", \"周强\", \"吴芳\"]\n",
                 "",
-            )
+            );
         },
         at: &[("plan.toml", 1)],
     },

@@ -6,23 +6,23 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
-pub const TODAY: &str = "2026-09-25";
+pub(crate) const TODAY: &str = "2026-09-25";
 
-pub fn fixture_dir(name: &str) -> PathBuf {
+pub(crate) fn fixture_dir(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
-pub fn example_dir() -> PathBuf {
+pub(crate) fn example_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo-school")
 }
 
 /// The example of a school that collects its own fees (`care init --example --model school`).
-pub fn school_example_dir() -> PathBuf {
+pub(crate) fn school_example_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/school-collected")
 }
 
 /// Every file under `dir` and its bytes (a link: where it points).
-pub fn snapshot_of(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+pub(crate) fn snapshot_of(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let entry = entry.unwrap();
@@ -44,7 +44,7 @@ pub fn snapshot_of(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
-pub struct Workdir {
+pub(crate) struct Workdir {
     dir: tempfile::TempDir,
     today: std::cell::RefCell<String>,
 }
@@ -64,7 +64,7 @@ fn copy_tree(from: &Path, to: &Path) {
 
 impl Workdir {
     /// A copy of tests/fixtures/NAME; `care` runs with `--today 2026-09-25`.
-    pub fn fixture(name: &str) -> Workdir {
+    pub(crate) fn fixture(name: &str) -> Workdir {
         let dir = tempfile::tempdir().unwrap();
         copy_tree(&fixture_dir(name), dir.path());
         Workdir {
@@ -74,7 +74,7 @@ impl Workdir {
     }
 
     /// A copy of examples/demo-school, two complete past terms; `care` runs with `--today 2026-11-29`.
-    pub fn example() -> Workdir {
+    pub(crate) fn example() -> Workdir {
         let dir = tempfile::tempdir().unwrap();
         copy_tree(&example_dir(), dir.path());
         Workdir {
@@ -85,7 +85,7 @@ impl Workdir {
 
     /// A copy of examples/school-collected, a complete past term of a school that collects its
     /// own fees; `care` runs with `--today 2026-11-29`.
-    pub fn school_example() -> Workdir {
+    pub(crate) fn school_example() -> Workdir {
         let dir = tempfile::tempdir().unwrap();
         copy_tree(&school_example_dir(), dir.path());
         Workdir {
@@ -95,66 +95,66 @@ impl Workdir {
     }
 
     /// An empty folder.
-    pub fn empty() -> Workdir {
+    pub(crate) fn empty() -> Workdir {
         Workdir {
             dir: tempfile::tempdir().unwrap(),
             today: std::cell::RefCell::new(TODAY.into()),
         }
     }
 
-    pub fn today(self, d: &str) -> Self {
+    pub(crate) fn today(self, d: &str) -> Self {
         *self.today.borrow_mut() = d.into();
         self
     }
 
     /// From now on, `care` runs at another date.
-    pub fn set_today(&self, d: &str) -> &Self {
+    pub(crate) fn set_today(&self, d: &str) -> &Self {
         *self.today.borrow_mut() = d.into();
         self
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
-    pub fn file(&self, rel: &str) -> PathBuf {
+    pub(crate) fn file(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
     }
 
-    pub fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.file(rel)).unwrap()
     }
 
-    pub fn read_bytes(&self, rel: &str) -> Vec<u8> {
+    pub(crate) fn read_bytes(&self, rel: &str) -> Vec<u8> {
         std::fs::read(self.file(rel)).unwrap()
     }
 
-    pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
+    pub(crate) fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
         let p = self.file(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
     }
 
-    pub fn append(&self, rel: &str, line: &str) {
+    pub(crate) fn append(&self, rel: &str, line: &str) {
         let mut s = self.read(rel);
         s.push_str(line);
         s.push('\n');
         self.write(rel, s);
     }
 
-    pub fn replace(&self, rel: &str, from: &str, to: &str) {
+    pub(crate) fn replace(&self, rel: &str, from: &str, to: &str) {
         let s = self.read(rel);
         assert!(s.contains(from), "{from:?} is not in {rel}");
         self.write(rel, s.replacen(from, to, 1));
     }
 
     /// `care -C DIR --today D ARGS...` in English, without colour.
-    pub fn care(&self, args: &[&str]) -> Command {
+    pub(crate) fn care(&self, args: &[&str]) -> Command {
         Command::from_std(self.process(args))
     }
 
     /// [`Workdir::care`] as a plain process, to spawn and wait for.
-    pub fn process(&self, args: &[&str]) -> std::process::Command {
+    pub(crate) fn process(&self, args: &[&str]) -> std::process::Command {
         let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("care"));
         c.arg("-C")
             .arg(self.path())
@@ -166,7 +166,7 @@ impl Workdir {
     }
 
     /// Runs a command that must succeed; its standard output.
-    pub fn ok(&self, args: &[&str]) -> String {
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
         let out = self.care(args).output().unwrap();
         assert!(
             out.status.success(),
@@ -179,7 +179,7 @@ impl Workdir {
 
     /// Runs a write that must be refused: exit 1, the sentence on standard error, nothing on
     /// standard output, every file byte-identical.
-    pub fn refused(&self, args: &[&str], sentence: &str) {
+    pub(crate) fn refused(&self, args: &[&str], sentence: &str) {
         let before = self.snapshot();
         let out = self.care(args).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
@@ -194,12 +194,12 @@ impl Workdir {
     }
 
     /// Every file under the directory and its bytes, to show that nothing changed.
-    pub fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+    pub(crate) fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
         snapshot_of(self.path())
     }
 
     /// `care check --format json` as (rule, file, line) triples.
-    pub fn findings(&self) -> Vec<(String, String, u64)> {
+    pub(crate) fn findings(&self) -> Vec<(String, String, u64)> {
         let out = self.care(&["check", "--format", "json"]).output().unwrap();
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         v.as_array()
@@ -217,7 +217,7 @@ impl Workdir {
 }
 
 /// The rows of CSV text, the header among them.
-pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
+pub(crate) fn csv_rows(text: &str) -> Vec<Vec<String>> {
     csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(text.as_bytes())

@@ -29,10 +29,10 @@ fn repo_file(rel: &str) -> String {
 
 /// The value after `- **Label**` and its colon on the page, e.g. the policy clause.
 fn field<'a>(page: &'a str, label: &str) -> &'a str {
-    page.lines()
-        .find_map(|l| l.strip_prefix(&format!("- **{label}**")))
-        .map(|rest| rest.trim_start_matches(['：', ':']).trim())
-        .unwrap_or_else(|| panic!("no {label} line in\n{page}"))
+    page.lines().find_map(|l| l.strip_prefix(&format!("- **{label}**"))).map_or_else(
+        || panic!("no {label} line in\n{page}"),
+        |rest| rest.trim_start_matches(['：', ':']).trim(),
+    )
 }
 
 /// Rules whose findings come from reading the files carry the loader's own wording of the fix.

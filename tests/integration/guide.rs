@@ -100,11 +100,10 @@ fn split(command: &str) -> (Vec<String>, i32) {
     let status = ["exit", "退出码"]
         .iter()
         .find_map(|k| comment.find(k).map(|at| &comment[at + k.len()..]))
-        .map(|rest| {
+        .map_or(0, |rest| {
             let digits: String = rest.trim_start().chars().take_while(char::is_ascii_digit).collect();
             digits.parse().unwrap_or_else(|_| panic!("no status after “exit” in {command:?}"))
-        })
-        .unwrap_or(0);
+        });
     (words, status)
 }
 

@@ -12,8 +12,7 @@ fn close(w: &Workdir, month: &str, on: &str) -> assert_cmd::assert::Assert {
 fn value<'a>(toml: &'a str, key: &str) -> &'a str {
     toml.lines()
         .find_map(|l| l.strip_prefix(&format!("{key} = ")))
-        .map(|v| v.trim_matches('"'))
-        .unwrap_or_else(|| panic!("{key} not in {toml}"))
+        .map_or_else(|| panic!("{key} not in {toml}"), |v| v.trim_matches('"'))
 }
 
 const OCT_ROWS: &[&str] = &[

@@ -10,7 +10,7 @@ use crate::records::{Entry, Kind, Month, Records, Short};
 
 /// Refuses a row dated in a closed month, or of a settled term unless it is a settlement
 /// payout: the two refusals a row of money meets most, said in the words of the case.
-pub fn refuse_locked(r: &Records, entry: &Entry) -> Result<(), Failure> {
+pub(crate) fn refuse_locked(r: &Records, entry: &Entry) -> Result<(), Failure> {
     let month = Month::of(entry.date);
     if let Some(c) = r.close(month) {
         return Err(Failure::Refused(Msg::new(
@@ -43,7 +43,7 @@ pub fn refuse_locked(r: &Records, entry: &Entry) -> Result<(), Failure> {
     Ok(())
 }
 
-pub fn run(env: &Env, a: LedgerAddArgs) -> Outcome {
+pub(crate) fn run(env: &Env, a: LedgerAddArgs) -> Outcome {
     let mut w = Write::begin(env)?;
     let kind = match a.kind {
         KindArg::Fee => Kind::Fee,

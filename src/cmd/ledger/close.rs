@@ -12,7 +12,7 @@ use crate::report::{self, disclosure};
 use crate::rules::Context;
 use crate::rules::fees::{Key, refunds_due};
 
-pub fn parse_month(text: &str) -> Result<Month, Failure> {
+pub(crate) fn parse_month(text: &str) -> Result<Month, Failure> {
     Month::parse_msg(text).map_err(Failure::Usage)
 }
 
@@ -52,7 +52,7 @@ fn refuse_refunds_due(r: &Records, month: Month, on: Date) -> Result<(), Failure
     ))
 }
 
-pub fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
+pub(crate) fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
     let month = parse_month(month)?;
     let on = on.unwrap_or(env.today);
     let mut w = Write::begin(env)?;
@@ -104,7 +104,7 @@ pub fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
     let file = path(month);
     w.change.put(&file, text.into_bytes());
     // The records before the close have been judged: they become those after it.
-    let ctx = disclosure::context(&w.into_after(), month, Some(on), env.report_lang(), false);
+    let ctx = disclosure::context(&w.take_after(), month, Some(on), env.report_lang(), false);
     let md = report::render_template(Some(&env.dir), "disclosure.md.tera", &ctx).map_err(Failure::Refused)?;
     let report_file = format!("reports/disclosure-{month}.md");
     w.change.put(&report_file, md.into_bytes());

@@ -1,6 +1,6 @@
 //! `care ledger add|show|close|reopen`.
 
-pub mod add;
-pub mod close;
-pub mod reopen;
-pub mod show;
+pub(super) mod add;
+pub(super) mod close;
+pub(super) mod reopen;
+pub(super) mod show;

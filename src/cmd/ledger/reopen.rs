@@ -7,7 +7,7 @@ use crate::findings::Msg;
 use crate::records::Reopen;
 use crate::records::closes::{REOPENED, Reopened};
 
-pub fn run(env: &Env, month: &str, reason: &str) -> Outcome {
+pub(crate) fn run(env: &Env, month: &str, reason: &str) -> Outcome {
     let month = parse_month(month)?;
     let reason = reason.trim();
     if reason.is_empty() {

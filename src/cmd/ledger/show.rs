@@ -8,7 +8,7 @@ use crate::findings::Msg;
 use crate::output::{console, table};
 use crate::records::{Kind, Money, Month, Short};
 
-pub fn run(env: &Env, month: Option<&str>, term: Option<&str>) -> Outcome {
+pub(crate) fn run(env: &Env, month: Option<&str>, term: Option<&str>) -> Outcome {
     let r = env.records()?;
     let month = month.map(super::close::parse_month).transpose()?;
     if let Some(t) = term
