@@ -7,9 +7,6 @@
 //! instead, saying so on standard error, for a test that kills the process itself. A release
 //! build reads neither variable.
 
-/// The exit status of a process stopped by `CARE_FAULT_AFTER`.
-pub(crate) const STOPPED: i32 = 86;
-
 /// Marks one point of a commit.
 pub(crate) fn point() {
     #[cfg(debug_assertions)]
@@ -20,6 +17,9 @@ pub(crate) fn point() {
 mod hook {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
+    /// The exit status of a process stopped by `CARE_FAULT_AFTER`.
+    const STOPPED: i32 = 86;
+
     static PASSED: AtomicUsize = AtomicUsize::new(0);
 
     fn var(name: &str) -> Option<usize> {
@@ -29,7 +29,7 @@ mod hook {
     pub(super) fn point() {
         let n = PASSED.fetch_add(1, Ordering::SeqCst) + 1;
         if var("CARE_FAULT_AFTER") == Some(n) {
-            std::process::exit(super::STOPPED);
+            std::process::exit(STOPPED);
         }
         if var("CARE_FAULT_SLEEP") == Some(n) {
             eprintln!("care: stopped after point {n} of the commit");

@@ -28,7 +28,7 @@ fn copy_tree(from: &Path, to: &Path) {
 
 /// A bureau's folder: the example (`a`), a changed copy (`b`: another name, its settlements
 /// removed, an unknown column in contracts.csv), and a folder that is not a records directory.
-fn district() -> Workdir {
+pub(crate) fn district() -> Workdir {
     let w = Workdir::empty().today(TODAY);
     copy_tree(&example_dir(), &w.file("schools/a"));
     copy_tree(&example_dir(), &w.file("schools/b"));

@@ -704,4 +704,33 @@ fn a_real_browser_renders_every_html_report() {
             assert_eq!(pages, 41, "notices print one page per family after the cover");
         }
     }
+    district_html_prints_on_one_landscape_page(tmp.path());
+}
+
+/// The district report of two schools, as a bureau prints it: the chart and both schools'
+/// figures in the browser's page, one A4 landscape sheet, no pupil's name.
+fn district_html_prints_on_one_landscape_page(tmp: &Path) {
+    let w = crate::district::district();
+    let out = w
+        .process(&["district", "schools", "--year", "2025", "--format", "html", "--lang", "zh"])
+        .current_dir(w.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let html = tmp.join("district.html");
+    std::fs::write(&html, out.stdout).unwrap();
+    let profile = tmp.join("profile-district");
+    let dom = chromium(&["--dump-dom"], &html, &profile).expect("chromium did not finish the district report");
+    let dom = String::from_utf8_lossy(&dom);
+    for figure in ["<svg", "阳光路小学", "月亮湾小学", "50880.00", "25440.00"] {
+        assert!(dom.contains(figure), "district: the browser's page lacks {figure}");
+    }
+    assert!(!dom.contains("陈欣怡") && !dom.contains("13910007919"), "district: a pupil's details are shown");
+    let pdf = tmp.join("district.pdf");
+    chromium(&[&format!("--print-to-pdf={}", pdf.display())], &html, &profile).expect("chromium did not print the district report");
+    let bytes = std::fs::read(&pdf).unwrap();
+    let boxes: Vec<&[u8]> = bytes.windows(21).filter(|w| w.starts_with(b"/MediaBox [0 0 ")).collect();
+    assert_eq!(boxes.len(), 1, "the district report prints on one page");
+    let landscape = String::from_utf8_lossy(boxes[0]);
+    assert!(landscape.contains("841."), "the district report prints on A4 landscape: {landscape}");
 }
