@@ -33,7 +33,7 @@ fn cell(ty: Type, cells: &Cells, row: usize, at: &mut usize) -> String {
     match &cells.values {
         Values::Text { bytes, ends } => {
             let start = if i == 0 { 0 } else { ends[i - 1] };
-            neutralise(&String::from_utf8_lossy(&bytes[start..ends[i]]))
+            neutralise(bytes.get(start..ends[i]).unwrap_or_default())
         }
         Values::Int32(v) if ty == Type::Date => date_of(v[i]).to_string(),
         Values::Int32(v) => v[i].to_string(),

@@ -14,9 +14,9 @@ pub(crate) mod tables;
 use std::io;
 
 use crate::findings::Msg;
-use crate::records::date::parse_date;
+use crate::records::date::{parse_date, push_date};
 use crate::records::fast_hash::FastMap;
-use crate::records::file::{Field, Type};
+use crate::records::file::{ExportRows, Field, Put, Type};
 use crate::records::{Date, Money};
 use crate::report::privacy::Privacy;
 
@@ -75,7 +75,7 @@ pub(crate) struct Cells {
 #[derive(Clone, Debug)]
 pub(crate) enum Values {
     /// UTF-8 text, one buffer, with the end of each value.
-    Text { bytes: Vec<u8>, ends: Vec<usize> },
+    Text { bytes: String, ends: Vec<usize> },
     /// Dates (days since 1970-01-01) and counts.
     Int32(Vec<i32>),
     /// Money in fen.
@@ -86,7 +86,7 @@ impl Cells {
     fn new(ty: Type, rows: usize) -> Cells {
         let values = match ty {
             Type::Text => Values::Text {
-                bytes: Vec::with_capacity(rows * 8),
+                bytes: String::with_capacity(rows * 8),
                 ends: Vec::with_capacity(rows),
             },
             Type::Date | Type::Count => Values::Int32(Vec::with_capacity(rows)),
@@ -116,7 +116,7 @@ impl Cells {
         let there = match (&mut self.values, ty) {
             _ if text.is_empty() => false,
             (Values::Text { bytes, ends }, _) => {
-                bytes.extend_from_slice(text.as_bytes());
+                bytes.push_str(text);
                 ends.push(bytes.len());
                 true
             }
@@ -127,12 +127,79 @@ impl Cells {
         };
         self.defs.push(i16::from(there));
     }
+
+    /// The length of the text written so far (0 for a column of another type).
+    fn text_len(&self) -> usize {
+        match &self.values {
+            Values::Text { bytes, .. } => bytes.len(),
+            _ => 0,
+        }
+    }
+
+    /// Ends a text value begun at `start`: no text is no value.
+    fn end_text(&mut self, start: usize) {
+        let there = match &mut self.values {
+            Values::Text { bytes, ends } if bytes.len() > start => {
+                ends.push(bytes.len());
+                true
+            }
+            _ => false,
+        };
+        self.defs.push(i16::from(there));
+    }
+}
+
+/// One value of a column being put (see [`Put`]). Text goes straight into a text column's buffer;
+/// a date or an amount straight into a column of dates or money; anything else is written out
+/// in `text` and read as the column's type.
+struct Cell<'c> {
+    cells: &'c mut Cells,
+    ty: Type,
+    /// Text goes into the column as it is (a text column that is not masked).
+    direct: bool,
+    text: &'c mut String,
+    typed: bool,
+}
+
+impl Put for Cell<'_> {
+    fn text(&mut self, s: &str) {
+        match &mut self.cells.values {
+            Values::Text { bytes, .. } if self.direct => bytes.push_str(s),
+            _ => self.text.push_str(s),
+        }
+    }
+
+    fn date(&mut self, d: Date) {
+        match &mut self.cells.values {
+            Values::Text { bytes, .. } if self.direct => push_date(d, bytes),
+            Values::Int32(v) if self.ty == Type::Date && !self.typed && self.text.is_empty() => {
+                v.push(days(d));
+                self.typed = true;
+            }
+            _ => push_date(d, self.text),
+        }
+    }
+
+    fn money(&mut self, m: Money) {
+        match &mut self.cells.values {
+            Values::Text { bytes, .. } if self.direct => m.push_to(bytes),
+            Values::Int64(v) if self.ty == Type::Money && !self.typed && self.text.is_empty() => {
+                // An amount that does not fit DECIMAL(12,2) is no value, as when read from text.
+                if let Some(f) = money_fen(m) {
+                    v.push(f);
+                    self.typed = true;
+                }
+            }
+            _ => m.push_to(self.text),
+        }
+    }
 }
 
 /// Days since 1970-01-01, as Parquet keeps a DATE.
 pub(crate) fn days(d: Date) -> i32 {
-    let epoch = Date::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    i32::try_from((d - epoch).num_days()).unwrap_or(i32::MAX)
+    use chrono::Datelike;
+    // 719,163 days from 0001-01-01 (day 1 of the common era) to 1970-01-01.
+    d.num_days_from_ce() - 719_163
 }
 
 /// The date of [`days`].
@@ -176,7 +243,6 @@ fn day_number(text: &str) -> Option<i32> {
 /// An amount in fen, when it fits DECIMAL(12,2). Digits with up to two decimals, as the records
 /// write money, are read by hand; anything else as any amount is read.
 fn fen(text: &str) -> Option<i64> {
-    const LIMIT: i64 = 1_000_000_000_000;
     let b = text.as_bytes();
     let (neg, b) = match b.first() {
         Some(b'-') => (true, &b[1..]),
@@ -192,12 +258,19 @@ fn fen(text: &str) -> Option<i64> {
         (Some(w), Some(2)) => part.and_then(digits).map(|p| w * 100 + p),
         _ => None,
     };
-    let f = match quick {
-        Some(f) => Some(if neg { -f } else { f }),
-        None => Money::parse(text).ok()?.to_fen().and_then(|f| i64::try_from(f).ok()),
-    }?;
-    (f.abs() < LIMIT).then_some(f)
+    match quick {
+        Some(f) => Some(if neg { -f } else { f }).filter(|f| f.abs() < FEN_LIMIT),
+        None => money_fen(Money::parse(text).ok()?),
+    }
 }
+
+/// An amount in fen, when it fits DECIMAL(12,2).
+fn money_fen(m: Money) -> Option<i64> {
+    m.to_fen().and_then(|f| i64::try_from(f).ok()).filter(|f| f.abs() < FEN_LIMIT)
+}
+
+/// The first amount in fen that DECIMAL(12,2) cannot hold.
+const FEN_LIMIT: i64 = 1_000_000_000_000;
 
 /// Rows of a table, column by column, up to [`CHUNK`] at a time.
 #[derive(Clone, Debug)]
@@ -229,36 +302,109 @@ pub(crate) trait Sink {
     fn finish(self: Box<Self>) -> io::Result<()>;
 }
 
-/// Streams rows into a table, writing every [`CHUNK`] rows to its sink.
+/// Streams rows into a table, writing every [`CHUNK`] rows to its sink. Every row begins with
+/// the school's code.
 pub(crate) struct Rows<'a> {
     table: Table,
     sink: Box<dyn Sink + 'a>,
     privacy: &'a Masking<'a>,
+    school: &'a str,
+    /// The column the next value goes to.
+    col: usize,
+    /// A value being written out to be read as its column's type, or masked.
+    text: String,
+    /// Why a chunk could not be written: the rest is not written either.
+    failed: Option<io::Error>,
 }
 
 impl<'a> Rows<'a> {
-    /// Appends a row given as text (see [`Cells::push`]), one value per field.
+    pub(crate) fn new(table: Table, sink: Box<dyn Sink + 'a>, privacy: &'a Masking<'a>, school: &'a str) -> Rows<'a> {
+        Rows {
+            table,
+            sink,
+            privacy,
+            school,
+            col: 0,
+            text: String::new(),
+            failed: None,
+        }
+    }
+
+    /// Appends a row given as text (see [`Cells::push`]), one value per field after the school.
     pub(crate) fn push<S: AsRef<str>>(&mut self, values: impl IntoIterator<Item = S>) -> io::Result<()> {
-        for ((cells, field), v) in self.table.columns.iter_mut().zip(&self.table.fields).zip(values) {
-            if field.masked {
-                self.privacy.with(v.as_ref(), |masked| cells.push(field.ty, masked));
-            } else {
-                cells.push(field.ty, v.as_ref());
-            }
+        for v in values {
+            self.value(&mut |put| put.text(v.as_ref()));
         }
-        self.table.rows += 1;
-        if self.table.rows >= CHUNK {
-            self.sink.rows(&self.table)?;
-            self.table.clear();
+        self.end_row();
+        self.failed.take().map_or(Ok(()), Err)
+    }
+
+    fn put(&mut self, write: &mut dyn FnMut(&mut dyn Put)) {
+        let (Some(cells), Some(field)) = (self.table.columns.get_mut(self.col), self.table.fields.get(self.col)) else {
+            return;
+        };
+        self.col += 1;
+        self.text.clear();
+        let direct = field.ty == Type::Text && !field.masked;
+        let start = cells.text_len();
+        let mut cell = Cell {
+            cells,
+            ty: field.ty,
+            direct,
+            text: &mut self.text,
+            typed: false,
+        };
+        write(&mut cell);
+        let typed = cell.typed;
+        if direct {
+            cells.end_text(start);
+        } else if typed {
+            cells.defs.push(1);
+        } else if field.masked {
+            self.privacy.with(&self.text, |masked| cells.push(field.ty, masked));
+        } else {
+            cells.push(field.ty, &self.text);
         }
-        Ok(())
     }
 
     pub(crate) fn finish(mut self) -> io::Result<()> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
         if self.table.rows > 0 {
             self.sink.rows(&self.table)?;
         }
         self.sink.finish()
+    }
+}
+
+impl ExportRows for Rows<'_> {
+    fn value(&mut self, write: &mut dyn FnMut(&mut dyn Put)) {
+        if self.col == 0 {
+            let school = self.school;
+            self.put(&mut |put| put.text(school));
+        }
+        self.put(write);
+    }
+
+    fn end_row(&mut self) {
+        if self.col == 0 {
+            self.value(&mut |_| {});
+        }
+        // A row short of values has none in the columns left.
+        while self.col < self.table.columns.len() {
+            self.put(&mut |_| {});
+        }
+        self.col = 0;
+        self.table.rows += 1;
+        if self.table.rows >= CHUNK {
+            if self.failed.is_none()
+                && let Err(e) = self.sink.rows(&self.table)
+            {
+                self.failed = Some(e);
+            }
+            self.table.clear();
+        }
     }
 }
 
@@ -320,10 +466,7 @@ mod tests {
         c.push(Type::Text, "a");
         c.push(Type::Text, "");
         let Values::Text { bytes, ends } = &c.values else { panic!() };
-        assert_eq!(
-            (bytes.as_slice(), ends.as_slice(), c.defs.as_slice()),
-            (&b"a"[..], &[1][..], &[1, 0][..])
-        );
+        assert_eq!((bytes.as_str(), ends.as_slice(), c.defs.as_slice()), ("a", &[1][..], &[1, 0][..]));
         // Read by hand as chrono reads them.
         let mut d = parse_date("1899-12-25").unwrap();
         while d < parse_date("2101-03-05").unwrap() {

@@ -77,7 +77,7 @@ impl Sink for ParquetSink {
                 Values::Text { bytes, ends } => {
                     // One buffer for the chunk; each value is a slice of it, handed over a few
                     // thousand at a time.
-                    let buf = Bytes::copy_from_slice(bytes);
+                    let buf = Bytes::copy_from_slice(bytes.as_bytes());
                     let w = col.typed::<ByteArrayType>();
                     let mut values = Vec::with_capacity(BATCH);
                     let (mut start, mut value) = (0, 0);

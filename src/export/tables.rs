@@ -114,11 +114,7 @@ pub(crate) fn write_school(r: &Records, findings: &[Finding], school: SchoolInfo
     let mut table =
         |name: &'static str, fields: Vec<Field>, len: usize, fill: &mut dyn FnMut(&mut Rows<'_>) -> io::Result<()>| -> io::Result<()> {
             let sink = open(name, &fields)?;
-            let mut rows = Rows {
-                table: Table::new(fields, len),
-                sink,
-                privacy: &masking,
-            };
+            let mut rows = Rows::new(Table::new(fields, len), sink, &masking, code);
             fill(&mut rows)?;
             rows.finish()
         };
@@ -128,7 +124,6 @@ pub(crate) fn write_school(r: &Records, findings: &[Finding], school: SchoolInfo
         let s = plan.map(|p| &p.school);
         let fees = plan.and_then(|p| p.fees.as_ref());
         rows.push([
-            code.to_owned(),
             s.map(|s| s.name.clone()).unwrap_or_default(),
             s.map(|s| s.city.clone()).unwrap_or_default(),
             fees.map(|f| f.basis.as_str().to_owned()).unwrap_or_default(),
@@ -144,20 +139,14 @@ pub(crate) fn write_school(r: &Records, findings: &[Finding], school: SchoolInfo
         let Some((name, fields)) = t.export() else { continue };
         let fields: Vec<Field> = std::iter::once(super::tables::SCHOOL).chain(fields).collect();
         table(name, fields, t.len(r), &mut |rows| {
-            let mut result = Ok(());
-            t.export_rows(r, school.today, &mut |values| {
-                if result.is_ok() {
-                    result = rows.push(std::iter::once(code).chain(values.iter().map(String::as_str)));
-                }
-            });
-            result
+            t.export_rows(r, school.today, rows);
+            Ok(())
         })?;
     }
 
     table("closes", CLOSES.to_vec(), r.closes.len(), &mut |rows| {
         for c in &r.closes {
             rows.push([
-                code.to_owned(),
                 c.month.to_string(),
                 c.closed_on.v.to_string(),
                 c.opening.v.to_string(),
@@ -176,7 +165,6 @@ pub(crate) fn write_school(r: &Records, findings: &[Finding], school: SchoolInfo
     table("settlements", SETTLEMENTS.to_vec(), r.settlements.len(), &mut |rows| {
         for s in &r.settlements {
             rows.push([
-                code.to_owned(),
                 s.term.v.clone(),
                 s.settled_on.v.to_string(),
                 s.basis.as_str().to_owned(),
@@ -199,7 +187,6 @@ pub(crate) fn write_school(r: &Records, findings: &[Finding], school: SchoolInfo
             for s in &r.settlements {
                 for f in &s.rows {
                     rows.push([
-                        code.to_owned(),
                         s.term.v.clone(),
                         f.pupil_id.clone(),
                         f.paid.to_string(),
@@ -214,7 +201,6 @@ pub(crate) fn write_school(r: &Records, findings: &[Finding], school: SchoolInfo
     table("findings", FINDINGS.to_vec(), findings.len(), &mut |rows| {
         for f in findings {
             rows.push([
-                code.to_owned(),
                 f.rule.to_owned(),
                 f.severity.to_string(),
                 f.file.clone(),

@@ -1,9 +1,9 @@
 //! closes/YYYY-MM.toml, written by `care ledger close`, and closes/reopened.csv.
 
 use super::Records;
-use super::date::{Date, Month, push_date};
+use super::date::{Date, Month};
 use super::fields::Fields;
-use super::file::{Kept, RecordFile, Sort};
+use super::file::{Kept, Put, RecordFile, Sort};
 use super::money::Money;
 use super::table::{columns, parse_error};
 use super::toml_doc::{At, Doc};
@@ -137,7 +137,7 @@ impl RecordFile for Reopened {
         f.finish(r, out)
     }
 
-    fn write(r: &Reopen, col: Reopened, out: &mut String) {
+    fn write(r: &Reopen, col: Reopened, out: &mut dyn Put) {
         let Reopen {
             line: _,
             month,
@@ -145,9 +145,9 @@ impl RecordFile for Reopened {
             reason,
         } = r;
         match col {
-            Reopened::Month => out.push_str(&month.to_string()),
-            Reopened::Date => push_date(*date, out),
-            Reopened::Reason => out.push_str(reason),
+            Reopened::Month => out.text(&month.to_string()),
+            Reopened::Date => out.date(*date),
+            Reopened::Reason => out.text(reason),
         }
     }
 }

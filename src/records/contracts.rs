@@ -1,8 +1,8 @@
 //! contracts.csv: one row per staff hiring agreement (聘用协议).
 
-use super::date::{Date, push_date};
+use super::date::Date;
 use super::fields::Fields;
-use super::file::{Kept, RecordFile, Sort, put_date, put_money, put_text};
+use super::file::{Kept, Put, RecordFile, Sort, put_date, put_money, put_text};
 use super::load::Loaded;
 use super::money::Money;
 use super::table::columns;
@@ -130,7 +130,7 @@ impl RecordFile for Contracts {
         f.finish(c, out)
     }
 
-    fn write(c: &Contract, col: Contracts, out: &mut String) {
+    fn write(c: &Contract, col: Contracts, out: &mut dyn Put) {
         let Contract {
             line: _,
             id,
@@ -147,13 +147,13 @@ impl RecordFile for Contracts {
             note,
         } = c;
         match col {
-            Contracts::ContractId => out.push_str(id),
-            Contracts::Name => out.push_str(name),
-            Contracts::Kind => out.push_str(kind.as_str()),
-            Contracts::Role => out.push_str(role),
-            Contracts::SignedOn => push_date(*signed_on, out),
-            Contracts::Starts => push_date(*starts, out),
-            Contracts::Ends => push_date(*ends, out),
+            Contracts::ContractId => out.text(id),
+            Contracts::Name => out.text(name),
+            Contracts::Kind => out.text(kind.as_str()),
+            Contracts::Role => out.text(role),
+            Contracts::SignedOn => out.date(*signed_on),
+            Contracts::Starts => out.date(*starts),
+            Contracts::Ends => out.date(*ends),
             Contracts::QualifiedOn => put_date(*qualified_on, out),
             Contracts::BackgroundOn => put_date(*background_on, out),
             Contracts::Rate => put_money(*rate, out),

@@ -50,8 +50,9 @@ pub trait RecordFile: Columns {
     /// One row; `None`, with the findings that say why, when it cannot be read.
     fn read(f: Fields<'_, Self>, out: &mut Vec<Finding>) -> Option<Self::Row>;
 
-    /// Appends the row's value in a column as the file holds it (nothing for an empty value).
-    fn write(row: &Self::Row, col: Self, out: &mut String);
+    /// Puts the row's value in a column (nothing for an empty value): into a `String`, as the
+    /// file holds it; into an export's column, typed.
+    fn write(row: &Self::Row, col: Self, out: &mut dyn Put);
 
     /// The values of [`RecordFile::DERIVED`] for row `i` of the records' rows, on `today`.
     fn derive(_r: &Records, _i: usize, _today: Date, _out: &mut [String]) {}
@@ -145,25 +146,57 @@ pub trait Kept: RecordFile {
     }
 }
 
-/// Appends an optional value (for [`RecordFile::write`]).
-pub fn put_text<S: AsRef<str>>(v: &Option<S>, out: &mut String) {
+/// Where [`RecordFile::write`] puts a value. A `String` takes it as the file holds it (a date
+/// `2026-09-01`, money with two decimals); an export's column takes dates and money as they are,
+/// without writing them out and reading them back.
+pub trait Put {
+    /// Text as the file holds it.
+    fn text(&mut self, s: &str);
+    fn date(&mut self, d: Date);
+    fn money(&mut self, m: Money);
+}
+
+impl Put for String {
+    fn text(&mut self, s: &str) {
+        self.push_str(s);
+    }
+
+    fn date(&mut self, d: Date) {
+        push_date(d, self);
+    }
+
+    fn money(&mut self, m: Money) {
+        m.push_to(self);
+    }
+}
+
+/// Puts an optional value (for [`RecordFile::write`]).
+pub fn put_text<S: AsRef<str>>(v: &Option<S>, out: &mut dyn Put) {
     if let Some(v) = v {
-        out.push_str(v.as_ref());
+        out.text(v.as_ref());
     }
 }
 
-/// Appends an optional date (for [`RecordFile::write`]).
-pub fn put_date(d: Option<Date>, out: &mut String) {
+/// Puts an optional date (for [`RecordFile::write`]).
+pub fn put_date(d: Option<Date>, out: &mut dyn Put) {
     if let Some(d) = d {
-        push_date(d, out);
+        out.date(d);
     }
 }
 
-/// Appends an optional amount (for [`RecordFile::write`]).
-pub fn put_money(m: Option<Money>, out: &mut String) {
+/// Puts an optional amount (for [`RecordFile::write`]).
+pub fn put_money(m: Option<Money>, out: &mut dyn Put) {
     if let Some(m) = m {
-        m.push_to(out);
+        out.money(m);
     }
+}
+
+/// Where an export puts the rows of a file, value by value.
+pub trait ExportRows {
+    /// The next value of the row, put by `write` (a `write` that puts nothing is no value).
+    fn value(&mut self, write: &mut dyn FnMut(&mut dyn Put));
+    /// Ends the row.
+    fn end_row(&mut self);
 }
 
 /// What a column of the records holds, as an export types it (SPEC §12: money DECIMAL(12,2),
@@ -282,9 +315,8 @@ pub trait AnyFile: Sync {
     /// How many rows the records kept.
     fn len(&self, r: &Records) -> usize;
 
-    /// Each row the records kept, as the values of [`AnyFile::export`]'s columns written as the
-    /// file holds them (empty for no value), on `today`.
-    fn export_rows(&self, r: &Records, today: Date, each: &mut dyn FnMut(&[String]));
+    /// Each row the records kept, as the values of [`AnyFile::export`]'s columns, on `today`.
+    fn export_rows(&self, r: &Records, today: Date, out: &mut dyn ExportRows);
 }
 
 /// The [`AnyFile`] of a [`Kept`] file.
@@ -350,18 +382,21 @@ impl<D: Kept> AnyFile for Listed<D> {
         D::rows(r).len()
     }
 
-    fn export_rows(&self, r: &Records, today: Date, each: &mut dyn FnMut(&[String])) {
+    fn export_rows(&self, r: &Records, today: Date, out: &mut dyn ExportRows) {
         let cols: Vec<D> = exported::<D>().collect();
-        let mut values = vec![String::new(); cols.len() + D::DERIVED.len()];
+        let mut derived = vec![String::new(); D::DERIVED.len()];
         for (i, row) in D::rows(r).iter().enumerate() {
-            let (own, derived) = values.split_at_mut(cols.len());
-            for (v, &col) in own.iter_mut().zip(&cols) {
-                v.clear();
-                D::write(row, col, v);
+            for &col in &cols {
+                out.value(&mut |put| D::write(row, col, put));
             }
-            derived.iter_mut().for_each(String::clear);
-            D::derive(r, i, today, derived);
-            each(&values);
+            if !derived.is_empty() {
+                derived.iter_mut().for_each(String::clear);
+                D::derive(r, i, today, &mut derived);
+                for v in &derived {
+                    out.value(&mut |put| put.text(v));
+                }
+            }
+            out.end_row();
         }
     }
 }

@@ -1,9 +1,9 @@
 //! leave.csv: pupils' leave (请假), one row per absence. Optional: `care leave add` makes it.
 
 use super::Records;
-use super::date::{Date, push_date};
+use super::date::Date;
 use super::fields::Fields;
-use super::file::{Kept, RecordFile, Sort, put_text};
+use super::file::{Kept, Put, RecordFile, Sort, put_text};
 use super::table::columns;
 use crate::findings::{Finding, Msg};
 
@@ -71,7 +71,7 @@ impl RecordFile for Leaves {
         f.finish(l, out)
     }
 
-    fn write(l: &Leave, col: Leaves, out: &mut String) {
+    fn write(l: &Leave, col: Leaves, out: &mut dyn Put) {
         let Leave {
             line: _,
             pupil_id,
@@ -80,9 +80,9 @@ impl RecordFile for Leaves {
             reason,
         } = l;
         match col {
-            Leaves::PupilId => out.push_str(pupil_id),
-            Leaves::From => push_date(*from, out),
-            Leaves::To => push_date(*to, out),
+            Leaves::PupilId => out.text(pupil_id),
+            Leaves::From => out.date(*from),
+            Leaves::To => out.date(*to),
             Leaves::Reason => put_text(reason, out),
         }
     }

@@ -1,9 +1,9 @@
 //! ledger.csv: one row per movement of money.
 
 use super::Records;
-use super::date::{Date, push_date};
+use super::date::Date;
 use super::fields::Fields;
-use super::file::{Kept, RecordFile, Sort, put_text};
+use super::file::{Kept, Put, RecordFile, Sort, put_text};
 use super::load::Loaded;
 use super::money::Money;
 use super::short::Short;
@@ -176,7 +176,7 @@ impl RecordFile for Ledger {
         f.finish(e, out)
     }
 
-    fn write(e: &Entry, col: Ledger, out: &mut String) {
+    fn write(e: &Entry, col: Ledger, out: &mut dyn Put) {
         let Entry {
             line: _,
             date,
@@ -191,9 +191,9 @@ impl RecordFile for Ledger {
             memo,
         } = e;
         match col {
-            Ledger::Date => push_date(*date, out),
-            Ledger::Kind => out.push_str(kind.as_str()),
-            Ledger::Amount => amount.push_to(out),
+            Ledger::Date => out.date(*date),
+            Ledger::Kind => out.text(kind.as_str()),
+            Ledger::Amount => out.money(*amount),
             Ledger::PupilId => put_text(pupil_id, out),
             Ledger::ContractId => put_text(contract_id, out),
             Ledger::Category => put_text(category, out),

@@ -2,9 +2,9 @@
 
 use rust_decimal::Decimal;
 
-use super::date::{Date, push_date};
+use super::date::Date;
 use super::fields::Fields;
-use super::file::{Kept, RecordFile, Sort, Type, put_date, put_text};
+use super::file::{Kept, Put, RecordFile, Sort, Type, put_date, put_text};
 use super::load::Loaded;
 use super::plan::Term;
 use super::table::columns;
@@ -215,7 +215,7 @@ impl RecordFile for Roster {
         }
     }
 
-    fn write(p: &Pupil, col: Roster, out: &mut String) {
+    fn write(p: &Pupil, col: Roster, out: &mut dyn Put) {
         let Pupil {
             line: _,
             id,
@@ -236,14 +236,14 @@ impl RecordFile for Roster {
             waiver_reason,
         } = p;
         match col {
-            Roster::PupilId => out.push_str(id),
-            Roster::Name => out.push_str(name),
-            Roster::Grade => out.push_str(&grade.to_string()),
-            Roster::Class => out.push_str(class),
-            Roster::Guardian => out.push_str(guardian),
+            Roster::PupilId => out.text(id),
+            Roster::Name => out.text(name),
+            Roster::Grade => out.text(&grade.to_string()),
+            Roster::Class => out.text(class),
+            Roster::Guardian => out.text(guardian),
             Roster::Phone => put_text(phone, out),
-            Roster::AppliedOn => push_date(*applied_on, out),
-            Roster::SignedBy => out.push_str(signed_by),
+            Roster::AppliedOn => out.date(*applied_on),
+            Roster::SignedBy => out.text(signed_by),
             Roster::ReviewedOn => put_date(*reviewed_on, out),
             Roster::AgreedOn => put_date(*agreed_on, out),
             Roster::Starts => put_date(*starts, out),
@@ -252,7 +252,7 @@ impl RecordFile for Roster {
             Roster::Term => put_text(term, out),
             Roster::Waiver => {
                 if let Some(w) = waiver {
-                    out.push_str(&w.to_string());
+                    out.text(&w.to_string());
                 }
             }
             Roster::WaiverReason => put_text(waiver_reason, out),

@@ -2,7 +2,7 @@
 
 use super::date::Date;
 use super::fields::Fields;
-use super::file::{RecordFile, Sort};
+use super::file::{Put, RecordFile, Sort};
 use super::money::Money;
 use super::plan::RefundBasis;
 use super::table::{columns, parse_error};
@@ -141,7 +141,7 @@ impl RecordFile for Families {
         f.finish(r, out)
     }
 
-    fn write(r: &FamilyRow, col: Families, out: &mut String) {
+    fn write(r: &FamilyRow, col: Families, out: &mut dyn Put) {
         let FamilyRow {
             line: _,
             pupil_id,
@@ -150,10 +150,10 @@ impl RecordFile for Families {
             refund,
         } = r;
         match col {
-            Families::PupilId => out.push_str(pupil_id),
-            Families::Paid => paid.push_to(out),
-            Families::Share => share.push_to(out),
-            Families::Refund => refund.push_to(out),
+            Families::PupilId => out.text(pupil_id),
+            Families::Paid => out.money(*paid),
+            Families::Share => out.money(*share),
+            Families::Refund => out.money(*refund),
         }
     }
 }

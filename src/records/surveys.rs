@@ -1,9 +1,9 @@
 //! surveys.csv: satisfaction ratings of staff (满意度测评), one rating per row.
 
 use super::Records;
-use super::date::{Date, push_date};
+use super::date::Date;
 use super::fields::Fields;
-use super::file::{Kept, RecordFile, Sort, put_text};
+use super::file::{Kept, Put, RecordFile, Sort, put_text};
 use super::load::Loaded;
 use super::table::columns;
 use crate::findings::Finding;
@@ -68,7 +68,7 @@ impl RecordFile for Surveys {
         f.finish(s, out)
     }
 
-    fn write(s: &Survey, col: Surveys, out: &mut String) {
+    fn write(s: &Survey, col: Surveys, out: &mut dyn Put) {
         let Survey {
             line: _,
             contract_id,
@@ -78,10 +78,10 @@ impl RecordFile for Surveys {
             comment,
         } = s;
         match col {
-            Surveys::ContractId => out.push_str(contract_id),
-            Surveys::Date => push_date(*date, out),
-            Surveys::Respondent => out.push_str(respondent),
-            Surveys::Score => out.push_str(score),
+            Surveys::ContractId => out.text(contract_id),
+            Surveys::Date => out.date(*date),
+            Surveys::Respondent => out.text(respondent),
+            Surveys::Score => out.text(score),
             Surveys::Comment => put_text(comment, out),
         }
     }

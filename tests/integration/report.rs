@@ -725,12 +725,18 @@ fn district_html_prints_on_one_landscape_page(tmp: &Path) {
     for figure in ["<svg", "阳光路小学", "月亮湾小学", "50880.00", "25440.00"] {
         assert!(dom.contains(figure), "district: the browser's page lacks {figure}");
     }
-    assert!(!dom.contains("陈欣怡") && !dom.contains("13910007919"), "district: a pupil's details are shown");
+    assert!(
+        !dom.contains("陈欣怡") && !dom.contains("13910007919"),
+        "district: a pupil's details are shown"
+    );
     let pdf = tmp.join("district.pdf");
     chromium(&[&format!("--print-to-pdf={}", pdf.display())], &html, &profile).expect("chromium did not print the district report");
     let bytes = std::fs::read(&pdf).unwrap();
     let boxes: Vec<&[u8]> = bytes.windows(21).filter(|w| w.starts_with(b"/MediaBox [0 0 ")).collect();
     assert_eq!(boxes.len(), 1, "the district report prints on one page");
     let landscape = String::from_utf8_lossy(boxes[0]);
-    assert!(landscape.contains("841."), "the district report prints on A4 landscape: {landscape}");
+    assert!(
+        landscape.contains("841."),
+        "the district report prints on A4 landscape: {landscape}"
+    );
 }
