@@ -59,6 +59,8 @@ pub(crate) fn create(path: &Path, name: &str, fields: &[Field]) -> io::Result<Bo
     for f in fields.iter().filter(|f| f.ty == Type::Text) {
         props = props.set_column_statistics_enabled(ColumnPath::from(f.name), EnabledStatistics::None);
     }
+    // The school's code is the same in every row: a dictionary of one and a run of zeros.
+    props = props.set_column_dictionary_enabled(ColumnPath::from(super::tables::SCHOOL.name), true);
     let props = props.build();
     let file = BufWriter::with_capacity(1 << 16, File::create(path)?);
     let w = SerializedFileWriter::new(file, Arc::new(schema), Arc::new(props)).map_err(other)?;

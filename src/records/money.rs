@@ -74,6 +74,9 @@ impl Money {
 
     /// The amount in fen, when it has at most two decimals.
     pub fn to_fen(self) -> Option<i128> {
+        if let Some(fen) = self.whole_fen() {
+            return Some(fen);
+        }
         let d = self.0 * Decimal::ONE_HUNDRED;
         if d.fract().is_zero() {
             d.trunc().mantissa().checked_div(10i128.pow(d.trunc().scale()))
@@ -313,6 +316,9 @@ mod tests {
         assert_eq!(m("280.10").to_fen(), Some(28010));
         assert_eq!(m("-0.01").to_fen(), Some(-1));
         assert_eq!(m("1.005").to_fen(), None);
+        assert_eq!(m("12.340").to_fen(), Some(1234));
+        assert_eq!(m("7").to_fen(), Some(700));
+        assert_eq!(m("-1.5").to_fen(), Some(-150));
         assert_eq!(Money::from_fen(-1234).to_string(), "-12.34");
     }
 

@@ -8,9 +8,9 @@ use crate::records::Records;
 
 pub struct Privacy {
     on: bool,
-    /// Full names of pupils and guardians and their masks, longest first so that 欧阳娜娜 is
-    /// replaced before a shorter name inside it.
-    names: Vec<(String, String)>,
+    /// Full names of pupils and guardians, longest first so that 欧阳娜娜 is replaced before a
+    /// shorter name inside it. Each is masked when a text holds it: most never appear in one.
+    names: Vec<String>,
     phones: Vec<String>,
     name_lookup: Lookup,
     phone_lookup: Lookup,
@@ -65,14 +65,14 @@ impl Lookup {
 impl Privacy {
     /// `on`: mask (public reports, unless --no-mask).
     pub fn new(records: &Records, on: bool) -> Privacy {
-        let mut names: Vec<(String, String)> = records
+        let mut names: Vec<String> = records
             .pupils
             .iter()
             .flat_map(|p| [p.name.trim(), p.guardian.trim()])
             .filter(|n| n.chars().count() >= 2)
-            .map(|n| (n.to_owned(), mask(n)))
+            .map(str::to_owned)
             .collect();
-        names.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then_with(|| a.0.cmp(&b.0)));
+        names.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then_with(|| a.cmp(b)));
         names.dedup();
         let phones: Vec<String> = records
             .pupils
@@ -82,7 +82,7 @@ impl Privacy {
             .filter(|p| p.len() >= 5)
             .map(str::to_owned)
             .collect();
-        let name_lookup = Lookup::new(2, names.iter().map(|(n, _)| n.as_str()));
+        let name_lookup = Lookup::new(2, names.iter().map(String::as_str));
         let phone_lookup = Lookup::new(5, phones.iter().map(String::as_str));
         Privacy {
             on,
@@ -110,9 +110,9 @@ impl Privacy {
         }
         let mut s = free.to_owned();
         for i in self.name_lookup.candidates(&s) {
-            let (full, masked) = &self.names[i];
+            let full = &self.names[i];
             if s.contains(full.as_str()) {
-                s = s.replace(full.as_str(), masked);
+                s = s.replace(full.as_str(), &mask(full));
             }
         }
         for i in self.phone_lookup.candidates(&s) {
