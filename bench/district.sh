@@ -30,7 +30,7 @@ done
 cargo build --release --quiet --bin care --example synth
 target=${CARGO_TARGET_DIR:-target}
 care=$(realpath "$target/release/care")
-work=$(mktemp -d /tmp/care-district.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}/care-district.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 dir=${dir:-/tmp/care-district-$schools-$rows}
 [ -d "$dir" ] || "$target/release/examples/synth" --schools "$schools" --rows "$rows" "$dir"
