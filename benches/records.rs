@@ -30,6 +30,7 @@ fn repo() -> &'static PathBuf {
             pupils: 5_000,
             contracts: 100,
             rows: 100_000,
+            ..synth::Options::default()
         };
         synth::generate(&o, &path, None).expect("the synthetic records");
         (dir, path)

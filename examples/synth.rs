@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release --example synth -- [--pupils 50000] [--contracts 500] [--rows 1000000]
-//!     [--journal FILE] DIR
+//!     [--shuffle-days] [--journal FILE] DIR
 //! cargo run --release --example synth -- --schools 300 [--rows 7500000] DIR
 //! ```
 //!
@@ -23,9 +23,12 @@
 //! `--rows` is the exact number of ledger rows: staff pay on service days (about 3%), other
 //! expenses (2%), refunds (2%) and the rest fees, paid by each enrolled pupil in instalments that
 //! add up to the monthly standard of 280.00. `--journal FILE` writes the same rows as a
-//! ledger-cli/hledger journal, one transaction per row, for comparisons.
+//! ledger-cli/hledger journal, one transaction per row, for comparisons. `--shuffle-days` writes
+//! the rows of each month in a scrambled order of days instead of by date, as a clerk entering
+//! late receipts would (the same rows, months and closes).
 //!
-//! The output is the same for the same arguments: there is no randomness.
+//! The output is the same for the same arguments: the scramble is a fixed permutation, not
+//! randomness.
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -114,6 +117,8 @@ pub(crate) struct Options {
     pub pupils: usize,
     pub contracts: usize,
     pub rows: usize,
+    /// The rows of each month in a scrambled order instead of by date.
+    pub shuffle_days: bool,
 }
 
 impl Default for Options {
@@ -122,6 +127,7 @@ impl Default for Options {
             pupils: 50_000,
             contracts: 500,
             rows: 1_000_000,
+            shuffle_days: false,
         }
     }
 }
@@ -327,6 +333,17 @@ fn the_rows(o: &Options) -> Vec<Row> {
         }
     }
     rows.sort_by_key(|r| (r.date, r.kind));
+    if o.shuffle_days {
+        // Within each month, the days in the order of a fixed scramble of their numbers (a
+        // splitmix64 step); a day's rows stay together and in their order.
+        let scramble = |d: Date| {
+            let mut z = u64::from(d.ordinal()).wrapping_add(0x9E37_79B9_7F4A_7C15);
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        };
+        rows.sort_by_key(|r| (r.month, scramble(r.date)));
+    }
     rows
 }
 
@@ -513,6 +530,7 @@ pub(crate) fn generate_district(n: usize, rows: usize, dir: &Path) -> io::Result
             pupils,
             contracts: (pupils / 100).max(4),
             rows,
+            shuffle_days: false,
         };
         let school = dir.join(format!("school-{:03}", k + 1));
         written += generate(&o, &school, None)?;
@@ -531,7 +549,7 @@ fn main() -> anyhow::Result<()> {
     let mut schools: Option<usize> = None;
     let mut rows_given = false;
     let mut args = std::env::args().skip(1);
-    let usage = "usage: synth [--pupils N] [--contracts N] [--rows N] [--journal FILE] DIR\n       synth --schools N [--rows N] DIR";
+    let usage = "usage: synth [--pupils N] [--contracts N] [--rows N] [--shuffle-days] [--journal FILE] DIR\n       synth --schools N [--rows N] DIR";
     while let Some(a) = args.next() {
         let mut num = |what: &str| -> usize {
             match args.next().and_then(|v| v.replace('_', "").parse().ok()) {
@@ -550,6 +568,7 @@ fn main() -> anyhow::Result<()> {
                 rows_given = true;
             }
             "--schools" => schools = Some(num("--schools")),
+            "--shuffle-days" => o.shuffle_days = true,
             "--journal" => journal = args.next().map(PathBuf::from),
             "-h" | "--help" => {
                 eprintln!("{usage}\nchecks clean with: care -C DIR --today {TODAY} check");
