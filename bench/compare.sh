@@ -44,6 +44,7 @@ fi
 cargo build --release --quiet --bin care --example synth
 target=${CARGO_TARGET_DIR:-target}
 care=$target/release/care
+build=$(realpath "$care")
 
 work=$(mktemp -d /tmp/care-compare.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -107,11 +108,11 @@ writes=(
   "close|ledger close --month 2026-11"
   "settle|settle --term 2026-autumn --dry-run"
 )
-builds=("$care")
+builds=("$build")
 [ -n "$against" ] && builds+=("$against")
 for i in $(seq "$runs"); do
   for b in "${builds[@]}"; do
-    tag=$([ "$b" = "$care" ] && echo new || echo old)
+    tag=$([ "$b" = "$build" ] && echo new || echo old)
     run "$tag-sorted" "$b" -C "$work/records" --today 2026-12-05 check
     run "$tag-shuffled" "$b" -C "$work/shuffled" --today 2026-12-05 check
     for w in "${writes[@]}"; do
