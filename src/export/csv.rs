@@ -28,6 +28,9 @@ fn cell(ty: Type, cells: &Cells, row: usize, at: &mut usize) -> String {
     if cells.defs[row] == 0 {
         return String::new();
     }
+    if let Values::Same(v) = &cells.values {
+        return neutralise(v);
+    }
     let i = *at;
     *at += 1;
     match &cells.values {
@@ -38,6 +41,7 @@ fn cell(ty: Type, cells: &Cells, row: usize, at: &mut usize) -> String {
         Values::Int32(v) if ty == Type::Date => date_of(v[i]).to_string(),
         Values::Int32(v) => v[i].to_string(),
         Values::Int64(v) => Money::from_fen(i128::from(v[i])).to_string(),
+        Values::Same(v) => neutralise(v),
     }
 }
 

@@ -80,6 +80,8 @@ pub(crate) enum Values {
     Int32(Vec<i32>),
     /// Money in fen.
     Int64(Vec<i64>),
+    /// The same text in every row: the school's code.
+    Same(String),
 }
 
 impl Cells {
@@ -107,6 +109,7 @@ impl Cells {
             }
             Values::Int32(v) => v.clear(),
             Values::Int64(v) => v.clear(),
+            Values::Same(_) => {}
         }
     }
 
@@ -124,74 +127,9 @@ impl Cells {
             (Values::Int32(v), _) => text.parse().ok().map(|n| v.push(n)).is_some(),
             (Values::Int64(v), Type::Percent) => fen(text).filter(|f| (0..=10_000).contains(f)).map(|f| v.push(f)).is_some(),
             (Values::Int64(v), _) => fen(text).map(|f| v.push(f)).is_some(),
+            (Values::Same(v), _) => v == text,
         };
         self.defs.push(i16::from(there));
-    }
-
-    /// The length of the text written so far (0 for a column of another type).
-    fn text_len(&self) -> usize {
-        match &self.values {
-            Values::Text { bytes, .. } => bytes.len(),
-            _ => 0,
-        }
-    }
-
-    /// Ends a text value begun at `start`: no text is no value.
-    fn end_text(&mut self, start: usize) {
-        let there = match &mut self.values {
-            Values::Text { bytes, ends } if bytes.len() > start => {
-                ends.push(bytes.len());
-                true
-            }
-            _ => false,
-        };
-        self.defs.push(i16::from(there));
-    }
-}
-
-/// One value of a column being put (see [`Put`]). Text goes straight into a text column's buffer;
-/// a date or an amount straight into a column of dates or money; anything else is written out
-/// in `text` and read as the column's type.
-struct Cell<'c> {
-    cells: &'c mut Cells,
-    ty: Type,
-    /// Text goes into the column as it is (a text column that is not masked).
-    direct: bool,
-    text: &'c mut String,
-    typed: bool,
-}
-
-impl Put for Cell<'_> {
-    fn text(&mut self, s: &str) {
-        match &mut self.cells.values {
-            Values::Text { bytes, .. } if self.direct => bytes.push_str(s),
-            _ => self.text.push_str(s),
-        }
-    }
-
-    fn date(&mut self, d: Date) {
-        match &mut self.cells.values {
-            Values::Text { bytes, .. } if self.direct => push_date(d, bytes),
-            Values::Int32(v) if self.ty == Type::Date && !self.typed && self.text.is_empty() => {
-                v.push(days(d));
-                self.typed = true;
-            }
-            _ => push_date(d, self.text),
-        }
-    }
-
-    fn money(&mut self, m: Money) {
-        match &mut self.cells.values {
-            Values::Text { bytes, .. } if self.direct => m.push_to(bytes),
-            Values::Int64(v) if self.ty == Type::Money && !self.typed && self.text.is_empty() => {
-                // An amount that does not fit DECIMAL(12,2) is no value, as when read from text.
-                if let Some(f) = money_fen(m) {
-                    v.push(f);
-                    self.typed = true;
-                }
-            }
-            _ => m.push_to(self.text),
-        }
     }
 }
 
@@ -303,28 +241,41 @@ pub(crate) trait Sink {
 }
 
 /// Streams rows into a table, writing every [`CHUNK`] rows to its sink. Every row begins with
-/// the school's code.
+/// the school's code, kept once for the table. Values are put into the column they go to as they
+/// come: text straight into a text column's buffer, a date or an amount straight into a column of
+/// dates or money; anything else (a masked memo, a count) is written out in `text` and read as
+/// the column's type when the value ends.
 pub(crate) struct Rows<'a> {
     table: Table,
     sink: Box<dyn Sink + 'a>,
     privacy: &'a Masking<'a>,
-    school: &'a str,
-    /// The column the next value goes to.
+    /// The first column a row's values go to: 1 after the school's code.
+    first: usize,
+    /// The column the value being put goes to.
     col: usize,
-    /// A value being written out to be read as its column's type, or masked.
+    /// The value being put went into its column typed.
+    typed: bool,
     text: String,
     /// Why a chunk could not be written: the rest is not written either.
     failed: Option<io::Error>,
 }
 
 impl<'a> Rows<'a> {
-    pub(crate) fn new(table: Table, sink: Box<dyn Sink + 'a>, privacy: &'a Masking<'a>, school: &'a str) -> Rows<'a> {
+    pub(crate) fn new(mut table: Table, sink: Box<dyn Sink + 'a>, privacy: &'a Masking<'a>, school: &str) -> Rows<'a> {
+        let first = match (table.fields.first(), table.columns.first_mut()) {
+            (Some(f), Some(c)) if *f == tables::SCHOOL => {
+                c.values = Values::Same(school.to_owned());
+                1
+            }
+            _ => 0,
+        };
         Rows {
             table,
             sink,
             privacy,
-            school,
-            col: 0,
+            first,
+            col: first,
+            typed: false,
             text: String::new(),
             failed: None,
         }
@@ -333,38 +284,18 @@ impl<'a> Rows<'a> {
     /// Appends a row given as text (see [`Cells::push`]), one value per field after the school.
     pub(crate) fn push<S: AsRef<str>>(&mut self, values: impl IntoIterator<Item = S>) -> io::Result<()> {
         for v in values {
-            self.value(&mut |put| put.text(v.as_ref()));
+            self.text(v.as_ref());
+            self.end_value();
         }
         self.end_row();
         self.failed.take().map_or(Ok(()), Err)
     }
 
-    fn put(&mut self, write: &mut dyn FnMut(&mut dyn Put)) {
-        let (Some(cells), Some(field)) = (self.table.columns.get_mut(self.col), self.table.fields.get(self.col)) else {
-            return;
-        };
-        self.col += 1;
-        self.text.clear();
-        let direct = field.ty == Type::Text && !field.masked;
-        let start = cells.text_len();
-        let mut cell = Cell {
-            cells,
-            ty: field.ty,
-            direct,
-            text: &mut self.text,
-            typed: false,
-        };
-        write(&mut cell);
-        let typed = cell.typed;
-        if direct {
-            cells.end_text(start);
-        } else if typed {
-            cells.defs.push(1);
-        } else if field.masked {
-            self.privacy.with(&self.text, |masked| cells.push(field.ty, masked));
-        } else {
-            cells.push(field.ty, &self.text);
-        }
+    /// The column being put, and whether text goes into it as it is.
+    fn column(&mut self) -> Option<(&mut Cells, Type, bool)> {
+        let field = self.table.fields.get(self.col)?;
+        let cells = self.table.columns.get_mut(self.col)?;
+        Some((cells, field.ty, field.ty == Type::Text && !field.masked))
     }
 
     pub(crate) fn finish(mut self) -> io::Result<()> {
@@ -378,24 +309,85 @@ impl<'a> Rows<'a> {
     }
 }
 
-impl ExportRows for Rows<'_> {
-    fn value(&mut self, write: &mut dyn FnMut(&mut dyn Put)) {
-        if self.col == 0 {
-            let school = self.school;
-            self.put(&mut |put| put.text(school));
+impl Put for Rows<'_> {
+    fn text(&mut self, s: &str) {
+        let scratch = &mut self.text;
+        let Some(field) = self.table.fields.get(self.col) else { return };
+        match self.table.columns.get_mut(self.col).map(|c| &mut c.values) {
+            Some(Values::Text { bytes, .. }) if !field.masked => bytes.push_str(s),
+            _ => scratch.push_str(s),
         }
-        self.put(write);
+    }
+
+    fn date(&mut self, d: Date) {
+        let (typed, scratch) = (self.typed, &mut self.text);
+        let Some(field) = self.table.fields.get(self.col) else { return };
+        match self.table.columns.get_mut(self.col).map(|c| &mut c.values) {
+            Some(Values::Text { bytes, .. }) if !field.masked => push_date(d, bytes),
+            Some(Values::Int32(v)) if field.ty == Type::Date && !typed && scratch.is_empty() => {
+                v.push(days(d));
+                self.typed = true;
+            }
+            _ => push_date(d, scratch),
+        }
+    }
+
+    fn money(&mut self, m: Money) {
+        let (typed, scratch) = (self.typed, &mut self.text);
+        let Some(field) = self.table.fields.get(self.col) else { return };
+        match self.table.columns.get_mut(self.col).map(|c| &mut c.values) {
+            Some(Values::Text { bytes, .. }) if !field.masked => m.push_to(bytes),
+            Some(Values::Int64(v)) if field.ty == Type::Money && !typed && scratch.is_empty() => {
+                // An amount that does not fit DECIMAL(12,2) is no value, as when read from text.
+                if let Some(f) = money_fen(m) {
+                    v.push(f);
+                    self.typed = true;
+                }
+            }
+            _ => m.push_to(scratch),
+        }
+    }
+}
+
+impl ExportRows for Rows<'_> {
+    fn put(&mut self) -> &mut dyn Put {
+        self
+    }
+
+    fn end_value(&mut self) {
+        let (typed, privacy) = (self.typed, self.privacy);
+        let text = std::mem::take(&mut self.text);
+        if let Some((cells, ty, direct)) = self.column() {
+            match &mut cells.values {
+                Values::Text { bytes, ends } if direct => {
+                    let there = bytes.len() > ends.last().copied().unwrap_or(0);
+                    if there {
+                        ends.push(bytes.len());
+                    }
+                    cells.defs.push(i16::from(there));
+                }
+                _ if typed => cells.defs.push(1),
+                Values::Text { .. } => privacy.with(&text, |masked| cells.push(ty, masked)),
+                _ => cells.push(ty, &text),
+            }
+            self.col += 1;
+        }
+        self.text = text;
+        self.text.clear();
+        self.typed = false;
     }
 
     fn end_row(&mut self) {
-        if self.col == 0 {
-            self.value(&mut |_| {});
-        }
         // A row short of values has none in the columns left.
         while self.col < self.table.columns.len() {
-            self.put(&mut |_| {});
+            self.end_value();
         }
-        self.col = 0;
+        if self.first == 1
+            && let Some(school) = self.table.columns.first_mut()
+        {
+            school.defs.push(1);
+        }
+        self.col = self.first;
         self.table.rows += 1;
         if self.table.rows >= CHUNK {
             if self.failed.is_none()

@@ -94,6 +94,15 @@ impl Sink for ParquetSink {
                         w.write_batch(&values, Some(defs), None).map_err(other)?;
                     }
                 }
+                Values::Same(v) => {
+                    // One value, handed over as the same slice for every few thousand rows.
+                    let same = vec![ByteArray::from(v.as_bytes().to_vec()); BATCH];
+                    let w = col.typed::<ByteArrayType>();
+                    for defs in cells.defs.chunks(BATCH) {
+                        let there = defs.iter().filter(|&&d| d == 1).count();
+                        w.write_batch(&same[..there], Some(defs), None).map_err(other)?;
+                    }
+                }
                 Values::Int32(v) => {
                     col.typed::<Int32Type>().write_batch(v, defs, None).map_err(other)?;
                 }

@@ -191,10 +191,13 @@ pub fn put_money(m: Option<Money>, out: &mut dyn Put) {
     }
 }
 
-/// Where an export puts the rows of a file, value by value.
+/// Where an export puts the rows of a file, value by value: a value is put (nothing put is no
+/// value), then ended, column after column.
 pub trait ExportRows {
-    /// The next value of the row, put by `write` (a `write` that puts nothing is no value).
-    fn value(&mut self, write: &mut dyn FnMut(&mut dyn Put));
+    /// Where the value being put goes.
+    fn put(&mut self) -> &mut dyn Put;
+    /// Ends the value and goes on to the next column.
+    fn end_value(&mut self);
     /// Ends the row.
     fn end_row(&mut self);
 }
@@ -387,13 +390,15 @@ impl<D: Kept> AnyFile for Listed<D> {
         let mut derived = vec![String::new(); D::DERIVED.len()];
         for (i, row) in D::rows(r).iter().enumerate() {
             for &col in &cols {
-                out.value(&mut |put| D::write(row, col, put));
+                D::write(row, col, out.put());
+                out.end_value();
             }
             if !derived.is_empty() {
                 derived.iter_mut().for_each(String::clear);
                 D::derive(r, i, today, &mut derived);
                 for v in &derived {
-                    out.value(&mut |put| put.text(v));
+                    out.put().text(v);
+                    out.end_value();
                 }
             }
             out.end_row();
