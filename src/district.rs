@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use crate::domain::district::{self as figures, Scope};
-use crate::export::out::{Out, partition_value};
+use crate::export::out::Out;
 use crate::export::{self, Format, SchoolInfo};
 use crate::findings::{Lang, Msg, places};
 use crate::records::{Date, Plan, Records, ledger, plan};
@@ -250,10 +250,10 @@ fn school(place: &Place, code: &str, o: &Options<'_>) -> io::Result<SchoolRow> {
             code,
             today: o.today,
             lang,
+            empty_tables: false,
         };
-        let part = partition_value(code);
         export::write_school(&r, &findings, info, &mut |name, fields| {
-            let path = out.path(&format!("{name}/school={part}/part-0.{}", format.ext()))?;
+            let path = out.path(&export::partition_file(name, code, format))?;
             export::open(format, &path, name, fields)
         })?;
     }

@@ -57,7 +57,15 @@ pub(super) fn run(env: &Env, a: DistrictArgs) -> Outcome {
         lang,
         export: out.as_ref().map(|o| (o, a.export_format.into())),
     };
-    let mut rows = match survey(&places, &codes, &options) {
+    let surveyed = survey(&places, &codes, &options).and_then(|rows| {
+        // Under the first school whose tables were written.
+        let first = rows.iter().find(|r| r.figures.is_some()).map(|r| r.id.code.as_str());
+        if let (Some(o), Some(code)) = (&out, first.or(codes.first().map(String::as_str))) {
+            crate::export::write_missing(o, a.export_format.into(), code)?;
+        }
+        Ok(rows)
+    });
+    let mut rows = match surveyed {
         Ok(rows) => rows,
         Err(e) => {
             if let Some(o) = out {

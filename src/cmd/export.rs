@@ -18,6 +18,7 @@ pub(super) fn run(env: &Env, dir: &Path, format: Format, force: bool) -> Outcome
         code: &code,
         today: env.today,
         lang: env.report_lang(),
+        empty_tables: true,
     };
     let mut tables = 0;
     let written = export::write_school(&r, &findings, school, &mut |name, fields| {

@@ -20,7 +20,7 @@ use crate::records::file::{ExportRows, Field, Put, Type};
 use crate::records::{Date, Money};
 use crate::report::privacy::Privacy;
 
-pub(crate) use tables::{SchoolInfo, write_school};
+pub(crate) use tables::{SchoolInfo, partition_file, write_missing, write_school};
 
 /// How the tables are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -73,6 +73,13 @@ impl Out {
         Ok(p)
     }
 
+    /// Whether a file of the table `name` (its folder in a district's export) has been written.
+    pub(crate) fn has_table(&self, name: &str) -> bool {
+        self.written
+            .lock()
+            .is_ok_and(|w| w.iter().any(|rel| rel.split('/').next() == Some(name)))
+    }
+
     /// The files an earlier export wrote here.
     fn earlier(&self) -> BTreeSet<String> {
         std::fs::read_to_string(self.root.join(MANIFEST))

@@ -4,7 +4,8 @@
 
 use std::io;
 
-use super::{Masking, Rows, Sink, Table};
+use super::out::{Out, partition_value};
+use super::{Format, Masking, Rows, Sink, Table};
 use crate::findings::{Finding, Lang};
 use crate::records::file::{Field, Type};
 use crate::records::plan::Choice;
@@ -78,8 +79,7 @@ const FINDINGS: &[Field] = &[
 ];
 
 /// Every table and its columns, in the order they are written.
-#[cfg(test)]
-fn schema() -> Vec<(&'static str, Vec<Field>)> {
+pub(crate) fn schema() -> Vec<(&'static str, Vec<Field>)> {
     let mut v = vec![("schools", SCHOOLS.to_vec())];
     for t in TABLES {
         if let Some((name, fields)) = t.export() {
@@ -101,6 +101,9 @@ pub(crate) struct SchoolInfo<'a> {
     pub today: Date,
     /// The language of the findings' sentences.
     pub lang: Lang,
+    /// A table the school has no rows of is written (one school's export: every table has its
+    /// file); otherwise it is left out (a district's: see [`write_missing`]).
+    pub empty_tables: bool,
 }
 
 /// Opens the file of a table (by its name and columns) for writing.
@@ -113,6 +116,9 @@ pub(crate) fn write_school(r: &Records, findings: &[Finding], school: SchoolInfo
     let code = school.code;
     let mut table =
         |name: &'static str, fields: Vec<Field>, len: usize, fill: &mut dyn FnMut(&mut Rows<'_>) -> io::Result<()>| -> io::Result<()> {
+            if len == 0 && !school.empty_tables {
+                return Ok(());
+            }
             let sink = open(name, &fields)?;
             let mut rows = Rows::new(Table::new(fields, len), sink, &masking, code);
             fill(&mut rows)?;
@@ -210,6 +216,25 @@ pub(crate) fn write_school(r: &Records, findings: &[Finding], school: SchoolInfo
         }
         Ok(())
     })
+}
+
+/// In a district's export, each table that no school has a row of, written with no rows under
+/// `school`'s partition: a school with no rows in a table has no file in the table's folder
+/// (readers of Hive-partitioned tables take a missing partition as no rows), and every table's
+/// folder has at least one file, so that a reader's glob over it finds the table and its columns.
+pub(crate) fn write_missing(out: &Out, format: Format, school: &str) -> io::Result<()> {
+    for (name, fields) in schema() {
+        if !out.has_table(name) {
+            let path = out.path(&partition_file(name, school, format))?;
+            super::open(format, &path, name, &fields)?.finish()?;
+        }
+    }
+    Ok(())
+}
+
+/// Where a district's export writes a school's file of a table: `TABLE/school=CODE/part-0.EXT`.
+pub(crate) fn partition_file(table: &str, school: &str, format: Format) -> String {
+    format!("{table}/school={}/part-0.{}", partition_value(school), format.ext())
 }
 
 #[cfg(test)]

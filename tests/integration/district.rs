@@ -300,8 +300,9 @@ fees = c.execute("""
     FROM read_parquet('out/ledger/*/*.parquet', hive_partitioning = true)
     WHERE kind = 'fee' GROUP BY ALL ORDER BY ALL""").fetchall()
 types = {t: dict((r[0], r[1]) for r in c.execute(f"DESCRIBE SELECT * FROM read_parquet('out/{t}/*/*.parquet', hive_partitioning = true)").fetchall())
-         for t in ['ledger', 'pupils', 'closes']}
-print(json.dumps({'fees': fees, 'types': types}))
+         for t in ['ledger', 'pupils', 'closes', 'leave']}
+leave = c.execute("SELECT count(*) FROM read_parquet('out/leave/*/*.parquet', hive_partitioning = true)").fetchall()[0][0]
+print(json.dumps({'fees': fees, 'types': types, 'leave': leave}))
 "#;
     let Some(out) = duckdb(w.path(), script) else { return };
     let v: Value = serde_json::from_str(&out).unwrap();
@@ -317,9 +318,44 @@ print(json.dumps({'fees': fees, 'types': types}))
     assert_eq!(types["ledger"]["date"], "DATE");
     assert_eq!(types["closes"]["closed_on"], "DATE");
     assert_eq!(types["pupils"]["grade"], "INTEGER");
+    // A table no school has rows of reads as no rows, with its columns.
+    assert_eq!(v["leave"], 0);
+    assert_eq!(types["leave"]["from"], "DATE");
     for personal in ["name", "guardian", "phone"] {
         assert!(types["pupils"].get(personal).is_none(), "pupils has {personal}");
     }
+}
+
+/// A school with no rows in a table has no file in the table's folder; a table no school has
+/// rows of has one file, with no rows, so that a glob over its folder still finds it.
+#[test]
+fn a_district_export_leaves_out_empty_partitions_but_never_a_table() {
+    let w = district();
+    ok(&w, &["district", "schools", "--export", "out", "--export-format", "csv"]);
+    let files = |table: &str| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(w.file(&format!("out/{table}")))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(files("ledger"), ["school=月亮湾小学", "school=阳光路小学"]);
+    // The changed copy has no settlements.
+    assert_eq!(files("settlements"), ["school=阳光路小学"]);
+    // Neither school has leave: one file, its header and no rows, under the first school.
+    assert_eq!(files("leave"), ["school=阳光路小学"]);
+    assert_eq!(w.read("out/leave/school=阳光路小学/part-0.csv"), "school,pupil_id,from,to\n");
+    // Every table of the spec has its folder.
+    let mut tables: Vec<String> = std::fs::read_dir(w.file("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    tables.sort();
+    let mut documented: Vec<String> = documented().into_keys().collect();
+    documented.sort();
+    assert_eq!(tables, documented);
 }
 
 /// The queries of docs/district.md: each ```sql block, run over an export of the district.
