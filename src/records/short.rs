@@ -36,6 +36,15 @@ impl Short {
         }
     }
 
+    /// The text's bytes, without checking them again: comparing and hashing need no more (a
+    /// `str` compares and hashes as its bytes do).
+    pub fn as_bytes(&self) -> &[u8] {
+        match &self.0 {
+            Repr::Inline { len, bytes } => bytes.get(..*len as usize).unwrap_or_default(),
+            Repr::Heap(s) => s.as_bytes(),
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         match &self.0 {
             // Inline bytes are always a whole `&str` copied in `new`, so this never fails; the
@@ -97,7 +106,7 @@ impl From<&Short> for String {
 
 impl PartialEq for Short {
     fn eq(&self, other: &Short) -> bool {
-        self.as_str() == other.as_str()
+        self.as_bytes() == other.as_bytes()
     }
 }
 
@@ -105,13 +114,13 @@ impl Eq for Short {}
 
 impl PartialEq<str> for Short {
     fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
+        self.as_bytes() == other.as_bytes()
     }
 }
 
 impl PartialEq<&str> for Short {
     fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
+        self.as_bytes() == other.as_bytes()
     }
 }
 
@@ -123,13 +132,15 @@ impl PartialOrd for Short {
 
 impl Ord for Short {
     fn cmp(&self, other: &Short) -> Ordering {
-        self.as_str().cmp(other.as_str())
+        self.as_bytes().cmp(other.as_bytes())
     }
 }
 
+/// As `str` hashes (its bytes, then 0xff), so that a map of `Short`s is looked up by `&str`.
 impl Hash for Short {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state);
+        state.write(self.as_bytes());
+        state.write_u8(0xff);
     }
 }
 
@@ -186,5 +197,19 @@ mod tests {
         m.insert(Short::new(long), 2);
         assert_eq!(m.get("P0001"), Some(&1));
         assert_eq!(m.get(long), Some(&2));
+        // Hashed as its text is, by any hasher (the records' maps use rustc-hash).
+        for s in ["", "P0001", "作业本、文具和剪刀", long] {
+            let hash = |h: &dyn Fn(&mut rustc_hash::FxHasher)| {
+                let mut state = rustc_hash::FxHasher::default();
+                h(&mut state);
+                state.finish()
+            };
+            assert_eq!(hash(&|st| Short::new(s).hash(st)), hash(&|st| s.hash(st)), "{s}");
+        }
+        let mut v: Vec<Short> = ["b", "a", "作业", "P10", "P9", ""].map(Short::new).to_vec();
+        v.sort();
+        let mut t = ["b", "a", "作业", "P10", "P9", ""];
+        t.sort();
+        assert_eq!(v.iter().map(Short::as_str).collect::<Vec<_>>(), t);
     }
 }
