@@ -28,9 +28,6 @@ fn cell(ty: Type, cells: &Cells, row: usize, at: &mut usize) -> String {
     if cells.defs[row] == 0 {
         return String::new();
     }
-    if let Values::Same(v) = &cells.values {
-        return neutralise(v);
-    }
     let i = *at;
     *at += 1;
     match &cells.values {

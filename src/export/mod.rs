@@ -249,8 +249,6 @@ pub(crate) struct Rows<'a> {
     table: Table,
     sink: Box<dyn Sink + 'a>,
     privacy: &'a Masking<'a>,
-    /// The first column a row's values go to: 1 after the school's code.
-    first: usize,
     /// The column the value being put goes to.
     col: usize,
     /// The value being put went into its column typed.
@@ -262,23 +260,27 @@ pub(crate) struct Rows<'a> {
 
 impl<'a> Rows<'a> {
     pub(crate) fn new(mut table: Table, sink: Box<dyn Sink + 'a>, privacy: &'a Masking<'a>, school: &str) -> Rows<'a> {
-        let first = match (table.fields.first(), table.columns.first_mut()) {
-            (Some(f), Some(c)) if *f == tables::SCHOOL => {
-                c.values = Values::Same(school.to_owned());
-                1
-            }
-            _ => 0,
-        };
-        Rows {
+        if let (Some(f), Some(c)) = (table.fields.first(), table.columns.first_mut())
+            && *f == tables::SCHOOL
+        {
+            c.values = Values::Same(school.to_owned());
+        }
+        let mut rows = Rows {
             table,
             sink,
             privacy,
-            first,
-            col: first,
+            col: 0,
             typed: false,
             text: String::new(),
             failed: None,
-        }
+        };
+        rows.col = rows.first();
+        rows
+    }
+
+    /// The first column a row's values go to: 1 after the school's code, kept once.
+    fn first(&self) -> usize {
+        usize::from(matches!(self.table.columns.first().map(|c| &c.values), Some(Values::Same(_))))
     }
 
     /// Appends a row given as text (see [`Cells::push`]), one value per field after the school.
@@ -291,11 +293,24 @@ impl<'a> Rows<'a> {
         self.failed.take().map_or(Ok(()), Err)
     }
 
-    /// The column being put, and whether text goes into it as it is.
-    fn column(&mut self) -> Option<(&mut Cells, Type, bool)> {
-        let field = self.table.fields.get(self.col)?;
-        let cells = self.table.columns.get_mut(self.col)?;
-        Some((cells, field.ty, field.ty == Type::Text && !field.masked))
+    /// Where text put now goes: straight into the buffer of a text column that is not masked,
+    /// else into `text`, read as the column's type (or masked) when the value ends.
+    fn buffer(&mut self) -> &mut String {
+        let direct = self.table.fields.get(self.col).is_some_and(|f| f.ty == Type::Text && !f.masked);
+        match self.table.columns.get_mut(self.col).map(|c| &mut c.values) {
+            Some(Values::Text { bytes, .. }) if direct => bytes,
+            _ => &mut self.text,
+        }
+    }
+
+    /// The column's values, when a value of type `ty` can go in as it is: the column is of that
+    /// type and nothing else has been put.
+    fn typed_slot(&mut self, ty: Type) -> Option<&mut Values> {
+        let fits = self.table.fields.get(self.col).is_some_and(|f| f.ty == ty);
+        if !fits || self.typed || !self.text.is_empty() {
+            return None;
+        }
+        self.table.columns.get_mut(self.col).map(|c| &mut c.values)
     }
 
     pub(crate) fn finish(mut self) -> io::Result<()> {
@@ -311,40 +326,27 @@ impl<'a> Rows<'a> {
 
 impl Put for Rows<'_> {
     fn text(&mut self, s: &str) {
-        let scratch = &mut self.text;
-        let Some(field) = self.table.fields.get(self.col) else { return };
-        match self.table.columns.get_mut(self.col).map(|c| &mut c.values) {
-            Some(Values::Text { bytes, .. }) if !field.masked => bytes.push_str(s),
-            _ => scratch.push_str(s),
-        }
+        self.buffer().push_str(s);
     }
 
     fn date(&mut self, d: Date) {
-        let (typed, scratch) = (self.typed, &mut self.text);
-        let Some(field) = self.table.fields.get(self.col) else { return };
-        match self.table.columns.get_mut(self.col).map(|c| &mut c.values) {
-            Some(Values::Text { bytes, .. }) if !field.masked => push_date(d, bytes),
-            Some(Values::Int32(v)) if field.ty == Type::Date && !typed && scratch.is_empty() => {
-                v.push(days(d));
-                self.typed = true;
-            }
-            _ => push_date(d, scratch),
+        if let Some(Values::Int32(v)) = self.typed_slot(Type::Date) {
+            v.push(days(d));
+            self.typed = true;
+        } else {
+            push_date(d, self.buffer());
         }
     }
 
     fn money(&mut self, m: Money) {
-        let (typed, scratch) = (self.typed, &mut self.text);
-        let Some(field) = self.table.fields.get(self.col) else { return };
-        match self.table.columns.get_mut(self.col).map(|c| &mut c.values) {
-            Some(Values::Text { bytes, .. }) if !field.masked => m.push_to(bytes),
-            Some(Values::Int64(v)) if field.ty == Type::Money && !typed && scratch.is_empty() => {
-                // An amount that does not fit DECIMAL(12,2) is no value, as when read from text.
-                if let Some(f) = money_fen(m) {
-                    v.push(f);
-                    self.typed = true;
-                }
+        if let Some(Values::Int64(v)) = self.typed_slot(Type::Money) {
+            // An amount that does not fit DECIMAL(12,2) is no value, as when read from text.
+            if let Some(f) = money_fen(m) {
+                v.push(f);
+                self.typed = true;
             }
-            _ => m.push_to(scratch),
+        } else {
+            m.push_to(self.buffer());
         }
     }
 }
@@ -355,26 +357,31 @@ impl ExportRows for Rows<'_> {
     }
 
     fn end_value(&mut self) {
-        let (typed, privacy) = (self.typed, self.privacy);
-        let text = std::mem::take(&mut self.text);
-        if let Some((cells, ty, direct)) = self.column() {
+        let Rows {
+            table,
+            privacy,
+            col,
+            typed,
+            text,
+            ..
+        } = self;
+        if let (Some(field), Some(cells)) = (table.fields.get(*col), table.columns.get_mut(*col)) {
             match &mut cells.values {
-                Values::Text { bytes, ends } if direct => {
+                Values::Text { bytes, ends } if !field.masked => {
                     let there = bytes.len() > ends.last().copied().unwrap_or(0);
                     if there {
                         ends.push(bytes.len());
                     }
                     cells.defs.push(i16::from(there));
                 }
-                _ if typed => cells.defs.push(1),
-                Values::Text { .. } => privacy.with(&text, |masked| cells.push(ty, masked)),
-                _ => cells.push(ty, &text),
+                _ if *typed => cells.defs.push(1),
+                Values::Text { .. } => privacy.with(text, |masked| cells.push(field.ty, masked)),
+                _ => cells.push(field.ty, text),
             }
-            self.col += 1;
+            *col += 1;
         }
-        self.text = text;
-        self.text.clear();
-        self.typed = false;
+        text.clear();
+        *typed = false;
     }
 
     fn end_row(&mut self) {
@@ -382,12 +389,13 @@ impl ExportRows for Rows<'_> {
         while self.col < self.table.columns.len() {
             self.end_value();
         }
-        if self.first == 1
+        let first = self.first();
+        if first == 1
             && let Some(school) = self.table.columns.first_mut()
         {
             school.defs.push(1);
         }
-        self.col = self.first;
+        self.col = first;
         self.table.rows += 1;
         if self.table.rows >= CHUNK {
             if self.failed.is_none()
