@@ -302,7 +302,11 @@ fees = c.execute("""
 types = {t: dict((r[0], r[1]) for r in c.execute(f"DESCRIBE SELECT * FROM read_parquet('out/{t}/*/*.parquet', hive_partitioning = true)").fetchall())
          for t in ['ledger', 'pupils', 'closes', 'leave']}
 leave = c.execute("SELECT count(*) FROM read_parquet('out/leave/*/*.parquet', hive_partitioning = true)").fetchall()[0][0]
-print(json.dumps({'fees': fees, 'types': types, 'leave': leave}))
+# Each file's own school column, not the folder's: every row of a school's file names it.
+own = c.execute("""SELECT school, count(*) FROM read_parquet('out/ledger/*/*.parquet', hive_partitioning = false, filename = true)
+    WHERE filename NOT LIKE '%school=' || school || '/%' OR school IS NULL GROUP BY ALL""").fetchall()
+schools = c.execute("SELECT DISTINCT school FROM read_parquet('out/ledger/*/*.parquet', hive_partitioning = false) ORDER BY ALL").fetchall()
+print(json.dumps({'fees': fees, 'types': types, 'leave': leave, 'own': own, 'schools': schools}))
 "#;
     let Some(out) = duckdb(w.path(), script) else { return };
     let v: Value = serde_json::from_str(&out).unwrap();
@@ -318,6 +322,8 @@ print(json.dumps({'fees': fees, 'types': types, 'leave': leave}))
     assert_eq!(types["ledger"]["date"], "DATE");
     assert_eq!(types["closes"]["closed_on"], "DATE");
     assert_eq!(types["pupils"]["grade"], "INTEGER");
+    assert_eq!(v["own"], serde_json::json!([]), "{out}");
+    assert_eq!(v["schools"], serde_json::json!([["月亮湾小学"], ["阳光路小学"]]), "{out}");
     // A table no school has rows of reads as no rows, with its columns.
     assert_eq!(v["leave"], 0);
     assert_eq!(types["leave"]["from"], "DATE");
