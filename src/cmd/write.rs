@@ -1,7 +1,8 @@
 //! The steps every writing command shares: lock, load, build the change, check it, commit,
 //! say what was done in one line.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -13,6 +14,7 @@ use crate::records::Records;
 use crate::records::file::RecordFile;
 use crate::records::table::{self, Column, Columns, csv_line};
 use crate::records::text::{as_utf8, count_lines, decode};
+use crate::rules::{Inputs, Meta, REGISTRY};
 use crate::store::edit::{append_line, line_text, replace_line};
 use crate::store::{self, Change, Lock};
 
@@ -21,8 +23,11 @@ pub(crate) struct Write<'e> {
     lock: Lock,
     pub before: Records,
     pub change: Change,
-    /// The findings on `before`, once worked out: a write needs them more than once.
-    before_findings: OnceCell<Vec<Finding>>,
+    /// The findings on `before` of each rule gone over so far, by its id: a write needs them
+    /// more than once, and of more rules as it goes on.
+    before_findings: RefCell<HashMap<&'static str, Vec<Finding>>>,
+    /// `before` has been taken to become the records after the change.
+    before_taken: bool,
     /// The records after the change, with the change they were read for, and their findings
     /// being worked out on another core meanwhile.
     after: RefCell<Option<After>>,
@@ -50,7 +55,8 @@ impl<'e> Write<'e> {
             lock,
             before,
             change: Change::new(),
-            before_findings: OnceCell::new(),
+            before_findings: RefCell::default(),
+            before_taken: false,
             after: RefCell::new(None),
         })
     }
@@ -193,11 +199,12 @@ impl<'e> Write<'e> {
         if let Some(r) = self.cached_after() {
             return r;
         }
-        self.before_findings();
+        self.before_reading(self.changed_parts());
         let source = self.change.source(&self.env.dir);
         let changed: Vec<String> = self.change.files.keys().cloned().collect();
         let changed: Vec<&str> = changed.iter().map(String::as_str).collect();
         let before = std::mem::take(&mut self.before);
+        self.before_taken = true;
         let records = Arc::new(before.into_reloaded(&source, &changed));
         self.keep_after(Arc::clone(&records));
         records
@@ -206,16 +213,22 @@ impl<'e> Write<'e> {
     /// Keeps the records after the change, and starts working out their findings.
     fn keep_after(&self, records: Arc<Records>) {
         let (r, today) = (Arc::clone(&records), self.env.today);
-        let findings = std::thread::Builder::new().spawn(move || crate::rules::check(&r, today)).ok();
-        *self.after.borrow_mut() = Some(After {
-            change: self.record_change(),
-            records,
-            findings,
-        });
+        let change = self.record_change();
+        let parts = Inputs::of_files(change.files.keys().map(String::as_str));
+        let findings = std::thread::Builder::new()
+            .spawn(move || crate::rules::check_only(&r, today, parts))
+            .ok();
+        *self.after.borrow_mut() = Some(After { change, records, findings });
     }
 
     fn changed_files(&self) -> Vec<&str> {
         self.change.files.keys().map(String::as_str).collect()
+    }
+
+    /// The parts of the records the change so far changes: the rules that read none of them
+    /// find the same before and after it.
+    fn changed_parts(&self) -> Inputs {
+        Inputs::of_files(self.changed_files())
     }
 
     /// The part of the change that the records are read from (not reports, for one).
@@ -239,7 +252,8 @@ impl<'e> Write<'e> {
         self.after_is_current(a).then(|| Arc::clone(&a.records))
     }
 
-    /// The findings after the change, when `after` has read the records after it.
+    /// The findings after the change of the rules that read what it changes, when `after` has
+    /// read the records after it.
     fn cached_after_findings(&self) -> Option<Vec<Finding>> {
         let mut cached = self.after.borrow_mut();
         let a = cached.as_mut()?;
@@ -249,46 +263,70 @@ impl<'e> Write<'e> {
         let now = match a.findings.take().map(JoinHandle::join) {
             Some(Ok(now)) => now,
             Some(Err(e)) => std::panic::resume_unwind(e),
-            None => crate::rules::check(&a.records, self.env.today),
+            None => crate::rules::check_only(&a.records, self.env.today, self.changed_parts()),
         };
         Some(now)
     }
 
-    /// Every finding on the records as they were before the change.
-    pub(crate) fn before_findings(&self) -> &[Finding] {
-        self.before_findings
-            .get_or_init(|| crate::rules::check(&self.before, self.env.today))
+    /// The findings of the rules `wanted` picks on the records as they were before the change.
+    pub(crate) fn before_findings(&self, wanted: impl Fn(&Meta) -> bool) -> Vec<Finding> {
+        let mut done = self.before_findings.borrow_mut();
+        if REGISTRY.iter().any(|r| wanted(r.meta()) && !done.contains_key(r.meta().id)) {
+            // Once `before` has become the records after the change, only what was worked out
+            // before then is known of it. No command asks for more; were one to, the records
+            // before would look empty and the write would refuse rather than pass unchecked.
+            debug_assert!(
+                !self.before_taken,
+                "the findings before a change asked for after `before` was taken"
+            );
+            let more = crate::rules::check_each(&self.before, self.env.today, |m| wanted(m) && !done.contains_key(m.id));
+            done.extend(more);
+        }
+        crate::rules::merge(
+            REGISTRY
+                .iter()
+                .filter(|r| wanted(r.meta()))
+                .filter_map(|r| done.get(r.meta().id).cloned()),
+        )
     }
 
-    /// The findings before and after the change. The records after it are read on one core
-    /// while the rules go over those before it on the other; rows appended to the ledger are
-    /// added to the records before it once their findings are known.
+    /// The findings before and after the change of the rules that read what it changes: the
+    /// others find the same on both. The records after it are read on one core while the
+    /// rules go over those before it on the other; rows appended to the ledger are added to
+    /// the records before it once their findings are known.
     fn findings_around(&mut self) -> (Vec<Finding>, Vec<Finding>) {
-        let today = self.env.today;
+        let (today, parts) = (self.env.today, self.changed_parts());
         if let Some(now) = self.cached_after_findings() {
-            return (self.before_findings().to_vec(), now);
+            return (self.before_reading(parts), now);
         }
         let source = self.change.source(&self.env.dir);
         let changed = self.changed_files();
         if let Some(rows) = self.before.appended_rows(&source, &changed) {
-            self.before_findings();
-            let was = self.before_findings.take().unwrap_or_default();
+            let was = self.before_reading(parts);
             let mut after = std::mem::take(&mut self.before);
             after.append(rows);
-            let now = crate::rules::check(&after, today);
+            let now = crate::rules::check_only(&after, today, parts);
             self.before = after;
+            // `before` now holds the records after the change.
+            self.before_findings.borrow_mut().clear();
+            self.before_taken = true;
             return (was, now);
         }
         let now = std::thread::scope(|scope| {
             let before = &self.before;
             let after = scope.spawn(move || before.reload(&source, &changed));
-            self.before_findings();
+            self.before_reading(parts);
             match after.join() {
-                Ok(after) => crate::rules::check(&after, today),
+                Ok(after) => crate::rules::check_only(&after, today, parts),
                 Err(e) => std::panic::resume_unwind(e),
             }
         });
-        (self.before_findings().to_vec(), now)
+        (self.before_reading(parts), now)
+    }
+
+    /// The findings before the change of the rules that read any of `parts`.
+    fn before_reading(&self, parts: Inputs) -> Vec<Finding> {
+        self.before_findings(|m| m.reads.meets(parts))
     }
 
     /// The errors the change so far adds to the records: what `finish` refuses.
@@ -356,11 +394,11 @@ fn no_column(t: &table::Table, col: impl Columns) -> Failure {
 /// The errors on the given ledger rows that are about the rows themselves, leaving out those
 /// about a month or term waiting to be closed or settled: closing and settling put those right.
 pub(crate) fn ledger_row_errors(w: &Write, lines: &std::collections::HashSet<usize>) -> Vec<Finding> {
-    w.before_findings()
-        .iter()
+    // A rule that reads no ledger row finds nothing on one.
+    let about_rows = |m: &Meta| !m.id.starts_with("disclosure/") && !m.id.starts_with("settlement/");
+    w.before_findings(|m| m.reads.meets(Inputs::LEDGER) && about_rows(m))
+        .into_iter()
         .filter(|f| f.is_error() && f.file == crate::records::ledger::FILE && lines.contains(&f.line))
-        .filter(|f| !f.rule.starts_with("disclosure/") && !f.rule.starts_with("settlement/"))
-        .cloned()
         .collect()
 }
 

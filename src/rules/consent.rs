@@ -6,7 +6,7 @@ use crate::findings::{Finding, Msg};
 use crate::records::{Kind, ledger, roster};
 
 rule! {
-    Unsigned: "consent" / "unsigned", Error, "一(一)、二(四)",
+    Unsigned: "consent" / "unsigned", Error, reads ROSTER, "一(一)、二(四)",
     "申请表须由监护人本人签字；在 signed_by 填写签字的监护人姓名，与 guardian 一致",
     "the application must be signed by the guardian; put the guardian's name, as in guardian, in signed_by",
 }
@@ -36,7 +36,7 @@ impl Rule for Unsigned {
 }
 
 rule! {
-    Order: "consent" / "order", Error, "二(四)",
+    Order: "consent" / "order", Error, reads ROSTER, "二(四)",
     "先申请、再审核登记、再签协议、再开始托管：改正顺序不对的日期",
     "apply, then review, then sign the agreement, then start care: correct the date that is out of order",
 }
@@ -68,7 +68,7 @@ impl Rule for Order {
 }
 
 rule! {
-    NoAgreement: "consent" / "no-agreement", Error, "一(一)、二(四)",
+    NoAgreement: "consent" / "no-agreement", Error, reads ROSTER, "一(一)、二(四)",
     "托管开始前须审核登记并签订托管协议：用 care review 和 care agree 记录，或删去 starts",
     "care starts only after review and a signed agreement: record them with care review and care agree, or clear starts",
 }
@@ -95,7 +95,7 @@ impl Rule for NoAgreement {
 }
 
 rule! {
-    FeeWithoutAgreement: "consent" / "fee-without-agreement", Error, "一(一)、一(三)",
+    FeeWithoutAgreement: "consent" / "fee-without-agreement", Error, reads LEDGER | ROSTER | PLAN, "一(一)、一(三)",
     "只向已签协议、在托管期内的学生收费：检查日期、period 和学生的 agreed_on、starts、ends",
     "take fees only from families with a signed agreement, for periods of care: check the date, the period and the pupil's agreed_on, starts and ends",
 }

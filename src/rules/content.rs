@@ -5,7 +5,7 @@ use crate::findings::{Finding, Msg};
 use crate::records::plan::FILE;
 
 rule! {
-    BannedActivity: "content" / "banned-activity", Error, "二(三)、三(四)",
+    BannedActivity: "content" / "banned-activity", Error, reads PLAN, "二(三)、三(四)",
     "托管内容是作业辅导、阅读、体育、艺术、科普、游戏等，不得补课或上新课：从 [service] activities 中删去它",
     "care is homework help, reading, sport, art, science and play, never extra lessons: remove it from [service] activities",
 }

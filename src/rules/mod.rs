@@ -2,11 +2,13 @@
 //! [`rule!`]: its id, severity, policy clause, fix hint and page of docs/rules all come from that
 //! declaration. `REGISTRY` lists them all. Rules return findings; rendering is elsewhere.
 
-/// Declares a rule: `Name: "family" / "name", Severity, "policy clause", "hint zh", "hint en"`.
+/// Declares a rule: `Name: "family" / "name", Severity, reads LEDGER | PLAN, "policy clause",
+/// "hint zh", "hint en"`. `reads` names every part of the records ([`Inputs`]) its findings can
+/// depend on: a write that changes none of them does not check the rule again.
 /// The id is `family/name`; its page, docs/rules/family-name.md, is embedded for `care explain`
 /// (a rule without its page does not compile).
 macro_rules! rule {
-    ($(#[$attr:meta])* $name:ident: $family:literal / $rule:literal, $severity:ident, $policy:literal, $zh:literal, $en:literal $(,)?) => {
+    ($(#[$attr:meta])* $name:ident: $family:literal / $rule:literal, $severity:ident, reads $($input:ident)|+, $policy:literal, $zh:literal, $en:literal $(,)?) => {
         $(#[$attr])*
         pub struct $name;
 
@@ -15,6 +17,7 @@ macro_rules! rule {
             const META: $crate::rules::Meta = $crate::rules::Meta {
                 id: Self::ID,
                 severity: $crate::findings::Severity::$severity,
+                reads: $crate::rules::Inputs::NONE$(.and($crate::rules::Inputs::$input))+,
                 policy: $policy,
                 hint: ($zh, $en),
                 page: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules/", $family, "-", $rule, ".md")),
@@ -38,9 +41,12 @@ pub mod demand;
 pub mod disclosure;
 pub mod fees;
 pub mod format;
+mod inputs;
 pub mod ledger;
 pub(crate) mod per_pupil;
 pub mod plan;
+#[cfg(test)]
+mod reads_props;
 pub mod refs;
 pub mod school;
 pub mod settlement;
@@ -48,6 +54,7 @@ pub mod staff;
 pub mod survey;
 
 pub use context::Context;
+pub use inputs::Inputs;
 
 use crate::findings::{Finding, Msg, Severity};
 use crate::records::{Date, Records};
@@ -56,6 +63,8 @@ use crate::records::{Date, Records};
 pub struct Meta {
     pub id: &'static str,
     pub severity: Severity,
+    /// The parts of the records its findings can depend on.
+    pub reads: Inputs,
     /// The policy clause it comes from, e.g. `二(四)`.
     pub policy: &'static str,
     /// How to fix a finding, in Chinese and English.
@@ -153,8 +162,40 @@ pub fn check(records: &Records, today: Date) -> Vec<Finding> {
 /// [`check`], and what `also` works out from the same context once the rules are done (a
 /// district's figures that rules also need, such as the refunds due).
 pub fn check_and<T>(records: &Records, today: Date, also: impl FnOnce(&Context) -> T) -> (Vec<Finding>, T) {
+    let (by_rule, more) = check_reading(records, today, |_| true, also);
+    (merge(by_rule.into_iter().map(|(_, f)| f)), more)
+}
+
+/// The findings of the rules that read any of `parts`: all that can change when only those parts
+/// of the records change (a write's refusal compares them before and after it).
+pub fn check_only(records: &Records, today: Date, parts: Inputs) -> Vec<Finding> {
+    merge(check_each(records, today, |m| m.reads.meets(parts)).into_iter().map(|(_, f)| f))
+}
+
+/// The findings of each rule that `wanted` picks, by the rule's id, in the order of the registry.
+pub fn check_each(records: &Records, today: Date, wanted: impl Fn(&Meta) -> bool) -> Vec<(&'static str, Vec<Finding>)> {
+    if !REGISTRY.iter().any(|r| wanted(r.meta())) {
+        return Vec::new();
+    }
+    check_reading(records, today, wanted, |_| ()).0
+}
+
+/// The findings of several rules as one list, sorted by file and line, each once.
+pub fn merge(by_rule: impl IntoIterator<Item = Vec<Finding>>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = by_rule.into_iter().flatten().collect();
+    crate::findings::sort(&mut out);
+    out.dedup();
+    out
+}
+
+fn check_reading<T>(
+    records: &Records,
+    today: Date,
+    wanted: impl Fn(&Meta) -> bool,
+    also: impl FnOnce(&Context) -> T,
+) -> (Vec<(&'static str, Vec<Finding>)>, T) {
     let cx = Context::new(records, today);
-    let mut order: Vec<usize> = (0..REGISTRY.len()).collect();
+    let mut order: Vec<usize> = (0..REGISTRY.len()).filter(|&i| wanted(REGISTRY[i].meta())).collect();
     order.sort_by_key(|&i| {
         SLOW_FIRST
             .iter()
@@ -178,11 +219,8 @@ pub fn check_and<T>(records: &Records, today: Date, also: impl FnOnce(&Context) 
     let (mut by_rule, theirs) = rayon::join(work, work);
     by_rule.extend(theirs);
     by_rule.sort_by_key(|(i, _)| *i);
-    let mut out: Vec<Finding> = by_rule.into_iter().flat_map(|(_, f)| f).collect();
-    crate::findings::sort(&mut out);
-    out.dedup();
     let more = also(&cx);
-    (out, more)
+    (by_rule.into_iter().map(|(i, f)| (REGISTRY[i].meta().id, f)).collect(), more)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use crate::records::plan::{FILE, Model, RefundBasis};
 use crate::records::roster;
 
 rule! {
-    LeadershipHead: "plan" / "leadership-head", Error, "三(一)、四(一)",
+    LeadershipHead: "plan" / "leadership-head", Error, reads PLAN, "三(一)、四(一)",
     "在 plan.toml 的 [leadership] 中把 head 写成 [school] principal 中的校长",
     "in plan.toml, set [leadership] head to the principal named in [school] principal",
 }
@@ -45,7 +45,7 @@ impl Rule for LeadershipHead {
 }
 
 rule! {
-    Terms: "plan" / "terms", Error, "三(三)",
+    Terms: "plan" / "terms", Error, reads PLAN, "三(三)",
     "改正 plan.toml 中学期的日期：学期不能重叠，ends 不早于 starts，settle_by、holidays 和 workdays 在学期之内",
     "correct the term's dates in plan.toml: terms must not overlap, ends is not before starts, settle_by, holidays and workdays lie within the term",
 }
@@ -111,7 +111,7 @@ impl Rule for Terms {
 }
 
 rule! {
-    Policy: "plan" / "policy", Error, "一(三)、三(三)、教基厅函〔2023〕26号",
+    Policy: "plan" / "policy", Error, reads PLAN | ROSTER, "一(三)、三(三)、教基厅函〔2023〕26号",
     "让 plan.toml 与收费模式一致：model 为 committee 或 school；学校收费（school）须在 [fees] approval 写明价格主管部门的批复文号，并按标准结算（refund_basis = \"standard\"）；减免比例在 0 到 100 之间",
     "make plan.toml agree with its model: model is committee or school; a school that collects its own fees names the price authority's approval in [fees] approval and settles on the standard (refund_basis = \"standard\"); a waiver is 0 to 100",
 }

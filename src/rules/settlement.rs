@@ -9,7 +9,7 @@ use crate::findings::{Finding, Msg};
 use crate::records::{Money, ledger, plan};
 
 rule! {
-    Missing: "settlement" / "missing", Error, "三(三)",
+    Missing: "settlement" / "missing", Error, reads PLAN | SETTLEMENTS, "三(三)",
     "学期结束前结算并退还结余：运行 care settle --term 学期id --record",
     "settle the term before it ends and refund the surplus: run care settle --term TERM --record",
 }
@@ -33,7 +33,7 @@ impl Rule for Missing {
 }
 
 rule! {
-    Late: "settlement" / "late", Warning, "三(三)",
+    Late: "settlement" / "late", Warning, reads PLAN | SETTLEMENTS, "三(三)",
     "以后请在 settle_by 之前结算；这次的结算仍然有效",
     "settle before settle_by next time; this settlement still stands",
 }
@@ -63,7 +63,7 @@ impl Rule for Late {
 }
 
 rule! {
-    Stale: "settlement" / "stale", Error, "三(三)、四(一)",
+    Stale: "settlement" / "stale", Error, reads PLAN | LEDGER | SETTLEMENTS, "三(三)、四(一)",
     "已结算学期的收支不能再改：撤销这次修改；确需重新结算请删除 settlements/ 下该学期的文件后再运行 care settle",
     "a settled term's rows must not change: undo the edit; to settle again, delete the term's files under settlements/ and run care settle",
 }
@@ -110,7 +110,7 @@ impl Rule for Stale {
 }
 
 rule! {
-    RefundMismatch: "settlement" / "refund-mismatch", Error, "三(三)",
+    RefundMismatch: "settlement" / "refund-mismatch", Error, reads PLAN | LEDGER | SETTLEMENTS, "三(三)",
     "按结算表退还每个家庭的结余：用 care ledger add refund --period 学期id 记下实际退款（欠费家庭用 fee 记下补交）",
     "pay each family its settlement refund: record it with care ledger add refund --period TERM (a family that owed records its payment as a fee)",
 }

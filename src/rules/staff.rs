@@ -6,7 +6,7 @@ use crate::findings::{Finding, Msg};
 use crate::records::{Kind, contracts, ledger};
 
 rule! {
-    Unsigned: "staff" / "unsigned", Error, "二(五)、三(四)",
+    Unsigned: "staff" / "unsigned", Error, reads CONTRACTS, "二(五)、三(四)",
     "先签聘用协议再上岗：改正 signed_on 或 starts",
     "sign the hiring agreement before work starts: correct signed_on or starts",
 }
@@ -30,7 +30,7 @@ impl Rule for Unsigned {
 }
 
 rule! {
-    Unqualified: "staff" / "unqualified", Error, "二(五)、三(四)",
+    Unqualified: "staff" / "unqualified", Error, reads CONTRACTS, "二(五)、三(四)",
     "家委会须在上岗前审核服务人员条件：在 qualified_on 填写审核日期（不晚于 starts）",
     "the committee reviews qualifications before work starts: set qualified_on to that date, on or before starts",
 }
@@ -58,7 +58,7 @@ impl Rule for Unqualified {
 }
 
 rule! {
-    NoBackgroundCheck: "staff" / "no-background-check", Error, "四(二)",
+    NoBackgroundCheck: "staff" / "no-background-check", Error, reads CONTRACTS, "四(二)",
     "外聘人员（家长、社会专业人员）进校前须做背景调查：在 background_on 填写日期（不晚于 starts）",
     "outside staff (parents, professionals) need a background check before they start: set background_on, on or before starts",
 }
@@ -86,7 +86,7 @@ impl Rule for NoBackgroundCheck {
 }
 
 rule! {
-    PayOutsideContract: "staff" / "pay-outside-contract", Error, "二(五)、四(三)",
+    PayOutsideContract: "staff" / "pay-outside-contract", Error, reads LEDGER | CONTRACTS, "二(五)、四(三)",
     "劳务费只能在聘用期内（或期满后 31 天内结清）支付：检查日期和协议编号",
     "pay falls within the contract's period (or the 31 days after it ends, for the last pay): check the date and the contract id",
 }

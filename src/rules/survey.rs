@@ -6,7 +6,7 @@ use crate::findings::{Finding, Msg};
 use crate::records::{contracts, surveys};
 
 rule! {
-    Score: "survey" / "score", Error, "三(三)",
+    Score: "survey" / "score", Error, reads SURVEYS, "三(三)",
     "score 写 1 到 5 的整数，respondent 写 pupil（学生）或 parent（家长）",
     "write score as a whole number from 1 to 5 and respondent as pupil or parent",
 }
@@ -39,7 +39,7 @@ impl Rule for Score {
 }
 
 rule! {
-    Missing: "survey" / "missing", Warning, "三(三)",
+    Missing: "survey" / "missing", Warning, reads PLAN | SURVEYS | CONTRACTS, "三(三)",
     "每学期组织学生和家长对服务人员做满意度测评：用 care survey add 记录",
     "have pupils and parents rate each staff member every term: record it with care survey add",
 }
@@ -69,7 +69,7 @@ impl Rule for Missing {
 }
 
 rule! {
-    LowRenewal: "survey" / "low-renewal", Warning, "三(三)",
+    LowRenewal: "survey" / "low-renewal", Warning, reads PLAN | SURVEYS | CONTRACTS, "三(三)",
     "满意度测评结果是续签的重要依据：请家委会复核这次续签，并在新协议的 note 中写明理由（写明后不再提醒）",
     "ratings are the basis for renewing: have the committee review this renewal and write its reason in the new contract's note (the warning then stops)",
 }

@@ -346,14 +346,18 @@ fn leftover_temporary_files_are_removed_and_mentioned() {
 }
 
 /// Runs a command whose standard output is closed before it writes, as `| head -1` leaves it.
+/// The pipe's reading end is closed before the command starts, so that it cannot write first
+/// on a busy machine.
 fn with_stdout_closed(w: &Workdir, today: &str, args: &[&str]) -> Output {
-    let mut child = process(w, today, args)
-        .stdout(Stdio::piped())
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    process(w, today, args)
+        .stdout(writer)
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    child.wait_with_output().unwrap()
+        .unwrap()
+        .wait_with_output()
+        .unwrap()
 }
 
 #[cfg(unix)]

@@ -1,0 +1,107 @@
+//! The parts of the records a rule's findings can depend on. A write re-checks only the rules
+//! that read a part it changes: the findings of every other rule are the same before and after
+//! it, so they cannot be errors the write adds.
+
+use crate::records::{closes, contracts, leave, ledger, plan, roster, settlements, surveys};
+
+/// A set of parts of the records.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub struct Inputs(u16);
+
+/// The parts by name, in the order of their bits.
+const NAMES: [&str; 8] = ["PLAN", "ROSTER", "CONTRACTS", "LEDGER", "SURVEYS", "LEAVE", "CLOSES", "SETTLEMENTS"];
+
+impl std::fmt::Debug for Inputs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let named: Vec<&str> = (0..NAMES.len()).filter(|i| self.0 & (1 << i) != 0).map(|i| NAMES[i]).collect();
+        write!(f, "{}", if named.is_empty() { "NONE".to_owned() } else { named.join(" | ") })
+    }
+}
+
+impl Inputs {
+    pub const NONE: Inputs = Inputs(0);
+    pub const PLAN: Inputs = Inputs(1);
+    pub const ROSTER: Inputs = Inputs(1 << 1);
+    pub const CONTRACTS: Inputs = Inputs(1 << 2);
+    pub const LEDGER: Inputs = Inputs(1 << 3);
+    pub const SURVEYS: Inputs = Inputs(1 << 4);
+    pub const LEAVE: Inputs = Inputs(1 << 5);
+    /// closes/: the closes, and closes/reopened.csv.
+    pub const CLOSES: Inputs = Inputs(1 << 6);
+    pub const SETTLEMENTS: Inputs = Inputs(1 << 7);
+    /// Every part: what a rule over the findings of loading (which are about any file) reads.
+    pub const ALL: Inputs = Inputs((1 << 8) - 1);
+
+    pub const fn and(self, other: Inputs) -> Inputs {
+        Inputs(self.0 | other.0)
+    }
+
+    /// Whether every part of `other` is in this set.
+    pub const fn covers(self, other: Inputs) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Whether the two sets share a part.
+    pub const fn meets(self, other: Inputs) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    /// The part of the records a file of the records directory holds, by its path there: none
+    /// for a file that is not a record (a report, say).
+    pub fn of_file(rel: &str) -> Inputs {
+        let under = |dir: &str| rel.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'));
+        match rel {
+            plan::FILE => Inputs::PLAN,
+            roster::FILE => Inputs::ROSTER,
+            contracts::FILE => Inputs::CONTRACTS,
+            ledger::FILE => Inputs::LEDGER,
+            surveys::FILE => Inputs::SURVEYS,
+            leave::FILE => Inputs::LEAVE,
+            _ if under(closes::DIR) => Inputs::CLOSES,
+            _ if under(settlements::DIR) => Inputs::SETTLEMENTS,
+            // Another file the records are read from is not known here: it could be any part.
+            _ if crate::records::is_record_file(rel) => Inputs::ALL,
+            _ => Inputs::NONE,
+        }
+    }
+
+    /// The parts the files hold.
+    pub fn of_files<'f>(files: impl IntoIterator<Item = &'f str>) -> Inputs {
+        files.into_iter().fold(Inputs::NONE, |all, f| all.and(Inputs::of_file(f)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Inputs;
+
+    #[test]
+    fn each_record_file_is_its_own_part() {
+        let files = [
+            "plan.toml",
+            "roster.csv",
+            "contracts.csv",
+            "ledger.csv",
+            "surveys.csv",
+            "leave.csv",
+            "closes/2026-09.toml",
+            "settlements/2026-autumn.toml",
+        ];
+        let parts: Vec<Inputs> = files.iter().map(|f| Inputs::of_file(f)).collect();
+        for (i, a) in parts.iter().enumerate() {
+            assert_ne!(*a, Inputs::NONE, "{}", files[i]);
+            for (j, b) in parts.iter().enumerate() {
+                assert_eq!(a.meets(*b), i == j, "{} and {}", files[i], files[j]);
+            }
+        }
+        assert_eq!(Inputs::of_file("closes/reopened.csv"), Inputs::CLOSES);
+        assert_eq!(Inputs::of_files(files), Inputs::ALL);
+        assert_eq!(format!("{:?}", Inputs::LEDGER.and(Inputs::CLOSES)), "LEDGER | CLOSES");
+    }
+
+    #[test]
+    fn reports_are_no_part_of_the_records() {
+        assert_eq!(Inputs::of_file("reports/2026-09-disclosure.md"), Inputs::NONE);
+        assert_eq!(Inputs::of_file("closesX/a.toml"), Inputs::NONE);
+    }
+}

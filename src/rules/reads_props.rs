@@ -1,0 +1,351 @@
+//! Each rule reads no more than its `reads` declares: a change to any other part of the records
+//! leaves its findings as they were, so a write that checks only the rules reading what it
+//! changes refuses exactly what a check of every rule would. Random records, changed one part at
+//! a time.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use proptest::prelude::*;
+
+use super::context::fixture::{CONTRACTS, LEDGER, PLAN, RENEWAL, ROSTER, SPRING, SURVEYS};
+use super::{Inputs, REGISTRY};
+use crate::domain::close::MonthTotals;
+use crate::findings::Finding;
+use crate::records::date::parse_date;
+use crate::records::{Month, Records, Source, closes, settlements};
+
+/// The record files by path, and the day they are checked on.
+#[derive(Clone, Debug)]
+struct Repo {
+    files: BTreeMap<String, String>,
+    today: &'static str,
+}
+
+impl Repo {
+    fn clean(today: &'static str) -> Repo {
+        let mut files = BTreeMap::new();
+        files.insert("plan.toml".to_owned(), format!("{PLAN}{SPRING}\n"));
+        let roster = ROSTER.replacen("starts,ends,note\n", "starts,ends,note,term\n", 1);
+        files.insert("roster.csv".to_owned(), roster);
+        files.insert("contracts.csv".to_owned(), CONTRACTS.to_owned());
+        files.insert("ledger.csv".to_owned(), LEDGER.to_owned());
+        files.insert("surveys.csv".to_owned(), SURVEYS.to_owned());
+        files.insert("leave.csv".to_owned(), "pupil_id,from,to,reason\n".to_owned());
+        Repo { files, today }
+    }
+
+    fn records(&self) -> Records {
+        let mut src = Source::new(Path::new("/nonexistent-care-fixture"));
+        for (f, t) in &self.files {
+            src = src.with(f, t.clone().into_bytes());
+        }
+        Records::load_from(&src)
+    }
+
+    fn findings(&self) -> Vec<Finding> {
+        crate::rules::check(&self.records(), self.day())
+    }
+
+    fn day(&self) -> crate::records::Date {
+        parse_date(self.today).expect("a test date")
+    }
+
+    fn append(&mut self, file: &str, line: &str) {
+        let text = self.files.entry(file.to_owned()).or_default();
+        text.push_str(line);
+        text.push('\n');
+    }
+
+    fn replace(&mut self, file: &str, from: &str, to: &str) {
+        if let Some(text) = self.files.get_mut(file) {
+            *text = text.replacen(from, to, 1);
+        }
+    }
+
+    /// Applies an edit, which changes the files of one part only.
+    fn apply(&mut self, e: &Edit) {
+        match e {
+            Edit::Plan(from, to) => self.replace("plan.toml", from, to),
+            Edit::Append(file, line) => self.append(file, line),
+            Edit::Close(month, on, opening) => {
+                let r = self.records();
+                let month = Month::of(parse_date(month).expect("a test month"));
+                let t = MonthTotals::of(month, &r.entries);
+                let on = parse_date(on).expect("a test date");
+                let opening = crate::records::Money::parse(opening).expect("a test amount");
+                self.files.insert(closes::path(month), closes::render(month, on, opening, &t));
+            }
+            Edit::Settle(term, on, damage) => {
+                let r = self.records();
+                let Some(plan) = r.plan.as_ref() else { return };
+                let Some(t) = plan.terms.iter().find(|t| t.id == *term) else {
+                    return;
+                };
+                let basis = plan.fees.as_ref().map(|f| f.refund_basis).unwrap_or_default();
+                let on = parse_date(on).expect("a test date");
+                let Ok(o) = crate::domain::settle::settle(plan, t, basis, on, &r.entries, &r.pupils, &r.leave) else {
+                    return;
+                };
+                let mut csv = settlements::render_csv(o.families.iter().map(|f| (f.pupil_id.as_str(), f.paid, f.share, f.refund)));
+                if *damage {
+                    csv = csv.replacen(".", "9.", 1);
+                }
+                self.files
+                    .insert(settlements::toml_path(term), settlements::render_toml(&o.summary()));
+                self.files.insert(settlements::csv_path(term), csv);
+            }
+        }
+    }
+}
+
+/// A change to the files of one part of the records.
+#[derive(Clone, Debug)]
+enum Edit {
+    /// A text of plan.toml replaced.
+    Plan(&'static str, &'static str),
+    /// A line added to a CSV file.
+    Append(&'static str, String),
+    /// The month of a day closed on a day with an opening balance, over the ledger as it is.
+    Close(&'static str, &'static str, &'static str),
+    /// A term settled on a day over the records as they are; its table damaged or not.
+    Settle(&'static str, &'static str, bool),
+}
+
+impl Edit {
+    fn part(&self) -> Inputs {
+        match self {
+            Edit::Plan(..) => Inputs::PLAN,
+            Edit::Append(file, _) => Inputs::of_file(file),
+            Edit::Close(..) => Inputs::CLOSES,
+            Edit::Settle(..) => Inputs::SETTLEMENTS,
+        }
+    }
+}
+
+const DAYS: &[&str] = &[
+    "2026-08-10",
+    "2026-08-30",
+    "2026-09-01",
+    "2026-09-03",
+    "2026-09-15",
+    "2026-09-30",
+    "2026-10-01",
+    "2026-10-12",
+    "2026-11-02",
+    "2026-12-20",
+    "2027-01-20",
+    "2027-01-25",
+    "2027-02-22",
+    "2027-03-03",
+    "2027-06-30",
+    "2027-07-05",
+];
+const PUPILS: &[&str] = &["P0001", "P0002", "P0003", "P0004", "P0005", "P0099", ""];
+const PEOPLE: &[&str] = &["王建军", "李华", "周强", "陈静", "吴芳", "赵老师", ""];
+const AMOUNTS: &[&str] = &["280.00", "140", "30.5", "1000.00", "0", "-5.00", "1.234", "x"];
+const PERIODS: &[&str] = &[
+    "2026-09",
+    "2026-10",
+    "2026-12",
+    "2027-03",
+    "2026-autumn",
+    "2027-spring",
+    "2026-13",
+    "",
+];
+const TERMS: &[&str] = &["2026-autumn", "2027-spring", "2027-sprig", ""];
+
+fn one(list: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
+    prop::sample::select(list)
+}
+
+fn day() -> impl Strategy<Value = &'static str> {
+    one(DAYS)
+}
+
+/// A day or none.
+fn maybe_day() -> impl Strategy<Value = &'static str> {
+    prop::option::of(day()).prop_map(|d| d.unwrap_or(""))
+}
+
+fn ledger_row() -> impl Strategy<Value = Edit> {
+    let kind = one(&["fee", "fee", "fee", "refund", "pay", "expense", "grant", "gift"]);
+    let contract = one(&["C001", "C002", "C009", ""]);
+    let category = one(&["materials", "水电", "场地租金", ""]);
+    (
+        day(),
+        kind,
+        one(AMOUNTS),
+        one(PUPILS),
+        contract,
+        category,
+        one(PERIODS),
+        one(PEOPLE),
+    )
+        .prop_map(|(date, kind, amount, pupil, contract, category, period, by)| {
+            Edit::Append(
+                "ledger.csv",
+                format!("{date},{kind},{amount},{pupil},{contract},{category},{period},{by},,"),
+            )
+        })
+}
+
+fn roster_row() -> impl Strategy<Value = Edit> {
+    let row = (
+        one(PUPILS),
+        one(PEOPLE),
+        day(),
+        maybe_day(),
+        maybe_day(),
+        maybe_day(),
+        maybe_day(),
+        one(TERMS),
+    )
+        .prop_map(|(id, signed_by, applied, reviewed, agreed, starts, ends, term)| {
+            Edit::Append(
+                "roster.csv",
+                format!("{id},某某,2,1,王建军,,{applied},{signed_by},{reviewed},{agreed},{starts},{ends},,{term}"),
+            )
+        });
+    prop_oneof![4 => row, 1 => Just(Edit::Append("roster.csv", RENEWAL.to_owned()))]
+}
+
+fn contract_row() -> impl Strategy<Value = Edit> {
+    let id = one(&["C001", "C004", "C005"]);
+    let name = one(&["赵老师", "孙家长", "新老师"]);
+    let kind = one(&["school", "parent", "professional"]);
+    let rate = one(&["40.00", "1.234", "-1", ""]);
+    let note = one(&["", "续聘"]);
+    (id, name, kind, day(), day(), day(), maybe_day(), maybe_day(), rate, note).prop_map(
+        |(id, name, kind, signed, starts, ends, qualified, background, rate, note)| {
+            Edit::Append(
+                "contracts.csv",
+                format!("{id},{name},{kind},体育,{signed},{starts},{ends},{qualified},{background},{rate},hour,{note}"),
+            )
+        },
+    )
+}
+
+fn survey_row() -> impl Strategy<Value = Edit> {
+    let contract = one(&["C001", "C002", "C004", "C009"]);
+    let respondent = one(&["parent", "pupil", "teacher"]);
+    let score = one(&["1", "2", "5", "7", "x"]);
+    (contract, day(), respondent, score).prop_map(|(c, d, who, score)| Edit::Append("surveys.csv", format!("{c},{d},{who},{score},")))
+}
+
+fn leave_row() -> impl Strategy<Value = Edit> {
+    (one(PUPILS), day(), day()).prop_map(|(p, from, to)| Edit::Append("leave.csv", format!("{p},{from},{to},病假")))
+}
+
+fn plan_edit() -> impl Strategy<Value = Edit> {
+    let edits: &[(&str, &str)] = &[
+        ("[school]\n", "[policy]\nmodel = \"school\"\n\n[school]\nfinance = [\"周强\"]\n"),
+        ("amount = \"280.00\"", "amount = \"250.00\""),
+        ("published_on = 2026-08-18", "published_on = 2026-09-02"),
+        ("basis = \"monthly\"", "basis = \"term\""),
+        ("refund_basis = \"paid\"", "refund_basis = \"days\""),
+        ("refund_basis = \"paid\"", "refund_basis = \"paid\"\nrefund_rule = \"daily\""),
+        ("head = \"王建国\"", "head = \"李红\""),
+        ("members = [\"陈静\", \"周强\", \"吴芳\"]", "members = [\"陈静\", \"吴芳\"]"),
+        ("established_on = 2026-06-20", "established_on = 2026-09-02"),
+        ("settle_by = 2027-01-15", "settle_by = 2027-01-25"),
+        ("ends = 2027-01-22", "ends = 2027-03-01"),
+        ("\"拓展训练\"]", "\"拓展训练\", \"补课\"]"),
+        ("close_within_days = 10", "close_within_days = 40"),
+        ("renew_below = \"3.0\"", "renew_below = \"4.5\""),
+        ("[[terms]]\nid = \"2027-spring\"", "[[terms]]\nid = \"2027-spring\"\nname = 1"),
+    ];
+    prop::sample::select(edits).prop_map(|(from, to)| Edit::Plan(from, to))
+}
+
+fn close_edit() -> impl Strategy<Value = Edit> {
+    let month = one(&["2026-09-01", "2026-10-01", "2026-11-01"]);
+    let on = one(&["2026-10-05", "2026-11-20", "2026-12-02"]);
+    let opening = one(&["0", "0", "12.00"]);
+    let close = (month, on, opening).prop_map(|(m, on, o)| Edit::Close(m, on, o));
+    let reopen =
+        one(&["2026-09", "2026-10"]).prop_map(|m| Edit::Append("closes/reopened.csv", format!("month,date,reason\n{m},2026-11-03,更正")));
+    prop_oneof![3 => close, 1 => reopen]
+}
+
+fn settle_edit() -> impl Strategy<Value = Edit> {
+    (
+        one(&["2026-autumn", "2027-spring"]),
+        one(&["2027-01-10", "2027-01-20", "2027-06-30"]),
+        any::<bool>(),
+    )
+        .prop_map(|(t, on, damage)| Edit::Settle(t, on, damage))
+}
+
+/// An edit of each part, in the order of [`Inputs`].
+fn edit_of_each_part() -> impl Strategy<Value = Vec<Edit>> {
+    (
+        plan_edit(),
+        roster_row(),
+        contract_row(),
+        ledger_row(),
+        survey_row(),
+        leave_row(),
+        close_edit(),
+        settle_edit(),
+    )
+        .prop_map(|(a, b, c, d, e, f, g, h)| vec![a, b, c, d, e, f, g, h])
+}
+
+fn any_edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        1 => plan_edit(),
+        1 => roster_row(),
+        1 => contract_row(),
+        3 => ledger_row(),
+        1 => survey_row(),
+        1 => leave_row(),
+        1 => close_edit(),
+        1 => settle_edit(),
+    ]
+}
+
+fn of_rule<'f>(findings: &'f [Finding], id: &str) -> Vec<&'f Finding> {
+    findings.iter().filter(|f| f.rule == id).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_rule_finds_the_same_when_a_part_it_does_not_read_changes(
+        today in one(&["2026-09-25", "2026-12-20", "2027-02-10", "2027-08-01"]),
+        shape in prop::collection::vec(plan_edit(), 0..4),
+        base in prop::collection::vec(any_edit(), 0..12),
+        edits in edit_of_each_part(),
+    ) {
+        let mut repo = Repo::clean(today);
+        for e in shape.iter().chain(&base) {
+            repo.apply(e);
+        }
+        let before = repo.findings();
+        for edit in &edits {
+            let part = edit.part();
+            let mut changed = repo.clone();
+            changed.apply(edit);
+            let after = changed.findings();
+            for rule in REGISTRY.iter().map(|r| r.meta()).filter(|m| !m.reads.meets(part)) {
+                prop_assert_eq!(
+                    of_rule(&before, rule.id),
+                    of_rule(&after, rule.id),
+                    "{} does not declare that it reads {:?}, which {:?} changes",
+                    rule.id,
+                    part,
+                    edit
+                );
+            }
+            // What a write refuses: the errors the change adds, by the rules it concerns.
+            let only = |r: &Repo| crate::rules::check_only(&r.records(), r.day(), part);
+            prop_assert_eq!(
+                crate::store::new_errors(&only(&repo), &only(&changed)),
+                crate::store::new_errors(&before, &after)
+            );
+        }
+    }
+}
