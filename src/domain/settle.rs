@@ -7,6 +7,7 @@ use super::digest::digest;
 use super::leave::by_pupil;
 use super::owed::{Owing, waiver_of};
 use crate::findings::Msg;
+use crate::records::fast_hash::FastMap;
 use crate::records::plan::{Plan, RefundBasis, Term};
 use crate::records::settlements::Summary;
 use crate::records::{Date, Entry, Kind, Leave, Money, Pupil};
@@ -164,10 +165,13 @@ pub fn settle(
         grants,
         costs,
     } = totals(&rows);
-    let mut paid: BTreeMap<&str, Money> = BTreeMap::new();
+    // Summed in a hash map and sorted once: a district's million rows looked up in a sorted map
+    // were a tenth of a settlement's time.
+    let mut sums: FastMap<&str, Money> = FastMap::default();
     for e in rows.iter().filter(|e| matches!(e.kind, Kind::Fee | Kind::Refund)) {
-        *paid.entry(e.pupil_id.as_deref().unwrap_or("")).or_default() += e.signed();
+        *sums.entry(e.pupil_id.as_deref().unwrap_or("")).or_default() += e.signed();
     }
+    let mut paid: BTreeMap<&str, Money> = sums.into_iter().collect();
     // Each pupil's care days (less counted leave), its waiver and what it owes for the term.
     let mut days: BTreeMap<&str, (u32, i128, Money)> = BTreeMap::new();
     if basis != RefundBasis::Paid {
