@@ -192,14 +192,14 @@ impl<'e> Write<'e> {
         Ok(())
     }
 
-    /// the records after the change, made from the records before the change, which are gone after this
-    /// (`before` is left empty): for a command done with them but for their findings, which are
-    /// worked out first and kept.
+    /// The records after the change, made from the records before the change, which are gone
+    /// after this (`before` is left empty): for a command done with them. Should their findings
+    /// be needed after all, they are read again from the files, which the change has not
+    /// touched yet.
     pub(crate) fn take_after(&mut self) -> Arc<Records> {
         if let Some(r) = self.cached_after() {
             return r;
         }
-        self.before_reading(self.changed_parts());
         let source = self.change.source(&self.env.dir);
         let changed: Vec<String> = self.change.files.keys().cloned().collect();
         let changed: Vec<&str> = changed.iter().map(String::as_str).collect();
@@ -272,14 +272,16 @@ impl<'e> Write<'e> {
     pub(crate) fn before_findings(&self, wanted: impl Fn(&Meta) -> bool) -> Vec<Finding> {
         let mut done = self.before_findings.borrow_mut();
         if REGISTRY.iter().any(|r| wanted(r.meta()) && !done.contains_key(r.meta().id)) {
-            // Once `before` has become the records after the change, only what was worked out
-            // before then is known of it. No command asks for more; were one to, the records
-            // before would look empty and the write would refuse rather than pass unchecked.
-            debug_assert!(
-                !self.before_taken,
-                "the findings before a change asked for after `before` was taken"
-            );
-            let more = crate::rules::check_each(&self.before, self.env.today, |m| wanted(m) && !done.contains_key(m.id));
+            // Once `before` has become the records after the change, the records before it are
+            // read again from the files, which the change has not touched yet (the lock is held).
+            let read_again;
+            let before = if self.before_taken {
+                read_again = Records::load(&self.env.dir);
+                &read_again
+            } else {
+                &self.before
+            };
+            let more = crate::rules::check_each(before, self.env.today, |m| wanted(m) && !done.contains_key(m.id));
             done.extend(more);
         }
         crate::rules::merge(
@@ -290,38 +292,35 @@ impl<'e> Write<'e> {
         )
     }
 
-    /// The findings before and after the change of the rules that read what it changes: the
-    /// others find the same on both. The records after it are read on one core while the
-    /// rules go over those before it on the other; rows appended to the ledger are added to
-    /// the records before it once their findings are known.
+    /// The findings before and after the change of the rules that read what it changes (the
+    /// others find the same on both). Those before it only when there is an error after it: a
+    /// change after which nothing is wrong adds nothing wrong, and the findings before it serve
+    /// only to tell the errors it adds from those already there.
     fn findings_around(&mut self) -> (Vec<Finding>, Vec<Finding>) {
+        let now = self.findings_after();
+        if !now.iter().any(Finding::is_error) {
+            return (Vec::new(), now);
+        }
+        (self.before_reading(self.changed_parts()), now)
+    }
+
+    /// The findings after the change of the rules that read what it changes. Rows appended to
+    /// one file are added to the records before the change for the rules, and taken off again.
+    fn findings_after(&mut self) -> Vec<Finding> {
         let (today, parts) = (self.env.today, self.changed_parts());
         if let Some(now) = self.cached_after_findings() {
-            return (self.before_reading(parts), now);
+            return now;
         }
         let source = self.change.source(&self.env.dir);
         let changed = self.changed_files();
         if let Some(rows) = self.before.appended_rows(&source, &changed) {
-            let was = self.before_reading(parts);
-            let mut after = std::mem::take(&mut self.before);
-            after.append(rows);
-            let now = crate::rules::check_only(&after, today, parts);
-            self.before = after;
-            // `before` now holds the records after the change.
-            self.before_findings.borrow_mut().clear();
-            self.before_taken = true;
-            return (was, now);
+            let undo = self.before.append(rows);
+            let now = crate::rules::check_only(&self.before, today, parts);
+            self.before.unappend(undo);
+            return now;
         }
-        let now = std::thread::scope(|scope| {
-            let before = &self.before;
-            let after = scope.spawn(move || before.reload(&source, &changed));
-            self.before_reading(parts);
-            match after.join() {
-                Ok(after) => crate::rules::check_only(&after, today, parts),
-                Err(e) => std::panic::resume_unwind(e),
-            }
-        });
-        (self.before_reading(parts), now)
+        let after = self.before.reload(&source, &changed);
+        crate::rules::check_only(&after, today, parts)
     }
 
     /// The findings before the change of the rules that read any of `parts`.

@@ -276,7 +276,10 @@ pub fn natural(a: &str, b: &str) -> Ordering {
 pub type Keep = Box<dyn FnOnce(&mut Records) + Send>;
 
 /// Rows appended to a CSV file (see [`Records::appended_rows`]).
-pub struct Appended(pub(super) Keep);
+pub struct Appended {
+    pub(super) file: &'static dyn AnyFile,
+    pub(super) keep: Keep,
+}
 
 /// A file of the list [`TABLES`](super::TABLES), whatever its rows: what the code that goes over
 /// every file needs of it.
@@ -317,6 +320,9 @@ pub trait AnyFile: Sync {
 
     /// How many rows the records kept.
     fn len(&self, r: &Records) -> usize;
+
+    /// Takes the rows the records kept from place `at` on, to be appended again.
+    fn split_off(&self, r: &mut Records, at: usize) -> Appended;
 
     /// Each row the records kept, as the values of [`AnyFile::export`]'s columns, on `today`.
     fn export_rows(&self, r: &Records, today: Date, out: &mut dyn ExportRows);
@@ -364,7 +370,10 @@ impl<D: Kept> AnyFile for Listed<D> {
 
     fn appended(&self, src: &Source) -> Option<Appended> {
         let rows = appended::<D>(src, D::FILE)?;
-        Some(Appended(Box::new(move |r| D::rows_mut(r).extend(rows))))
+        Some(Appended {
+            file: D::LISTED,
+            keep: Box::new(move |r| D::rows_mut(r).extend(rows)),
+        })
     }
 
     fn csv(&self, r: &Records) -> String {
@@ -383,6 +392,14 @@ impl<D: Kept> AnyFile for Listed<D> {
 
     fn len(&self, r: &Records) -> usize {
         D::rows(r).len()
+    }
+
+    fn split_off(&self, r: &mut Records, at: usize) -> Appended {
+        let rows = D::rows_mut(r).split_off(at);
+        Appended {
+            file: D::LISTED,
+            keep: Box::new(move |r| D::rows_mut(r).extend(rows)),
+        }
     }
 
     fn export_rows(&self, r: &Records, today: Date, out: &mut dyn ExportRows) {

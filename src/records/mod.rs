@@ -160,6 +160,12 @@ pub struct Records {
     pub(crate) tail_from: Option<usize>,
 }
 
+/// Where rows were appended to the records, to take them off again.
+pub struct Unappend {
+    file: &'static dyn AnyFile,
+    at: usize,
+}
+
 /// Positions of pupils and contracts by id (the first of each id), built on first use. It
 /// remembers how many there were: after rows are added it is not used.
 #[derive(Clone, Debug, Default)]
@@ -390,10 +396,22 @@ impl Records {
         TABLES.iter().find(|t| t.file() == file)?.appended(src)
     }
 
-    /// Adds rows that [`Records::appended_rows`] gave.
-    pub fn append(&mut self, rows: Appended) {
+    /// Adds rows that [`Records::appended_rows`] gave; [`Records::unappend`] takes them off again.
+    pub fn append(&mut self, rows: Appended) -> Unappend {
         self.index = Index::default();
-        (rows.0)(self);
+        let undo = Unappend {
+            file: rows.file,
+            at: rows.file.len(self),
+        };
+        (rows.keep)(self);
+        undo
+    }
+
+    /// Takes off the rows an [`Records::append`] added, leaving the records as they were before
+    /// it: the rows, to be appended again.
+    pub fn unappend(&mut self, undo: Unappend) -> Appended {
+        self.index = Index::default();
+        undo.file.split_off(self, undo.at)
     }
 
     /// The first roster row of the pupil id.

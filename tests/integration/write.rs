@@ -1194,3 +1194,65 @@ fn a_close_is_refused_with_an_earlier_open_month_or_rows_with_errors() {
         "month 2026-11 runs to 2026-11-30; it cannot be closed on 2026-11-05",
     );
 }
+
+/// A write is refused for the errors it adds, not for those already in the records: whether it
+/// appends rows, edits a line or writes a close, and whether the records have errors or not.
+#[test]
+fn errors_already_in_the_records_do_not_block_a_write_and_new_ones_do() {
+    let w = Workdir::fixture("clean").today("2026-10-05");
+    // Already there: a rating whose date cannot be read, and a utility bill the families paid.
+    w.append("surveys.csv", "C002,2026-09-31,parent,4,");
+    w.append("ledger.csv", "2026-11-02,expense,35.00,,,水电,,,,");
+    let standing = w.findings();
+    let at = |rule: &str, file: &str, line| (rule.to_owned(), file.to_owned(), line);
+    assert_eq!(
+        standing,
+        vec![at("campus/venue-cost", "ledger.csv", 7), at("format/parse", "surveys.csv", 3)]
+    );
+
+    // Rows appended: one that adds nothing wrong goes in, one that does is refused.
+    w.ok(&[
+        "ledger",
+        "add",
+        "expense",
+        "--date",
+        "2026-10-03",
+        "--amount",
+        "12",
+        "--category",
+        "materials",
+    ]);
+    assert!(w.read("ledger.csv").ends_with("2026-10-03,expense,12.00,,,materials,,,,\n"));
+    let fee = [
+        "ledger",
+        "add",
+        "fee",
+        "--date",
+        "2026-10-03",
+        "--amount",
+        "280",
+        "--pupil",
+        "P0099",
+    ];
+    w.refused(
+        &with(&fee, &["--period", "2026-10", "--collected-by", "周强"]),
+        "pupil P0099 is not in roster.csv",
+    );
+    // A line edited.
+    w.ok(&["review", "P0004", "--on", "2026-09-12"]);
+    // A close, whose records after it are made from those before it.
+    w.ok(&["ledger", "close", "--month", "2026-09", "--on", "2026-10-03"]);
+    assert!(w.file("closes/2026-09.toml").exists());
+    assert_eq!(w.findings(), standing);
+
+    // A disclosed row edited by hand: the closed month no longer matches its close. Closing the
+    // next month does not make that worse, and is done.
+    let ledger = w.read("ledger.csv").replace(",作业本\n", ",作业本（改）\n");
+    w.write("ledger.csv", ledger);
+    w.set_today("2026-11-05");
+    let standing = w.findings();
+    let changed = |f: &(String, String, u64)| f.0 == "disclosure/closed-month-changed" && f.1 == "closes/2026-09.toml";
+    assert!(standing.iter().any(changed), "{standing:?}");
+    w.ok(&["ledger", "close", "--month", "2026-10", "--on", "2026-11-03"]);
+    assert_eq!(w.findings(), standing);
+}
