@@ -260,10 +260,15 @@ fn pieces(body: &str, line_offset: usize) -> Vec<(&str, usize)> {
 }
 
 /// The rows after the end of the file on disk in the file as `src` has it, when the new file is
-/// the old one with lines added and they read without a finding.
+/// the old one with lines added and they read without a finding. A file that is not on disk
+/// counts as its header line: every row of it is added.
 pub(super) fn appended<D: RecordFile>(src: &Source, file: &str) -> Option<Vec<D::Row>> {
-    let old = std::fs::read(src.dir.join(file)).ok()?;
     let new = src.read(file).ok()??;
+    let old = match std::fs::read(src.dir.join(file)) {
+        Ok(old) => old,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => new[..memchr::memchr(b'\n', &new)? + 1].to_vec(),
+        Err(_) => return None,
+    };
     if !old.ends_with(b"\n") || !new.starts_with(&old) {
         return None;
     }

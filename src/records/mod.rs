@@ -511,6 +511,27 @@ mod tests {
             let src = Source::new(d.path()).with(file, b);
             same(&before.reload(&src, &[file]), &Records::load_from(&src));
         }
+        // leave.csv made by the change: its rows are all new, as are those of a file loading
+        // has no finding on.
+        for text in [
+            "pupil_id,from,to,reason\nP0001,2026-09-21,2026-09-22,病假\n",
+            "\u{feff}pupil_id,from,to,reason\nP0001,2026-09-21,2026-09-22,病假\n",
+            "pupil_id,from,to,reason\nP0001,2026-09-21,2026-09-2x,病假\n",
+            "pupil_id,from,to\nP0001,2026-09-21,2026-09-22\n",
+        ] {
+            let src = Source::new(d.path()).with(leave::FILE, text.as_bytes().to_vec());
+            same(&before.reload(&src, &[leave::FILE]), &Records::load_from(&src));
+            let clean = !text.contains("2x");
+            assert_eq!(before.appended_rows(&src, &[leave::FILE]).is_some(), clean, "{text}");
+        }
+        // Rows appended and taken off again leave the records as they were.
+        let src = with("2026-09-16,expense,10.00,,,materials,,,,\n");
+        let mut r = before.clone();
+        let rows = r.appended_rows(&src, &[ledger::FILE]).expect("a clean row is appended");
+        let undo = r.append(rows);
+        assert_eq!(r.entries.len(), before.entries.len() + 1);
+        r.unappend(undo);
+        same(&r, &before);
         // A close written, a settlement with an unreadable family file.
         let src = Source::new(d.path())
             .with("closes/2026-09.toml", b"month = \"2026-09\"\nclosed_on = 2026-10-02\n".to_vec())
