@@ -109,8 +109,7 @@ impl<'e> Write<'e> {
             }
         }
         let line = count_lines(&bytes) + usize::from(!bytes.is_empty() && !bytes.ends_with(b"\n")) + 1;
-        self.change
-            .put(file, append_line(&bytes, &csv_line(&D::to_fields(row, &t.headers))));
+        self.change.put(file, append_line(bytes, &csv_line(&D::to_fields(row, &t.headers))));
         Ok(line)
     }
 

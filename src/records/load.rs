@@ -263,7 +263,7 @@ fn pieces(body: &str, line_offset: usize) -> Vec<(&str, usize)> {
 /// the old one with lines added and they read without a finding. A file that is not on disk
 /// counts as its header line: every row of it is added.
 pub(super) fn appended<D: RecordFile>(src: &Source, file: &str) -> Option<Vec<D::Row>> {
-    let new = src.read(file).ok()??;
+    let new = src.read_borrowed(file).ok()??;
     let old = match std::fs::read(src.dir.join(file)) {
         Ok(old) => old,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => new[..memchr::memchr(b'\n', &new)? + 1].to_vec(),

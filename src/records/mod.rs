@@ -94,11 +94,16 @@ impl Source {
     }
 
     pub fn read(&self, rel: &str) -> io::Result<Option<Vec<u8>>> {
+        Ok(self.read_borrowed(rel)?.map(std::borrow::Cow::into_owned))
+    }
+
+    /// [`Source::read`], without a copy of a file held in memory (a ledger is tens of megabytes).
+    pub fn read_borrowed(&self, rel: &str) -> io::Result<Option<std::borrow::Cow<'_, [u8]>>> {
         if let Some(b) = self.overrides.get(rel) {
-            return Ok(b.clone());
+            return Ok(b.as_deref().map(std::borrow::Cow::Borrowed));
         }
         match std::fs::read(self.dir.join(rel)) {
-            Ok(b) => Ok(Some(b)),
+            Ok(b) => Ok(Some(std::borrow::Cow::Owned(b))),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
         }

@@ -17,10 +17,11 @@ fn line_end(l: Layout) -> u8 {
     if l.cr { b'\r' } else { b'\n' }
 }
 
-/// Appends a line in the file's encoding and line ends.
-pub(crate) fn append_line(bytes: &[u8], line: &str) -> Vec<u8> {
-    let l = layout(bytes);
-    let mut out = bytes.to_vec();
+/// Appends a line in the file's encoding and line ends (to the bytes themselves: a ledger is
+/// tens of megabytes).
+pub(crate) fn append_line(bytes: Vec<u8>, line: &str) -> Vec<u8> {
+    let l = layout(&bytes);
+    let mut out = bytes;
     if !out.is_empty() && !out.ends_with(&[line_end(l)]) {
         out.extend_from_slice(l.newline().as_bytes());
     }
@@ -77,20 +78,20 @@ mod tests {
     #[test]
     fn append_keeps_crlf_and_gb18030() {
         let (gbk, _, _) = encoding_rs::GB18030.encode("name,note\r\n王小明,x\r\n");
-        let out = append_line(&gbk, "李想,\"a,b\"");
+        let out = append_line(gbk.into_owned(), "李想,\"a,b\"");
         let (expected, _, _) = encoding_rs::GB18030.encode("name,note\r\n王小明,x\r\n李想,\"a,b\"\r\n");
         assert_eq!(out, expected.into_owned());
     }
 
     #[test]
     fn append_after_a_missing_final_newline() {
-        assert_eq!(append_line(b"\xEF\xBB\xBFa\nb", "c"), b"\xEF\xBB\xBFa\nb\nc\n".to_vec());
+        assert_eq!(append_line(b"\xEF\xBB\xBFa\nb".to_vec(), "c"), b"\xEF\xBB\xBFa\nb\nc\n".to_vec());
     }
 
     #[test]
     fn lines_ended_by_a_cr_alone_stay_so() {
-        assert_eq!(append_line(b"h\rx\r", "y"), b"h\rx\ry\r".to_vec());
-        assert_eq!(append_line(b"h\rx", "y"), b"h\rx\ry\r".to_vec());
+        assert_eq!(append_line(b"h\rx\r".to_vec(), "y"), b"h\rx\ry\r".to_vec());
+        assert_eq!(append_line(b"h\rx".to_vec(), "y"), b"h\rx\ry\r".to_vec());
         assert_eq!(replace_line(b"h\rx\ry\r", 2, "z").unwrap(), b"h\rz\ry\r".to_vec());
         assert_eq!(line_text(b"h\rx\ry", 3).unwrap(), "y");
     }
