@@ -314,6 +314,7 @@ impl<'e> Write<'e> {
         let changed = self.changed_files();
         if let Some(rows) = self.before.appended_rows(&source, &changed) {
             let undo = self.before.append(rows);
+            let parts = Inputs::of_appended(&self.before, undo.file(), undo.at());
             let now = crate::rules::check_only(&self.before, today, parts);
             self.before.unappend(undo);
             return now;

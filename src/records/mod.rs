@@ -171,6 +171,18 @@ pub struct Unappend {
     at: usize,
 }
 
+impl Unappend {
+    /// The file the rows were appended to.
+    pub fn file(&self) -> &'static str {
+        self.file.file()
+    }
+
+    /// The place of the first appended row among the file's rows.
+    pub fn at(&self) -> usize {
+        self.at
+    }
+}
+
 /// Positions of pupils and contracts by id (the first of each id), built on first use. It
 /// remembers how many there were: after rows are added it is not used.
 #[derive(Clone, Debug, Default)]

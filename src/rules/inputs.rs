@@ -2,14 +2,24 @@
 //! that read a part it changes: the findings of every other rule are the same before and after
 //! it, so they cannot be errors the write adds.
 
-use crate::records::{closes, contracts, leave, ledger, plan, roster, settlements, surveys};
+use crate::records::{Month, Records, closes, contracts, leave, ledger, plan, roster, settlements, surveys};
 
 /// A set of parts of the records.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct Inputs(u16);
 
 /// The parts by name, in the order of their bits.
-const NAMES: [&str; 8] = ["PLAN", "ROSTER", "CONTRACTS", "LEDGER", "SURVEYS", "LEAVE", "CLOSES", "SETTLEMENTS"];
+const NAMES: [&str; 9] = [
+    "PLAN",
+    "ROSTER",
+    "CONTRACTS",
+    "LEDGER",
+    "SURVEYS",
+    "LEAVE",
+    "CLOSES",
+    "SETTLEMENTS",
+    "CLOSED_MONTHS",
+];
 
 impl std::fmt::Debug for Inputs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -29,8 +39,12 @@ impl Inputs {
     /// closes/: the closes, and closes/reopened.csv.
     pub const CLOSES: Inputs = Inputs(1 << 6);
     pub const SETTLEMENTS: Inputs = Inputs(1 << 7);
+    /// The ledger rows dated in a month that has a close, and whether every ledger row reads:
+    /// what the digests of the closed months are worked out from. A change to ledger.csv
+    /// changes it, except rows appended in months without a close ([`Inputs::of_appended`]).
+    pub const CLOSED_MONTHS: Inputs = Inputs(1 << 8);
     /// Every part: what a rule over the findings of loading (which are about any file) reads.
-    pub const ALL: Inputs = Inputs((1 << 8) - 1);
+    pub const ALL: Inputs = Inputs((1 << 9) - 1);
 
     pub const fn and(self, other: Inputs) -> Inputs {
         Inputs(self.0 | other.0)
@@ -54,7 +68,7 @@ impl Inputs {
             plan::FILE => Inputs::PLAN,
             roster::FILE => Inputs::ROSTER,
             contracts::FILE => Inputs::CONTRACTS,
-            ledger::FILE => Inputs::LEDGER,
+            ledger::FILE => Inputs::LEDGER.and(Inputs::CLOSED_MONTHS),
             surveys::FILE => Inputs::SURVEYS,
             leave::FILE => Inputs::LEAVE,
             _ if under(closes::DIR) => Inputs::CLOSES,
@@ -62,6 +76,22 @@ impl Inputs {
             // Another file the records are read from is not known here: it could be any part.
             _ if crate::records::is_record_file(rel) => Inputs::ALL,
             _ => Inputs::NONE,
+        }
+    }
+
+    /// The parts that rows appended to a file change, when they read without a finding and are
+    /// the file's rows from place `from` on in `records` (the records with them): those of the
+    /// file, less [`Inputs::CLOSED_MONTHS`] when no new ledger row is dated in a month that has
+    /// a close or a close that cannot be read. A clerk's rows of the current month leave the
+    /// digests of the closed months as they were.
+    pub fn of_appended(records: &Records, file: &str, from: usize) -> Inputs {
+        let parts = Inputs::of_file(file);
+        let closed = |m: Month| records.close(m).is_some() || records.close_unread(m);
+        match records.entries.get(from..) {
+            Some(new) if file == ledger::FILE && !new.iter().any(|e| closed(Month::of(e.date))) => {
+                Inputs(parts.0 & !Inputs::CLOSED_MONTHS.0)
+            }
+            _ => parts,
         }
     }
 
