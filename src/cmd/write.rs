@@ -269,20 +269,43 @@ impl<'e> Write<'e> {
 
     /// The findings of the rules `wanted` picks on the records as they were before the change.
     pub(crate) fn before_findings(&self, wanted: impl Fn(&Meta) -> bool) -> Vec<Finding> {
-        let mut done = self.before_findings.borrow_mut();
-        if REGISTRY.iter().any(|r| wanted(r.meta()) && !done.contains_key(r.meta().id)) {
-            // Once `before` has become the records after the change, the records before it are
-            // read again from the files, which the change has not touched yet (the lock is held).
-            let read_again;
-            let before = if self.before_taken {
-                read_again = Records::load(&self.env.dir);
-                &read_again
-            } else {
-                &self.before
-            };
-            let more = crate::rules::check_each(before, self.env.today, |m| wanted(m) && !done.contains_key(m.id));
-            done.extend(more);
+        let all_kept = {
+            let done = self.before_findings.borrow();
+            REGISTRY.iter().all(|r| !wanted(r.meta()) || done.contains_key(r.meta().id))
+        };
+        if all_kept {
+            return self.kept_findings(&wanted);
         }
+        self.before_findings_and(wanted, |_| ()).0
+    }
+
+    /// [`Write::before_findings`], and what `also` works out from the context of the records
+    /// before the change (with today's date), built for the rules anyway.
+    pub(crate) fn before_findings_and<T>(
+        &self,
+        wanted: impl Fn(&Meta) -> bool,
+        also: impl FnOnce(&crate::rules::Context) -> T,
+    ) -> (Vec<Finding>, T) {
+        // Once `before` has become the records after the change, the records before it are read
+        // again from the files, which the change has not touched yet (the lock is held).
+        let read_again;
+        let before = if self.before_taken {
+            read_again = Records::load(&self.env.dir);
+            &read_again
+        } else {
+            &self.before
+        };
+        let (more, t) = {
+            let done = self.before_findings.borrow();
+            crate::rules::check_each_and(before, self.env.today, |m| wanted(m) && !done.contains_key(m.id), also)
+        };
+        self.before_findings.borrow_mut().extend(more);
+        (self.kept_findings(&wanted), t)
+    }
+
+    /// The kept findings before the change of the rules `wanted` picks.
+    fn kept_findings(&self, wanted: &impl Fn(&Meta) -> bool) -> Vec<Finding> {
+        let done = self.before_findings.borrow();
         crate::rules::merge(
             REGISTRY
                 .iter()
@@ -393,12 +416,24 @@ fn no_column(t: &table::Table, col: impl Columns) -> Failure {
 /// The errors on the given ledger rows that are about the rows themselves, leaving out those
 /// about a month or term waiting to be closed or settled: closing and settling put those right.
 pub(crate) fn ledger_row_errors(w: &Write, lines: &std::collections::HashSet<usize>) -> Vec<Finding> {
+    ledger_row_errors_and(w, lines, |_| ()).0
+}
+
+/// [`ledger_row_errors`], and what `also` works out from the context of the records before the
+/// change (see [`Write::before_findings_and`]).
+pub(crate) fn ledger_row_errors_and<T>(
+    w: &Write,
+    lines: &std::collections::HashSet<usize>,
+    also: impl FnOnce(&crate::rules::Context) -> T,
+) -> (Vec<Finding>, T) {
     // A rule that reads no ledger row finds nothing on one.
     let about_rows = |m: &Meta| !m.id.starts_with("disclosure/") && !m.id.starts_with("settlement/");
-    w.before_findings(|m| m.reads.meets(Inputs::LEDGER) && about_rows(m))
+    let (found, t) = w.before_findings_and(|m| m.reads.meets(Inputs::LEDGER) && about_rows(m), also);
+    let on_rows = found
         .into_iter()
         .filter(|f| f.is_error() && f.file == crate::records::ledger::FILE && lines.contains(&f.line))
-        .collect()
+        .collect();
+    (on_rows, t)
 }
 
 /// The next free id: `prefix` and one more than the highest number in use, as wide as the

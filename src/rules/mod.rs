@@ -169,15 +169,22 @@ pub fn check_and<T>(records: &Records, today: Date, also: impl FnOnce(&Context) 
 /// The findings of the rules that read any of `parts`: all that can change when only those parts
 /// of the records change (a write's refusal compares them before and after it).
 pub fn check_only(records: &Records, today: Date, parts: Inputs) -> Vec<Finding> {
-    merge(check_each(records, today, |m| m.reads.meets(parts)).into_iter().map(|(_, f)| f))
-}
-
-/// The findings of each rule that `wanted` picks, by the rule's id, in the order of the registry.
-pub fn check_each(records: &Records, today: Date, wanted: impl Fn(&Meta) -> bool) -> Vec<(&'static str, Vec<Finding>)> {
+    let wanted = |m: &Meta| m.reads.meets(parts);
     if !REGISTRY.iter().any(|r| wanted(r.meta())) {
         return Vec::new();
     }
-    check_reading(records, today, wanted, |_| ()).0
+    merge(check_reading(records, today, wanted, |_| ()).0.into_iter().map(|(_, f)| f))
+}
+
+/// The findings of each rule that `wanted` picks, by the rule's id, in the order of the registry,
+/// and what `also` works out from the same context once they are done.
+pub fn check_each_and<T>(
+    records: &Records,
+    today: Date,
+    wanted: impl Fn(&Meta) -> bool,
+    also: impl FnOnce(&Context) -> T,
+) -> (Vec<(&'static str, Vec<Finding>)>, T) {
+    check_reading(records, today, wanted, also)
 }
 
 /// The findings of several rules as one list, sorted by file and line, each once.

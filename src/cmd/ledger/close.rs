@@ -2,12 +2,12 @@
 
 use std::collections::HashSet;
 
-use crate::cmd::write::{Write, ledger_row_errors};
+use crate::cmd::write::{Write, ledger_row_errors, ledger_row_errors_and};
 use crate::cmd::{Env, Failure, Outcome};
 use crate::domain::close::MonthTotals;
 use crate::findings::Msg;
 use crate::records::closes::{self, path};
-use crate::records::{Date, Month, Records};
+use crate::records::{Date, Month};
 use crate::report::{self, disclosure};
 use crate::rules::Context;
 use crate::rules::fees::{Key, refunds_due};
@@ -22,9 +22,9 @@ fn refuse(zh: String, en: String) -> Failure {
 
 /// A month is not closed while families are owed refunds for it (basis monthly), or for a term
 /// that ended by its end (basis term): the refunds are booked first.
-fn refuse_refunds_due(r: &Records, month: Month, on: Date) -> Result<(), Failure> {
-    let cx = Context::new(r, on);
-    let due: Vec<_> = refunds_due(&cx)
+fn refuse_refunds_due(cx: &Context, month: Month) -> Result<(), Failure> {
+    let r = cx.records;
+    let due: Vec<_> = refunds_due(cx)
         .into_iter()
         .filter(|d| match d.key {
             Key::Month(m) => m == month,
@@ -81,15 +81,21 @@ pub(crate) fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
             format!("the earlier month {open} has rows and is not closed; close {open} first"),
         ));
     }
-    refuse_refunds_due(r, month, on)?;
+    let lines: HashSet<usize> = r.entries.iter().filter(|e| month.contains(e.date)).map(|e| e.line).collect();
+    // The refunds due on the day of the close come from the context the rules are checked with,
+    // when that day is today.
+    let (bad, refunds) = if on == env.today {
+        ledger_row_errors_and(&w, &lines, |cx| refuse_refunds_due(cx, month))
+    } else {
+        (ledger_row_errors(&w, &lines), refuse_refunds_due(&Context::new(r, on), month))
+    };
+    refunds?;
     if !r.ledger_complete {
         return Err(refuse(
             "ledger.csv 有无法读取的行；请先运行 care check 并改正".into(),
             "ledger.csv has rows that cannot be read; run care check and correct them first".into(),
         ));
     }
-    let lines: HashSet<usize> = r.entries.iter().filter(|e| month.contains(e.date)).map(|e| e.line).collect();
-    let bad = ledger_row_errors(&w, &lines);
     if !bad.is_empty() {
         let m = crate::store::refusal(&bad);
         return Err(Failure::Refused(Msg::new(
