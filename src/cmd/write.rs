@@ -212,8 +212,7 @@ impl<'e> Write<'e> {
     /// Keeps the records after the change, and starts working out their findings.
     fn keep_after(&self, records: Arc<Records>) {
         let (r, today) = (Arc::clone(&records), self.env.today);
-        let change = self.record_change();
-        let parts = Inputs::of_files(change.files.keys().map(String::as_str));
+        let (change, parts) = (self.record_change(), self.changed_parts());
         let findings = std::thread::Builder::new()
             .spawn(move || crate::rules::check_only(&r, today, parts))
             .ok();

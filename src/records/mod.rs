@@ -61,9 +61,12 @@ pub const TABLES: &[&dyn AnyFile] = &[
 const WRITTEN_WHOLE: [&str; 2] = [closes::DIR, settlements::DIR];
 
 fn written_whole(rel: &str) -> bool {
-    WRITTEN_WHOLE
-        .iter()
-        .any(|dir| rel.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/')))
+    WRITTEN_WHOLE.iter().any(|dir| in_dir(rel, dir))
+}
+
+/// Whether a path of the records directory names a file in folder `dir` (closes/, say).
+pub fn in_dir(rel: &str, dir: &str) -> bool {
+    rel.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Where the records' bytes come from: the directory, with some files replaced in memory.

@@ -50,11 +50,6 @@ impl Inputs {
         Inputs(self.0 | other.0)
     }
 
-    /// Whether every part of `other` is in this set.
-    pub const fn covers(self, other: Inputs) -> bool {
-        self.0 & other.0 == other.0
-    }
-
     /// Whether the two sets share a part.
     pub const fn meets(self, other: Inputs) -> bool {
         self.0 & other.0 != 0
@@ -63,7 +58,6 @@ impl Inputs {
     /// The part of the records a file of the records directory holds, by its path there: none
     /// for a file that is not a record (a report, say).
     pub fn of_file(rel: &str) -> Inputs {
-        let under = |dir: &str| rel.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'));
         match rel {
             plan::FILE => Inputs::PLAN,
             roster::FILE => Inputs::ROSTER,
@@ -71,8 +65,8 @@ impl Inputs {
             ledger::FILE => Inputs::LEDGER.and(Inputs::CLOSED_MONTHS),
             surveys::FILE => Inputs::SURVEYS,
             leave::FILE => Inputs::LEAVE,
-            _ if under(closes::DIR) => Inputs::CLOSES,
-            _ if under(settlements::DIR) => Inputs::SETTLEMENTS,
+            _ if crate::records::in_dir(rel, closes::DIR) => Inputs::CLOSES,
+            _ if crate::records::in_dir(rel, settlements::DIR) => Inputs::SETTLEMENTS,
             // Another file the records are read from is not known here: it could be any part.
             _ if crate::records::is_record_file(rel) => Inputs::ALL,
             _ => Inputs::NONE,

@@ -162,7 +162,7 @@ pub fn check(records: &Records, today: Date) -> Vec<Finding> {
 /// [`check`], and what `also` works out from the same context once the rules are done (a
 /// district's figures that rules also need, such as the refunds due).
 pub fn check_and<T>(records: &Records, today: Date, also: impl FnOnce(&Context) -> T) -> (Vec<Finding>, T) {
-    let (by_rule, more) = check_reading(records, today, |_| true, also);
+    let (by_rule, more) = check_each_and(records, today, |_| true, also);
     (merge(by_rule.into_iter().map(|(_, f)| f)), more)
 }
 
@@ -173,18 +173,7 @@ pub fn check_only(records: &Records, today: Date, parts: Inputs) -> Vec<Finding>
     if !REGISTRY.iter().any(|r| wanted(r.meta())) {
         return Vec::new();
     }
-    merge(check_reading(records, today, wanted, |_| ()).0.into_iter().map(|(_, f)| f))
-}
-
-/// The findings of each rule that `wanted` picks, by the rule's id, in the order of the registry,
-/// and what `also` works out from the same context once they are done.
-pub fn check_each_and<T>(
-    records: &Records,
-    today: Date,
-    wanted: impl Fn(&Meta) -> bool,
-    also: impl FnOnce(&Context) -> T,
-) -> (Vec<(&'static str, Vec<Finding>)>, T) {
-    check_reading(records, today, wanted, also)
+    merge(check_each_and(records, today, wanted, |_| ()).0.into_iter().map(|(_, f)| f))
 }
 
 /// The findings of several rules as one list, sorted by file and line, each once.
@@ -195,7 +184,9 @@ pub fn merge(by_rule: impl IntoIterator<Item = Vec<Finding>>) -> Vec<Finding> {
     out
 }
 
-fn check_reading<T>(
+/// The findings of each rule that `wanted` picks, by the rule's id, in the order of the registry,
+/// and what `also` works out from the same context once they are done.
+pub fn check_each_and<T>(
     records: &Records,
     today: Date,
     wanted: impl Fn(&Meta) -> bool,
