@@ -281,6 +281,16 @@ pub struct Appended {
     pub(super) keep: Keep,
 }
 
+impl Appended {
+    /// Rows to be added at the end of their file's rows.
+    fn rows<D: Kept>(rows: Vec<D::Row>) -> Appended {
+        Appended {
+            file: D::LISTED,
+            keep: Box::new(move |r| D::rows_mut(r).extend(rows)),
+        }
+    }
+}
+
 /// A file of the list [`TABLES`](super::TABLES), whatever its rows: what the code that goes over
 /// every file needs of it.
 pub trait AnyFile: Sync {
@@ -370,10 +380,7 @@ impl<D: Kept> AnyFile for Listed<D> {
 
     fn appended(&self, src: &Source) -> Option<Appended> {
         let rows = appended::<D>(src, D::FILE)?;
-        Some(Appended {
-            file: D::LISTED,
-            keep: Box::new(move |r| D::rows_mut(r).extend(rows)),
-        })
+        Some(Appended::rows::<D>(rows))
     }
 
     fn csv(&self, r: &Records) -> String {
@@ -395,11 +402,7 @@ impl<D: Kept> AnyFile for Listed<D> {
     }
 
     fn split_off(&self, r: &mut Records, at: usize) -> Appended {
-        let rows = D::rows_mut(r).split_off(at);
-        Appended {
-            file: D::LISTED,
-            keep: Box::new(move |r| D::rows_mut(r).extend(rows)),
-        }
+        Appended::rows::<D>(D::rows_mut(r).split_off(at))
     }
 
     fn export_rows(&self, r: &Records, today: Date, out: &mut dyn ExportRows) {

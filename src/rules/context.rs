@@ -29,7 +29,7 @@ pub struct Context<'a> {
     /// The place in `named` of each ledger row's, by the row's index in `records.entries`.
     /// The per-row indexes are kept in four bytes each ([`Place`]): 16 bytes a row instead of
     /// 76, 60 MB less for a district's ledger.
-    entry_named: Vec<u32>,
+    entry_named: Vec<Place>,
     /// The place in `records.pupils` of the first row of the pupil each ledger row names,
     /// when the roster has the pupil.
     entry_known: Vec<Place>,
@@ -80,7 +80,7 @@ impl Place {
 /// What rows' periods name, each different one once, and each row's place among them.
 struct RowPeriods<'a> {
     named: Vec<Named<'a>>,
-    of_row: Vec<u32>,
+    of_row: Vec<Place>,
 }
 
 /// What one row's period names, its days, and the row's term.
@@ -120,8 +120,8 @@ fn periods_and_terms<'a>(plan: &'a Plan, entries: &'a [Entry]) -> RowPeriods<'a>
         named: Vec::new(),
         of_row: Vec::with_capacity(entries.len()),
     };
-    let mut places: HashMap<NamedKey, u32> = HashMap::new();
-    let mut last: Option<(&Entry, u32)> = None;
+    let mut places: HashMap<NamedKey, Place> = HashMap::new();
+    let mut last: Option<(&Entry, Place)> = None;
     for e in entries {
         let place = match last {
             Some((prev, place)) if prev.date == e.date && prev.period == e.period => place,
@@ -134,8 +134,7 @@ fn periods_and_terms<'a>(plan: &'a Plan, entries: &'a [Entry]) -> RowPeriods<'a>
                 };
                 *places.entry(named.key(plan)).or_insert_with(|| {
                     out.named.push(named);
-                    // As many as there are rows at the most: see `Place`.
-                    u32::try_from(out.named.len() - 1).unwrap_or(u32::MAX)
+                    Place::of(Some(out.named.len() - 1))
                 })
             }
         };
@@ -214,7 +213,7 @@ impl<'a> Context<'a> {
                     Some(plan) => periods_and_terms(plan, &records.entries),
                     None => RowPeriods {
                         named: vec![Named::NONE],
-                        of_row: vec![0; n],
+                        of_row: vec![Place::of(Some(0)); n],
                     },
                 };
                 (periods, rows_by_month(&records.entries))
@@ -266,8 +265,8 @@ impl<'a> Context<'a> {
     }
 
     /// What a row's period names, by its place in `named`.
-    fn named_at(&self, n: u32) -> Named<'a> {
-        self.named.get(n as usize).copied().unwrap_or(Named::NONE)
+    fn named_at(&self, n: Place) -> Named<'a> {
+        n.get().and_then(|n| self.named.get(n)).copied().unwrap_or(Named::NONE)
     }
 
     /// The places of the rows of the pupil whose first row is at `first`, in file order.
