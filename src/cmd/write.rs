@@ -341,7 +341,7 @@ impl<'e> Write<'e> {
             self.before.unappend(undo);
             return now;
         }
-        let after = self.before.reload(&source, &changed);
+        let after = self.before.reload_read(&source, &changed);
         crate::rules::check_only(&after, today, parts)
     }
 

@@ -352,6 +352,12 @@ impl Records {
             r.append(rows);
             return r;
         }
+        self.reload_read(src, changed)
+    }
+
+    /// [`Records::reload`] for a change that [`Records::appended_rows`] has already found not
+    /// to be rows appended (it reads the changed file again to tell).
+    pub fn reload_read(&self, src: &Source, changed: &[&str]) -> Records {
         let Some(tail_from) = self.tail_kept(changed) else {
             return Records::load_from(src);
         };
