@@ -44,7 +44,7 @@ impl Inputs {
     /// changes it, except rows appended in months without a close ([`Inputs::of_appended`]).
     pub const CLOSED_MONTHS: Inputs = Inputs(1 << 8);
     /// Every part: what a rule over the findings of loading (which are about any file) reads.
-    pub const ALL: Inputs = Inputs((1 << 9) - 1);
+    pub const ALL: Inputs = Inputs((1 << NAMES.len()) - 1);
 
     pub const fn and(self, other: Inputs) -> Inputs {
         Inputs(self.0 | other.0)
