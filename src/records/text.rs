@@ -173,22 +173,29 @@ pub fn encode(text: &str, layout: Layout) -> Vec<u8> {
 }
 
 /// A large file that is UTF-8 without carriage returns, quotes or NUL bytes (as a ledger that
-/// care writes is), cut at the line end nearest its middle and checked a half on each core: its
-/// two halves and whether it had a byte-order mark. `None` for anything else, which
-/// [`decode_owned`] reads. Checking the whole file on one core kept the other one waiting.
+/// care writes is), checked as [`plain_utf8_in_halves`]: its two halves and whether it had a
+/// byte-order mark. `None` for anything else, which [`decode_owned`] reads.
 pub fn plain_utf8_halves(bytes: &[u8]) -> Option<(&str, &str, bool)> {
     let (body, bom) = match bytes.strip_prefix(BOM) {
         Some(rest) => (rest, true),
         None => (bytes, false),
     };
+    let (first, second) = plain_utf8_in_halves(body)?;
+    Some((first, second, bom))
+}
+
+/// Text without carriage returns, quotes or NUL bytes, cut at the line end nearest its middle
+/// (or not at all, when its second half has none) and checked a half on each core. Checking
+/// it on one core kept the other one waiting.
+pub fn plain_utf8_in_halves(body: &[u8]) -> Option<(&str, &str)> {
     let mid = body.len() / 2;
-    let cut = mid + memchr::memchr(b'\n', &body[mid..])? + 1;
+    let cut = memchr::memchr(b'\n', &body[mid..]).map_or(body.len(), |at| mid + at + 1);
     let (first, second) = body.split_at(cut);
     fn check(part: &[u8]) -> Option<&str> {
         if is_plain(part) { std::str::from_utf8(part).ok() } else { None }
     }
     let (first, second) = rayon::join(|| check(first), || check(second));
-    Some((first?, second?, bom))
+    Some((first?, second?))
 }
 
 /// Whether the bytes hold no `\r`, `"` or NUL.
@@ -243,7 +250,8 @@ mod tests {
         let at = gbk.len() - 4;
         gbk[at] = 0xD5;
         assert!(super::plain_utf8_halves(&gbk).is_none());
-        assert!(super::plain_utf8_halves(b"no line end at all").is_none());
+        // Without a line end in its second half, text is one half (the last block of a file).
+        assert_eq!(super::plain_utf8_halves(b"a\nno line end"), Some(("a\nno line end", "", false)));
     }
     #[test]
     fn count_lines_counts_every_line_end() {
