@@ -8,13 +8,10 @@ impl MonthTotals {
     /// Over the rows dated in the month (what moved in that month).
     pub fn of<'a>(month: Month, entries: impl IntoIterator<Item = &'a Entry>) -> MonthTotals {
         let days = month.first_day()..=month.last_day();
-        let rows: Vec<&Entry> = entries.into_iter().filter(|e| days.contains(&e.date)).collect();
-        let mut t = MonthTotals {
-            rows: rows.len() as u64,
-            digest: digest(rows.iter().copied()),
-            ..Default::default()
-        };
-        for e in &rows {
+        let mut t = MonthTotals::default();
+        // Summed as the digest takes the rows in, which the digest keeps a list of once.
+        let rows = entries.into_iter().filter(|e| days.contains(&e.date)).inspect(|e| {
+            t.rows += 1;
             match e.kind {
                 Kind::Fee => t.fees += e.amount,
                 Kind::Refund => t.refunds += e.amount,
@@ -22,8 +19,9 @@ impl MonthTotals {
                 Kind::Expense => t.expenses += e.amount,
                 Kind::Grant => t.grants += e.amount,
             }
-        }
-        t
+        });
+        let digest = digest(rows);
+        MonthTotals { digest, ..t }
     }
 
     /// What moved between a close and the rows now, e.g. `expenses 203.46 → 203.47`.

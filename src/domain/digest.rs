@@ -121,7 +121,12 @@ pub fn digest_as<'a>(version: Version, rows: impl IntoIterator<Item = &'a Entry>
     // A line starts with the row's date, and no date's text is the start of another's: lines
     // sort by date first. So the rows are sorted by date, and only the lines of one date are
     // made and sorted at a time.
-    let mut rows: Vec<&Entry> = rows.into_iter().collect();
+    let rows = rows.into_iter();
+    // Room for them all at once when the rows say how many they can be (growing the list
+    // would hold two copies of it).
+    let mut list: Vec<&Entry> = Vec::with_capacity(rows.size_hint().1.unwrap_or(0));
+    list.extend(rows);
+    let mut rows = list;
     let plain_years = rows.iter().all(|e| (0..=9999).contains(&chrono::Datelike::year(&e.date)));
     if plain_years {
         // YYYY-MM-DD: the text orders as the date does. Rows are mostly in date order already.

@@ -41,7 +41,7 @@ pub struct Context<'a> {
     /// The first and last month of each term.
     term_months: Vec<(Month, Month)>,
     /// What each family paid for each period, once a rule has asked ([`super::fees::net_paid`]).
-    pub(super) net_paid: std::sync::OnceLock<Vec<super::fees::NetPaid<'a>>>,
+    pub(super) net_paid: std::sync::OnceLock<super::fees::NetSums<'a>>,
 }
 
 /// A ledger row with what the context worked out for it.

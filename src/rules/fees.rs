@@ -123,15 +123,19 @@ pub type NetPaid<'a> = ((Who<'a>, Key<'a>), Net<'a>);
 /// monthly (rows whose period is a term id are settlement payments, or `ledger/period`), by term
 /// under basis term, leaving out a settled term's payouts. Worked out once per check for the
 /// rules that need it.
-pub fn net_paid<'c, 'a>(cx: &'c Context<'a>) -> &'c [NetPaid<'a>] {
-    cx.net_paid.get_or_init(|| sum_net_paid(cx))
+pub fn net_paid<'c, 'a>(cx: &'c Context<'a>) -> impl Iterator<Item = NetPaid<'a>> + 'c {
+    cx.net_paid.get_or_init(|| sum_net_paid(cx)).iter().map(|(k, &v)| (k, v))
 }
 
-fn sum_net_paid<'a>(cx: &Context<'a>) -> Vec<NetPaid<'a>> {
+/// The sums kept as they were added up, a pupil's place in the roster their place in a vector
+/// (a district's 150,000 as a list took 12 MB more).
+pub(super) type NetSums<'a> = PerPupil<'a, Key<'a>, Net<'a>>;
+
+fn sum_net_paid<'a>(cx: &Context<'a>) -> NetSums<'a> {
+    let mut net: NetSums = PerPupil::new(cx.records.pupils.len());
     let Some(f) = cx.plan().and_then(|p| p.fees.as_ref()) else {
-        return Vec::new();
+        return net;
     };
-    let mut net: PerPupil<Key, Net> = PerPupil::new(cx.records.pupils.len());
     for row in cx.rows() {
         let e = row.entry;
         if !matches!(e.kind, Kind::Fee | Kind::Refund) {
@@ -160,7 +164,7 @@ fn sum_net_paid<'a>(cx: &Context<'a>) -> Vec<NetPaid<'a>> {
             slot.line = slot.line.max(e.line);
         }
     }
-    net.into_values().collect()
+    net
 }
 
 /// The name of whose money it is.
@@ -189,9 +193,9 @@ impl Rule for OverStandard {
             Who::Known(place) => standard(p, cx.pupil(place)),
             Who::Unknown(_) => f.amount.v,
         };
-        let mut over: Vec<_> = net_paid(cx).iter().filter(|((who, _), n)| n.net > cap(*who)).collect();
+        let mut over: Vec<_> = net_paid(cx).filter(|((who, _), n)| n.net > cap(*who)).collect();
         over.sort_by_key(|(_, n)| n.line);
-        for &((who, key), n) in over {
+        for ((who, key), n) in over {
             let pupil = pupil_id(cx, who);
             let (paid, std) = (n.net, cap(who));
             out.push(self.finding(
@@ -226,6 +230,11 @@ impl Due<'_> {
 /// What each family of the roster paid and owes for each period it paid for, in ledger order of
 /// the last fee. Empty while a ledger or leave row cannot be read (either may change the figures).
 pub fn dues<'a>(cx: &Context<'a>) -> Vec<Due<'a>> {
+    dues_where(cx, |_| true)
+}
+
+/// [`dues`], only those `keep` keeps: a district's dues are 150,000 and most are not kept.
+fn dues_where<'a>(cx: &Context<'a>, keep: impl Fn(&Due<'a>) -> bool) -> Vec<Due<'a>> {
     let Some(p) = cx.plan() else { return Vec::new() };
     if !cx.records.ledger_complete || !cx.records.leave_complete() {
         return Vec::new();
@@ -233,8 +242,7 @@ pub fn dues<'a>(cx: &Context<'a>) -> Vec<Due<'a>> {
     let leave = by_pupil(&cx.records.leave);
     let mut owing = Owing::new(p);
     let mut out: Vec<Due> = net_paid(cx)
-        .iter()
-        .filter_map(|&((who, key), paid)| {
+        .filter_map(|((who, key), paid)| {
             let (Who::Known(place), Some(term)) = (who, paid.term) else {
                 return None;
             };
@@ -248,6 +256,7 @@ pub fn dues<'a>(cx: &Context<'a>) -> Vec<Due<'a>> {
                 paid,
             })
         })
+        .filter(|d| keep(d))
         .collect();
     out.sort_by_key(|d| (d.paid.line, d.pupil));
     out
@@ -258,14 +267,11 @@ pub fn dues<'a>(cx: &Context<'a>) -> Vec<Due<'a>> {
 /// care in the period at all (`consent/fee-without-agreement` says so).
 pub fn refunds_due<'a>(cx: &Context<'a>) -> Vec<Due<'a>> {
     let Some(p) = cx.plan() else { return Vec::new() };
-    dues(cx)
-        .into_iter()
-        .filter(|d| {
-            let (from, to) = d.key.days();
-            let pupil = cx.pupil(d.pupil);
-            cx.today > to && d.refund().is_positive() && d.paid.net <= standard(p, pupil) && in_care_during(d.term, pupil, from, to)
-        })
-        .collect()
+    dues_where(cx, |d| {
+        let (from, to) = d.key.days();
+        let pupil = cx.pupil(d.pupil);
+        cx.today > to && d.refund().is_positive() && d.paid.net <= standard(p, pupil) && in_care_during(d.term, pupil, from, to)
+    })
 }
 
 rule! {

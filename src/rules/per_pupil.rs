@@ -65,14 +65,14 @@ impl<'a, K: Copy + Eq + Hash, V: Clone> PerPupil<'a, K, V> {
     }
 
     /// Every value with its pupil and key, in no particular order.
-    pub(crate) fn into_values(self) -> impl Iterator<Item = ((Who<'a>, K), V)> {
-        let dense = self.keys.into_iter().zip(self.by_place).flat_map(|(key, values)| {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = ((Who<'a>, K), &V)> + '_ {
+        let dense = self.keys.iter().zip(&self.by_place).flat_map(|(&key, values)| {
             values
-                .into_iter()
+                .iter()
                 .enumerate()
-                .filter_map(move |(place, v)| v.map(|v| ((Who::Known(place), key), v)))
+                .filter_map(move |(place, v)| v.as_ref().map(|v| ((Who::Known(place), key), v)))
         });
-        self.rest.into_iter().chain(dense)
+        self.rest.iter().map(|(&k, v)| (k, v)).chain(dense)
     }
 }
 
@@ -89,8 +89,11 @@ mod tests {
                 *sums.entry(who, key, || 100) += 1;
             }
         }
-        let all: Vec<_> = sums.into_values().collect();
+        let all: Vec<_> = sums.iter().collect();
         assert_eq!(all.len(), 3 * (DENSE_KEYS + 3));
-        assert!(all.iter().all(|((_, key), v)| *v == i64::from(*key) + 1));
+        assert!(all.iter().all(|((_, key), v)| **v == i64::from(*key) + 1));
+        for who in [Who::Known(0), Who::Known(2), Who::Unknown("X")] {
+            assert_eq!(all.iter().filter(|((w, _), _)| *w == who).count(), DENSE_KEYS + 3);
+        }
     }
 }
