@@ -124,11 +124,14 @@ impl<'r> Values<'r> {
     }
 }
 
-/// `str::trim`, without looking for Unicode spaces when the value starts and ends with ASCII
-/// that is not a space (as nearly every value does).
+/// `str::trim`, without going over the value when it starts and ends with ASCII that is not a
+/// space (as nearly every value does), is empty, or only its first or last character needs a
+/// look (a name in Chinese).
 fn trim(s: &str) -> &str {
     match (s.as_bytes().first(), s.as_bytes().last()) {
+        (None, _) => s,
         (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ if !s.starts_with(char::is_whitespace) && !s.ends_with(char::is_whitespace) => s,
         _ => s.trim(),
     }
 }
@@ -823,6 +826,11 @@ mod tests {
             "\ta\t",
             "x\u{a0}",
             "\u{feff}a",
+            "吴芳",
+            "吴芳\u{3000}",
+            "\u{2003}吴",
+            "王\u{85}",
+            "a\u{1680}",
         ] {
             assert_eq!(trim(v), v.trim(), "{v:?}");
         }
