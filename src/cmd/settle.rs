@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use super::write::{Write, ledger_row_errors};
 use super::{Env, Failure, Outcome};
-use crate::domain::settle::{Outcome as Settled, settle, term_rows};
+use crate::domain::settle::{Outcome as Settled, settle, settle_figures, term_rows};
 use crate::findings::{Lang, Msg};
 use crate::output::terminal::clean;
 use crate::output::{console, table};
@@ -150,7 +150,8 @@ pub(super) fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run
             "ledger.csv has rows that cannot be read; run care check and correct them first".into(),
         ));
     }
-    let lines: HashSet<usize> = term_rows(plan, t, on, &r.entries).iter().map(|e| e.line).collect();
+    let rows = term_rows(plan, t, on, &r.entries);
+    let lines: HashSet<usize> = rows.iter().map(|e| e.line).collect();
     let bad = ledger_row_errors(&w, &lines);
     if !bad.is_empty() {
         let m = crate::store::refusal(&bad);
@@ -160,7 +161,13 @@ pub(super) fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run
         ));
     }
     let basis = plan.fees.as_ref().map(|f| f.refund_basis).unwrap_or_default();
-    let o = settle(plan, t, basis, on, &r.entries, &r.pupils, &r.leave).map_err(Failure::Refused)?;
+    // A dry run shows the figures; only a settlement written keeps the digest of its rows.
+    let o = if dry_run {
+        settle_figures(plan, t, basis, on, &rows, &r.pupils, &r.leave)
+    } else {
+        settle(plan, t, basis, on, &r.entries, &r.pupils, &r.leave)
+    }
+    .map_err(Failure::Refused)?;
     console::print(&table(r, &o, env.lang));
     if dry_run {
         console::println(env.lang.pick("（试算，未写入任何文件）", "(dry run: nothing written)"));
