@@ -180,7 +180,7 @@ pub fn settle_figures(
         paid: total_paid,
         grants,
         costs,
-    } = totals(&rows);
+    } = totals(rows);
     // Summed in a hash map and sorted once: a district's million rows looked up in a sorted map
     // were a tenth of a settlement's time.
     let mut sums: FastMap<&str, Money> = FastMap::default();
