@@ -1,6 +1,6 @@
 //! The monthly disclosure to parents (收支公示, 三(三): 每月应定期将收费收支情况向家长公开).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -14,6 +14,7 @@ use crate::domain::category::label;
 use crate::domain::close::MonthTotals;
 use crate::domain::owed::{Waived, waived};
 use crate::findings::Lang;
+use crate::records::fast_hash::FastSet;
 use crate::records::{Date, Kind, Money, Month, Records, Short};
 
 /// The opening balance of a month: the closing balance of the latest close before it, or 0.
@@ -129,13 +130,26 @@ pub struct RefundItem {
 
 /// The disclosure's context: figures of the month, spending itemised, names masked unless `no_mask`.
 pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: Lang, no_mask: bool) -> Context<Disclosure> {
+    let t = MonthTotals::of(month, &records.entries);
+    context_with(records, month, t, closed_on, lang, no_mask)
+}
+
+/// [`context`], given the month's totals over the rows of `records` (a close has just worked
+/// them out: the digest of a district's month is a tenth of `ledger close`).
+pub fn context_with(
+    records: &Records,
+    month: Month,
+    t: MonthTotals,
+    closed_on: Option<Date>,
+    lang: Lang,
+    no_mask: bool,
+) -> Context<Disclosure> {
     let close = records.close(month);
     let opening = close.map_or_else(|| opening(records, month), |c| c.opening.v);
-    let t = MonthTotals::of(month, &records.entries);
     let closing = t.closing(opening);
     let closed_on = closed_on.or(close.map(|c| c.closed_on.v));
     let rows: Vec<_> = records.entries.iter().filter(|e| month.contains(e.date)).collect();
-    let families: BTreeSet<&str> = rows
+    let families: FastSet<&str> = rows
         .iter()
         .filter(|e| e.kind == Kind::Fee)
         .filter_map(|e| e.pupil_id.as_deref())
@@ -147,7 +161,8 @@ pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: L
     let privacy = Privacy::new(records, !no_mask);
     let name_of = |id: &str| records.pupil(id).map(|p| privacy.name(&p.name)).unwrap_or_default();
     let free = |v: &Option<Short>| privacy.opt_text(v.as_deref());
-    let mut sorted = rows.clone();
+    // Fees are not itemised: only the other rows are put in order.
+    let mut sorted: Vec<_> = rows.iter().filter(|e| e.kind != Kind::Fee).collect();
     sorted.sort_by_key(|e| (e.date, e.line));
     for e in sorted {
         let item = match e.kind {

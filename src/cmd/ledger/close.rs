@@ -110,7 +110,8 @@ pub(crate) fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
     let file = path(month);
     w.change.put(&file, text.into_bytes());
     // The records before the close have been judged: they become those after it.
-    let ctx = disclosure::context(&w.take_after(), month, Some(on), env.report_lang(), false);
+    // A close changes no row: the month's totals are those of the records after it too.
+    let ctx = disclosure::context_with(&w.take_after(), month, t.clone(), Some(on), env.report_lang(), false);
     let md = report::render_template(Some(&env.dir), "disclosure.md.tera", &ctx).map_err(Failure::Refused)?;
     let report_file = format!("reports/disclosure-{month}.md");
     w.change.put(&report_file, md.into_bytes());
