@@ -109,7 +109,9 @@ impl<'e> Write<'e> {
             }
         }
         let line = count_lines(&bytes) + usize::from(!bytes.is_empty() && !bytes.ends_with(b"\n")) + 1;
-        self.change.put(file, append_line(bytes, &csv_line(&D::to_fields(row, &t.headers))));
+        // The header was read in the layout of the whole file.
+        self.change
+            .put(file, append_line(bytes, &csv_line(&D::to_fields(row, &t.headers)), t.layout));
         Ok(line)
     }
 

@@ -19,8 +19,9 @@ fn line_end(l: Layout) -> u8 {
 
 /// Appends a line in the file's encoding and line ends (to the bytes themselves: a ledger is
 /// tens of megabytes).
-pub(crate) fn append_line(bytes: Vec<u8>, line: &str) -> Vec<u8> {
-    let l = layout(&bytes);
+/// `l` is the bytes' [`layout`], which the caller has already worked out (finding it checks
+/// every byte of a ledger).
+pub(crate) fn append_line(bytes: Vec<u8>, line: &str, l: Layout) -> Vec<u8> {
     let mut out = bytes;
     if !out.is_empty() && !out.ends_with(&[line_end(l)]) {
         out.extend_from_slice(l.newline().as_bytes());
@@ -74,6 +75,11 @@ pub(crate) fn line_text(bytes: &[u8], line: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn append_line(bytes: Vec<u8>, line: &str) -> Vec<u8> {
+        let l = layout(&bytes);
+        super::append_line(bytes, line, l)
+    }
 
     #[test]
     fn append_keeps_crlf_and_gb18030() {
