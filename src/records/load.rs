@@ -153,6 +153,7 @@ fn streamed<D: RecordFile>(src: &Source, file: &str, block: usize) -> Option<Rea
             continue;
         };
         let part = &buf[..cut];
+        let lines = text::count_lines(part);
         if read.head.is_none() {
             let (first, second, bom) = text::plain_utf8_halves(part)?;
             if !read.plain_part::<D>(file, first, second, bom, size) {
@@ -160,9 +161,18 @@ fn streamed<D: RecordFile>(src: &Source, file: &str, block: usize) -> Option<Rea
             }
         } else {
             let (first, second) = text::plain_utf8_in_halves(part)?;
+            // The room reserved from the first block's rate falls short when later lines are
+            // shorter still: reserve once more, twice what the rate so far gives for the rest.
+            let items = &mut read.gathered.items;
+            if items.capacity() - items.len() <= lines {
+                let left = size.saturating_sub(read.bytes);
+                let expected = read.lines.max(1).saturating_mul(left) / read.bytes.max(1);
+                items.reserve_exact(lines.max(expected.saturating_mul(2)) + 1);
+            }
             read.more_plain::<D>(file, first, second);
         }
-        read.lines += text::count_lines(part);
+        read.lines += lines;
+        read.bytes += part.len();
         if end {
             return Some(read);
         }
@@ -175,8 +185,9 @@ fn streamed<D: RecordFile>(src: &Source, file: &str, block: usize) -> Option<Rea
 struct Reading<T> {
     head: Option<table::Head>,
     gathered: Gathered<T>,
-    /// The lines of the file before the text still to read.
+    /// The lines of the file before the text still to read, and its bytes.
     lines: usize,
+    bytes: usize,
 }
 
 impl<T: Send> Reading<T> {
@@ -192,6 +203,7 @@ impl<T: Send> Reading<T> {
                 spare: Vec::new(),
             },
             lines: 0,
+            bytes: 0,
         }
     }
 
@@ -206,13 +218,14 @@ impl<T: Send> Reading<T> {
         let body = &first[head.rows_start..];
         let body_lines = text::count_lines(body.as_bytes());
         // One row a line at most, and as many lines in the file as it has bytes for at the rate
-        // of this part, with a margin: the vector is not expected to grow (growing it holds the
-        // old and the new copy at once, for a large ledger the largest allocation of all). Room
-        // reserved and not used is never touched, so it takes no memory.
+        // of this part, with room for twice as many: the vector is not expected to grow (growing
+        // it holds the old and the new copy at once, for a large ledger the largest allocation
+        // of all), even when the rest of the file has lines half as long. Room reserved and not
+        // used is never touched, so it takes no memory.
         let part_lines = body_lines + text::count_lines(second.as_bytes());
         let part_bytes = body.len() + second.len();
         let expected = part_lines.saturating_mul(size) / part_bytes.max(1);
-        self.gathered.items.reserve(expected + expected / 4 + 1);
+        self.gathered.items.reserve(expected.saturating_mul(2) + 1);
         let mut parts = pieces(body, head.line_offset);
         parts.extend(pieces(second, head.line_offset + body_lines));
         self.gathered.read_pieces::<D>(file, t, *missing, parts);
