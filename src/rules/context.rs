@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::domain::calendar::{Period, period, term_of_period};
 use crate::records::fast_hash::{FastMap, FastSet};
 use crate::records::plan::{Plan, Term};
@@ -205,9 +207,10 @@ impl<'a> Roster<'a> {
 impl<'a> Context<'a> {
     pub fn new(records: &'a Records, today: Date) -> Self {
         let n = records.entries.len();
-        // Two halves built on two cores: the rows' periods, terms and months, and the id maps
-        // with the rows' pupils (a hash lookup per row takes about as long as the rest).
-        let (rows, (roster, contracts, entry_known)) = rayon::join(
+        // The rows' periods, terms and months on one core, the id maps on the other; then each
+        // row's pupil on both (a hash lookup a row, a district's million of them, was a hundred
+        // milliseconds on one core while the other had finished).
+        let (rows, (roster, contracts)) = rayon::join(
             || {
                 let periods = match &records.plan {
                     Some(plan) => periods_and_terms(plan, &records.entries),
@@ -220,16 +223,11 @@ impl<'a> Context<'a> {
             },
             || {
                 let roster = Roster::of(records);
-                let entry_known: Vec<Place> = records
-                    .entries
-                    .iter()
-                    .map(|e| Place::of(e.pupil_id.as_deref().and_then(|id| roster.first.get(id).copied())))
-                    .collect();
                 let mut contracts = FastMap::with_capacity_and_hasher(records.contracts.len(), Default::default());
                 for c in &records.contracts {
                     contracts.entry(c.id.as_str()).or_insert(c);
                 }
-                (roster, contracts, entry_known)
+                (roster, contracts)
             },
         );
         let (periods, by_month) = rows;
@@ -249,18 +247,23 @@ impl<'a> Context<'a> {
             contracts,
             named: periods.named,
             entry_named: periods.of_row,
-            entry_known,
+            entry_known: Vec::new(),
             entry_pupils: Vec::new(),
             by_month,
             term_months,
             net_paid: Default::default(),
         };
-        cx.entry_pupils = cx
-            .entry_known
-            .iter()
-            .zip(&cx.entry_named)
-            .map(|(first, &n)| Place::of(first.get().and_then(|first| cx.row_for_term(first, cx.named_at(n).term))))
-            .collect();
+        (cx.entry_known, cx.entry_pupils) = records
+            .entries
+            .par_iter()
+            .zip(cx.entry_named.par_iter())
+            .with_min_len(1 << 14)
+            .map(|(e, &n)| {
+                let first = e.pupil_id.as_deref().and_then(|id| cx.pupils.get(id).copied());
+                let pupil = first.and_then(|first| cx.row_for_term(first, cx.named_at(n).term));
+                (Place::of(first), Place::of(pupil))
+            })
+            .unzip();
         cx
     }
 
