@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use super::write::{Write, ledger_row_errors};
 use super::{Env, Failure, Outcome};
-use crate::domain::settle::{Outcome as Settled, settle, settle_figures, term_rows};
+use crate::domain::settle::{Outcome as Settled, settle_figures, term_rows};
 use crate::findings::{Lang, Msg};
 use crate::output::terminal::clean;
 use crate::output::{console, table};
@@ -161,18 +161,14 @@ pub(super) fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run
         ));
     }
     let basis = plan.fees.as_ref().map(|f| f.refund_basis).unwrap_or_default();
-    // A dry run shows the figures; only a settlement written keeps the digest of its rows.
-    let o = if dry_run {
-        settle_figures(plan, t, basis, on, &rows, &r.pupils, &r.leave)
-    } else {
-        settle(plan, t, basis, on, &r.entries, &r.pupils, &r.leave)
-    }
-    .map_err(Failure::Refused)?;
+    let o = settle_figures(plan, t, basis, on, &rows, &r.pupils, &r.leave).map_err(Failure::Refused)?;
     console::print(&table(r, &o, env.lang));
     if dry_run {
         console::println(env.lang.pick("（试算，未写入任何文件）", "(dry run: nothing written)"));
         return Ok(ExitCode::SUCCESS);
     }
+    // Only a settlement written keeps the digest of its rows.
+    let o = o.with_digest_of(&rows);
     w.change.put(&toml_path(term), render_toml(&o.summary()).into_bytes());
     w.change.put(
         &csv_path(term),

@@ -40,6 +40,15 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// The settlement with the digest of the rows it covers (those it was worked out from), as
+    /// a settlement file keeps it.
+    pub fn with_digest_of(self, rows: &[&Entry]) -> Outcome {
+        Outcome {
+            digest: digest(rows.iter().copied()),
+            ..self
+        }
+    }
+
     /// The totals as settlements/TERM.toml keeps them.
     pub fn summary(&self) -> Summary<'_> {
         Summary {
@@ -160,13 +169,12 @@ pub fn settle(
     leaves: &[Leave],
 ) -> Result<Outcome, Msg> {
     let rows = term_rows(plan, term, on, entries);
-    let mut o = settle_figures(plan, term, basis, on, &rows, pupils, leaves)?;
-    o.digest = digest(rows.iter().copied());
-    Ok(o)
+    Ok(settle_figures(plan, term, basis, on, &rows, pupils, leaves)?.with_digest_of(&rows))
 }
 
-/// [`settle`] of the rows it covers (what [`term_rows`] gives), for showing only: its `digest`
-/// is left empty (the digest of a district's term was a sixth of `settle --dry-run`'s time).
+/// [`settle`] of the rows it covers (what [`term_rows`] gives), its `digest` left empty: what a
+/// dry run shows; [`Outcome::with_digest_of`] the same rows makes it a settlement to write (the
+/// digest of a district's term was a sixth of `settle --dry-run`'s time).
 pub fn settle_figures(
     plan: &Plan,
     term: &Term,
@@ -282,7 +290,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_figures_shown_are_the_settlement_but_its_digest() {
+    fn the_figures_shown_are_the_settlement_but_its_digest_and_with_it_the_settlement() {
         let r = crate::records::Records::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean"));
         let plan = r.plan.as_ref().unwrap();
         let term = &plan.terms[0];
@@ -295,10 +303,12 @@ mod tests {
             assert_eq!(
                 Outcome {
                     digest: String::new(),
-                    ..all
+                    ..all.clone()
                 },
                 shown
             );
+            // The command writes what it showed, with the digest of the same rows.
+            assert_eq!(shown.with_digest_of(&rows), all);
         }
     }
 
