@@ -128,10 +128,7 @@ const BLOCK: usize = 8 << 20;
 /// [`load_csv`] reads those whole.
 fn streamed<D: RecordFile>(src: &Source, file: &str, block: usize) -> Option<Reading<D::Row>> {
     use std::io::Read;
-    if src.overrides.contains_key(file) {
-        return None;
-    }
-    let mut f = std::fs::File::open(src.dir.join(file)).ok()?;
+    let mut f = src.disk_file(file)?;
     let size = usize::try_from(f.metadata().ok()?.len()).ok()?;
     if size < block {
         return None;
@@ -162,12 +159,10 @@ fn streamed<D: RecordFile>(src: &Source, file: &str, block: usize) -> Option<Rea
         } else {
             let (first, second) = text::plain_utf8_in_halves(part)?;
             // The room reserved from the first block's rate falls short when later lines are
-            // shorter still: reserve once more, twice what the rate so far gives for the rest.
-            let items = &mut read.gathered.items;
-            if items.capacity() - items.len() <= lines {
-                let left = size.saturating_sub(read.bytes);
-                let expected = read.lines.max(1).saturating_mul(left) / read.bytes.max(1);
-                items.reserve_exact(lines.max(expected.saturating_mul(2)) + 1);
+            // shorter still: reserve once more, at the rate so far, for the rest.
+            let g = &mut read.gathered;
+            if g.items.capacity() - g.items.len() <= lines {
+                g.room_at_rate(read.lines, read.bytes, size.saturating_sub(read.bytes).max(part.len()));
             }
             read.more_plain::<D>(file, first, second);
         }
@@ -217,15 +212,8 @@ impl<T: Send> Reading<T> {
         };
         let body = &first[head.rows_start..];
         let body_lines = text::count_lines(body.as_bytes());
-        // One row a line at most, and as many lines in the file as it has bytes for at the rate
-        // of this part, with room for twice as many: the vector is not expected to grow (growing
-        // it holds the old and the new copy at once, for a large ledger the largest allocation
-        // of all), even when the rest of the file has lines half as long. Room reserved and not
-        // used is never touched, so it takes no memory.
         let part_lines = body_lines + text::count_lines(second.as_bytes());
-        let part_bytes = body.len() + second.len();
-        let expected = part_lines.saturating_mul(size) / part_bytes.max(1);
-        self.gathered.items.reserve(expected.saturating_mul(2) + 1);
+        self.gathered.room_at_rate(part_lines, body.len() + second.len(), size);
         let mut parts = pieces(body, head.line_offset);
         parts.extend(pieces(second, head.line_offset + body_lines));
         self.gathered.read_pieces::<D>(file, t, *missing, parts);
@@ -282,6 +270,16 @@ struct Gathered<T> {
 }
 
 impl<T: Send> Gathered<T> {
+    /// Room for the rows of `left` more bytes, at the rate of `lines` lines in `bytes` (one row
+    /// a line at most), twice over: the vector is not expected to grow (growing it holds the
+    /// old and the new copy at once, for a large ledger the largest allocation of all), even
+    /// when the rest of the file has lines half as long. Room reserved and not used is never
+    /// touched, so it takes no memory.
+    fn room_at_rate(&mut self, lines: usize, bytes: usize, left: usize) {
+        let expected = lines.max(1).saturating_mul(left) / bytes.max(1);
+        self.items.reserve_exact(expected.saturating_mul(2) + 1);
+    }
+
     /// Reads pieces of a file's rows, two at a time, one on each core: the first straight onto
     /// the rows gathered so far (every piece before it is in), the second into the spare buffer
     /// that is then emptied onto them.

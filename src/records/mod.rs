@@ -112,6 +112,15 @@ impl Source {
         }
     }
 
+    /// The file on disk, opened, when the source holds no bytes of its own in its place (to read
+    /// a large file a block at a time instead of whole).
+    pub fn disk_file(&self, rel: &str) -> Option<std::fs::File> {
+        if self.overrides.contains_key(rel) {
+            return None;
+        }
+        std::fs::File::open(self.dir.join(rel)).ok()
+    }
+
     /// Files `sub/*.ext`, as relative paths, sorted.
     pub fn list(&self, sub: &str, ext: &str) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(self.dir.join(sub))
