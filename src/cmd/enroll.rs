@@ -13,7 +13,7 @@ fn refused(zh: String, en: String) -> Failure {
 }
 
 pub(super) fn run(env: &Env, a: EnrollArgs) -> Outcome {
-    let mut w = Write::begin(env)?;
+    let mut w = Write::begin_by_pupil(env)?;
     let term = match (&a.term, &w.before.plan) {
         (Some(t), Some(plan)) if plan.term(t.trim()).is_none() => return Err(Failure::Refused(plan.no_such_term(t.trim()))),
         (t, _) => t.as_deref().map(str::trim).map(str::to_owned),

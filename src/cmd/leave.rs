@@ -15,7 +15,7 @@ pub(super) fn add(env: &Env, pupil: &str, from: Date, to: Date, reason: Option<S
             format!("the leave ends on {to}, before it starts on {from}: --to is the last day away, not before --from"),
         )));
     }
-    let mut w = Write::begin(env)?;
+    let mut w = Write::begin_by_pupil(env)?;
     w.append::<Leaves>(&Leave {
         line: 0,
         pupil_id: pupil.to_owned(),

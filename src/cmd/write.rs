@@ -10,10 +10,10 @@ use std::thread::JoinHandle;
 use super::{Env, Failure, Outcome};
 use crate::findings::{Finding, Msg};
 use crate::output::console;
-use crate::records::Records;
 use crate::records::file::RecordFile;
 use crate::records::table::{self, Column, Columns, csv_line};
 use crate::records::text::{as_utf8, count_lines, decode};
+use crate::records::{Records, Source, ledger};
 use crate::rules::{Inputs, Meta, REGISTRY};
 use crate::store::edit::{append_line, line_text, replace_line};
 use crate::store::{self, Change, Lock};
@@ -28,6 +28,9 @@ pub(crate) struct Write<'e> {
     before_findings: RefCell<HashMap<&'static str, Vec<Finding>>>,
     /// `before` has been taken to become the records after the change.
     before_taken: bool,
+    /// `before` holds, of the ledger, only the rows of the pupils the change is about (see
+    /// [`Write::begin_by_pupil`]).
+    by_pupil: bool,
     /// The records after the change, with the change they were read for, and their findings
     /// being worked out on another core meanwhile.
     after: RefCell<Option<After>>,
@@ -45,11 +48,27 @@ fn refused(m: Msg) -> Failure {
 
 impl<'e> Write<'e> {
     pub(crate) fn begin(env: &'e Env) -> Result<Write<'e>, Failure> {
+        Write::begin_reading(env, Source::new(&env.dir), false)
+    }
+
+    /// [`Write::begin`] for a command whose change is rows about pupils (a leave, an
+    /// application, a row of money that names a pupil) and that does not read the ledger's rows
+    /// itself: the records before it are read without them. When the change is checked, the
+    /// ledger rows of its pupils are read, and the rules that go by pupil ([`Meta::by_pupil`])
+    /// are checked on those alone, when every rule that reads what it changes and the ledger's
+    /// rows goes by pupil. A change they find an error in, or that other rules must check, is
+    /// checked on the whole records, as [`Write::begin`]'s is (see [`Write::new_errors`]).
+    pub(crate) fn begin_by_pupil(env: &'e Env) -> Result<Write<'e>, Failure> {
+        let src = Source::new(&env.dir).pupils_only(ledger::FILE, Vec::new());
+        Write::begin_reading(env, src, true)
+    }
+
+    fn begin_reading(env: &'e Env, src: Source, by_pupil: bool) -> Result<Write<'e>, Failure> {
         crate::records::check_dir(&env.dir).map_err(|e| Failure::Usage(e.0))?;
         let lock = Lock::acquire(&env.dir).map_err(refused)?;
         let notes = store::recover::recover(&env.dir, &lock).map_err(|u| refused(u.refusal()))?;
         env.note(&notes);
-        let before = Records::load(&env.dir);
+        let before = Records::load_from(&src);
         Ok(Write {
             env,
             lock,
@@ -57,6 +76,7 @@ impl<'e> Write<'e> {
             change: Change::new(),
             before_findings: RefCell::default(),
             before_taken: false,
+            by_pupil,
             after: RefCell::new(None),
         })
     }
@@ -354,8 +374,42 @@ impl<'e> Write<'e> {
 
     /// The errors the change so far adds to the records: what `finish` refuses.
     pub(crate) fn new_errors(&mut self) -> Vec<Finding> {
+        if self.by_pupil {
+            // None found on the pupils' rows is none at all; what is found is said as the
+            // whole records have it.
+            if let Some(none) = self.new_errors_by_pupil().filter(Vec::is_empty) {
+                return none;
+            }
+            self.read_again(Source::new(&self.env.dir), false);
+        }
         let (was, now) = self.findings_around();
         store::new_errors(&was, &now)
+    }
+
+    /// The errors the change adds, by the rules that go by pupil, on the ledger rows of the
+    /// pupils it is about: when the change is rows appended to one file, each naming a pupil,
+    /// and every rule that reads the ledger and what the change changes goes by pupil. `None`
+    /// otherwise. Such a rule finds on those rows what it finds on the whole ledger, and the
+    /// change alters nothing it finds on other rows: so when it adds no error on those rows, it
+    /// adds none at all. (Were a ledger row of another pupil unreadable, the rules that then
+    /// find nothing about money find nothing on the whole records either.)
+    fn new_errors_by_pupil(&mut self) -> Option<Vec<Finding>> {
+        let source = self.change.source(&self.env.dir);
+        let changed: Vec<String> = self.change.files.keys().cloned().collect();
+        let changed: Vec<&str> = changed.iter().map(String::as_str).collect();
+        let pupils = crate::rules::by_pupil::pupils_of_change(&mut self.before, &source, &changed)?;
+        self.read_again(Source::new(&self.env.dir).pupils_only(ledger::FILE, pupils), true);
+        let (was, now) = self.findings_around();
+        Some(store::new_errors(&was, &now))
+    }
+
+    /// Reads the ledger before the change again, from `src` (the only file [`Write::begin_by_pupil`]
+    /// reads in part), forgetting what was worked out from the records.
+    fn read_again(&mut self, src: Source, by_pupil: bool) {
+        self.before.read_ledger_again(&src);
+        self.by_pupil = by_pupil;
+        self.before_findings.borrow_mut().clear();
+        *self.after.borrow_mut() = None;
     }
 
     /// Checks the change against every rule (less `exempt`), writes it, prints `done`.

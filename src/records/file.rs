@@ -25,6 +25,8 @@ pub trait RecordFile: Columns {
     const REQUIRED: bool;
     /// The column that names a row: loading remembers the names of the rows it could not read.
     const KEY: Option<Self>;
+    /// The column that names the pupil a row is about, if rows are about pupils.
+    const PUPIL: Option<Self> = None;
     /// The columns that hold money.
     const MONEY: &'static [Self];
     /// How `care fmt` orders the rows: by these columns in turn. Empty: `care fmt` leaves the
@@ -331,6 +333,10 @@ pub trait AnyFile: Sync {
     /// How many rows the records kept.
     fn len(&self, r: &Records) -> usize;
 
+    /// The pupils the rows the records kept from place `at` on name (see
+    /// [`RecordFile::PUPIL`]); `None` when the file's rows are not about pupils or one names none.
+    fn pupils_from(&self, r: &Records, at: usize) -> Option<Vec<String>>;
+
     /// Takes the rows the records kept from place `at` on, to be appended again.
     fn split_off(&self, r: &mut Records, at: usize) -> Appended;
 
@@ -399,6 +405,14 @@ impl<D: Kept> AnyFile for Listed<D> {
 
     fn len(&self, r: &Records) -> usize {
         D::rows(r).len()
+    }
+
+    fn pupils_from(&self, r: &Records, at: usize) -> Option<Vec<String>> {
+        let col = D::PUPIL?;
+        let rows = D::rows(r).get(at..)?;
+        rows.iter()
+            .map(|row| Some(D::value(row, col)).filter(|id| !id.is_empty()))
+            .collect()
     }
 
     fn split_off(&self, r: &mut Records, at: usize) -> Appended {

@@ -43,6 +43,7 @@ impl RecordFile for Leaves {
     const FILE: &'static str = FILE;
     const REQUIRED: bool = false;
     const KEY: Option<Self> = None;
+    const PUPIL: Option<Self> = Some(Leaves::PupilId);
     const MONEY: &'static [Self] = &[];
     const ORDER: &'static [(Self, Sort)] = &[(Leaves::PupilId, Sort::Natural), (Leaves::From, Sort::Text)];
     const TABLE: Option<&'static str> = Some("leave");

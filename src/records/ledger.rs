@@ -129,6 +129,7 @@ impl RecordFile for Ledger {
     const FILE: &'static str = FILE;
     const REQUIRED: bool = true;
     const KEY: Option<Self> = None;
+    const PUPIL: Option<Self> = Some(Ledger::PupilId);
     const MONEY: &'static [Self] = &[Ledger::Amount];
     const ORDER: &'static [(Self, Sort)] = &[(Ledger::Date, Sort::Text), (Ledger::Kind, Sort::Rank(Kind::rank))];
     const TABLE: Option<&'static str> = Some("ledger");

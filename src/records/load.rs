@@ -85,6 +85,11 @@ impl<T> Loaded<T> {
 /// Reads a CSV file row by row, without keeping the rows' text. `None` when the file is missing,
 /// unreadable, or lacks a required column (the findings say which).
 pub(super) fn load_csv<D: RecordFile>(src: &Source, file: &str, out: &mut Vec<Finding>) -> Option<Loaded<D::Row>> {
+    if let (Some(ids), Some(col)) = (src.pupils_in(file), D::PUPIL)
+        && let Some(read) = pupils_rows::<D>(src, file, col, ids, BLOCK)
+    {
+        return read.finish::<D>(file, out);
+    }
     // A large plain file on disk, block by block; anything else (or a large plain file that
     // turns out not to be) whole.
     if let Some(read) = streamed::<D>(src, file, BLOCK) {
@@ -127,37 +132,25 @@ const BLOCK: usize = 8 << 20;
 /// a block, is not plain (any block of it), or whose header is not in its first half-block:
 /// [`load_csv`] reads those whole.
 fn streamed<D: RecordFile>(src: &Source, file: &str, block: usize) -> Option<Reading<D::Row>> {
-    use std::io::Read;
-    let mut f = src.disk_file(file)?;
+    let f = src.disk_file(file)?;
     let size = usize::try_from(f.metadata().ok()?.len()).ok()?;
     if size < block {
         return None;
     }
     let mut read = Reading::<D::Row>::new();
-    let mut buf: Vec<u8> = Vec::with_capacity(block + (block >> 4));
-    let mut want = block;
-    loop {
-        let missing = want.saturating_sub(buf.len());
-        let got = (&mut f).take(missing as u64).read_to_end(&mut buf).ok()?;
-        let end = got < missing;
-        // A block ends after a line end; a line longer than a block is read on until it ends.
-        let cut = if end {
-            buf.len()
-        } else if let Some(last) = memchr::memrchr(b'\n', &buf) {
-            last + 1
-        } else {
-            want += block;
-            continue;
-        };
-        let part = &buf[..cut];
+    blocks(f, block, |part| {
         let lines = text::count_lines(part);
         if read.head.is_none() {
-            let (first, second, bom) = text::plain_utf8_halves(part)?;
+            let Some((first, second, bom)) = text::plain_utf8_halves(part) else {
+                return Next::Failed;
+            };
             if !read.plain_part::<D>(file, first, second, bom, size) {
-                return None;
+                return Next::Failed;
             }
         } else {
-            let (first, second) = text::plain_utf8_in_halves(part)?;
+            let Some((first, second)) = text::plain_utf8_in_halves(part) else {
+                return Next::Failed;
+            };
             // The room reserved from the first block's rate falls short when later lines are
             // shorter still: reserve once more, at the rate so far, for the rest.
             let g = &mut read.gathered;
@@ -168,11 +161,139 @@ fn streamed<D: RecordFile>(src: &Source, file: &str, block: usize) -> Option<Rea
         }
         read.lines += lines;
         read.bytes += part.len();
-        if end {
-            return Some(read);
+        Next::More
+    })?;
+    Some(read)
+}
+
+/// What a reader of [`blocks`] wants after a block.
+enum Next {
+    More,
+    /// It has read what it wanted: the rest of the file is not read.
+    Done,
+    Failed,
+}
+
+/// Reads a file about `block` bytes at a time, each block cut after its last line end (a line
+/// longer than a block is read on until it ends), and hands each to `each` in order, the last
+/// one whole. `None` when the file cannot be read or `each` fails.
+fn blocks(mut f: std::fs::File, block: usize, mut each: impl FnMut(&[u8]) -> Next) -> Option<()> {
+    use std::io::Read;
+    let mut buf: Vec<u8> = Vec::with_capacity(block + (block >> 4));
+    let mut want = block;
+    loop {
+        let missing = want.saturating_sub(buf.len());
+        let got = (&mut f).take(missing as u64).read_to_end(&mut buf).ok()?;
+        let end = got < missing;
+        let cut = if end {
+            buf.len()
+        } else if let Some(last) = memchr::memrchr(b'\n', &buf) {
+            last + 1
+        } else {
+            want += block;
+            continue;
+        };
+        match each(&buf[..cut]) {
+            Next::Failed => return None,
+            Next::Done => return Some(()),
+            Next::More if end => return Some(()),
+            Next::More => {}
         }
         buf.drain(..cut);
         want = block;
+    }
+}
+
+/// The rows of a plain file (see [`streamed`]) whose `col` names one of the pupils `ids`, with
+/// the findings on the lines that hold one of the ids as text: each such line is read alone,
+/// with its number in the file; the others are skipped unread (a row names a pupil on its own
+/// line, since no value of a plain file holds a line end). On disk, the file is read `block`
+/// bytes at a time. `None` for a file that is missing or not plain, or whose header is not in
+/// its first half: it is read whole. For no pupil, only the header and the first block are
+/// read (the rest is checked when the rows of some pupils are read).
+fn pupils_rows<D: RecordFile>(src: &Source, file: &str, col: D, ids: &[String], block: usize) -> Option<Reading<D::Row>> {
+    let finders: Vec<_> = ids.iter().map(|id| memchr::memmem::Finder::new(id.as_bytes())).collect();
+    let mut read = Reading::<D::Row>::new();
+    // The header comes with the first part, in its first half. For no pupil, the header is all
+    // there is to read.
+    let mut each = |part: &[u8]| -> Next {
+        let Reading { head, gathered, lines, .. } = &mut read;
+        let first_part = head.is_none();
+        let halves = match head {
+            None => text::plain_utf8_halves(part).map(|(first, second, bom)| {
+                *head = Some(table::head(file, first, text::Layout { bom, ..Default::default() }, D::COLUMNS));
+                (first, second)
+            }),
+            Some(_) => text::plain_utf8_in_halves(part),
+        };
+        let (Some((first, second)), Some(h)) = (halves, head.as_ref()) else {
+            return Next::Failed;
+        };
+        let Some((t, _, missing)) = h.header.as_ref() else {
+            return Next::Failed;
+        };
+        let (body, offset) = match first_part {
+            true => (&first[h.rows_start..], h.line_offset),
+            false => (first, *lines),
+        };
+        let body_lines = text::count_lines(body.as_bytes());
+        for (part, offset) in [(body, offset), (second, offset + body_lines)] {
+            rows_naming::<D>(gathered, file, t, *missing, col, ids, &finders, part, offset);
+        }
+        *lines += text::count_lines(part);
+        if ids.is_empty() { Next::Done } else { Next::More }
+    };
+    match src.disk_file(file) {
+        Some(f) => blocks(f, block, each)?,
+        None => match each(&src.read_borrowed(file).ok()??) {
+            Next::Failed => return None,
+            Next::More | Next::Done => {}
+        },
+    }
+    Some(read)
+}
+
+/// Reads into `g` the rows of `part` (text after line `offset` of the file) whose `col` names
+/// one of `ids`, with the findings on the lines that hold one of them: each such line is read
+/// alone, with its number in the file.
+#[allow(clippy::too_many_arguments)]
+fn rows_naming<D: RecordFile>(
+    g: &mut Gathered<D::Row>,
+    file: &str,
+    t: &table::Table,
+    missing: bool,
+    col: D,
+    ids: &[String],
+    finders: &[memchr::memmem::Finder],
+    part: &str,
+    offset: usize,
+) {
+    let bytes = part.as_bytes();
+    // Where each line that holds an id starts, once, in order.
+    let mut starts: Vec<usize> = finders
+        .iter()
+        .flat_map(|f| f.find_iter(bytes))
+        .map(|at| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |nl| nl + 1))
+        .collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let (mut counted, mut lines) = (0, offset);
+    for start in starts {
+        lines += text::count_lines(&bytes[counted..start]);
+        counted = start;
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |at| start + at + 1);
+        let (found, _) = table::rows(file, t, missing, &part[start..end], lines, |t, cells| {
+            let f = Fields::<D>::of_cells(t, cells);
+            if !ids.iter().any(|id| id == f.text(col)) {
+                return;
+            }
+            let key = D::KEY.map(|c| f.text(c));
+            match D::read(f, &mut g.rows_out) {
+                Some(v) => g.items.push(v),
+                None => g.unread.extend(key.map(str::to_owned)),
+            }
+        });
+        g.found.extend(found);
     }
 }
 
@@ -382,12 +503,13 @@ fn pieces(body: &str, line_offset: usize) -> Vec<(&str, usize)> {
 /// counts as its header line: every row of it is added.
 pub(super) fn appended<D: RecordFile>(src: &Source, file: &str) -> Option<Vec<D::Row>> {
     let new = src.read_borrowed(file).ok()??;
-    let old = match std::fs::read(src.dir.join(file)) {
-        Ok(old) => old,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => new[..memchr::memchr(b'\n', &new)? + 1].to_vec(),
+    let old = match prefix_on_disk(&src.dir.join(file), &new) {
+        Ok(Some(len)) => &new[..len],
+        Ok(None) => return None,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => &new[..memchr::memchr(b'\n', &new)? + 1],
         Err(_) => return None,
     };
-    if !old.ends_with(b"\n") || !new.starts_with(&old) {
+    if !old.ends_with(b"\n") {
         return None;
     }
     let d = text::as_utf8(&new)?;
@@ -398,7 +520,7 @@ pub(super) fn appended<D: RecordFile>(src: &Source, file: &str) -> Option<Vec<D:
     if *missing || !found.is_empty() || !head.before.is_empty() {
         return None;
     }
-    let lines = text::count_lines(&old);
+    let lines = text::count_lines(old);
     let tail = table::normalized(d.text.get(old_text.len()..)?);
     let mut added = Vec::new();
     let mut problems = Vec::new();
@@ -408,6 +530,27 @@ pub(super) fn appended<D: RecordFile>(src: &Source, file: &str) -> Option<Vec<D:
         }
     });
     (!stopped && found.is_empty() && problems.is_empty()).then_some(added)
+}
+
+/// The length of the file at `path` when `new` starts with its bytes, else `None`: compared a
+/// megabyte at a time, so that a large file is not held twice.
+fn prefix_on_disk(path: &std::path::Path, new: &[u8]) -> std::io::Result<Option<usize>> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut buf = vec![0u8; (1 << 20).min(new.len() + 1)];
+    let mut at = 0;
+    loop {
+        let n = match f.read(&mut buf) {
+            Ok(0) => return Ok(Some(at)),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        match new.get(at..at + n) {
+            Some(same) if same == &buf[..n] => at += n,
+            _ => return Ok(None),
+        }
+    }
 }
 
 /// The rows of a table read whole, in order; the findings on those that cannot be read.
@@ -484,6 +627,64 @@ mod tests {
                     prop_assert!(same(&by_blocks, &whole), "{:?}\n{:?}", by_blocks.1, whole.1);
                 }
                 None => prop_assert!(!plain || text.len() < block),
+            }
+        }
+
+        /// Read for some pupils, a plain file gives their rows as a whole read gives them, with
+        /// the same lines and findings; a file that is not plain is not read that way.
+        #[test]
+        fn a_file_read_for_some_pupils_gives_their_rows_as_read_whole(
+            rows in proptest::collection::vec(
+                prop_oneof![
+                    "2026-09-0[1-9],(fee|refund),[1-9]0\\.00, ?P0000[1-4] ?,,,2026-09,吴芳,R[0-9]{1,3},[a-zP0-9]{0,8}",
+                    "2026-09-0[1-9],fee,x,P0000[1-4],,,,,,",
+                    "2026-09-0[1-9],pay,10\\.00,,C1,,,,,P00001",
+                    Just(String::new()),
+                    Just("2026-09-01,fee,1,\"P00001\",,,,,,".to_owned()),
+                    Just("a,P00002".to_owned()),
+                ],
+                0..40,
+            ),
+            end in any::<bool>(),
+            pupils in proptest::collection::vec("P0000[1-5]", 0..3),
+            on_disk in any::<bool>(),
+            block in 1usize..200,
+        ) {
+            let mut text = HEADER.to_owned();
+            text.push_str(&rows.join("\n"));
+            if end {
+                text.push('\n');
+            }
+            // On disk a block at a time, or whole from memory (the file as a write leaves it).
+            let dir = tempfile::tempdir().unwrap();
+            let src = match on_disk {
+                true => {
+                    std::fs::write(dir.path().join("ledger.csv"), &text).unwrap();
+                    Source::new(dir.path())
+                }
+                false => Source::new(dir.path()).with("ledger.csv", text.clone().into_bytes()),
+            };
+            let Some(read) = pupils_rows::<Ledger>(&src, "ledger.csv", Ledger::PupilId, &pupils, block) else {
+                prop_assert!(text.contains('"'));
+                return Ok(());
+            };
+            let mut out = Vec::new();
+            let of_pupils = read.finish::<Ledger>("ledger.csv", &mut out).unwrap();
+            let (whole, found) = read_whole(&src);
+            let whole = whole.unwrap();
+            let theirs = |id: &Option<crate::records::Short>| id.as_deref().is_some_and(|id| pupils.iter().any(|p| p == id));
+            let rows: Vec<_> = whole.items.iter().filter(|e| theirs(&e.pupil_id)).cloned().collect();
+            prop_assert_eq!(&of_pupils.items, &rows);
+            // The findings on their rows, and others only on lines that hold their ids, as a
+            // whole read finds them.
+            let lines: Vec<&str> = text.lines().collect();
+            let line = |f: &Finding| lines.get(f.line - 1).copied().unwrap_or_default();
+            let pupil_of = |l: &str| l.split(',').nth(3).map(str::trim).unwrap_or_default().to_owned();
+            for f in found.iter().filter(|f| pupils.contains(&pupil_of(line(f)))) {
+                prop_assert!(out.contains(f), "{:?}", f);
+            }
+            for f in &out {
+                prop_assert!(found.contains(f) && pupils.iter().any(|p| line(f).contains(p.as_str())), "{:?}", f);
             }
         }
     }

@@ -69,13 +69,26 @@ pub fn in_dir(rel: &str, dir: &str) -> bool {
     rel.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
 }
 
+/// A file's bytes, with room after them for the lines a write appends: appending to a vector
+/// read to its size would copy the whole file (a district's ledger, 55 MB) into a larger one.
+fn read_with_room(path: &Path) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let size = usize::try_from(f.metadata()?.len()).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(size.saturating_add(4096));
+    f.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// Where the records' bytes come from: the directory, with some files replaced in memory.
 /// A write command checks the records as they would be after the write this way.
 #[derive(Clone, Debug)]
 pub struct Source {
     pub dir: PathBuf,
     /// `None`: the file is deleted.
-    overrides: BTreeMap<String, Option<Vec<u8>>>,
+    overrides: BTreeMap<String, Option<std::sync::Arc<Vec<u8>>>>,
+    /// A file of which only the rows of these pupils are read (see [`Source::pupils_only`]).
+    pupils_only: Option<(String, Vec<String>)>,
 }
 
 impl Source {
@@ -83,10 +96,30 @@ impl Source {
         Source {
             dir: dir.to_path_buf(),
             overrides: BTreeMap::new(),
+            pupils_only: None,
         }
     }
 
-    pub fn with(mut self, rel: &str, bytes: Vec<u8>) -> Self {
+    /// The records with only the rows of file `rel` that name one of the pupils `ids` (in the
+    /// file's [`RecordFile::PUPIL`](file::RecordFile::PUPIL) column), when the file's lines can
+    /// be picked out without reading the rest (see `load::pupils_rows`); otherwise it is read
+    /// whole. What a write about some pupils checks the rules that go by pupil on.
+    pub fn pupils_only(mut self, rel: &str, ids: Vec<String>) -> Self {
+        self.pupils_only = Some((rel.to_owned(), ids));
+        self
+    }
+
+    /// The pupils whose rows alone are read of file `rel`, if so.
+    pub fn pupils_in(&self, rel: &str) -> Option<&[String]> {
+        self.pupils_only.as_ref().filter(|(f, _)| f == rel).map(|(_, ids)| ids.as_slice())
+    }
+
+    pub fn with(self, rel: &str, bytes: Vec<u8>) -> Self {
+        self.with_shared(rel, std::sync::Arc::new(bytes))
+    }
+
+    /// [`Source::with`] bytes held elsewhere too (a write's change).
+    pub fn with_shared(mut self, rel: &str, bytes: std::sync::Arc<Vec<u8>>) -> Self {
         self.overrides.insert(rel.to_owned(), Some(bytes));
         self
     }
@@ -103,9 +136,9 @@ impl Source {
     /// [`Source::read`], without a copy of a file held in memory (a ledger is tens of megabytes).
     pub fn read_borrowed(&self, rel: &str) -> io::Result<Option<std::borrow::Cow<'_, [u8]>>> {
         if let Some(b) = self.overrides.get(rel) {
-            return Ok(b.as_deref().map(std::borrow::Cow::Borrowed));
+            return Ok(b.as_deref().map(|b| std::borrow::Cow::Borrowed(b.as_slice())));
         }
-        match std::fs::read(self.dir.join(rel)) {
+        match read_with_room(&self.dir.join(rel)) {
             Ok(b) => Ok(Some(std::borrow::Cow::Owned(b))),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
@@ -192,6 +225,12 @@ impl Unappend {
     /// The place of the first appended row among the file's rows.
     pub fn at(&self) -> usize {
         self.at
+    }
+
+    /// The pupils the appended rows name, in `r` (the records with them); `None` when the file's
+    /// rows are not about pupils or a row names none.
+    pub fn pupils(&self, r: &Records) -> Option<Vec<String>> {
+        self.file.pupils_from(r, self.at)
     }
 }
 
@@ -350,6 +389,33 @@ impl Records {
         r.tail_from = Some(plan_end + found.len());
         r.problems.splice(plan_end..plan_end, found);
         r
+    }
+
+    /// Reads the ledger again from `src` in place of what was read of it (all its rows, or some
+    /// pupils' only: [`Source::pupils_only`]), keeping what was read of the other files.
+    pub fn read_ledger_again(&mut self, src: &Source) {
+        let Some(tail) = self.tail_from else {
+            *self = Records::load_from(src);
+            return;
+        };
+        let mut found = Vec::new();
+        let loaded = load_csv::<ledger::Ledger>(src, ledger::FILE, &mut found);
+        self.entries = Vec::new();
+        self.ledger_complete = false;
+        ledger::Ledger::keep(self, loaded);
+        self.index = Index::default();
+        // Its findings in the order loading gives them: after those on the files read before it.
+        let mut head: Vec<Finding> = self.problems.drain(..tail).collect();
+        let from_ledger_on: Vec<&str> = TABLES.iter().map(|t| t.file()).skip_while(|f| *f != ledger::FILE).collect();
+        let at = head
+            .iter()
+            .position(|f| from_ledger_on.contains(&f.file.as_str()))
+            .unwrap_or(head.len());
+        head.retain(|f| f.file != ledger::FILE);
+        head.splice(at..at, found);
+        self.tail_from = Some(head.len());
+        head.append(&mut self.problems);
+        self.problems = head;
     }
 
     /// The records after a change, read from `src`, taking from `self` (the records before
@@ -558,6 +624,25 @@ mod tests {
             same(&before.reload(&src, &[leave::FILE]), &Records::load_from(&src));
             let clean = !text.contains("2x");
             assert_eq!(before.appended_rows(&src, &[leave::FILE]).is_some(), clean, "{text}");
+        }
+        // The ledger read again, whole or for some pupils, in records read without its rows.
+        for tail in [
+            "",
+            "2026-09-16,expense,abc,,,materials,,,,\n",
+            "2026-09-17,fee,1,P0009,,,2026-09,周强,,\n",
+        ] {
+            // Findings on files read before the ledger and after it.
+            let src = with(tail)
+                .with(roster::FILE, b"pupil_id,name\nP0001\n".to_vec())
+                .with(surveys::FILE, b"contract_id\nC001\n".to_vec());
+            for src in [
+                src.clone(),
+                src.pupils_only(ledger::FILE, vec!["P0001".to_owned(), "P0009".to_owned()]),
+            ] {
+                let mut r = Records::load_from(&src.clone().pupils_only(ledger::FILE, Vec::new()));
+                r.read_ledger_again(&src);
+                same(&r, &Records::load_from(&src));
+            }
         }
         // Rows appended and taken off again leave the records as they were.
         let src = with("2026-09-16,expense,10.00,,,materials,,,,\n");

@@ -145,6 +145,7 @@ impl RecordFile for Roster {
     const FILE: &'static str = FILE;
     const REQUIRED: bool = true;
     const KEY: Option<Self> = Some(Roster::PupilId);
+    const PUPIL: Option<Self> = Some(Roster::PupilId);
     const MONEY: &'static [Self] = &[];
     const ORDER: &'static [(Self, Sort)] = &[(Roster::PupilId, Sort::Natural)];
     const TABLE: Option<&'static str> = Some("pupils");

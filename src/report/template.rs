@@ -315,7 +315,7 @@ mod tests {
 
     #[test]
     fn a_render_that_runs_too_long_is_stopped() {
-        let dir = repo("{% for a in range(end=2000) %}{% for b in range(end=2000) %}{% endfor %}{% endfor %}");
+        let dir = repo("{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% endfor %}{% endfor %}");
         let limits = Limits {
             range: usize::MAX,
             time: Duration::from_millis(100),

@@ -5,7 +5,7 @@ use crate::findings::{Finding, Msg};
 use crate::records::{Kind, ledger};
 
 rule! {
-    VenueCost: "campus" / "venue-cost", Error, reads PLAN | LEDGER, "一(二)、三(二)",
+    VenueCost: "campus" / "venue-cost", Error, reads PLAN | LEDGER by pupil, "一(二)、三(二)",
     "场地、水电由学校免费提供，不能由家长分担：删去这笔支出，或请学校承担",
     "the school provides venues, water and electricity free; families must not pay for them: remove the expense, or have the school bear it",
 }

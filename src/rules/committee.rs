@@ -13,7 +13,7 @@ fn committee_model<'a>(cx: &Context<'a>) -> Option<&'a Plan> {
 }
 
 rule! {
-    Missing: "committee" / "missing", Error, reads PLAN | LEDGER, "一(三)、二(二)",
+    Missing: "committee" / "missing", Error, reads PLAN | LEDGER by pupil, "一(三)、二(二)",
     "在 plan.toml 中加上 [committee]：成立日期、主任、财务和成员",
     "add [committee] to plan.toml: the date it was established, its chair, treasurer and members",
 }
@@ -38,7 +38,7 @@ impl Rule for Missing {
 }
 
 rule! {
-    FeeBeforeCommittee: "committee" / "fee-before-committee", Error, reads PLAN | LEDGER, "一(三)、二(三)",
+    FeeBeforeCommittee: "committee" / "fee-before-committee", Error, reads PLAN | LEDGER by pupil, "一(三)、二(三)",
     "收费只能在家委会成立并商定收费标准之后：检查收费日期和 plan.toml 中的 established_on、decided_on",
     "fees come only after the committee exists and has decided the standard: check the fee's date and established_on, decided_on in plan.toml",
 }
@@ -69,7 +69,7 @@ impl Rule for FeeBeforeCommittee {
 }
 
 rule! {
-    Collector: "committee" / "collector", Error, reads PLAN | LEDGER, "一(三)、三(三)",
+    Collector: "committee" / "collector", Error, reads PLAN | LEDGER by pupil, "一(三)、三(三)",
     "收费由家委会成员收取：在 collected_by 填写收款的家委会成员，或把此人加入 [committee] members",
     "fees are collected by committee members: name the member in collected_by, or add the person to [committee] members",
 }

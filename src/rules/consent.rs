@@ -95,7 +95,7 @@ impl Rule for NoAgreement {
 }
 
 rule! {
-    FeeWithoutAgreement: "consent" / "fee-without-agreement", Error, reads LEDGER | ROSTER | PLAN, "一(一)、一(三)",
+    FeeWithoutAgreement: "consent" / "fee-without-agreement", Error, reads LEDGER | ROSTER | PLAN by pupil, "一(一)、一(三)",
     "只向已签协议、在托管期内的学生收费：检查日期、period 和学生的 agreed_on、starts、ends",
     "take fees only from families with a signed agreement, for periods of care: check the date, the period and the pupil's agreed_on, starts and ends",
 }

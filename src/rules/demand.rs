@@ -7,7 +7,7 @@ use crate::findings::{Finding, Msg};
 use crate::records::plan::FILE;
 
 rule! {
-    NoApplicants: "demand" / "no-applicants", Error, reads PLAN | ROSTER | LEDGER, "二(四)",
+    NoApplicants: "demand" / "no-applicants", Error, reads PLAN | AGREEMENTS | LEDGER by pupil, "二(四)",
     "家长无托管需求的学期不得开展托管、不得收支：登记已签协议的学生，或删去这个学期的收支",
     "a term without families who asked for care must not run it or move money: record the pupils' signed agreements, or remove the term's money rows",
 }

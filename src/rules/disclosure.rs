@@ -8,7 +8,7 @@ use crate::findings::{Finding, Msg};
 use crate::records::{Money, ledger, plan};
 
 rule! {
-    MonthNotClosed: "disclosure" / "month-not-closed", Error, reads PLAN | LEDGER | CLOSES, "三(三)、四(一)",
+    MonthNotClosed: "disclosure" / "month-not-closed", Error, reads PLAN | LEDGER | CLOSES by pupil, "三(三)、四(一)",
     "每月结账并向家长公示：运行 care ledger close --month YYYY-MM",
     "close and disclose every month: run care ledger close --month YYYY-MM",
 }
@@ -85,7 +85,7 @@ impl Rule for ClosedMonthChanged {
 }
 
 rule! {
-    CloseOrder: "disclosure" / "close-order", Error, reads LEDGER | CLOSES, "三(三)",
+    CloseOrder: "disclosure" / "close-order", Error, reads LEDGER | CLOSES by pupil, "三(三)",
     "按月份顺序结账，每月的期初余额等于上月的期末余额：先结更早的月份，或重开后重新结账",
     "close months in order, each opening with the previous closing balance: close the earlier month first, or reopen and close again",
 }

@@ -11,7 +11,7 @@ use crate::records::plan::{Basis, FILE as PLAN, Term};
 use crate::records::{Date, Kind, Money, ledger};
 
 rule! {
-    Unpublished: "fees" / "unpublished", Error, reads PLAN | LEDGER, "四(一)、三(四)",
+    Unpublished: "fees" / "unpublished", Error, reads PLAN | LEDGER by pupil, "四(一)、三(四)",
     "收费标准须先向家长公示再收费：在 [fees] published_on 填写公示日期，收费日期不得早于它",
     "post the fee standard to parents before taking fees: set [fees] published_on, and date no fee before it",
 }
@@ -176,7 +176,7 @@ fn pupil_id<'a>(cx: &Context<'a>, who: Who<'a>) -> &'a str {
 }
 
 rule! {
-    OverStandard: "fees" / "over-standard", Error, reads PLAN | ROSTER | LEDGER | SETTLEMENTS, "一(三)、三(四)",
+    OverStandard: "fees" / "over-standard", Error, reads PLAN | ROSTER | LEDGER | SETTLEMENTS by pupil, "一(三)、三(四)",
     "每个学生每月（或每学期）净收费不得超过收费标准：多收的部分用 refund 行退还，或改正金额或 period",
     "no pupil pays more, net of refunds, than the standard for a month (or term): return the excess with a refund row, or correct the amount or period",
 }
@@ -275,7 +275,7 @@ pub fn refunds_due<'a>(cx: &Context<'a>) -> Vec<Due<'a>> {
 }
 
 rule! {
-    RefundDue: "fees" / "refund-due", Error, reads PLAN | ROSTER | LEDGER | SETTLEMENTS | LEAVE, "三(三)、三(四)",
+    RefundDue: "fees" / "refund-due", Error, reads PLAN | ROSTER | LEDGER | SETTLEMENTS | LEAVE by pupil, "三(三)、三(四)",
     "请假、退出的家庭按退费规则应退的钱要及时退还：运行 care refunds --month 月份 --record（按学期收费用 --term 学期id）记下退费",
     "pay families back what they are owed for leave and withdrawal under the refund rule: run care refunds --month M --record (--term T under a term standard) to book the refunds",
 }
@@ -307,7 +307,7 @@ impl Rule for RefundDue {
 }
 
 rule! {
-    PrepaidAcrossTerms: "fees" / "prepaid-across-terms", Error, reads PLAN | LEDGER, "三(四)",
+    PrepaidAcrossTerms: "fees" / "prepaid-across-terms", Error, reads PLAN | LEDGER by pupil, "三(四)",
     "不得跨学期预收：下学期的费用等下学期开始后再收；已经预收的用 refund 行退还，改在下学期记收费",
     "fees are not taken ahead across terms: take a later term's fee once that term has begun; return one taken ahead with a refund row and record it again in its term",
 }

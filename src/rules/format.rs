@@ -12,7 +12,7 @@ fn from_loading(cx: &Context, id: &str, out: &mut Vec<Finding>) {
 }
 
 rule! {
-    Parse: "format" / "parse", Error, reads ALL, "三(三)",
+    Parse: "format" / "parse", Error, reads ALL by pupil, "三(三)",
     "请按记录格式改正这一行（或从 git 恢复文件）后再运行 care check",
     "correct this line to the records format (or restore the file from git), then run care check again",
 }
@@ -30,7 +30,7 @@ impl Rule for Parse {
 }
 
 rule! {
-    MissingColumn: "format" / "missing-column", Error, reads ALL, "三(三)",
+    MissingColumn: "format" / "missing-column", Error, reads ALL by pupil, "三(三)",
     "在表头加上缺少的列并为每一行填写",
     "add the missing column to the header and fill it in on every row",
 }
@@ -42,7 +42,7 @@ impl Rule for MissingColumn {
 }
 
 rule! {
-    UnknownColumn: "format" / "unknown-column", Warning, reads ALL, "三(三)",
+    UnknownColumn: "format" / "unknown-column", Warning, reads ALL by pupil, "三(三)",
     "若是拼写错误请改正列名；自己加的列 care 会原样保留",
     "if it is a misspelling, correct the column name; a column of your own is kept untouched",
 }
@@ -148,7 +148,7 @@ impl Rule for DuplicateId {
 }
 
 rule! {
-    Amount: "format" / "amount", Error, reads LEDGER | CONTRACTS | PLAN, "三(三)",
+    Amount: "format" / "amount", Error, reads LEDGER | CONTRACTS | PLAN by pupil, "三(三)",
     "金额写成正数、最多两位小数（到分）；方向由 kind 表示，退费用 refund 行而不是负数",
     "write money as a positive amount with at most two decimals (fen); the direction comes from kind, so a refund is a refund row, not a negative fee",
 }

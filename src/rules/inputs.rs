@@ -9,7 +9,7 @@ use crate::records::{Month, Records, closes, contracts, leave, ledger, plan, ros
 pub struct Inputs(u16);
 
 /// The parts by name, in the order of their bits.
-const NAMES: [&str; 9] = [
+const NAMES: [&str; 11] = [
     "PLAN",
     "ROSTER",
     "CONTRACTS",
@@ -19,6 +19,8 @@ const NAMES: [&str; 9] = [
     "CLOSES",
     "SETTLEMENTS",
     "CLOSED_MONTHS",
+    "AGREEMENTS",
+    "SETTLED_TERMS",
 ];
 
 impl std::fmt::Debug for Inputs {
@@ -43,11 +45,26 @@ impl Inputs {
     /// what the digests of the closed months are worked out from. A change to ledger.csv
     /// changes it, except rows appended in months without a close ([`Inputs::of_appended`]).
     pub const CLOSED_MONTHS: Inputs = Inputs(1 << 8);
+    /// The roster rows with a signed agreement, and whether every roster row reads and names a
+    /// term the plan has: what tells the terms that families asked for. A change to roster.csv
+    /// changes it, except rows appended without an agreement (a new application, as
+    /// `care enroll` writes it) that name no term the plan lacks ([`Inputs::of_appended`]).
+    pub const AGREEMENTS: Inputs = Inputs(1 << 9);
+    /// The ledger rows of a term that has a settlement, and whether every ledger row reads:
+    /// what the settlements' digests are worked out from. A change to ledger.csv changes it,
+    /// except rows appended in terms without a settlement ([`Inputs::of_appended`]).
+    pub const SETTLED_TERMS: Inputs = Inputs(1 << 10);
+    /// The parts that hold ledger rows.
+    pub const LEDGER_ROWS: Inputs = Inputs::LEDGER.and(Inputs::CLOSED_MONTHS).and(Inputs::SETTLED_TERMS);
     /// Every part: what a rule over the findings of loading (which are about any file) reads.
     pub const ALL: Inputs = Inputs((1 << NAMES.len()) - 1);
 
     pub const fn and(self, other: Inputs) -> Inputs {
         Inputs(self.0 | other.0)
+    }
+
+    const fn less(self, other: Inputs) -> Inputs {
+        Inputs(self.0 & !other.0)
     }
 
     /// Whether the two sets share a part.
@@ -60,9 +77,9 @@ impl Inputs {
     pub fn of_file(rel: &str) -> Inputs {
         match rel {
             plan::FILE => Inputs::PLAN,
-            roster::FILE => Inputs::ROSTER,
+            roster::FILE => Inputs::ROSTER.and(Inputs::AGREEMENTS),
             contracts::FILE => Inputs::CONTRACTS,
-            ledger::FILE => Inputs::LEDGER.and(Inputs::CLOSED_MONTHS),
+            ledger::FILE => Inputs::LEDGER_ROWS,
             surveys::FILE => Inputs::SURVEYS,
             leave::FILE => Inputs::LEAVE,
             _ if crate::records::in_dir(rel, closes::DIR) => Inputs::CLOSES,
@@ -76,15 +93,40 @@ impl Inputs {
     /// The parts that rows appended to a file change, when they read without a finding and are
     /// the file's rows from place `from` on in `records` (the records with them): those of the
     /// file, less [`Inputs::CLOSED_MONTHS`] when no new ledger row is dated in a month that has
-    /// a close or a close that cannot be read. A clerk's rows of the current month leave the
-    /// digests of the closed months as they were.
+    /// a close or a close that cannot be read (a clerk's rows of the current month leave the
+    /// digests of the closed months as they were), less [`Inputs::SETTLED_TERMS`] when the plan
+    /// reads and no new ledger row belongs to a term that has a settlement, less
+    /// [`Inputs::AGREEMENTS`] when no new roster row has an agreement or names a term the plan
+    /// lacks.
     pub fn of_appended(records: &Records, file: &str, from: usize) -> Inputs {
         let parts = Inputs::of_file(file);
         let closed = |m: Month| records.close(m).is_some() || records.close_unread(m);
-        match records.entries.get(from..) {
-            Some(new) if file == ledger::FILE && !new.iter().any(|e| closed(Month::of(e.date))) => {
-                Inputs(parts.0 & !Inputs::CLOSED_MONTHS.0)
-            }
+        // Without a plan, a row's term is unknown.
+        let settled = |e: &crate::records::Entry| {
+            records
+                .plan
+                .as_ref()
+                .is_none_or(|plan| crate::domain::calendar::term_of(plan, e).is_some_and(|t| records.settlement(&t.id).is_some()))
+        };
+        let names_no_term = |p: &crate::records::Pupil| records.plan.as_ref().is_none_or(|plan| plan.names_no_term(p));
+        match file {
+            ledger::FILE => match records.entries.get(from..) {
+                Some(new) => {
+                    let mut parts = parts;
+                    if !new.iter().any(|e| closed(Month::of(e.date))) {
+                        parts = parts.less(Inputs::CLOSED_MONTHS);
+                    }
+                    if !new.iter().any(settled) {
+                        parts = parts.less(Inputs::SETTLED_TERMS);
+                    }
+                    parts
+                }
+                None => parts,
+            },
+            roster::FILE => match records.pupils.get(from..) {
+                Some(new) if !new.iter().any(|p| p.agreed_on.is_some() || names_no_term(p)) => parts.less(Inputs::AGREEMENTS),
+                _ => parts,
+            },
             _ => parts,
         }
     }

@@ -9,7 +9,7 @@ use crate::records::plan::Basis;
 use crate::records::{Kind, Money, ledger};
 
 rule! {
-    NoTerm: "ledger" / "no-term", Error, reads PLAN | LEDGER, "三(三)",
+    NoTerm: "ledger" / "no-term", Error, reads PLAN | LEDGER by pupil, "三(三)",
     "每笔收支都属于一个学期：检查日期和 period，或在 plan.toml 中补上这个学期",
     "every row belongs to a term: check the date and period, or add the term to plan.toml",
 }
@@ -36,7 +36,7 @@ impl Rule for NoTerm {
 }
 
 rule! {
-    Period: "ledger" / "period", Error, reads PLAN | LEDGER | SETTLEMENTS, "三(三)",
+    Period: "ledger" / "period", Error, reads PLAN | LEDGER | SETTLEMENTS by pupil, "三(三)",
     "period 写成学期内的月份（如 2026-09）或学期 id（如 2026-autumn）；按月收费时收费写月份，学期 id 只用于结算后补交欠款",
     "write period as a month of a term (e.g. 2026-09) or a term id (e.g. 2026-autumn); under a monthly standard a fee names a month, and a term id only for paying an amount due at settlement",
 }

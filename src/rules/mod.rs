@@ -2,13 +2,20 @@
 //! [`rule!`]: its id, severity, policy clause, fix hint and page of docs/rules all come from that
 //! declaration. `REGISTRY` lists them all. Rules return findings; rendering is elsewhere.
 
-/// Declares a rule: `Name: "family" / "name", Severity, reads LEDGER | PLAN, "policy clause",
-/// "hint zh", "hint en"`. `reads` names every part of the records ([`Inputs`]) its findings can
-/// depend on: a write that changes none of them does not check the rule again.
+/// Declares a rule: `Name: "family" / "name", Severity, reads LEDGER | PLAN [by pupil], "policy
+/// clause", "hint zh", "hint en"`. `reads` names every part of the records ([`Inputs`]) its
+/// findings can depend on: a write that changes none of them does not check the rule again.
+/// `by pupil`: see [`Meta::by_pupil`].
 /// The id is `family/name`; its page, docs/rules/family-name.md, is embedded for `care explain`
 /// (a rule without its page does not compile).
 macro_rules! rule {
-    ($(#[$attr:meta])* $name:ident: $family:literal / $rule:literal, $severity:ident, reads $($input:ident)|+, $policy:literal, $zh:literal, $en:literal $(,)?) => {
+    ($(#[$attr:meta])* $name:ident: $family:literal / $rule:literal, $severity:ident, reads $($input:ident)|+ by pupil, $($rest:tt)*) => {
+        rule!(@ $(#[$attr])* $name: $family / $rule, $severity, [$($input)|+], true, $($rest)*);
+    };
+    ($(#[$attr:meta])* $name:ident: $family:literal / $rule:literal, $severity:ident, reads $($input:ident)|+, $($rest:tt)*) => {
+        rule!(@ $(#[$attr])* $name: $family / $rule, $severity, [$($input)|+], false, $($rest)*);
+    };
+    (@ $(#[$attr:meta])* $name:ident: $family:literal / $rule:literal, $severity:ident, [$($input:ident)|+], $by_pupil:literal, $policy:literal, $zh:literal, $en:literal $(,)?) => {
         $(#[$attr])*
         pub struct $name;
 
@@ -18,6 +25,7 @@ macro_rules! rule {
                 id: Self::ID,
                 severity: $crate::findings::Severity::$severity,
                 reads: $crate::rules::Inputs::NONE$(.and($crate::rules::Inputs::$input))+,
+                by_pupil: $by_pupil,
                 policy: $policy,
                 hint: ($zh, $en),
                 page: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules/", $family, "-", $rule, ".md")),
@@ -32,6 +40,7 @@ macro_rules! rule {
     };
 }
 
+pub mod by_pupil;
 pub mod campus;
 pub mod committee;
 pub mod consent;
@@ -65,6 +74,14 @@ pub struct Meta {
     pub severity: Severity,
     /// The parts of the records its findings can depend on.
     pub reads: Inputs,
+    /// It goes by pupil: rows about some pupils appended to the records (ledger, roster or
+    /// leave rows that name them) add an error by it to the whole records only if they add one
+    /// to the records that hold, of the ledger, only those pupils' rows. So does a rule whose
+    /// findings about the ledger are each about one row, or about one pupil's rows, or count or
+    /// look for rows (how many fees, the first row of a month) so that a new row changes the
+    /// finding on both. A write about some pupils checks such a rule on those pupils' ledger
+    /// rows alone (`cmd::write`); `reads_props` holds the rules to it over random records.
+    pub by_pupil: bool,
     /// The policy clause it comes from, e.g. `二(四)`.
     pub policy: &'static str,
     /// How to fix a finding, in Chinese and English.

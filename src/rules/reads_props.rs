@@ -35,12 +35,32 @@ impl Repo {
         Repo { files, today }
     }
 
-    fn records(&self) -> Records {
+    fn source(&self) -> Source {
         let mut src = Source::new(Path::new("/nonexistent-care-fixture"));
         for (f, t) in &self.files {
             src = src.with(f, t.clone().into_bytes());
         }
-        Records::load_from(&src)
+        src
+    }
+
+    fn records(&self) -> Records {
+        Records::load_from(&self.source())
+    }
+
+    /// Writes the files into `dir`, as a records directory holds them.
+    fn write_to(&self, dir: &Path) {
+        for (f, t) in &self.files {
+            let path = dir.join(f);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).expect("a test folder");
+            }
+            std::fs::write(path, t).expect("a test file");
+        }
+    }
+
+    /// The records with, of the ledger, only the rows of `pupils` (a write about them reads).
+    fn records_of(&self, pupils: &[String]) -> Records {
+        Records::load_from(&self.source().pupils_only(crate::records::ledger::FILE, pupils.to_vec()))
     }
 
     fn findings(&self) -> Vec<Finding> {
@@ -306,18 +326,17 @@ fn any_edit() -> impl Strategy<Value = Edit> {
     ]
 }
 
-/// The parts an edit changes, as a write works them out: a row appended to the ledger that reads
-/// without a finding, to records whose ledger reads whole, by [`Inputs::of_appended`].
+/// The parts an edit changes, as a write works them out: a row appended to a file that reads
+/// without a finding, to records whose file reads whole, by [`Inputs::of_appended`].
 fn changed_part(edit: &Edit, before: &Records, after: &Records) -> Inputs {
-    let ledger = crate::records::ledger::FILE;
+    let rows = |r: &Records, file: &str| crate::records::TABLES.iter().find(|t| t.file() == file).map(|t| t.len(r));
     match edit {
         Edit::Append(file, _)
-            if *file == ledger
-                && before.problems.iter().all(|f| f.file != ledger)
+            if before.problems.iter().all(|f| f.file != *file)
                 && after.problems.len() == before.problems.len()
-                && after.entries.len() == before.entries.len() + 1 =>
+                && rows(after, file).is_some_and(|n| Some(n) == rows(before, file).map(|b| b + 1)) =>
         {
-            Inputs::of_appended(after, ledger, before.entries.len())
+            Inputs::of_appended(after, file, rows(before, file).unwrap_or_default())
         }
         _ => edit.part(),
     }
@@ -365,4 +384,108 @@ proptest! {
             );
         }
     }
+}
+
+/// A row that a write about a pupil appends: a leave, an application, a row of money.
+fn row_about_a_pupil() -> impl Strategy<Value = Edit> {
+    let money = (
+        day(),
+        one(&["fee", "fee", "fee", "refund", "refund", "pay", "expense", "grant"]),
+        one(AMOUNTS),
+        one(PUPILS),
+        one(&["", "", "", "C001", "C009"]),
+        one(&["", "", "", "水电"]),
+        one(PERIODS),
+        one(PEOPLE),
+    )
+        .prop_map(|(date, kind, amount, pupil, contract, category, period, by)| {
+            Edit::Append(
+                "ledger.csv",
+                format!("{date},{kind},{amount},{pupil},{contract},{category},{period},{by},,"),
+            )
+        });
+    // Rows as a clerk enters them: a month's fee collected by a member, a settlement payout.
+    let fee = (
+        one(&[
+            "2026-09-01",
+            "2026-09-15",
+            "2026-10-08",
+            "2026-11-02",
+            "2026-12-20",
+            "2027-01-20",
+            "2027-03-03",
+        ]),
+        one(&["280.00", "280.00", "140", "0"]),
+        one(PUPILS),
+        one(&["周强", "陈静"]),
+    )
+        .prop_map(|(date, amount, pupil, by)| Edit::Append("ledger.csv", format!("{date},fee,{amount},{pupil},,,{},{by},,", &date[..7])));
+    let payout = (one(&["2027-01-25", "2027-02-22"]), one(&["280.00", "12.50", "0"]), one(PUPILS))
+        .prop_map(|(date, amount, pupil)| Edit::Append("ledger.csv", format!("{date},refund,{amount},{pupil},,,2026-autumn,,,")));
+    prop_oneof![2 => leave_row(), 2 => roster_row(), 1 => money, 2 => fee, 1 => payout]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// A write about some pupils that adds no error on their ledger rows, by the rules that go
+    /// by pupil, adds none to the whole records (`Write::new_errors`): the write it lets through
+    /// is one a check of every rule over every row lets through. (Where it finds an error, the
+    /// write checks the whole records.)
+    #[test]
+    fn a_write_about_pupils_adds_no_error_unless_their_rows_show_one(
+        today in one(&["2026-09-25", "2026-12-20", "2027-02-10", "2027-08-01"]),
+        shape in prop::collection::vec(plan_edit(), 0..4),
+        base in prop::collection::vec(any_edit(), 0..16),
+        edit in row_about_a_pupil(),
+    ) {
+        let mut repo = Repo::clean(today);
+        for e in shape.iter().chain(&base) {
+            repo.apply(e);
+        }
+        if let Some((of_pupils, all)) = write_about_pupils(&repo, &edit) {
+            prop_assert!(
+                !of_pupils.is_empty() || all.is_empty(),
+                "{:?} adds {:?}, which the rows of its pupils do not show",
+                edit,
+                all
+            );
+        }
+    }
+}
+
+/// The errors a write that appends `edit` to `repo` adds by the rules that go by pupil on the
+/// ledger rows of its pupils (`Write::new_errors`), and those it adds to the whole records;
+/// `None` when the write is not checked by pupil.
+fn write_about_pupils(repo: &Repo, edit: &Edit) -> Option<(Vec<Finding>, Vec<Finding>)> {
+    let mut changed = repo.clone();
+    changed.apply(edit);
+    let Edit::Append(file, _) = edit else {
+        unreachable!("rows are appended")
+    };
+    // As a write sees it: the records on disk, the changed file in memory.
+    let dir = tempfile::tempdir().expect("a test folder");
+    repo.write_to(dir.path());
+    let on_disk = Source::new(dir.path());
+    let mut without_ledger = Records::load_from(&on_disk.clone().pupils_only(crate::records::ledger::FILE, Vec::new()));
+    let new_file = changed.files.get(*file).cloned().unwrap_or_default().into_bytes();
+    let pupils = super::by_pupil::pupils_of_change(&mut without_ledger, &on_disk.with(file, new_file), &[file])?;
+    let (full, after) = (repo.records(), changed.records());
+    let part = changed_part(edit, &full, &after);
+    let only = |r: &Records| crate::rules::check_only(r, repo.day(), part);
+    let of_pupils = crate::store::new_errors(&only(&repo.records_of(&pupils)), &only(&changed.records_of(&pupils)));
+    let all = crate::store::new_errors(&repo.findings(), &changed.findings());
+    Some((of_pupils, all))
+}
+
+/// A row in a settled term changes the term's digest, which `settlement/stale` works out from
+/// every row of the term: such a write is checked on the whole ledger; one in a term without a
+/// settlement, by pupil.
+#[test]
+fn a_row_in_a_settled_term_is_checked_on_the_whole_ledger() {
+    let mut repo = Repo::clean("2027-02-10");
+    repo.apply(&Edit::Settle("2026-autumn", "2027-01-20", false));
+    let row = |line: &str| Edit::Append("ledger.csv", line.to_owned());
+    assert!(write_about_pupils(&repo, &row("2026-09-15,fee,50.00,P0004,,,2026-09,周强,,")).is_none());
+    assert!(write_about_pupils(&repo, &row("2027-03-03,fee,50.00,P0004,,,2027-03,周强,,")).is_some());
 }

@@ -6,7 +6,7 @@ use crate::findings::{Finding, Msg};
 use crate::records::{leave, ledger, surveys};
 
 rule! {
-    UnknownPupil: "ref" / "unknown-pupil", Error, reads LEDGER | ROSTER | PLAN | LEAVE | SETTLEMENTS, "二(四)",
+    UnknownPupil: "ref" / "unknown-pupil", Error, reads LEDGER | ROSTER | PLAN | LEAVE | SETTLEMENTS by pupil, "二(四)",
     "检查学生编号（和请假日期）是否写错；新学生请先用 care enroll 登记",
     "check the pupil id (and a leave's dates) for a typo; enrol a new pupil first with care enroll",
 }
@@ -72,7 +72,7 @@ impl Rule for UnknownPupil {
 }
 
 rule! {
-    UnknownContract: "ref" / "unknown-contract", Error, reads LEDGER | CONTRACTS | SURVEYS, "二(五)",
+    UnknownContract: "ref" / "unknown-contract", Error, reads LEDGER | CONTRACTS | SURVEYS by pupil, "二(五)",
     "检查协议编号是否写错；新聘人员请先用 care hire 登记聘用协议",
     "check the contract id for a typo; record a new hire first with care hire",
 }

@@ -7,7 +7,7 @@ use crate::records::plan::Model;
 use crate::records::{Kind, ledger};
 
 rule! {
-    Collector: "school" / "collector", Error, reads PLAN | LEDGER, "教基厅函〔2023〕26号",
+    Collector: "school" / "collector", Error, reads PLAN | LEDGER by pupil, "教基厅函〔2023〕26号",
     "学校收费只能由学校财务人员收取：在 collected_by 填写收款的财务人员，或把此人加入 plan.toml 的 [school] finance",
     "the school's fees are taken by its finance office: name the finance clerk in collected_by, or add the person to [school] finance in plan.toml",
 }

@@ -63,7 +63,7 @@ impl Rule for Late {
 }
 
 rule! {
-    Stale: "settlement" / "stale", Error, reads PLAN | LEDGER | SETTLEMENTS, "三(三)、四(一)",
+    Stale: "settlement" / "stale", Error, reads PLAN | SETTLED_TERMS | SETTLEMENTS, "三(三)、四(一)",
     "已结算学期的收支不能再改：撤销这次修改；确需重新结算请删除 settlements/ 下该学期的文件后再运行 care settle",
     "a settled term's rows must not change: undo the edit; to settle again, delete the term's files under settlements/ and run care settle",
 }
@@ -110,7 +110,7 @@ impl Rule for Stale {
 }
 
 rule! {
-    RefundMismatch: "settlement" / "refund-mismatch", Error, reads PLAN | LEDGER | SETTLEMENTS, "三(三)",
+    RefundMismatch: "settlement" / "refund-mismatch", Error, reads PLAN | LEDGER | SETTLEMENTS by pupil, "三(三)",
     "按结算表退还每个家庭的结余：用 care ledger add refund --period 学期id 记下实际退款（欠费家庭用 fee 记下补交）",
     "pay each family its settlement refund: record it with care ledger add refund --period TERM (a family that owed records its payment as a fee)",
 }

@@ -86,7 +86,7 @@ impl Rule for NoBackgroundCheck {
 }
 
 rule! {
-    PayOutsideContract: "staff" / "pay-outside-contract", Error, reads LEDGER | CONTRACTS, "二(五)、四(三)",
+    PayOutsideContract: "staff" / "pay-outside-contract", Error, reads LEDGER | CONTRACTS by pupil, "二(五)、四(三)",
     "劳务费只能在聘用期内（或期满后 31 天内结清）支付：检查日期和协议编号",
     "pay falls within the contract's period (or the 31 days after it ends, for the last pay): check the date and the contract id",
 }

@@ -11,6 +11,7 @@ pub(crate) mod recover;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use journal::{Ending, Journal, Step};
 
@@ -23,8 +24,9 @@ pub(crate) use lock::Lock;
 /// New contents for some files of the records directory, by relative path.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Change {
-    /// `None` removes the file.
-    pub files: BTreeMap<String, Option<Vec<u8>>>,
+    /// `None` removes the file. Shared with the sources the records after the change are read
+    /// from, so that a large file's new bytes are not copied for each.
+    pub files: BTreeMap<String, Option<Arc<Vec<u8>>>>,
 }
 
 impl Change {
@@ -33,7 +35,7 @@ impl Change {
     }
 
     pub(crate) fn put(&mut self, rel: &str, bytes: Vec<u8>) {
-        self.files.insert(rel.to_owned(), Some(bytes));
+        self.files.insert(rel.to_owned(), Some(Arc::new(bytes)));
     }
 
     pub(crate) fn remove(&mut self, rel: &str) {
@@ -43,7 +45,7 @@ impl Change {
     /// The file's bytes as this change leaves them, else as they are on disk.
     pub(crate) fn current(&self, dir: &Path, rel: &str) -> std::io::Result<Option<Vec<u8>>> {
         match self.files.get(rel) {
-            Some(v) => Ok(v.clone()),
+            Some(v) => Ok(v.as_deref().cloned()),
             None => Source::new(dir).read(rel),
         }
     }
@@ -53,7 +55,7 @@ impl Change {
         let mut s = Source::new(dir);
         for (k, v) in &self.files {
             s = match v {
-                Some(bytes) => s.with(k, bytes.clone()),
+                Some(bytes) => s.with_shared(k, Arc::clone(bytes)),
                 None => s.without(k),
             };
         }

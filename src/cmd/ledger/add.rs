@@ -44,7 +44,6 @@ pub(crate) fn refuse_locked(r: &Records, entry: &Entry) -> Result<(), Failure> {
 }
 
 pub(crate) fn run(env: &Env, a: LedgerAddArgs) -> Outcome {
-    let mut w = Write::begin(env)?;
     let kind = match a.kind {
         KindArg::Fee => Kind::Fee,
         KindArg::Refund => Kind::Refund,
@@ -65,6 +64,11 @@ pub(crate) fn run(env: &Env, a: LedgerAddArgs) -> Outcome {
         collected_by: clean(a.collected_by),
         receipt: clean(a.receipt),
         memo: clean(a.memo),
+    };
+    // A row about a pupil is checked on that pupil's rows where the rules allow it.
+    let mut w = match entry.pupil_id {
+        Some(_) => Write::begin_by_pupil(env)?,
+        None => Write::begin(env)?,
     };
     refuse_locked(&w.before, &entry)?;
     w.append::<Ledger>(&entry)?;
