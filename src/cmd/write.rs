@@ -13,7 +13,7 @@ use crate::output::console;
 use crate::records::file::RecordFile;
 use crate::records::table::{self, Column, Columns, csv_line};
 use crate::records::text::{as_utf8, count_lines, decode};
-use crate::records::{Records, Source, ledger};
+use crate::records::{Appended, Records, Source, ledger};
 use crate::rules::{Inputs, Meta, REGISTRY};
 use crate::store::edit::{append_line, line_text, replace_line};
 use crate::store::{self, Change, Lock};
@@ -34,6 +34,9 @@ pub(crate) struct Write<'e> {
     /// The records after the change, with the change they were read for, and their findings
     /// being worked out on another core meanwhile.
     after: RefCell<Option<After>>,
+    /// The rows the change appends, with the change they were read from: telling them costs a
+    /// pass over the whole file, and a write about pupils needs them more than once.
+    appended: Option<(Change, Appended)>,
 }
 
 struct After {
@@ -78,6 +81,7 @@ impl<'e> Write<'e> {
             before_taken: false,
             by_pupil,
             after: RefCell::new(None),
+            appended: None,
         })
     }
 
@@ -354,17 +358,28 @@ impl<'e> Write<'e> {
         if let Some(now) = self.cached_after_findings() {
             return now;
         }
-        let source = self.change.source(&self.env.dir);
-        let changed = self.changed_files();
-        if let Some(rows) = self.before.appended_rows(&source, &changed) {
+        if let Some(rows) = self.appended_rows() {
             let undo = self.before.append(rows);
             let parts = Inputs::of_appended(&self.before, undo.file(), undo.at());
             let now = crate::rules::check_only(&self.before, today, parts);
-            self.before.unappend(undo);
+            let rows = self.before.unappend(undo);
+            self.appended = Some((self.change.clone(), rows));
             return now;
         }
-        let after = self.before.reload_read(&source, &changed);
+        let source = self.change.source(&self.env.dir);
+        let after = self.before.reload_read(&source, &self.changed_files());
         crate::rules::check_only(&after, today, parts)
+    }
+
+    /// [`Records::appended_rows`] of the change, as last told for this change.
+    fn appended_rows(&mut self) -> Option<Appended> {
+        if let Some((change, rows)) = self.appended.take()
+            && change == self.change
+        {
+            return Some(rows);
+        }
+        let source = self.change.source(&self.env.dir);
+        self.before.appended_rows(&source, &self.changed_files())
     }
 
     /// The findings before the change of the rules that read any of `parts`.
@@ -394,11 +409,10 @@ impl<'e> Write<'e> {
     /// adds none at all. (Were a ledger row of another pupil unreadable, the rules that then
     /// find nothing about money find nothing on the whole records either.)
     fn new_errors_by_pupil(&mut self) -> Option<Vec<Finding>> {
-        let source = self.change.source(&self.env.dir);
-        let changed: Vec<String> = self.change.files.keys().cloned().collect();
-        let changed: Vec<&str> = changed.iter().map(String::as_str).collect();
-        let pupils = crate::rules::by_pupil::pupils_of_change(&mut self.before, &source, &changed)?;
-        self.read_again(Source::new(&self.env.dir).pupils_only(ledger::FILE, pupils), true);
+        let rows = self.appended_rows()?;
+        let (pupils, rows) = crate::rules::by_pupil::pupils_of_change(&mut self.before, rows);
+        self.appended = Some((self.change.clone(), rows));
+        self.read_again(Source::new(&self.env.dir).pupils_only(ledger::FILE, pupils?), true);
         let (was, now) = self.findings_around();
         Some(store::new_errors(&was, &now))
     }
@@ -407,6 +421,12 @@ impl<'e> Write<'e> {
     /// reads in part), forgetting what was worked out from the records.
     fn read_again(&mut self, src: Source, by_pupil: bool) {
         self.before.read_ledger_again(&src);
+        // Rows appended to a file are told only while it reads without a finding.
+        if let Some((_, rows)) = &self.appended
+            && self.before.problems.iter().any(|f| f.file == rows.file())
+        {
+            self.appended = None;
+        }
         self.by_pupil = by_pupil;
         self.before_findings.borrow_mut().clear();
         *self.after.borrow_mut() = None;

@@ -284,6 +284,11 @@ pub struct Appended {
 }
 
 impl Appended {
+    /// The file they are appended to.
+    pub fn file(&self) -> &'static str {
+        self.file.file()
+    }
+
     /// Rows to be added at the end of their file's rows.
     fn rows<D: Kept>(rows: Vec<D::Row>) -> Appended {
         Appended {

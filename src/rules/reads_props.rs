@@ -469,7 +469,8 @@ fn write_about_pupils(repo: &Repo, edit: &Edit) -> Option<(Vec<Finding>, Vec<Fin
     let on_disk = Source::new(dir.path());
     let mut without_ledger = Records::load_from(&on_disk.clone().pupils_only(crate::records::ledger::FILE, Vec::new()));
     let new_file = changed.files.get(*file).cloned().unwrap_or_default().into_bytes();
-    let pupils = super::by_pupil::pupils_of_change(&mut without_ledger, &on_disk.with(file, new_file), &[file])?;
+    let rows = without_ledger.appended_rows(&on_disk.with(file, new_file), &[file])?;
+    let pupils = super::by_pupil::pupils_of_change(&mut without_ledger, rows).0?;
     let (full, after) = (repo.records(), changed.records());
     let part = changed_part(edit, &full, &after);
     let only = |r: &Records| crate::rules::check_only(r, repo.day(), part);
