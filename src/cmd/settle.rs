@@ -1,9 +1,8 @@
 //! `care settle --term T`: settles a term (SPEC §6) and, with --record, pays the families out.
 
-use std::collections::HashSet;
 use std::process::ExitCode;
 
-use super::write::{Write, ledger_row_errors};
+use super::write::{Lines, Write, ledger_row_errors};
 use super::{Env, Failure, Outcome};
 use crate::domain::settle::{Outcome as Settled, settle_figures, term_rows};
 use crate::findings::{Lang, Msg};
@@ -151,8 +150,19 @@ pub(super) fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run
         ));
     }
     let rows = term_rows(plan, t, on, &r.entries);
-    let lines: HashSet<usize> = rows.iter().map(|e| e.line).collect();
-    let bad = ledger_row_errors(&w, &lines);
+    let basis = plan.fees.as_ref().map(|f| f.refund_basis).unwrap_or_default();
+    // The figures and their table are worked out on another core while the rules look at the
+    // rows; they are shown only when the rules find no error.
+    let (bad, figures) = std::thread::scope(|s| {
+        let figures = s.spawn(|| {
+            settle_figures(plan, t, basis, on, &rows, &r.pupils, &r.leave).map(|o| {
+                let shown = table(r, &o, env.lang);
+                (o, shown)
+            })
+        });
+        let bad = ledger_row_errors(&w, &Lines::of(rows.iter().copied()));
+        (bad, figures.join())
+    });
     if !bad.is_empty() {
         let m = crate::store::refusal(&bad);
         return Err(refuse(
@@ -160,9 +170,8 @@ pub(super) fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run
             format!("term {term} has rows with errors and cannot be settled: {}", m.en),
         ));
     }
-    let basis = plan.fees.as_ref().map(|f| f.refund_basis).unwrap_or_default();
-    let o = settle_figures(plan, t, basis, on, &rows, &r.pupils, &r.leave).map_err(Failure::Refused)?;
-    console::print(&table(r, &o, env.lang));
+    let (o, shown) = figures.unwrap_or_else(|e| std::panic::resume_unwind(e)).map_err(Failure::Refused)?;
+    console::print(&shown);
     if dry_run {
         console::println(env.lang.pick("（试算，未写入任何文件）", "(dry run: nothing written)"));
         return Ok(ExitCode::SUCCESS);

@@ -1,8 +1,6 @@
 //! `care ledger close --month M`: closes a month and writes its public disclosure (三(三)).
 
-use std::collections::HashSet;
-
-use crate::cmd::write::{Write, ledger_row_errors, ledger_row_errors_and};
+use crate::cmd::write::{Lines, Write, ledger_row_errors, ledger_row_errors_and};
 use crate::cmd::{Env, Failure, Outcome};
 use crate::domain::close::MonthTotals;
 use crate::findings::Msg;
@@ -81,7 +79,7 @@ pub(crate) fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
             format!("the earlier month {open} has rows and is not closed; close {open} first"),
         ));
     }
-    let lines: HashSet<usize> = r.entries.iter().filter(|e| month.contains(e.date)).map(|e| e.line).collect();
+    let lines = Lines::of(r.entries.iter().filter(|e| month.contains(e.date)));
     // The refunds due on the day of the close come from the context the rules are checked with,
     // when that day is today.
     let (bad, refunds) = if on == env.today {
