@@ -193,6 +193,21 @@ fn settlement_splits_the_surplus_by_largest_remainder_ties_to_the_smaller_id() {
 }
 
 #[test]
+fn a_term_whose_rows_have_errors_is_not_settled_and_no_figure_is_shown() {
+    let w = Workdir::fixture("clean").today("2026-09-26");
+    // A fee taken by someone not on the committee: committee/collector on line 7.
+    w.append("ledger.csv", "2026-09-20,fee,140.00,P0001,,,2026-09,王五,,");
+    for args in [
+        &["settle", "--term", "2026-autumn", "--on", "2026-09-26"][..],
+        &["settle", "--term", "2026-autumn", "--on", "2026-09-26", "--dry-run"][..],
+    ] {
+        w.refused(args, "cannot be settled");
+        let err = String::from_utf8_lossy(&w.care(args).output().unwrap().stderr).into_owned();
+        assert!(err.contains("ledger.csv:7: [committee/collector]"), "{err}");
+    }
+}
+
+#[test]
 fn a_withdrawn_pupil_gets_back_in_proportion_to_what_was_paid() {
     let w = Workdir::fixture("clean").today("2026-10-20");
     // P0003 leaves on 30 September; the others pay for October too.
