@@ -82,11 +82,17 @@ pub(crate) fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
     let lines = Lines::of(r.entries.iter().filter(|e| month.contains(e.date)));
     // The refunds due on the day of the close come from the context the rules are checked with,
     // when that day is today.
-    let (bad, refunds) = if on == env.today {
-        ledger_row_errors_and(&w, &lines, |cx| refuse_refunds_due(cx, month))
-    } else {
-        (ledger_row_errors(&w, &lines), refuse_refunds_due(&Context::new(r, on), month))
-    };
+    // The month's totals and digest are worked out on another core while the rules look at the
+    // rows; they are used only when the rules find no error.
+    let ((bad, refunds), totals) = std::thread::scope(|s| {
+        let totals = s.spawn(|| MonthTotals::of(month, &r.entries));
+        let found = if on == env.today {
+            ledger_row_errors_and(&w, &lines, |cx| refuse_refunds_due(cx, month))
+        } else {
+            (ledger_row_errors(&w, &lines), refuse_refunds_due(&Context::new(r, on), month))
+        };
+        (found, totals.join())
+    });
     refunds?;
     if !r.ledger_complete {
         return Err(refuse(
@@ -102,7 +108,7 @@ pub(crate) fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
         )));
     }
     let opening = disclosure::opening(r, month);
-    let t = MonthTotals::of(month, &r.entries);
+    let t = totals.unwrap_or_else(|e| std::panic::resume_unwind(e));
     let closing = t.closing(opening);
     let text = closes::render(month, on, opening, &t);
     let file = path(month);
