@@ -404,10 +404,10 @@ impl<'e> Write<'e> {
     /// The errors the change adds, by the rules that go by pupil, on the ledger rows of the
     /// pupils it is about: when the change is rows appended to one file, each naming a pupil,
     /// and every rule that reads the ledger and what the change changes goes by pupil. `None`
-    /// otherwise. Such a rule finds on those rows what it finds on the whole ledger, and the
-    /// change alters nothing it finds on other rows: so when it adds no error on those rows, it
-    /// adds none at all. (Were a ledger row of another pupil unreadable, the rules that then
-    /// find nothing about money find nothing on the whole records either.)
+    /// otherwise. Such a rule adds an error to the whole records only if it adds one on those
+    /// rows ([`Meta::by_pupil`]): so when none is added there, none is added at all. (Were a
+    /// ledger row of another pupil unreadable, the rules that then find nothing about money
+    /// find nothing on the whole records either.)
     fn new_errors_by_pupil(&mut self) -> Option<Vec<Finding>> {
         let rows = self.appended_rows()?;
         let (pupils, rows) = crate::rules::by_pupil::pupils_of_change(&mut self.before, rows);
@@ -417,8 +417,8 @@ impl<'e> Write<'e> {
         Some(store::new_errors(&was, &now))
     }
 
-    /// Reads the ledger before the change again, from `src` (the only file [`Write::begin_by_pupil`]
-    /// reads in part), forgetting what was worked out from the records.
+    /// Reads the ledger before the change again, from `src` (the only file
+    /// [`Write::begin_by_pupil`] reads in part), forgetting what was worked out from the records.
     fn read_again(&mut self, src: Source, by_pupil: bool) {
         self.before.read_ledger_again(&src);
         // Rows appended to a file are told only while it reads without a finding.
