@@ -586,6 +586,21 @@ mod tests {
 
     const HEADER: &str = "date,kind,amount,pupil_id,contract_id,category,period,collected_by,receipt,memo\n";
 
+    /// A ledger of the rows, each on its line, with a byte-order mark or not, the last line
+    /// ended or not.
+    fn ledger_text(bom: bool, rows: &[String], end: bool) -> String {
+        let mut text = String::new();
+        if bom {
+            text.push('\u{feff}');
+        }
+        text.push_str(HEADER);
+        text.push_str(&rows.join("\n"));
+        if end {
+            text.push('\n');
+        }
+        text
+    }
+
     proptest! {
         /// Read a block at a time, a file gives what it gives read whole: the same rows, lines
         /// and findings, whatever the block size, however lines fall across blocks (a line
@@ -607,15 +622,7 @@ mod tests {
             block in 1usize..200,
             bom in any::<bool>(),
         ) {
-            let mut text = String::new();
-            if bom {
-                text.push('\u{feff}');
-            }
-            text.push_str(HEADER);
-            text.push_str(&rows.join("\n"));
-            if end {
-                text.push('\n');
-            }
+            let text = ledger_text(bom, &rows, end);
             let dir = tempfile::tempdir().unwrap();
             std::fs::write(dir.path().join("ledger.csv"), &text).unwrap();
             let src = Source::new(dir.path());
@@ -650,11 +657,7 @@ mod tests {
             on_disk in any::<bool>(),
             block in 1usize..200,
         ) {
-            let mut text = HEADER.to_owned();
-            text.push_str(&rows.join("\n"));
-            if end {
-                text.push('\n');
-            }
+            let text = ledger_text(false, &rows, end);
             // On disk a block at a time, or whole from memory (the file as a write leaves it).
             let dir = tempfile::tempdir().unwrap();
             let src = match on_disk {

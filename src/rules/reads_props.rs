@@ -35,6 +35,15 @@ impl Repo {
         Repo { files, today }
     }
 
+    /// The clean records on `today` with the edits made in turn.
+    fn with<'e>(today: &'static str, edits: impl IntoIterator<Item = &'e Edit>) -> Repo {
+        let mut repo = Repo::clean(today);
+        for e in edits {
+            repo.apply(e);
+        }
+        repo
+    }
+
     fn source(&self) -> Source {
         let mut src = Source::new(Path::new("/nonexistent-care-fixture"));
         for (f, t) in &self.files {
@@ -161,6 +170,8 @@ const DAYS: &[&str] = &[
     "2027-06-30",
     "2027-07-05",
 ];
+/// The days the records are checked on: in the autumn term, at its end, after it, a term later.
+const TODAYS: &[&str] = &["2026-09-25", "2026-12-20", "2027-02-10", "2027-08-01"];
 const PUPILS: &[&str] = &["P0001", "P0002", "P0003", "P0004", "P0005", "P0099", ""];
 const PEOPLE: &[&str] = &["王建军", "李华", "周强", "陈静", "吴芳", "赵老师", ""];
 const AMOUNTS: &[&str] = &["280.00", "140", "30.5", "1000.00", "0", "-5.00", "1.234", "x"];
@@ -351,15 +362,12 @@ proptest! {
 
     #[test]
     fn a_rule_finds_the_same_when_a_part_it_does_not_read_changes(
-        today in one(&["2026-09-25", "2026-12-20", "2027-02-10", "2027-08-01"]),
+        today in one(TODAYS),
         shape in prop::collection::vec(plan_edit(), 0..4),
         base in prop::collection::vec(any_edit(), 0..12),
         edits in edit_of_each_part(),
     ) {
-        let mut repo = Repo::clean(today);
-        for e in shape.iter().chain(&base) {
-            repo.apply(e);
-        }
+        let repo = Repo::with(today, shape.iter().chain(&base));
         let (records, before) = (repo.records(), repo.findings());
         for edit in &edits {
             let mut changed = repo.clone();
@@ -434,15 +442,12 @@ proptest! {
     /// write checks the whole records.)
     #[test]
     fn a_write_about_pupils_adds_no_error_unless_their_rows_show_one(
-        today in one(&["2026-09-25", "2026-12-20", "2027-02-10", "2027-08-01"]),
+        today in one(TODAYS),
         shape in prop::collection::vec(plan_edit(), 0..4),
         base in prop::collection::vec(any_edit(), 0..16),
         edit in row_about_a_pupil(),
     ) {
-        let mut repo = Repo::clean(today);
-        for e in shape.iter().chain(&base) {
-            repo.apply(e);
-        }
+        let repo = Repo::with(today, shape.iter().chain(&base));
         if let Some((of_pupils, all)) = write_about_pupils(&repo, &edit) {
             prop_assert!(
                 !of_pupils.is_empty() || all.is_empty(),
@@ -484,8 +489,7 @@ fn write_about_pupils(repo: &Repo, edit: &Edit) -> Option<(Vec<Finding>, Vec<Fin
 /// settlement, by pupil.
 #[test]
 fn a_row_in_a_settled_term_is_checked_on_the_whole_ledger() {
-    let mut repo = Repo::clean("2027-02-10");
-    repo.apply(&Edit::Settle("2026-autumn", "2027-01-20", false));
+    let repo = Repo::with("2027-02-10", &[Edit::Settle("2026-autumn", "2027-01-20", false)]);
     let row = |line: &str| Edit::Append("ledger.csv", line.to_owned());
     assert!(write_about_pupils(&repo, &row("2026-09-15,fee,50.00,P0004,,,2026-09,周强,,")).is_none());
     assert!(write_about_pupils(&repo, &row("2027-03-03,fee,50.00,P0004,,,2027-03,周强,,")).is_some());
