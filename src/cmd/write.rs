@@ -239,8 +239,9 @@ impl<'e> Write<'e> {
     fn keep_after(&self, records: Arc<Records>) {
         let (r, today) = (Arc::clone(&records), self.env.today);
         let (change, parts) = (self.record_change(), self.changed_parts());
+        let files: Vec<String> = change.files.keys().cloned().collect();
         let findings = std::thread::Builder::new()
-            .spawn(move || crate::rules::check_only(&r, today, parts))
+            .spawn(move || crate::rules::check_changed(&r, today, parts, &files.iter().map(String::as_str).collect::<Vec<_>>()))
             .ok();
         *self.after.borrow_mut() = Some(After { change, records, findings });
     }
@@ -287,7 +288,7 @@ impl<'e> Write<'e> {
         let now = match a.findings.take().map(JoinHandle::join) {
             Some(Ok(now)) => now,
             Some(Err(e)) => std::panic::resume_unwind(e),
-            None => crate::rules::check_only(&a.records, self.env.today, self.changed_parts()),
+            None => crate::rules::check_changed(&a.records, self.env.today, self.changed_parts(), &self.changed_files()),
         };
         Some(now)
     }
@@ -361,14 +362,14 @@ impl<'e> Write<'e> {
         if let Some(rows) = self.appended_rows() {
             let undo = self.before.append(rows);
             let parts = Inputs::of_appended(&self.before, undo.file(), undo.at());
-            let now = crate::rules::check_only(&self.before, today, parts);
+            let now = crate::rules::check_changed(&self.before, today, parts, &[undo.file()]);
             let rows = self.before.unappend(undo);
             self.appended = Some((self.change.clone(), rows));
             return now;
         }
         let source = self.change.source(&self.env.dir);
         let after = self.before.reload_read(&source, &self.changed_files());
-        crate::rules::check_only(&after, today, parts)
+        crate::rules::check_changed(&after, today, parts, &self.changed_files())
     }
 
     /// [`Records::appended_rows`] of the change, as last told for this change.

@@ -44,6 +44,9 @@ pub struct Context<'a> {
     term_months: Vec<(Month, Month)>,
     /// What each family paid for each period, once a rule has asked ([`super::fees::net_paid`]).
     pub(super) net_paid: std::sync::OnceLock<super::fees::NetSums<'a>>,
+    /// The files of closes/ and settlements/ a change wrote, when it wrote nothing else that
+    /// rules read: the rules that go by file look only at those ([`Context::in_question`]).
+    changed_files: Option<Vec<String>>,
 }
 
 /// A ledger row with what the context worked out for it.
@@ -252,6 +255,7 @@ impl<'a> Context<'a> {
             by_month,
             term_months,
             net_paid: Default::default(),
+            changed_files: None,
         };
         (cx.entry_known, cx.entry_pupils) = records
             .entries
@@ -265,6 +269,30 @@ impl<'a> Context<'a> {
             })
             .unzip();
         cx
+    }
+
+    /// The context for a change that wrote only `files`, all of closes/ and settlements/.
+    pub(super) fn in_question_only(self, files: &[&str]) -> Self {
+        Context {
+            changed_files: Some(files.iter().map(|f| (*f).to_owned()).collect()),
+            ..self
+        }
+    }
+
+    /// Of `items` (closes, settlements, each from a file), those a rule works out its findings
+    /// about: all of them, unless it goes by file ([`super::Meta::by_file`]) and the records are
+    /// checked for a change that wrote only files of closes/ and settlements/: then those of
+    /// the files it wrote.
+    pub fn in_question<'i, T>(
+        &'i self,
+        rule: &super::Meta,
+        items: &'i [T],
+        file: impl Fn(&T) -> &str + 'i,
+    ) -> impl Iterator<Item = &'i T> + 'i {
+        let only = self.changed_files.as_deref().filter(|_| rule.by_file);
+        items
+            .iter()
+            .filter(move |item| only.is_none_or(|files| files.iter().any(|f| f == file(item))))
     }
 
     /// What a row's period names, by its place in `named`.

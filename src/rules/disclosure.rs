@@ -41,7 +41,7 @@ impl Rule for MonthNotClosed {
 }
 
 rule! {
-    ClosedMonthChanged: "disclosure" / "closed-month-changed", Error, reads CLOSED_MONTHS | CLOSES, "三(三)、四(一)",
+    ClosedMonthChanged: "disclosure" / "closed-month-changed", Error, reads CLOSED_MONTHS | CLOSES by file, "三(三)、四(一)",
     "已公示月份的账不能再改：撤销这次修改（git checkout ledger.csv），更正请记在当前月份；确需重开请用 care ledger reopen",
     "a disclosed month's rows must not change: undo the edit (git checkout ledger.csv) and record corrections in the current month; to redo the month, use care ledger reopen",
 }
@@ -51,7 +51,7 @@ impl Rule for ClosedMonthChanged {
         if !cx.records.ledger_complete {
             return;
         }
-        for c in &cx.records.closes {
+        for c in cx.in_question(self.meta(), &cx.records.closes, |c| &c.file) {
             let now = MonthTotals::of(c.month, cx.month_entries(c.month));
             let moved = now.changes_from(c);
             let msg = if !agrees(&c.digest.v, &now.digest, || cx.month_entries(c.month)) {

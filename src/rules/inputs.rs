@@ -67,6 +67,11 @@ impl Inputs {
         Inputs(self.0 & !other.0)
     }
 
+    /// Whether every part of this set is one of `other`'s.
+    pub const fn within(self, other: Inputs) -> bool {
+        self.0 & !other.0 == 0
+    }
+
     /// Whether the two sets share a part.
     pub const fn meets(self, other: Inputs) -> bool {
         self.0 & other.0 != 0

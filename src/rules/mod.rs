@@ -2,20 +2,23 @@
 //! [`rule!`]: its id, severity, policy clause, fix hint and page of docs/rules all come from that
 //! declaration. `REGISTRY` lists them all. Rules return findings; rendering is elsewhere.
 
-/// Declares a rule: `Name: "family" / "name", Severity, reads LEDGER | PLAN [by pupil], "policy
-/// clause", "hint zh", "hint en"`. `reads` names every part of the records ([`Inputs`]) its
-/// findings can depend on: a write that changes none of them does not check the rule again.
-/// `by pupil`: see [`Meta::by_pupil`].
+/// Declares a rule: `Name: "family" / "name", Severity, reads LEDGER | PLAN [by pupil | by file],
+/// "policy clause", "hint zh", "hint en"`. `reads` names every part of the records ([`Inputs`])
+/// its findings can depend on: a write that changes none of them does not check the rule again.
+/// `by pupil`: see [`Meta::by_pupil`]; `by file`: see [`Meta::by_file`].
 /// The id is `family/name`; its page, docs/rules/family-name.md, is embedded for `care explain`
 /// (a rule without its page does not compile).
 macro_rules! rule {
     ($(#[$attr:meta])* $name:ident: $family:literal / $rule:literal, $severity:ident, reads $($input:ident)|+ by pupil, $($rest:tt)*) => {
-        rule!(@ $(#[$attr])* $name: $family / $rule, $severity, [$($input)|+], true, $($rest)*);
+        rule!(@ $(#[$attr])* $name: $family / $rule, $severity, [$($input)|+], true, false, $($rest)*);
+    };
+    ($(#[$attr:meta])* $name:ident: $family:literal / $rule:literal, $severity:ident, reads $($input:ident)|+ by file, $($rest:tt)*) => {
+        rule!(@ $(#[$attr])* $name: $family / $rule, $severity, [$($input)|+], false, true, $($rest)*);
     };
     ($(#[$attr:meta])* $name:ident: $family:literal / $rule:literal, $severity:ident, reads $($input:ident)|+, $($rest:tt)*) => {
-        rule!(@ $(#[$attr])* $name: $family / $rule, $severity, [$($input)|+], false, $($rest)*);
+        rule!(@ $(#[$attr])* $name: $family / $rule, $severity, [$($input)|+], false, false, $($rest)*);
     };
-    (@ $(#[$attr:meta])* $name:ident: $family:literal / $rule:literal, $severity:ident, [$($input:ident)|+], $by_pupil:literal, $policy:literal, $zh:literal, $en:literal $(,)?) => {
+    (@ $(#[$attr:meta])* $name:ident: $family:literal / $rule:literal, $severity:ident, [$($input:ident)|+], $by_pupil:literal, $by_file:literal, $policy:literal, $zh:literal, $en:literal $(,)?) => {
         $(#[$attr])*
         pub struct $name;
 
@@ -26,6 +29,7 @@ macro_rules! rule {
                 severity: $crate::findings::Severity::$severity,
                 reads: $crate::rules::Inputs::NONE$(.and($crate::rules::Inputs::$input))+,
                 by_pupil: $by_pupil,
+                by_file: $by_file,
                 policy: $policy,
                 hint: ($zh, $en),
                 page: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules/", $family, "-", $rule, ".md")),
@@ -82,6 +86,13 @@ pub struct Meta {
     /// finding on both. A write about some pupils checks such a rule on those pupils' ledger
     /// rows alone (`cmd::write`); `reads_props` holds the rules to it over random records.
     pub by_pupil: bool,
+    /// It goes by file: each of its findings is about one file of closes/ or settlements/ (a
+    /// month's close, a term's settlement) and depends only on that file and on parts of the
+    /// records other than [`Inputs::CLOSES`] and [`Inputs::SETTLEMENTS`]. A change to some of
+    /// those files alone changes only its findings about them, and it looks at no other
+    /// ([`Context::in_question`], [`check_changed`]): a month's close does not work out again
+    /// the digests of the months closed before it. `reads_props` holds it over random records.
+    pub by_file: bool,
     /// The policy clause it comes from, e.g. `二(四)`.
     pub policy: &'static str,
     /// How to fix a finding, in Chinese and English.
@@ -183,14 +194,22 @@ pub fn check_and<T>(records: &Records, today: Date, also: impl FnOnce(&Context) 
     (merge(by_rule.into_iter().map(|(_, f)| f)), more)
 }
 
-/// The findings of the rules that read any of `parts`: all that can change when only those parts
-/// of the records change (a write's refusal compares them before and after it).
-pub fn check_only(records: &Records, today: Date, parts: Inputs) -> Vec<Finding> {
+/// The findings that can change when a change to `files` (paths in the records directory)
+/// changes only `parts` of the records: those of the rules that read any of them, and, when it
+/// changes nothing but files of closes/ and settlements/, of a rule that goes by file
+/// ([`Meta::by_file`]) only those about the files. The errors the change adds
+/// ([`crate::store::new_errors`] of these findings before it and after it) are the errors it
+/// adds to the findings of every rule.
+pub fn check_changed(records: &Records, today: Date, parts: Inputs, files: &[&str]) -> Vec<Finding> {
     let wanted = |m: &Meta| m.reads.meets(parts);
     if !REGISTRY.iter().any(|r| wanted(r.meta())) {
         return Vec::new();
     }
-    merge(check_each_and(records, today, wanted, |_| ()).0.into_iter().map(|(_, f)| f))
+    let mut cx = Context::new(records, today);
+    if parts.within(Inputs::CLOSES.and(Inputs::SETTLEMENTS)) {
+        cx = cx.in_question_only(files);
+    }
+    merge(check_each_in(&cx, wanted, |_| ()).0.into_iter().map(|(_, f)| f))
 }
 
 /// The findings of several rules as one list, sorted by file and line, each once.
@@ -209,7 +228,15 @@ pub fn check_each_and<T>(
     wanted: impl Fn(&Meta) -> bool,
     also: impl FnOnce(&Context) -> T,
 ) -> (Vec<(&'static str, Vec<Finding>)>, T) {
-    let cx = Context::new(records, today);
+    check_each_in(&Context::new(records, today), wanted, also)
+}
+
+/// [`check_each_and`] in a context already built.
+fn check_each_in<T>(
+    cx: &Context,
+    wanted: impl Fn(&Meta) -> bool,
+    also: impl FnOnce(&Context) -> T,
+) -> (Vec<(&'static str, Vec<Finding>)>, T) {
     let mut order: Vec<usize> = (0..REGISTRY.len()).filter(|&i| wanted(REGISTRY[i].meta())).collect();
     order.sort_by_key(|&i| {
         SLOW_FIRST
@@ -226,7 +253,7 @@ pub fn check_each_and<T>(
             let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(&i) = order.get(k) else { break };
             let mut out = Vec::new();
-            REGISTRY[i].check(&cx, &mut out);
+            REGISTRY[i].check(cx, &mut out);
             done.push((i, out));
         }
         done
@@ -234,7 +261,7 @@ pub fn check_each_and<T>(
     let (mut by_rule, theirs) = rayon::join(work, work);
     by_rule.extend(theirs);
     by_rule.sort_by_key(|(i, _)| *i);
-    let more = also(&cx);
+    let more = also(cx);
     (by_rule.into_iter().map(|(i, f)| (REGISTRY[i].meta().id, f)).collect(), more)
 }
 

@@ -80,6 +80,15 @@ impl Repo {
         parse_date(self.today).expect("a test date")
     }
 
+    /// The paths of the files that differ from those of `before`.
+    fn files_changed_from<'a>(&'a self, before: &'a Repo) -> Vec<&'a str> {
+        let mut paths: Vec<&str> = self.files.keys().chain(before.files.keys()).map(String::as_str).collect();
+        paths.sort_unstable();
+        paths.dedup();
+        paths.retain(|p| self.files.get(*p) != before.files.get(*p));
+        paths
+    }
+
     fn append(&mut self, file: &str, line: &str) {
         let text = self.files.entry(file.to_owned()).or_default();
         text.push_str(line);
@@ -384,8 +393,10 @@ proptest! {
                     edit
                 );
             }
-            // What a write refuses: the errors the change adds, by the rules it concerns.
-            let only = |r: &Repo| crate::rules::check_only(&r.records(), r.day(), part);
+            // What a write refuses: the errors the change adds, by the rules it concerns, on
+            // the files it writes.
+            let files = changed.files_changed_from(&repo);
+            let only = |r: &Repo| crate::rules::check_changed(&r.records(), r.day(), part, &files);
             prop_assert_eq!(
                 crate::store::new_errors(&only(&repo), &only(&changed)),
                 crate::store::new_errors(&before, &after)
@@ -478,7 +489,7 @@ fn write_about_pupils(repo: &Repo, edit: &Edit) -> Option<(Vec<Finding>, Vec<Fin
     let pupils = super::by_pupil::pupils_of_change(&mut without_ledger, rows).0?;
     let (full, after) = (repo.records(), changed.records());
     let part = changed_part(edit, &full, &after);
-    let only = |r: &Records| crate::rules::check_only(r, repo.day(), part);
+    let only = |r: &Records| crate::rules::check_changed(r, repo.day(), part, &[file]);
     let of_pupils = crate::store::new_errors(&only(&repo.records_of(&pupils)), &only(&changed.records_of(&pupils)));
     let all = crate::store::new_errors(&repo.findings(), &changed.findings());
     Some((of_pupils, all))

@@ -41,7 +41,7 @@ rule! {
 impl Rule for Late {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan() else { return };
-        for s in &cx.records.settlements {
+        for s in cx.in_question(self.meta(), &cx.records.settlements, |s| &s.file) {
             let Some(t) = p.terms.iter().find(|t| t.id == s.term.v) else {
                 continue;
             };
@@ -63,7 +63,7 @@ impl Rule for Late {
 }
 
 rule! {
-    Stale: "settlement" / "stale", Error, reads PLAN | SETTLED_TERMS | SETTLEMENTS, "三(三)、四(一)",
+    Stale: "settlement" / "stale", Error, reads PLAN | SETTLED_TERMS | SETTLEMENTS by file, "三(三)、四(一)",
     "已结算学期的收支不能再改：撤销这次修改；确需重新结算请删除 settlements/ 下该学期的文件后再运行 care settle",
     "a settled term's rows must not change: undo the edit; to settle again, delete the term's files under settlements/ and run care settle",
 }
