@@ -223,7 +223,7 @@ fn school(place: &Place, code: &str, o: &Options<'_>) -> io::Result<SchoolRow> {
     let (findings, due) = check_and(&r, o.today, |cx| {
         let Some(p) = &period else { return Vec::new() };
         refunds_due(cx)
-            .into_iter()
+            .iter()
             .filter(|d| {
                 let (from, to) = d.key.days();
                 from <= p.to && p.from <= to

@@ -10,6 +10,7 @@ use std::thread::JoinHandle;
 use super::{Env, Failure, Outcome};
 use crate::findings::{Finding, Msg};
 use crate::output::console;
+use crate::records::closes::MonthTotals;
 use crate::records::file::RecordFile;
 use crate::records::table::{self, Column, Columns, csv_line};
 use crate::records::text::{as_utf8, count_lines, decode};
@@ -37,6 +38,9 @@ pub(crate) struct Write<'e> {
     /// The rows the change appends, with the change they were read from: telling them costs a
     /// pass over the whole file, and a write about pupils needs them more than once.
     appended: Option<(Change, Appended)>,
+    /// Months' totals over the ledger rows before the change, worked out by the command
+    /// ([`Write::knowing_totals`]).
+    known_totals: Vec<(crate::records::Month, MonthTotals)>,
 }
 
 struct After {
@@ -82,6 +86,7 @@ impl<'e> Write<'e> {
             by_pupil,
             after: RefCell::new(None),
             appended: None,
+            known_totals: Vec::new(),
         })
     }
 
@@ -235,13 +240,44 @@ impl<'e> Write<'e> {
         records
     }
 
+    /// Gives the check of the change a month's totals over the ledger rows before it, which the
+    /// command has worked out (a close): when the change leaves the ledger's rows as they are,
+    /// the rules take them instead of working them out again.
+    pub(crate) fn knowing_totals(&mut self, month: crate::records::Month, totals: MonthTotals) {
+        self.known_totals.push((month, totals));
+    }
+
+    /// The months' totals known over the rows after the change: those before it, when it
+    /// changes no ledger row.
+    fn totals_after(&self) -> Vec<(crate::records::Month, MonthTotals)> {
+        if self.changed_parts().meets(Inputs::LEDGER_ROWS) {
+            return Vec::new();
+        }
+        self.known_totals.clone()
+    }
+
+    /// The findings after the change of the rules that read what it changes, on `records`
+    /// read after it.
+    fn check_after(&self, records: &Records) -> Vec<Finding> {
+        crate::rules::check_changed_knowing(
+            records,
+            self.env.today,
+            self.changed_parts(),
+            &self.changed_files(),
+            self.totals_after(),
+        )
+    }
+
     /// Keeps the records after the change, and starts working out their findings.
     fn keep_after(&self, records: Arc<Records>) {
         let (r, today) = (Arc::clone(&records), self.env.today);
-        let (change, parts) = (self.record_change(), self.changed_parts());
+        let (change, parts, totals) = (self.record_change(), self.changed_parts(), self.totals_after());
         let files: Vec<String> = change.files.keys().cloned().collect();
         let findings = std::thread::Builder::new()
-            .spawn(move || crate::rules::check_changed(&r, today, parts, &files.iter().map(String::as_str).collect::<Vec<_>>()))
+            .spawn(move || {
+                let files: Vec<&str> = files.iter().map(String::as_str).collect();
+                crate::rules::check_changed_knowing(&r, today, parts, &files, totals)
+            })
             .ok();
         *self.after.borrow_mut() = Some(After { change, records, findings });
     }
@@ -288,7 +324,7 @@ impl<'e> Write<'e> {
         let now = match a.findings.take().map(JoinHandle::join) {
             Some(Ok(now)) => now,
             Some(Err(e)) => std::panic::resume_unwind(e),
-            None => crate::rules::check_changed(&a.records, self.env.today, self.changed_parts(), &self.changed_files()),
+            None => self.check_after(&a.records),
         };
         Some(now)
     }
@@ -355,7 +391,7 @@ impl<'e> Write<'e> {
     /// The findings after the change of the rules that read what it changes. Rows appended to
     /// one file are added to the records before the change for the rules, and taken off again.
     fn findings_after(&mut self) -> Vec<Finding> {
-        let (today, parts) = (self.env.today, self.changed_parts());
+        let today = self.env.today;
         if let Some(now) = self.cached_after_findings() {
             return now;
         }
@@ -369,7 +405,7 @@ impl<'e> Write<'e> {
         }
         let source = self.change.source(&self.env.dir);
         let after = self.before.reload_read(&source, &self.changed_files());
-        crate::rules::check_changed(&after, today, parts, &self.changed_files())
+        self.check_after(&after)
     }
 
     /// [`Records::appended_rows`] of the change, as last told for this change.

@@ -35,39 +35,50 @@ impl MonthMoney {
     }
 }
 
-/// The months from `from` to `to`, both included, by the rows dated in them.
+/// The months from `from` to `to`, both included (at most 240 of them), by the rows dated in
+/// them. One pass over the rows: a district's year is a dozen months of a million rows.
 pub fn months(records: &Records, from: Month, to: Month) -> Vec<MonthMoney> {
-    let mut balance: Money = records
-        .entries
-        .iter()
-        .filter(|e| e.date < from.first_day())
-        .map(|e| e.signed())
-        .sum();
-    let mut out = Vec::new();
-    let mut m = from;
-    while m <= to && out.len() < 240 {
-        let mut mm = MonthMoney {
-            month: m,
+    let mut out: Vec<MonthMoney> = std::iter::successors(Some(from), |m| Some(m.next()))
+        .take_while(|m| *m <= to)
+        .take(240)
+        .map(|month| MonthMoney {
+            month,
             fees: Money::ZERO,
             grants: Money::ZERO,
             refunds: Money::ZERO,
             pay: Money::ZERO,
             expenses: Money::ZERO,
-            balance,
-        };
-        for e in records.entries.iter().filter(|e| m.contains(e.date)) {
-            match e.kind {
-                Kind::Fee => mm.fees += e.amount,
-                Kind::Refund => mm.refunds += e.amount,
-                Kind::Pay => mm.pay += e.amount,
-                Kind::Expense => mm.expenses += e.amount,
-                Kind::Grant => mm.grants += e.amount,
-            }
-            balance += e.signed();
+            balance: Money::ZERO,
+        })
+        .collect();
+    let mut before = Money::ZERO;
+    // What each month's rows add to the balance.
+    let mut moved = vec![Money::ZERO; out.len()];
+    let start = from.first_day();
+    for e in &records.entries {
+        if e.date < start {
+            before += e.signed();
+            continue;
         }
+        let m = Month::of(e.date);
+        let i = (i64::from(m.year) - i64::from(from.year)) * 12 + i64::from(m.month) - i64::from(from.month);
+        let Some(i) = usize::try_from(i).ok().filter(|i| *i < out.len()) else {
+            continue;
+        };
+        let mm = &mut out[i];
+        match e.kind {
+            Kind::Fee => mm.fees += e.amount,
+            Kind::Refund => mm.refunds += e.amount,
+            Kind::Pay => mm.pay += e.amount,
+            Kind::Expense => mm.expenses += e.amount,
+            Kind::Grant => mm.grants += e.amount,
+        }
+        moved[i] += e.signed();
+    }
+    let mut balance = before;
+    for (mm, moved) in out.iter_mut().zip(moved) {
+        balance += moved;
         mm.balance = balance;
-        out.push(mm);
-        m = m.next();
     }
     out
 }
@@ -335,6 +346,44 @@ mod tests {
         assert_eq!(nice_step(Decimal::from(7_120)), Decimal::from(2_000));
         assert_eq!(nice_step(Decimal::from(100)), Decimal::from(20));
         assert_eq!(nice_step(Decimal::new(3, 2)), Decimal::new(1, 2));
+    }
+
+    #[test]
+    fn months_sum_their_rows_and_carry_the_balance() {
+        let csv = "date,kind,amount,pupil_id,contract_id,category,period,collected_by,receipt,memo\n\
+            2025-08-31,fee,100.00,P1,,,2025-08,周强,,\n\
+            2025-09-01,fee,280.00,P1,,,2025-09,周强,,\n\
+            2025-09-30,pay,90.50,,C1,,,,,\n\
+            2025-10-15,refund,40.00,P1,,,2025-09,,,\n\
+            2025-12-01,expense,12.25,,,水电,,,,\n\
+            2025-11-20,grant,50.00,,,区补助,,,,\n\
+            2026-01-02,fee,280.00,P1,,,2026-01,周强,,\n";
+        let r = Records::load_from(
+            &crate::records::Source::new(std::path::Path::new("/nonexistent")).with("ledger.csv", csv.as_bytes().to_vec()),
+        );
+        let m = |t: &str| Month::parse(t).unwrap();
+        let ms = months(&r, m("2025-09"), m("2025-12"));
+        let got: Vec<(String, String, String)> = ms
+            .iter()
+            .map(|mm| {
+                (
+                    mm.month.to_string(),
+                    format!("{}/{}/{}/{}/{}", mm.fees, mm.grants, mm.refunds, mm.pay, mm.expenses),
+                    mm.balance.to_string(),
+                )
+            })
+            .collect();
+        let want = [
+            ("2025-09", "280.00/0.00/0.00/90.50/0.00", "289.50"),
+            ("2025-10", "0.00/0.00/40.00/0.00/0.00", "249.50"),
+            ("2025-11", "0.00/50.00/0.00/0.00/0.00", "299.50"),
+            ("2025-12", "0.00/0.00/0.00/0.00/12.25", "287.25"),
+        ];
+        let want: Vec<(String, String, String)> = want.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect();
+        assert_eq!(got, want);
+        // Twenty years at most; none before the first month.
+        assert_eq!(months(&r, m("2000-01"), m("2030-01")).len(), 240);
+        assert!(months(&r, m("2025-10"), m("2025-09")).is_empty());
     }
 
     #[test]

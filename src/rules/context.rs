@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use crate::domain::calendar::{Period, period, term_of_period};
+use crate::records::closes::MonthTotals;
 use crate::records::fast_hash::{FastMap, FastSet};
 use crate::records::plan::{Plan, Term};
 use crate::records::{Contract, Date, Entry, Month, Pupil, Records};
@@ -44,9 +45,14 @@ pub struct Context<'a> {
     term_months: Vec<(Month, Month)>,
     /// What each family paid for each period, once a rule has asked ([`super::fees::net_paid`]).
     pub(super) net_paid: std::sync::OnceLock<super::fees::NetSums<'a>>,
+    /// The refunds due, once a rule or a command has asked ([`super::fees::refunds_due`]).
+    pub(super) refunds_due: std::sync::OnceLock<Vec<super::fees::Due<'a>>>,
     /// The files of closes/ and settlements/ a change wrote, when it wrote nothing else that
     /// rules read: the rules that go by file look only at those ([`Context::in_question`]).
     changed_files: Option<Vec<String>>,
+    /// Months' totals over these records' rows that a write has worked out already
+    /// ([`Context::knowing`]).
+    known_totals: Vec<(Month, MonthTotals)>,
 }
 
 /// A ledger row with what the context worked out for it.
@@ -255,7 +261,9 @@ impl<'a> Context<'a> {
             by_month,
             term_months,
             net_paid: Default::default(),
+            refunds_due: Default::default(),
             changed_files: None,
+            known_totals: Vec::new(),
         };
         (cx.entry_known, cx.entry_pupils) = records
             .entries
@@ -276,6 +284,24 @@ impl<'a> Context<'a> {
         Context {
             changed_files: Some(files.iter().map(|f| (*f).to_owned()).collect()),
             ..self
+        }
+    }
+
+    /// The context given months' totals over its records' rows, worked out already (a close's,
+    /// for the check after it): [`Context::month_totals`] takes them instead of working them out
+    /// again.
+    pub(super) fn knowing(self, totals: Vec<(Month, MonthTotals)>) -> Self {
+        Context {
+            known_totals: totals,
+            ..self
+        }
+    }
+
+    /// A month's totals and digest over the ledger rows dated in it.
+    pub fn month_totals(&self, m: Month) -> std::borrow::Cow<'_, MonthTotals> {
+        match self.known_totals.iter().find(|(k, _)| *k == m) {
+            Some((_, t)) => std::borrow::Cow::Borrowed(t),
+            None => std::borrow::Cow::Owned(MonthTotals::of(m, self.month_entries(m))),
         }
     }
 

@@ -1,7 +1,6 @@
 //! disclosure/*: every month's money is closed and disclosed to parents (三(三), 三(四): 每月公开).
 
 use super::{Context, Declared, Rule};
-use crate::domain::close::MonthTotals;
 use crate::domain::deadlines::{close_by, close_overdue, months_to_close};
 use crate::domain::digest::agrees;
 use crate::findings::{Finding, Msg};
@@ -52,7 +51,7 @@ impl Rule for ClosedMonthChanged {
             return;
         }
         for c in cx.in_question(self.meta(), &cx.records.closes, |c| &c.file) {
-            let now = MonthTotals::of(c.month, cx.month_entries(c.month));
+            let now = cx.month_totals(c.month);
             let moved = now.changes_from(c);
             let msg = if !agrees(&c.digest.v, &now.digest, || cx.month_entries(c.month)) {
                 if moved.is_empty() {

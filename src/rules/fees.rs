@@ -265,7 +265,11 @@ fn dues_where<'a>(cx: &Context<'a>, keep: impl Fn(&Due<'a>) -> bool) -> Vec<Due<
 /// The refunds due and not booked for periods that have ended (what `fees/refund-due` reports):
 /// not where a family paid over the standard (`fees/over-standard` says so), nor where it had no
 /// care in the period at all (`consent/fee-without-agreement` says so).
-pub fn refunds_due<'a>(cx: &Context<'a>) -> Vec<Due<'a>> {
+pub fn refunds_due<'c, 'a>(cx: &'c Context<'a>) -> &'c [Due<'a>] {
+    cx.refunds_due.get_or_init(|| work_out_refunds_due(cx))
+}
+
+fn work_out_refunds_due<'a>(cx: &Context<'a>) -> Vec<Due<'a>> {
     let Some(p) = cx.plan() else { return Vec::new() };
     dues_where(cx, |d| {
         let (from, to) = d.key.days();

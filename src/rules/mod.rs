@@ -201,11 +201,22 @@ pub fn check_and<T>(records: &Records, today: Date, also: impl FnOnce(&Context) 
 /// ([`crate::store::new_errors`] of these findings before it and after it) are the errors it
 /// adds to the findings of every rule.
 pub fn check_changed(records: &Records, today: Date, parts: Inputs, files: &[&str]) -> Vec<Finding> {
+    check_changed_knowing(records, today, parts, files, Vec::new())
+}
+
+/// [`check_changed`], given months' totals over the rows of `records` worked out already.
+pub fn check_changed_knowing(
+    records: &Records,
+    today: Date,
+    parts: Inputs,
+    files: &[&str],
+    totals: Vec<(crate::records::Month, crate::records::closes::MonthTotals)>,
+) -> Vec<Finding> {
     let wanted = |m: &Meta| m.reads.meets(parts);
     if !REGISTRY.iter().any(|r| wanted(r.meta())) {
         return Vec::new();
     }
-    let mut cx = Context::new(records, today);
+    let mut cx = Context::new(records, today).knowing(totals);
     if parts.within(Inputs::CLOSES.and(Inputs::SETTLEMENTS)) {
         cx = cx.in_question_only(files);
     }

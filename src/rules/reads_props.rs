@@ -401,6 +401,16 @@ proptest! {
                 crate::store::new_errors(&only(&repo), &only(&changed)),
                 crate::store::new_errors(&before, &after)
             );
+            // A close hands the check after it the month's totals it worked out on the rows.
+            if let Edit::Close(day, ..) = edit {
+                let month = Month::of(parse_date(day).expect("a test month"));
+                let known = vec![(month, MonthTotals::of(month, &records.entries))];
+                let knowing = crate::rules::check_changed_knowing(&changed.records(), changed.day(), part, &files, known);
+                prop_assert_eq!(
+                    crate::store::new_errors(&only(&repo), &knowing),
+                    crate::store::new_errors(&before, &after)
+                );
+            }
         }
     }
 }

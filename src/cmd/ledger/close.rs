@@ -23,7 +23,7 @@ fn refuse(zh: String, en: String) -> Failure {
 fn refuse_refunds_due(cx: &Context, month: Month) -> Result<(), Failure> {
     let r = cx.records;
     let due: Vec<_> = refunds_due(cx)
-        .into_iter()
+        .iter()
         .filter(|d| match d.key {
             Key::Month(m) => m == month,
             Key::Term(t) => t.ends <= month.last_day(),
@@ -82,16 +82,23 @@ pub(crate) fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
     let lines = Lines::of(r.entries.iter().filter(|e| month.contains(e.date)));
     // The refunds due on the day of the close come from the context the rules are checked with,
     // when that day is today.
-    // The month's totals and digest are worked out on another core while the rules look at the
-    // rows; they are used only when the rules find no error.
-    let ((bad, refunds), totals) = std::thread::scope(|s| {
-        let totals = s.spawn(|| MonthTotals::of(month, &r.entries));
+    // The month's totals and digest, and its disclosure, are worked out on another core while
+    // the rules look at the rows; they are used only when the rules find no error. The
+    // disclosure is rendered from the records before the close, closed on `on`: a close changes
+    // no row, and the opening balance it writes is the one they give.
+    let ((bad, refunds), worked_out) = std::thread::scope(|s| {
+        let worked_out = s.spawn(|| {
+            let t = MonthTotals::of(month, &r.entries);
+            let ctx = disclosure::context_with(r, month, t.clone(), Some(on), env.report_lang(), false);
+            let md = report::render_template(Some(&env.dir), "disclosure.md.tera", &ctx);
+            (t, md)
+        });
         let found = if on == env.today {
             ledger_row_errors_and(&w, &lines, |cx| refuse_refunds_due(cx, month))
         } else {
             (ledger_row_errors(&w, &lines), refuse_refunds_due(&Context::new(r, on), month))
         };
-        (found, totals.join())
+        (found, worked_out.join())
     });
     refunds?;
     if !r.ledger_complete {
@@ -108,17 +115,17 @@ pub(crate) fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
         )));
     }
     let opening = disclosure::opening(r, month);
-    let t = totals.unwrap_or_else(|e| std::panic::resume_unwind(e));
+    let (t, md) = worked_out.unwrap_or_else(|e| std::panic::resume_unwind(e));
+    let md = md.map_err(Failure::Refused)?;
     let closing = t.closing(opening);
-    let text = closes::render(month, on, opening, &t);
     let file = path(month);
-    w.change.put(&file, text.into_bytes());
-    // The records before the close have been judged: they become those after it.
-    // A close changes no row: the month's totals are those of the records after it too.
-    let ctx = disclosure::context_with(&w.take_after(), month, t.clone(), Some(on), env.report_lang(), false);
-    let md = report::render_template(Some(&env.dir), "disclosure.md.tera", &ctx).map_err(Failure::Refused)?;
+    w.change.put(&file, closes::render(month, on, opening, &t).into_bytes());
     let report_file = format!("reports/disclosure-{month}.md");
     w.change.put(&report_file, md.into_bytes());
+    // The records before the close have been judged: they become those after it (moved, not
+    // copied) for the check of the close, which takes the month's totals from here.
+    w.knowing_totals(month, t.clone());
+    w.take_after();
     let (grants_zh, grants_en) = if t.grants.is_zero() {
         (String::new(), String::new())
     } else {
