@@ -16,6 +16,15 @@
 //! `backup` is the target as it was (a second link to it), null for a new file. `finish` says
 //! the commit goes forward; `undo` that it goes back: each target gets its backup again, a new
 //! file is removed. Either way is safe to repeat after another cut.
+//!
+//! A step with a `length` appends in place (rows added to the end of a large ledger, which is
+//! not written out again): `temp` holds the bytes appended, `length` the target's length
+//! before. Forward, the target is cut back to `length` and `temp` written after it; back, the
+//! target is cut back to `length`:
+//!
+//! ```text
+//! {"target":"ledger.csv","temp":".care-m4N5o6.tmp","backup":null,"length":55012345}
+//! ```
 
 use std::collections::BTreeSet;
 use std::io;
@@ -37,6 +46,9 @@ pub(crate) struct Step {
     pub target: String,
     pub temp: Option<String>,
     pub backup: Option<String>,
+    /// The target's length before `temp` is appended to it in place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -79,7 +91,20 @@ fn failed(path: &Path) -> impl FnOnce(io::Error) -> Failed + '_ {
 fn valid(step: &Step) -> bool {
     let inside = !step.target.is_empty() && Path::new(&step.target).components().all(|c| matches!(c, Component::Normal(_)));
     let own = |name: &Option<String>| name.as_deref().is_none_or(|n| is_temp(n) && !n.contains(['/', '\\']));
-    inside && own(&step.temp) && own(&step.backup) && (step.temp.is_some() || step.backup.is_some())
+    let append = step.length.is_none() || (step.temp.is_some() && step.backup.is_none());
+    inside && own(&step.temp) && own(&step.backup) && (step.temp.is_some() || step.backup.is_some()) && append
+}
+
+/// The target cut back to `length` and, when given, `appended` written after it, synced.
+fn append_at(target: &Path, length: u64, appended: Option<&Path>) -> io::Result<()> {
+    use std::io::{Seek, Write};
+    let mut f = std::fs::OpenOptions::new().write(true).open(target)?;
+    f.set_len(length)?;
+    if let Some(appended) = appended {
+        f.seek(io::SeekFrom::Start(length))?;
+        f.write_all(&std::fs::read(appended)?)?;
+    }
+    f.sync_all()
 }
 
 impl Journal {
@@ -208,6 +233,15 @@ impl Journal {
         for step in &self.steps {
             let target = Journal::target(dir, step).map_err(failed(&dir.join(&step.target)))?;
             match &step.temp {
+                Some(temp) if step.length.is_some() => {
+                    let temp = Journal::beside(&target, temp);
+                    if file::exists(&temp) {
+                        append_at(&target, step.length.unwrap_or_default(), Some(&temp)).map_err(failed(&target))?;
+                        fault::point();
+                        file::remove(&temp).map_err(failed(&temp))?;
+                        fault::point();
+                    }
+                }
                 Some(temp) => {
                     let temp = Journal::beside(&target, temp);
                     if file::exists(&temp) {
@@ -256,6 +290,17 @@ impl Journal {
         for step in &self.steps {
             let target = Journal::target(dir, step).map_err(failed(&dir.join(&step.target)))?;
             let temp = step.temp.as_deref().map(|t| Journal::beside(&target, t));
+            if let Some(length) = step.length {
+                if std::fs::metadata(&target).is_ok_and(|m| m.len() != length) {
+                    append_at(&target, length, None).map_err(failed(&target))?;
+                    fault::point();
+                }
+                if let Some(temp) = temp.filter(|t| file::exists(t)) {
+                    file::remove(&temp).map_err(failed(&temp))?;
+                    fault::point();
+                }
+                continue;
+            }
             match &step.backup {
                 Some(b) => {
                     let b = Journal::beside(&target, b);
@@ -303,6 +348,7 @@ mod tests {
             target: target.into(),
             temp: temp.map(Into::into),
             backup: backup.map(Into::into),
+            length: None,
         }
     }
 
@@ -314,6 +360,10 @@ mod tests {
             steps: vec![
                 step("ledger.csv", Some(".care-a.tmp"), Some(".care-b.tmp")),
                 step("closes/2026-09.toml", None, Some(".care-c.tmp")),
+                Step {
+                    length: Some(55_012_345),
+                    ..step("ledger.csv", Some(".care-d.tmp"), None)
+                },
             ],
         };
         j.write(d.path()).unwrap();
@@ -339,6 +389,8 @@ mod tests {
             r#"{"target":"ledger.csv","temp":"../.care-a.tmp","backup":null}"#,
             r#"{"target":"ledger.csv","temp":"roster.csv","backup":null}"#,
             r#"{"target":"ledger.csv","temp":null,"backup":null}"#,
+            r#"{"target":"ledger.csv","temp":null,"backup":".care-b.tmp","length":10}"#,
+            r#"{"target":"ledger.csv","temp":".care-a.tmp","backup":".care-b.tmp","length":10}"#,
         ] {
             assert_eq!(line(&format!("care journal 1 undo\n{ok}\n{bad}\nend\n")), 3, "{bad}");
         }

@@ -137,6 +137,11 @@ fn name_of(t: &tempfile::TempPath) -> Option<String> {
 /// command cut off on the way leaves the journal, for the next one to finish or undo the commit.
 /// Every folder touched is synced, so that a power cut has the same two outcomes as a kill.
 pub(crate) fn commit(dir: &Path, _lock: &Lock, change: &Change) -> Result<(), Msg> {
+    if let Some((rel, bytes)) = one_file(change)
+        && let Some(done) = append_in_place(dir, rel, bytes)
+    {
+        return done;
+    }
     let mut folders = BTreeSet::new();
     let mut staged = stage(dir, change, &mut folders)?;
     match staged.len() {
@@ -144,6 +149,61 @@ pub(crate) fn commit(dir: &Path, _lock: &Lock, change: &Change) -> Result<(), Ms
         1 => replace_one(staged.remove(0), &folders),
         _ => replace_several(dir, staged, &folders),
     }
+}
+
+/// The file a change writes, when it writes one and removes none.
+fn one_file(change: &Change) -> Option<(&str, &[u8])> {
+    match change.files.iter().collect::<Vec<_>>()[..] {
+        [(rel, Some(bytes))] => Some((rel.as_str(), bytes.as_slice())),
+        _ => None,
+    }
+}
+
+/// A file the change only adds bytes to the end of (rows appended to a ledger of a million):
+/// the bytes added are written after the file's own, instead of the whole file beside it and
+/// renamed over it, under a journal that cuts the file back should the command be cut off
+/// (`journal`: a step with a `length`). `None` when the file on disk is not the start of the
+/// new bytes (or cannot be read): the change is then committed as any other.
+fn append_in_place(dir: &Path, rel: &str, bytes: &[u8]) -> Option<Result<(), Msg>> {
+    let target = file::resolve_links(&dir.join(rel)).ok()?;
+    let length = std::fs::metadata(&target).ok().filter(|m| m.is_file())?.len();
+    let start = usize::try_from(length).ok().filter(|l| *l > 0 && *l < bytes.len())?;
+    // Read 1 MB at a time: the file is compared, not kept.
+    let mut on_disk = std::fs::File::open(&target).ok()?;
+    let mut block = vec![0u8; 1 << 20];
+    let mut at = 0;
+    while at < start {
+        let n = (start - at).min(block.len());
+        std::io::Read::read_exact(&mut on_disk, &mut block[..n]).ok()?;
+        if block[..n] != bytes[at..at + n] {
+            return None;
+        }
+        at += n;
+    }
+    Some(append_after(dir, rel, &target, length, &bytes[start..]))
+}
+
+fn append_after(dir: &Path, rel: &str, target: &Path, length: u64, appended: &[u8]) -> Result<(), Msg> {
+    let folder = file::folder(target);
+    let temp = file::temp_beside(target, appended).map_err(|e| io_failure(target, &e))?;
+    fault::point();
+    // The temporary file is on disk before the journal that names it.
+    file::sync_dir(folder).map_err(|e| io_failure(folder, &e))?;
+    let journal = Journal {
+        undo: false,
+        steps: vec![Step {
+            target: rel.to_owned(),
+            temp: name_of(&temp),
+            backup: None,
+            length: Some(length),
+        }],
+    };
+    if let Err(e) = journal.write(dir) {
+        let _ = file::remove(&Journal::path(dir));
+        return Err(io_failure(&Journal::path(dir), &e));
+    }
+    let _ = temp.keep();
+    finish_journal(dir, &journal)
 }
 
 /// The temporary file of each file the change writes, and the files it removes; the folders
@@ -172,6 +232,7 @@ fn stage(dir: &Path, change: &Change, folders: &mut BTreeSet<PathBuf>) -> Result
                 target: rel.clone(),
                 temp: temp.as_ref().and_then(name_of),
                 backup: None,
+                length: None,
             },
             target,
             temp,
@@ -230,7 +291,12 @@ fn replace_several(dir: &Path, mut staged: Vec<Staged>, folders: &BTreeSet<PathB
             let _ = t.keep();
         }
     }
-    match journal.complete(dir) {
+    finish_journal(dir, &journal)
+}
+
+/// Carries out a journal on disk, saying how it ended.
+fn finish_journal(dir: &Path, journal: &Journal) -> Result<(), Msg> {
+    match journal.clone().complete(dir) {
         Ok(Ending::Forward) => Ok(()),
         Ok(Ending::Back(cause)) => {
             let f = cause.unwrap_or_else(|| journal::Failed {
@@ -247,5 +313,56 @@ fn replace_several(dir: &Path, mut staged: Vec<Staged>, folders: &BTreeSet<PathB
                 f.error
             ),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commit_of(dir: &Path, rel: &str, bytes: &[u8]) {
+        let lock = Lock::acquire(dir).expect("the lock");
+        let mut change = Change::new();
+        change.put(rel, bytes.to_vec());
+        commit(dir, &lock, &change).expect("the commit");
+    }
+
+    #[cfg(unix)]
+    fn inode(path: &Path) -> u64 {
+        std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(path).expect("the file"))
+    }
+
+    /// Rows added to the end of a file are written after its bytes, in the same file; a change
+    /// to any byte before them writes the file whole beside it and renames it over.
+    #[cfg(unix)]
+    #[test]
+    fn bytes_added_to_the_end_are_appended_in_place() {
+        let d = tempfile::tempdir().expect("a test folder");
+        let path = d.path().join("ledger.csv");
+        std::fs::write(&path, "date,kind\n2026-09-01,fee\n").expect("a test file");
+        let was = inode(&path);
+        commit_of(d.path(), "ledger.csv", b"date,kind\n2026-09-01,fee\n2026-09-02,pay\n");
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            "date,kind\n2026-09-01,fee\n2026-09-02,pay\n"
+        );
+        assert_eq!(inode(&path), was, "appended in place");
+        commit_of(
+            d.path(),
+            "ledger.csv",
+            b"date,kind\n2026-09-01,fee\n2026-09-03,pay\n2026-09-04,pay\n",
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            "date,kind\n2026-09-01,fee\n2026-09-03,pay\n2026-09-04,pay\n"
+        );
+        assert_ne!(inode(&path), was, "written whole");
+        // Nothing of care's own is left: no journal, no temporary file.
+        let left: Vec<String> = std::fs::read_dir(d.path())
+            .expect("the folder")
+            .map(|e| e.expect("an entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| n != lock::LOCK_FILE && n != "ledger.csv")
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 }
