@@ -168,6 +168,8 @@ fn append_in_place(dir: &Path, rel: &str, bytes: &[u8]) -> Option<Result<(), Msg
     let target = file::resolve_links(&dir.join(rel)).ok()?;
     let length = std::fs::metadata(&target).ok().filter(|m| m.is_file())?.len();
     let start = usize::try_from(length).ok().filter(|l| *l > 0 && *l < bytes.len())?;
+    // A file that cannot be written in place (read-only, say) is replaced, as any other.
+    std::fs::OpenOptions::new().write(true).open(&target).ok()?;
     // Read 1 MB at a time: the file is compared, not kept.
     let mut on_disk = std::fs::File::open(&target).ok()?;
     let mut block = vec![0u8; 1 << 20];
@@ -357,6 +359,12 @@ mod tests {
             "date,kind\n2026-09-01,fee\n2026-09-03,pay\n2026-09-04,pay\n"
         );
         assert_ne!(inode(&path), was, "written whole");
+        // A read-only file is replaced, as before.
+        let mut read_only = std::fs::metadata(&path).expect("the file").permissions();
+        read_only.set_readonly(true);
+        std::fs::set_permissions(&path, read_only).expect("read-only");
+        commit_of(d.path(), "ledger.csv", b"date,kind\n2026-09-01,fee\n2026-09-03,pay\n2026-09-04,pay\n2026-09-05,pay\n");
+        assert!(std::fs::read_to_string(&path).expect("read").ends_with("2026-09-04,pay\n2026-09-05,pay\n"));
         // Nothing of care's own is left: no journal, no temporary file.
         let left: Vec<String> = std::fs::read_dir(d.path())
             .expect("the folder")
