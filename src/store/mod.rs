@@ -363,8 +363,16 @@ mod tests {
         let mut read_only = std::fs::metadata(&path).expect("the file").permissions();
         read_only.set_readonly(true);
         std::fs::set_permissions(&path, read_only).expect("read-only");
-        commit_of(d.path(), "ledger.csv", b"date,kind\n2026-09-01,fee\n2026-09-03,pay\n2026-09-04,pay\n2026-09-05,pay\n");
-        assert!(std::fs::read_to_string(&path).expect("read").ends_with("2026-09-04,pay\n2026-09-05,pay\n"));
+        commit_of(
+            d.path(),
+            "ledger.csv",
+            b"date,kind\n2026-09-01,fee\n2026-09-03,pay\n2026-09-04,pay\n2026-09-05,pay\n",
+        );
+        assert!(
+            std::fs::read_to_string(&path)
+                .expect("read")
+                .ends_with("2026-09-04,pay\n2026-09-05,pay\n")
+        );
         // Nothing of care's own is left: no journal, no temporary file.
         let left: Vec<String> = std::fs::read_dir(d.path())
             .expect("the folder")
