@@ -232,24 +232,24 @@ impl Journal {
     fn forward(&self, dir: &Path) -> Result<(), Failed> {
         for step in &self.steps {
             let target = Journal::target(dir, step).map_err(failed(&dir.join(&step.target)))?;
-            match &step.temp {
-                Some(temp) if step.length.is_some() => {
+            match (&step.temp, step.length) {
+                (Some(temp), Some(length)) => {
                     let temp = Journal::beside(&target, temp);
                     if file::exists(&temp) {
-                        append_at(&target, step.length.unwrap_or_default(), Some(&temp)).map_err(failed(&target))?;
+                        append_at(&target, length, Some(&temp)).map_err(failed(&target))?;
                         fault::point();
                         file::remove(&temp).map_err(failed(&temp))?;
                         fault::point();
                     }
                 }
-                Some(temp) => {
+                (Some(temp), None) => {
                     let temp = Journal::beside(&target, temp);
                     if file::exists(&temp) {
                         std::fs::rename(&temp, &target).map_err(failed(&target))?;
                         fault::point();
                     }
                 }
-                None => {
+                (None, _) => {
                     if file::exists(&target) {
                         // A removal not yet made has its backup: a journal without it would
                         // lose the file for good.
@@ -370,6 +370,39 @@ mod tests {
         assert_eq!(Journal::read(d.path()).unwrap(), Some(j));
         Journal::remove(d.path()).unwrap();
         assert_eq!(Journal::read(d.path()).unwrap(), None);
+    }
+
+    /// An append in place carried forward after a cut at any point of it (nothing appended
+    /// yet, part of it, all of it) gives the file with the bytes once; carried back, the file
+    /// as it was.
+    #[test]
+    fn an_append_in_place_is_finished_or_undone_from_any_length() {
+        for (on_disk, undo, want) in [
+            ("date\n1\n", false, "date\n1\n2\n3\n"),
+            ("date\n1\n2\n", false, "date\n1\n2\n3\n"),
+            ("date\n1\n2\n3\n", false, "date\n1\n2\n3\n"),
+            ("date\n1\n2\n", true, "date\n1\n"),
+            ("date\n1\n2\n3\n", true, "date\n1\n"),
+        ] {
+            let d = tempfile::tempdir().unwrap();
+            std::fs::write(d.path().join("ledger.csv"), on_disk).unwrap();
+            std::fs::write(d.path().join(".care-a.tmp"), "2\n3\n").unwrap();
+            let j = Journal {
+                undo,
+                steps: vec![Step {
+                    length: Some(7),
+                    ..step("ledger.csv", Some(".care-a.tmp"), None)
+                }],
+            };
+            j.write(d.path()).unwrap();
+            j.complete(d.path()).unwrap();
+            assert_eq!(
+                std::fs::read_to_string(d.path().join("ledger.csv")).unwrap(),
+                want,
+                "{on_disk:?}, undo {undo}"
+            );
+            assert!(!d.path().join(".care-a.tmp").exists() && Journal::read(d.path()).unwrap().is_none());
+        }
     }
 
     #[test]

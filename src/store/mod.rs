@@ -153,8 +153,8 @@ pub(crate) fn commit(dir: &Path, _lock: &Lock, change: &Change) -> Result<(), Ms
 
 /// The file a change writes, when it writes one and removes none.
 fn one_file(change: &Change) -> Option<(&str, &[u8])> {
-    match change.files.iter().collect::<Vec<_>>()[..] {
-        [(rel, Some(bytes))] => Some((rel.as_str(), bytes.as_slice())),
+    match (change.files.len(), change.files.first_key_value()) {
+        (1, Some((rel, Some(bytes)))) => Some((rel.as_str(), bytes.as_slice())),
         _ => None,
     }
 }
@@ -359,7 +359,8 @@ mod tests {
             "date,kind\n2026-09-01,fee\n2026-09-03,pay\n2026-09-04,pay\n"
         );
         assert_ne!(inode(&path), was, "written whole");
-        // A read-only file is replaced, as before.
+        // A read-only file is still written: replaced by a rename where it cannot be opened
+        // for writing (as root, which the tests may run as, it can be, and is appended to).
         let mut read_only = std::fs::metadata(&path).expect("the file").permissions();
         read_only.set_readonly(true);
         std::fs::set_permissions(&path, read_only).expect("read-only");
