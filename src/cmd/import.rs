@@ -69,10 +69,8 @@ pub(super) fn roster(env: &Env, file: &Path, sheet: Option<&str>, dry_run: bool)
         return Ok(ExitCode::SUCCESS);
     }
     // Each new row's line in roster.csv, and its row in the class list.
-    let mut rows_at = BTreeMap::new();
-    for p in &new {
-        rows_at.insert(w.append::<Roster>(p)?, p.line);
-    }
+    let lines = w.append_all::<Roster>(&new)?;
+    let rows_at: BTreeMap<usize, usize> = lines.into_iter().zip(new.iter().map(|p| p.line)).collect();
     let errors = w.new_errors();
     if !errors.is_empty() {
         let on_rows: Vec<Finding> = errors

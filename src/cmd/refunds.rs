@@ -95,9 +95,7 @@ pub(super) fn run(env: &Env, month: Option<&str>, term: Option<&str>, on: Option
     for e in &owed {
         refuse_locked(&w.before, e)?;
     }
-    for e in &owed {
-        w.append::<Ledger>(e)?;
-    }
+    w.append_all::<Ledger>(&owed)?;
     let (n, total) = (owed.len(), owed.iter().map(|e| e.amount).sum::<Money>());
     w.finish(
         Msg::new(

@@ -185,15 +185,18 @@ pub(super) fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run
     );
     let mut payouts = 0;
     if record {
-        for f in o.families.iter().filter(|f| f.refund.is_positive()) {
-            w.append::<Ledger>(&Entry {
+        let refunds: Vec<Entry> = o
+            .families
+            .iter()
+            .filter(|f| f.refund.is_positive())
+            .map(|f| Entry {
                 pupil_id: Some(f.pupil_id.as_str().into()),
                 period: Some(term.into()),
                 memo: Some("学期结算退费".into()),
                 ..Entry::new(on, Kind::Refund, f.refund)
-            })?;
-            payouts += 1;
-        }
+            })
+            .collect();
+        payouts = w.append_all::<Ledger>(&refunds)?.len();
     }
     let done = Msg::new(
         format!(

@@ -125,23 +125,39 @@ impl<'e> Write<'e> {
     /// stay empty. A missing file is made with the spec's header when it is not required.
     /// The line the new row is on.
     pub(crate) fn append<D: RecordFile>(&mut self, row: &D::Row) -> Result<usize, Failure> {
+        let lines = self.append_all::<D>(std::slice::from_ref(row))?;
+        Ok(lines.first().copied().unwrap_or_default())
+    }
+
+    /// [`Write::append`] of several rows, in order: their lines. The file is read and put once
+    /// for them all (a term's settlement records a refund for each of thousands of families;
+    /// appending them one at a time copied the whole ledger for each).
+    pub(crate) fn append_all<D: RecordFile>(&mut self, rows: &[D::Row]) -> Result<Vec<usize>, Failure> {
         let file = D::FILE;
-        let bytes = match self.bytes(file)? {
+        let mut bytes = match self.bytes(file)? {
             Some(b) => b,
             None if !D::REQUIRED => format!("{}\n", csv_line(&D::header())).into_bytes(),
             None => return Err(refused(Msg::new(format!("缺少文件 {file}"), format!("{file} is missing")))),
         };
         let t = self.header(file, &bytes, D::COLUMNS)?;
-        for &col in D::ALL {
-            if t.position(col).is_none() && !D::value(row, col).is_empty() {
-                return Err(no_column(&t, col));
+        let mut counted = count_lines(&bytes);
+        let mut lines = Vec::with_capacity(rows.len());
+        for row in rows {
+            for &col in D::ALL {
+                if t.position(col).is_none() && !D::value(row, col).is_empty() {
+                    return Err(no_column(&t, col));
+                }
             }
+            lines.push(counted + usize::from(!bytes.is_empty() && !bytes.ends_with(b"\n")) + 1);
+            // The header was read in the layout of the whole file.
+            let end = bytes.len();
+            bytes = append_line(bytes, &csv_line(&D::to_fields(row, &t.headers)), t.layout);
+            counted += count_lines(&bytes[end..]);
         }
-        let line = count_lines(&bytes) + usize::from(!bytes.is_empty() && !bytes.ends_with(b"\n")) + 1;
-        // The header was read in the layout of the whole file.
-        self.change
-            .put(file, append_line(bytes, &csv_line(&D::to_fields(row, &t.headers)), t.layout));
-        Ok(line)
+        if !rows.is_empty() {
+            self.change.put(file, bytes);
+        }
+        Ok(lines)
     }
 
     /// Whether a CSV file's header, as the change has it, names the column.
