@@ -7,7 +7,7 @@ use crate::records::{Close, Entry, Kind, Month};
 impl MonthTotals {
     /// Over the rows dated in the month (what moved in that month).
     pub fn of<'a>(month: Month, entries: impl IntoIterator<Item = &'a Entry>) -> MonthTotals {
-        let days = month.first_day()..=month.last_day();
+        let days = month.days();
         let mut t = MonthTotals::default();
         // Summed as the digest takes the rows in, which the digest keeps a list of once.
         let rows = entries.into_iter().filter(|e| days.contains(&e.date)).inspect(|e| {

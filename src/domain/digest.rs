@@ -18,7 +18,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::records::Entry;
-use crate::records::date::push_date;
+use crate::records::date::push_date_bytes;
 
 /// A canonical form of the rows. Every form's line starts with the row's date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,7 +45,7 @@ impl Version {
         Version::ALL.into_iter().find(|v| v.tag() == tag)
     }
 
-    fn write(self, e: &Entry, s: &mut String) {
+    fn write(self, e: &Entry, s: &mut Vec<u8>) {
         match self {
             Version::V1 => write_v1(e, s),
         }
@@ -54,14 +54,16 @@ impl Version {
 
 /// One row as text with its meaning only, in the current form.
 pub fn canonical(e: &Entry) -> String {
-    let mut s = String::new();
+    let mut s = Vec::new();
     Version::CURRENT.write(e, &mut s);
-    s
+    // Written from the row's text, dates and amounts: always UTF-8.
+    String::from_utf8(s).unwrap_or_default()
 }
 
 /// A row in the form of version 1. Every field of the row is named: a new one does not compile
-/// until it is decided whether the form takes it in (which makes a new version).
-fn write_v1(e: &Entry, s: &mut String) {
+/// until it is decided whether the form takes it in (which makes a new version). Written as
+/// bytes: the text fields are put in as the row holds them, not checked as UTF-8 again.
+fn write_v1(e: &Entry, s: &mut Vec<u8>) {
     let Entry {
         line: _,
         date,
@@ -75,14 +77,14 @@ fn write_v1(e: &Entry, s: &mut String) {
         receipt,
         memo,
     } = e;
-    push_date(*date, s);
-    s.push('\u{1f}');
-    s.push_str(kind.as_str());
-    s.push('\u{1f}');
-    amount.push_to(s);
+    push_date_bytes(*date, s);
+    s.push(0x1f);
+    s.extend_from_slice(kind.as_str().as_bytes());
+    s.push(0x1f);
+    amount.push_bytes_to(s);
     for v in [pupil_id, contract_id, category, period, collected_by, receipt, memo] {
-        s.push('\u{1f}');
-        s.push_str(v.as_deref().unwrap_or(""));
+        s.push(0x1f);
+        s.extend_from_slice(v.as_ref().map_or(&[][..], |v| v.as_bytes()));
     }
 }
 
@@ -137,7 +139,7 @@ pub fn digest_as<'a>(version: Version, rows: impl IntoIterator<Item = &'a Entry>
         rows.sort_by_cached_key(|e| e.date.to_string());
     }
     let mut h = Sha256::new();
-    let mut buf = String::new();
+    let mut buf: Vec<u8> = Vec::new();
     let mut spans: Vec<((u64, u64), usize, usize)> = Vec::new();
     for group in rows.chunk_by(|a, b| a.date == b.date) {
         buf.clear();
@@ -147,7 +149,7 @@ pub fn digest_as<'a>(version: Version, rows: impl IntoIterator<Item = &'a Entry>
             version.write(e, &mut buf);
             spans.push(((0, 0), start, buf.len()));
         }
-        let bytes = buf.as_bytes();
+        let bytes = &buf[..];
         // Every line of the group starts with the same date: the key looks past it.
         let skip = spans.iter().map(|s| s.2 - s.1).min().unwrap_or(0).min(11);
         for s in &mut spans {

@@ -20,7 +20,7 @@ pub mod table;
 pub mod text;
 pub mod toml_doc;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -40,6 +40,7 @@ pub use settlements::Settlement;
 pub use short::Short;
 pub use surveys::Survey;
 
+use fast_hash::FastMap;
 pub use file::Appended;
 use file::{AnyFile, Kept};
 use load::{load_csv, read_text};
@@ -238,12 +239,12 @@ impl Unappend {
 /// remembers how many there were: after rows are added it is not used.
 #[derive(Clone, Debug, Default)]
 pub struct Index {
-    pupils: OnceLock<(usize, HashMap<String, usize>)>,
-    contracts: OnceLock<(usize, HashMap<String, usize>)>,
+    pupils: OnceLock<(usize, FastMap<String, usize>)>,
+    contracts: OnceLock<(usize, FastMap<String, usize>)>,
 }
 
-fn positions<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
-    let mut map = HashMap::new();
+fn positions<'a>(ids: impl Iterator<Item = &'a str>) -> FastMap<String, usize> {
+    let mut map = FastMap::default();
     for (i, id) in ids.enumerate() {
         map.entry(id.to_owned()).or_insert(i);
     }
@@ -251,7 +252,7 @@ fn positions<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
 }
 
 /// The first item with the id, by the index when it still fits the items.
-fn by_id<'a, T>(items: &'a [T], index: &OnceLock<(usize, HashMap<String, usize>)>, id: &str, id_of: fn(&T) -> &str) -> Option<&'a T> {
+fn by_id<'a, T>(items: &'a [T], index: &OnceLock<(usize, FastMap<String, usize>)>, id: &str, id_of: fn(&T) -> &str) -> Option<&'a T> {
     let (len, map) = index.get_or_init(|| (items.len(), positions(items.iter().map(id_of))));
     if *len == items.len() {
         map.get(id).and_then(|&i| items.get(i)).filter(|x| id_of(x) == id)

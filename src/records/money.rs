@@ -136,35 +136,71 @@ impl Money {
     /// Appends the amount as `Display` writes it, without the formatting machinery when it is
     /// whole fen: digests write every row's amount.
     pub fn push_to(self, s: &mut String) {
-        let Some(fen) = self.whole_fen() else {
-            use fmt::Write;
-            let _ = write!(s, "{self}");
-            return;
-        };
-        if fen < 0 {
-            s.push('-');
-        }
-        let fen = fen.unsigned_abs();
-        // Digits from the right: fen, fen, point, then the yuan (at least one digit).
         let mut buf = [0u8; 48];
+        match self.fen_text(&mut buf) {
+            // A sign, digits and a point: always UTF-8.
+            Some(text) => s.push_str(std::str::from_utf8(text).unwrap_or_default()),
+            None => {
+                use fmt::Write;
+                let _ = write!(s, "{self}");
+            }
+        }
+    }
+
+    /// [`Money::push_to`] onto bytes (a digest's lines are bytes).
+    pub fn push_bytes_to(self, v: &mut Vec<u8>) {
+        let mut buf = [0u8; 48];
+        match self.fen_text(&mut buf) {
+            Some(text) => v.extend_from_slice(text),
+            None => v.extend_from_slice(self.to_string().as_bytes()),
+        }
+    }
+
+    /// The text of an amount in whole fen, written from the right into `buf`; `None` for one
+    /// with more places.
+    fn fen_text(self, buf: &mut [u8; 48]) -> Option<&[u8]> {
+        let fen = self.whole_fen()?;
         let mut at = buf.len();
         let mut put = |b: u8| {
             at -= 1;
             buf[at] = b;
         };
-        put(b'0' + (fen % 10) as u8);
-        put(b'0' + (fen / 10 % 10) as u8);
-        put(b'.');
-        let mut yuan = fen / 100;
-        loop {
-            put(b'0' + (yuan % 10) as u8);
-            yuan /= 10;
-            if yuan == 0 {
-                break;
+        // Digits from the right: fen, fen, point, then the yuan (at least one digit); in 64 bits
+        // when the amount fits, as every real one does (dividing 128-bit numbers is slow).
+        let digit = |n: u64| b'0' + (n % 10) as u8;
+        match u64::try_from(fen.unsigned_abs()) {
+            Ok(fen) => {
+                put(digit(fen));
+                put(digit(fen / 10));
+                put(b'.');
+                let mut yuan = fen / 100;
+                loop {
+                    put(digit(yuan));
+                    yuan /= 10;
+                    if yuan == 0 {
+                        break;
+                    }
+                }
+            }
+            Err(_) => {
+                let fen = fen.unsigned_abs();
+                put(b'0' + (fen % 10) as u8);
+                put(b'0' + (fen / 10 % 10) as u8);
+                put(b'.');
+                let mut yuan = fen / 100;
+                loop {
+                    put(b'0' + (yuan % 10) as u8);
+                    yuan /= 10;
+                    if yuan == 0 {
+                        break;
+                    }
+                }
             }
         }
-        // Digits and a point: always UTF-8.
-        s.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+        if fen < 0 {
+            put(b'-');
+        }
+        Some(&buf[at..])
     }
 }
 
@@ -251,6 +287,10 @@ mod tests {
         values.push(Money(Decimal::MAX));
         values.push(Money(Decimal::MIN));
         values.push(Money(Decimal::new(i64::MAX, 2)));
+        // Either side of the largest fen counted in 64 bits.
+        for fen in [i128::from(u64::MAX), i128::from(u64::MAX) + 1] {
+            values.extend([Money::from_fen(fen), Money::from_fen(-fen)]);
+        }
         for fen in (-100_000i128..100_000).step_by(997) {
             values.push(Money::from_fen(fen));
         }
@@ -258,6 +298,9 @@ mod tests {
             let mut s = String::from("x");
             v.push_to(&mut s);
             assert_eq!(s, format!("x{v}"), "{v:?}");
+            let mut b = b"x".to_vec();
+            v.push_bytes_to(&mut b);
+            assert_eq!(b, format!("x{v}").into_bytes(), "{v:?}");
         }
     }
 

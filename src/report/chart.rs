@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::{Words, labels};
 use crate::findings::Lang;
+use crate::records::date::MonthOfRuns;
 use crate::records::{Kind, Money, Month, Records};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,12 +56,13 @@ pub fn months(records: &Records, from: Month, to: Month) -> Vec<MonthMoney> {
     // What each month's rows add to the balance.
     let mut moved = vec![Money::ZERO; out.len()];
     let start = from.first_day();
+    let mut months = MonthOfRuns::default();
     for e in &records.entries {
         if e.date < start {
             before += e.signed();
             continue;
         }
-        let m = Month::of(e.date);
+        let m = months.of(e.date);
         let i = (i64::from(m.year) - i64::from(from.year)) * 12 + i64::from(m.month) - i64::from(from.month);
         let Some(i) = usize::try_from(i).ok().filter(|i| *i < out.len()) else {
             continue;

@@ -148,7 +148,8 @@ pub fn context_with(
     let opening = close.map_or_else(|| opening(records, month), |c| c.opening.v);
     let closing = t.closing(opening);
     let closed_on = closed_on.or(close.map(|c| c.closed_on.v));
-    let rows: Vec<_> = records.entries.iter().filter(|e| month.contains(e.date)).collect();
+    let days = month.days();
+    let rows: Vec<_> = records.entries.iter().filter(|e| days.contains(&e.date)).collect();
     let families: FastSet<&str> = rows
         .iter()
         .filter(|e| e.kind == Kind::Fee)

@@ -3,6 +3,7 @@
 
 use super::mask::mask;
 use crate::records::Records;
+use crate::records::fast_hash::FastSet;
 
 pub struct Privacy {
     on: bool,
@@ -28,6 +29,10 @@ struct Lookup {
     /// too long for a key, and those starting with `*` or a space, which masking itself writes
     /// into the text.
     always: Vec<usize>,
+    /// The first character of every key: a place in a text where none of them stands starts
+    /// no string (a receipt number starts no name, nor, mostly, any phone number), and is not
+    /// looked up.
+    firsts: FastSet<char>,
 }
 
 /// The bytes of a string's first characters, as a number, and how many there are.
@@ -47,6 +52,7 @@ impl Lookup {
             width,
             by_start: Vec::new(),
             always: Vec::new(),
+            firsts: FastSet::default(),
         };
         for (i, s) in items.enumerate() {
             let end = s.char_indices().nth(width).map_or(s.len(), |(at, _)| at);
@@ -55,7 +61,10 @@ impl Lookup {
                 .then(|| start_key(start))
                 .flatten();
             match key {
-                Some(k) => l.by_start.push((k, i)),
+                Some(k) => {
+                    l.by_start.push((k, i));
+                    l.firsts.extend(start.chars().next());
+                }
                 None => l.always.push(i),
             }
         }
@@ -69,7 +78,11 @@ impl Lookup {
         let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
         let mut v = self.always.clone();
         for w in bounds.windows(self.width + 1) {
-            let Some(key) = start_key(&text[w[0]..w[self.width]]) else {
+            let start = &text[w[0]..w[self.width]];
+            if !start.chars().next().is_some_and(|c| self.firsts.contains(&c)) {
+                continue;
+            }
+            let Some(key) = start_key(start) else {
                 continue;
             };
             let from = self.by_start.partition_point(|(k, _)| *k < key);
@@ -84,17 +97,19 @@ impl Lookup {
 impl Privacy {
     /// `on`: mask (public reports, unless --no-mask).
     pub fn new(records: &Records, on: bool) -> Privacy {
-        let mut names: Vec<String> = records
+        // Each name once (a district's roster repeats many), longest first, names of one length
+        // in byte order; sorted as borrowed text and then copied.
+        let mut seen: FastSet<&str> = FastSet::default();
+        let mut by_length: Vec<(std::cmp::Reverse<usize>, &str)> = records
             .pupils
             .iter()
             .flat_map(|p| [p.name.trim(), p.guardian.trim()])
-            .filter(|n| n.chars().count() >= 2)
-            .map(str::to_owned)
+            .filter(|n| seen.insert(n))
+            .map(|n| (std::cmp::Reverse(n.chars().count()), n))
+            .filter(|(std::cmp::Reverse(chars), _)| *chars >= 2)
             .collect();
-        names.sort_unstable();
-        names.dedup();
-        // Longest first; names of one length stay in order (the sort is stable).
-        names.sort_by_cached_key(|n| std::cmp::Reverse(n.chars().count()));
+        by_length.sort_unstable();
+        let names: Vec<String> = by_length.into_iter().map(|(_, n)| n.to_owned()).collect();
         let phones: Vec<String> = records
             .pupils
             .iter()
@@ -150,28 +165,29 @@ impl Privacy {
     }
 }
 
-/// Any run of 11 digits that starts with 1 (a mainland mobile number) becomes `***`.
+/// Any run of 11 digits that starts with 1 (a mainland mobile number) becomes `***`. Digits
+/// are ASCII, so a run starts and ends on a character's boundary; text without such a run (a
+/// district's disclosure masks tens of thousands of receipts and memos) is copied once.
 fn hide_mobile_numbers(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
+    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i].is_ascii_digit() {
-            let start = i;
-            while i < chars.len() && chars[i].is_ascii_digit() {
-                i += 1;
-            }
-            let run: String = chars[start..i].iter().collect();
-            if run.len() == 11 && run.starts_with('1') {
-                out.push_str("***");
-            } else {
-                out.push_str(&run);
-            }
-        } else {
-            out.push(chars[i]);
+    let (mut kept, mut i) = (0, 0);
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
             i += 1;
         }
+        if i - start == 11 && b[start] == b'1' {
+            out.push_str(&s[kept..start]);
+            out.push_str("***");
+            kept = i;
+        }
     }
+    out.push_str(&s[kept..]);
     out
 }
 
@@ -234,10 +250,48 @@ mod tests {
                 s = s.replace(phone.as_str(), "***");
             }
         }
-        hide_mobile_numbers(&s)
+        hide_by_chars(&s)
+    }
+
+    /// [`hide_mobile_numbers`] a character at a time, as it was written first.
+    fn hide_by_chars(s: &str) -> String {
+        let chars: Vec<char> = s.chars().collect();
+        let mut out = String::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if chars[i].is_ascii_digit() {
+                let start = i;
+                while i < chars.len() && chars[i].is_ascii_digit() {
+                    i += 1;
+                }
+                let run: String = chars[start..i].iter().collect();
+                out.push_str(if run.len() == 11 && run.starts_with('1') { "***" } else { &run });
+            } else {
+                out.push(chars[i]);
+                i += 1;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn mobile_numbers_are_hidden_where_they_stand() {
+        assert_eq!(hide_mobile_numbers("13910007919"), "***");
+        assert_eq!(hide_mobile_numbers("电话13910007919，备用 13800138000。"), "电话***，备用 ***。");
+        // Not eleven digits, or not starting with 1: left as they are.
+        assert_eq!(
+            hide_mobile_numbers("139100079190 1391000791 23910007919"),
+            "139100079190 1391000791 23910007919"
+        );
+        assert_eq!(hide_mobile_numbers(""), "");
     }
 
     proptest::proptest! {
+        #[test]
+        fn mobile_numbers_are_hidden_as_a_character_at_a_time_hides_them(text in "(1[0-9]{9,11}|[0-9]{1,4}|[电 a１,-])*") {
+            proptest::prop_assert_eq!(hide_mobile_numbers(&text), hide_by_chars(&text));
+        }
+
         #[test]
         fn the_lookup_masks_what_trying_every_name_masks(
             names in proptest::collection::vec("[王李欧阳娜建* a]{1,5}", 1..12),

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use crate::domain::calendar::{Period, period, term_of_period};
 use crate::records::closes::MonthTotals;
+use crate::records::date::MonthOfRuns;
 use crate::records::fast_hash::{FastMap, FastSet};
 use crate::records::plan::{Plan, Term};
 use crate::records::{Contract, Date, Entry, Month, Pupil, Records};
@@ -26,19 +27,10 @@ pub struct Context<'a> {
     /// applied for is not known.
     misnamed: FastSet<&'a str>,
     pub contracts: FastMap<&'a str, &'a Contract>,
-    /// What each ledger row's `period` names, its days and the row's term, each different one
-    /// once: a district's million rows name a few dozen.
-    named: Vec<Named<'a>>,
-    /// The place in `named` of each ledger row's, by the row's index in `records.entries`.
-    /// The per-row indexes are kept in four bytes each ([`Place`]): 16 bytes a row instead of
-    /// 76, 60 MB less for a district's ledger.
-    entry_named: Vec<Place>,
-    /// The place in `records.pupils` of the first row of the pupil each ledger row names,
-    /// when the roster has the pupil.
-    entry_known: Vec<Place>,
-    /// The place in `records.pupils` of the row of the pupil each ledger row names for the
-    /// ledger row's term (SPEC §3), when the roster has it.
-    entry_pupils: Vec<Place>,
+    /// What the context works out for each ledger row ([`RowFacts`]): when it is built, or, for
+    /// a check that may not need them (a change to closes/ or settlements/ alone), when a rule
+    /// first asks.
+    facts: std::sync::OnceLock<RowFacts<'a>>,
     /// Indexes of the ledger rows dated in each month.
     pub by_month: HashMap<Month, Vec<Place>>,
     /// The first and last month of each term.
@@ -88,6 +80,30 @@ impl Place {
     }
 }
 
+/// What the context works out for each ledger row.
+struct RowFacts<'a> {
+    /// What each ledger row's `period` names, its days and the row's term, each different one
+    /// once: a district's million rows name a few dozen.
+    named: Vec<Named<'a>>,
+    /// The place in `named` of each ledger row's, by the row's index in `records.entries`.
+    /// The per-row indexes are kept in four bytes each ([`Place`]): 16 bytes a row instead of
+    /// 76, 60 MB less for a district's ledger.
+    entry_named: Vec<Place>,
+    /// The place in `records.pupils` of the first row of the pupil each ledger row names,
+    /// when the roster has the pupil.
+    entry_known: Vec<Place>,
+    /// The place in `records.pupils` of the row of the pupil each ledger row names for the
+    /// ledger row's term (SPEC §3), when the roster has it.
+    entry_pupils: Vec<Place>,
+}
+
+impl<'a> RowFacts<'a> {
+    /// What a row's period names, by its place in `named`.
+    fn named_at(&self, n: Place) -> Named<'a> {
+        n.get().and_then(|n| self.named.get(n)).copied().unwrap_or(Named::NONE)
+    }
+}
+
 /// What rows' periods name, each different one once, and each row's place among them.
 struct RowPeriods<'a> {
     named: Vec<Named<'a>>,
@@ -121,6 +137,17 @@ impl Named<'_> {
             Period::Term(t) => (0, 0, place(t)),
         });
         (period, self.term.map_or(0, place))
+    }
+}
+
+/// What the ledger rows' periods name; without a plan, nothing.
+fn row_periods(records: &Records) -> RowPeriods<'_> {
+    match &records.plan {
+        Some(plan) => periods_and_terms(plan, &records.entries),
+        None => RowPeriods {
+            named: vec![Named::NONE],
+            of_row: vec![Place::of(Some(0)); records.entries.len()],
+        },
     }
 }
 
@@ -160,8 +187,9 @@ fn periods_and_terms<'a>(plan: &'a Plan, entries: &'a [Entry]) -> RowPeriods<'a>
 fn rows_by_month(entries: &[Entry]) -> HashMap<Month, Vec<Place>> {
     let mut by_month: HashMap<Month, Vec<Place>> = HashMap::new();
     let mut run: Option<(Month, Vec<Place>)> = None;
+    let mut months = MonthOfRuns::default();
     for (i, e) in entries.iter().enumerate() {
-        let (i, m) = (Place::of(Some(i)), Month::of(e.date));
+        let (i, m) = (Place::of(Some(i)), months.of(e.date));
         match &mut run {
             Some((rm, v)) if *rm == m => v.push(i),
             _ => {
@@ -215,21 +243,22 @@ impl<'a> Roster<'a> {
 
 impl<'a> Context<'a> {
     pub fn new(records: &'a Records, today: Date) -> Self {
-        let n = records.entries.len();
+        Context::build(records, today, true)
+    }
+
+    /// The context for a check that may not look at the ledger rows one by one (after a change
+    /// to closes/ or settlements/ alone): what it works out for each row ([`RowFacts`]) is
+    /// worked out when a rule first asks, the same as [`Context::new`] works it out.
+    pub(super) fn rows_when_asked(records: &'a Records, today: Date) -> Self {
+        Context::build(records, today, false)
+    }
+
+    fn build(records: &'a Records, today: Date, rows_now: bool) -> Self {
         // The rows' periods, terms and months on one core, the id maps on the other; then each
         // row's pupil on both (a hash lookup a row, a district's million of them, was a hundred
         // milliseconds on one core while the other had finished).
-        let (rows, (roster, contracts)) = rayon::join(
-            || {
-                let periods = match &records.plan {
-                    Some(plan) => periods_and_terms(plan, &records.entries),
-                    None => RowPeriods {
-                        named: vec![Named::NONE],
-                        of_row: vec![Place::of(Some(0)); n],
-                    },
-                };
-                (periods, rows_by_month(&records.entries))
-            },
+        let ((periods, by_month), (roster, contracts)) = rayon::join(
+            || (rows_now.then(|| row_periods(records)), rows_by_month(&records.entries)),
             || {
                 let roster = Roster::of(records);
                 let mut contracts = FastMap::with_capacity_and_hasher(records.contracts.len(), Default::default());
@@ -239,14 +268,13 @@ impl<'a> Context<'a> {
                 (roster, contracts)
             },
         );
-        let (periods, by_month) = rows;
         let term_months = records
             .plan
             .iter()
             .flat_map(|p| &p.terms)
             .map(|t| (Month::of(t.starts), Month::of(t.ends)))
             .collect();
-        let mut cx = Context {
+        let cx = Context {
             records,
             today,
             pupils: roster.first,
@@ -254,10 +282,7 @@ impl<'a> Context<'a> {
             pupil_terms: roster.terms,
             misnamed: roster.misnamed,
             contracts,
-            named: periods.named,
-            entry_named: periods.of_row,
-            entry_known: Vec::new(),
-            entry_pupils: Vec::new(),
+            facts: std::sync::OnceLock::new(),
             by_month,
             term_months,
             net_paid: Default::default(),
@@ -265,18 +290,39 @@ impl<'a> Context<'a> {
             changed_files: None,
             known_totals: Vec::new(),
         };
-        (cx.entry_known, cx.entry_pupils) = records
+        if let Some(periods) = periods {
+            let facts = cx.row_facts(periods);
+            let _ = cx.facts.set(facts);
+        }
+        cx
+    }
+
+    /// What the context works out for each ledger row, worked out now if it was not yet.
+    fn facts(&self) -> &RowFacts<'a> {
+        self.facts.get_or_init(|| self.row_facts(row_periods(self.records)))
+    }
+
+    /// Each row's pupil, from the rows' periods, on both cores.
+    fn row_facts(&self, periods: RowPeriods<'a>) -> RowFacts<'a> {
+        let mut facts = RowFacts {
+            named: periods.named,
+            entry_named: periods.of_row,
+            entry_known: Vec::new(),
+            entry_pupils: Vec::new(),
+        };
+        (facts.entry_known, facts.entry_pupils) = self
+            .records
             .entries
             .par_iter()
-            .zip(cx.entry_named.par_iter())
+            .zip(facts.entry_named.par_iter())
             .with_min_len(1 << 14)
             .map(|(e, &n)| {
-                let first = e.pupil_id.as_deref().and_then(|id| cx.pupils.get(id).copied());
-                let pupil = first.and_then(|first| cx.row_for_term(first, cx.named_at(n).term));
+                let first = e.pupil_id.as_deref().and_then(|id| self.pupils.get(id).copied());
+                let pupil = first.and_then(|first| self.row_for_term(first, facts.named_at(n).term));
                 (Place::of(first), Place::of(pupil))
             })
             .unzip();
-        cx
+        facts
     }
 
     /// The context for a change that wrote only `files`, all of closes/ and settlements/.
@@ -321,11 +367,6 @@ impl<'a> Context<'a> {
             .filter(move |item| only.is_none_or(|files| files.iter().any(|f| f == file(item))))
     }
 
-    /// What a row's period names, by its place in `named`.
-    fn named_at(&self, n: Place) -> Named<'a> {
-        n.get().and_then(|n| self.named.get(n)).copied().unwrap_or(Named::NONE)
-    }
-
     /// The places of the rows of the pupil whose first row is at `first`, in file order.
     pub fn rows_of(&self, first: usize) -> impl Iterator<Item = usize> + '_ {
         std::iter::successors(Some(first), |&i| self.next_row.get(i).copied().flatten())
@@ -359,21 +400,23 @@ impl<'a> Context<'a> {
     }
 
     pub fn entries(&self) -> impl Iterator<Item = (&'a Entry, Option<&'a Term>)> + '_ {
+        let facts = self.facts();
         self.records
             .entries
             .iter()
-            .zip(self.entry_named.iter().map(|&n| self.named_at(n).term))
+            .zip(facts.entry_named.iter().map(|&n| facts.named_at(n).term))
     }
 
     /// The ledger rows with what their period names, its days, their term and their pupil.
     pub fn rows(&self) -> impl Iterator<Item = Row<'a>> + '_ {
+        let facts = self.facts();
         self.records
             .entries
             .iter()
-            .zip(&self.entry_named)
-            .zip(self.entry_known.iter().zip(&self.entry_pupils))
+            .zip(&facts.entry_named)
+            .zip(facts.entry_known.iter().zip(&facts.entry_pupils))
             .map(|((entry, &n), (known, pupil))| {
-                let named = self.named_at(n);
+                let named = facts.named_at(n);
                 Row {
                     entry,
                     period: named.period,

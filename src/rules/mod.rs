@@ -216,10 +216,14 @@ pub fn check_changed_knowing(
     if !REGISTRY.iter().any(|r| wanted(r.meta())) {
         return Vec::new();
     }
-    let mut cx = Context::new(records, today).knowing(totals);
-    if parts.within(Inputs::CLOSES.and(Inputs::SETTLEMENTS)) {
-        cx = cx.in_question_only(files);
-    }
+    // A change to closes/ or settlements/ alone is checked by rules that mostly look at those
+    // files and the months' totals: the rows' facts are worked out only if one asks.
+    let cx = if parts.within(Inputs::CLOSES.and(Inputs::SETTLEMENTS)) {
+        Context::rows_when_asked(records, today).in_question_only(files)
+    } else {
+        Context::new(records, today)
+    };
+    let cx = cx.knowing(totals);
     merge(check_each_in(&cx, wanted, |_| ()).0.into_iter().map(|(_, f)| f))
 }
 

@@ -79,7 +79,8 @@ pub(crate) fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
             format!("the earlier month {open} has rows and is not closed; close {open} first"),
         ));
     }
-    let lines = Lines::of(r.entries.iter().filter(|e| month.contains(e.date)));
+    let days = month.days();
+    let lines = Lines::of(r.entries.iter().filter(|e| days.contains(&e.date)));
     // The refunds due on the day of the close come from the context the rules are checked with,
     // when that day is today.
     // The month's totals and digest, and its disclosure, are worked out on another core while
