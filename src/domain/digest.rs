@@ -232,6 +232,45 @@ mod tests {
         assert_eq!(digest(&rows), format!("sha256:{hex}"));
     }
 
+    /// SHA-256 of the rows' canonical lines sorted whole: what the digest is.
+    fn plain(rows: &[Entry]) -> String {
+        let mut lines: Vec<String> = rows.iter().map(canonical).collect();
+        lines.sort();
+        let mut h = Sha256::new();
+        for l in &lines {
+            h.update(l.as_bytes());
+            h.update(b"\n");
+        }
+        let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        format!("sha256:{hex}")
+    }
+
+    proptest::proptest! {
+        /// Rows that share a date, a kind, an amount and long stretches of text (a day's fees of
+        /// one amount, ids that differ late) are put in the order of their whole lines.
+        #[test]
+        fn the_same_as_sorting_the_lines_of_any_rows(
+            rows in proptest::collection::vec(
+                (1u32..4, 0usize..3, 0i128..3, "P0{0,12}[0-9]?", proptest::option::of("[ab\u{1f}]{0,20}")),
+                0..60,
+            )
+        ) {
+            let kinds = [Kind::Fee, Kind::Refund, Kind::Expense];
+            let rows: Vec<Entry> = rows
+                .into_iter()
+                .map(|(day, kind, fen, pupil, memo)| Entry {
+                    date: chrono::NaiveDate::from_ymd_opt(2026, 9, day).unwrap(),
+                    kind: kinds[kind],
+                    amount: Money::from_fen(4000 + fen),
+                    pupil_id: Some(pupil.as_str().into()),
+                    memo: memo.map(|m| m.as_str().into()),
+                    ..row("1", None)
+                })
+                .collect();
+            proptest::prop_assert_eq!(digest(&rows), plain(&rows));
+        }
+    }
+
     #[test]
     fn edits_do() {
         let a = [row("200", None)];
