@@ -563,9 +563,16 @@ mod tests {
     use crate::records::date::parse_date;
 
     /// The rows' periods, days, terms and pupils, kept once each and by four-byte places, are
-    /// those worked out row by row.
+    /// those worked out row by row, in a context that works them out at once and in one that
+    /// works them out when first asked.
     #[test]
     fn each_rows_period_term_and_pupil_as_worked_out_plainly() {
+        let today = parse_date("2027-08-02").expect("a date");
+        rows_as_worked_out_plainly(|r| Context::new(r, today));
+        rows_as_worked_out_plainly(|r| Context::rows_when_asked(r, today));
+    }
+
+    fn rows_as_worked_out_plainly(context: impl for<'r> Fn(&'r Records) -> Context<'r>) {
         let mut f = two_terms().append("roster.csv", RENEWAL);
         for row in [
             "2026-10-08,fee,280.00,P0001,,,2026-10,周强,,",
@@ -581,7 +588,7 @@ mod tests {
         }
         let r = f.records();
         let plan = r.plan.as_ref().expect("the fixture's plan");
-        let cx = Context::new(&r, parse_date("2027-08-02").expect("a date"));
+        let cx = context(&r);
         let same = |a: Option<&Term>, b: Option<&Term>| a.map(std::ptr::from_ref) == b.map(std::ptr::from_ref);
         assert_eq!(cx.rows().count(), r.entries.len());
         for (row, e) in cx.rows().zip(&r.entries) {
