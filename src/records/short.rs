@@ -187,7 +187,11 @@ impl From<&Short> for String {
 
 impl PartialEq for Short {
     fn eq(&self, other: &Short) -> bool {
-        self.as_bytes() == other.as_bytes()
+        // Text is kept once, so two kept texts are equal when their places are.
+        match (self.len, other.len) {
+            (Len::Kept, Len::Kept) => self.bytes == other.bytes,
+            _ => self.as_bytes() == other.as_bytes(),
+        }
     }
 }
 
@@ -297,6 +301,12 @@ mod tests {
         m.insert(Short::new(long), 2);
         assert_eq!(m.get("P0001"), Some(&1));
         assert_eq!(m.get(long), Some(&2));
+        // Looked up by another `Short` of the same text: kept texts compare by their places.
+        assert_eq!(m.get(&Short::new(long)), Some(&2));
+        assert_eq!(m.get(&Short::new("P0001")), Some(&1));
+        assert_eq!(m.get(&Short::new("a memo longer than fourteen bytez")), None);
+        assert_ne!(Short::new(long), Short::new("a memo longer than fourteen bytez"));
+        assert_ne!(Short::new("12345678901"), Short::new("1234567890"));
         // Hashed as its text is, by any hasher (the records' maps use rustc-hash).
         for s in ["", "P0001", "作业本、文具和剪刀", long] {
             let hash = |h: &dyn Fn(&mut rustc_hash::FxHasher)| {

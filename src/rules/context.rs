@@ -11,13 +11,16 @@ use crate::records::closes::MonthTotals;
 use crate::records::date::MonthOfRuns;
 use crate::records::fast_hash::{FastMap, FastSet};
 use crate::records::plan::{Plan, Term};
-use crate::records::{Contract, Date, Entry, Month, Pupil, Records};
+use crate::records::{Contract, Date, Entry, Month, Pupil, Records, Short};
 
 pub struct Context<'a> {
     pub records: &'a Records,
     pub today: Date,
-    /// The place in `records.pupils` of each pupil id (its first row).
-    pub pupils: FastMap<&'a str, usize>,
+    /// The place in `records.pupils` of each pupil id (its first row). The ids are kept in
+    /// the map as [`Short`]s, so that a ledger row's id is compared with a key without
+    /// reading the roster's text far away in memory (a million rows' lookups missed the cache
+    /// on it); the map is looked up by `&str` as well.
+    pub pupils: FastMap<Short, usize>,
     /// The place of the next row of the same pupil id, by place: with [`Context::pupils`], the
     /// rows of a pupil, one application per term.
     next_row: Vec<Option<usize>>,
@@ -210,7 +213,7 @@ fn rows_by_month(entries: &[Entry]) -> HashMap<Month, Vec<Place>> {
 
 /// The roster rows by pupil and term.
 struct Roster<'a> {
-    first: FastMap<&'a str, usize>,
+    first: FastMap<Short, usize>,
     next_row: Vec<Option<usize>>,
     terms: Vec<Option<&'a Term>>,
     misnamed: FastSet<&'a str>,
@@ -228,7 +231,7 @@ impl<'a> Roster<'a> {
         // The last row of each id so far, to link the next one to it.
         let mut last: FastMap<&str, usize> = FastMap::with_capacity_and_hasher(n, Default::default());
         for (i, p) in records.pupils.iter().enumerate() {
-            r.first.entry(p.id.as_str()).or_insert(i);
+            r.first.entry(Short::new(&p.id)).or_insert(i);
             if let Some(prev) = last.insert(p.id.as_str(), i) {
                 r.next_row[prev] = Some(i);
             }
@@ -317,7 +320,7 @@ impl<'a> Context<'a> {
             .zip(facts.entry_named.par_iter())
             .with_min_len(1 << 14)
             .map(|(e, &n)| {
-                let first = e.pupil_id.as_deref().and_then(|id| self.pupils.get(id).copied());
+                let first = e.pupil_id.as_ref().and_then(|id| self.pupils.get(id).copied());
                 let pupil = first.and_then(|first| self.row_for_term(first, facts.named_at(n).term));
                 (Place::of(first), Place::of(pupil))
             })
