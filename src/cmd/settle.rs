@@ -183,8 +183,7 @@ pub(super) fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run
         &csv_path(term),
         render_csv(o.families.iter().map(|f| (f.pupil_id.as_str(), f.paid, f.share, f.refund))).into_bytes(),
     );
-    let mut payouts = 0;
-    if record {
+    let payouts = if record {
         let refunds: Vec<Entry> = o
             .families
             .iter()
@@ -196,8 +195,10 @@ pub(super) fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run
                 ..Entry::new(on, Kind::Refund, f.refund)
             })
             .collect();
-        payouts = w.append_all::<Ledger>(&refunds)?.len();
-    }
+        w.append_all::<Ledger>(&refunds)?.len()
+    } else {
+        0
+    };
     let done = Msg::new(
         format!(
             "学期 {term} 已结算：{} 户，结余 {}；写入 {} 和 {}{}",

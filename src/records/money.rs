@@ -157,47 +157,30 @@ impl Money {
     }
 
     /// The text of an amount in whole fen, written from the right into `buf`; `None` for one
-    /// with more places.
+    /// with more places, or too large to count in 64 bits (no real amount: `Display` writes
+    /// those, dividing 128-bit numbers, which is slow).
     fn fen_text(self, buf: &mut [u8; 48]) -> Option<&[u8]> {
-        let fen = self.whole_fen()?;
+        let signed = self.whole_fen()?;
+        let fen = u64::try_from(signed.unsigned_abs()).ok()?;
         let mut at = buf.len();
         let mut put = |b: u8| {
             at -= 1;
             buf[at] = b;
         };
-        // Digits from the right: fen, fen, point, then the yuan (at least one digit); in 64 bits
-        // when the amount fits, as every real one does (dividing 128-bit numbers is slow).
+        // Digits from the right: fen, fen, point, then the yuan (at least one digit).
         let digit = |n: u64| b'0' + (n % 10) as u8;
-        match u64::try_from(fen.unsigned_abs()) {
-            Ok(fen) => {
-                put(digit(fen));
-                put(digit(fen / 10));
-                put(b'.');
-                let mut yuan = fen / 100;
-                loop {
-                    put(digit(yuan));
-                    yuan /= 10;
-                    if yuan == 0 {
-                        break;
-                    }
-                }
-            }
-            Err(_) => {
-                let fen = fen.unsigned_abs();
-                put(b'0' + (fen % 10) as u8);
-                put(b'0' + (fen / 10 % 10) as u8);
-                put(b'.');
-                let mut yuan = fen / 100;
-                loop {
-                    put(b'0' + (yuan % 10) as u8);
-                    yuan /= 10;
-                    if yuan == 0 {
-                        break;
-                    }
-                }
+        put(digit(fen));
+        put(digit(fen / 10));
+        put(b'.');
+        let mut yuan = fen / 100;
+        loop {
+            put(digit(yuan));
+            yuan /= 10;
+            if yuan == 0 {
+                break;
             }
         }
-        if fen < 0 {
+        if signed < 0 {
             put(b'-');
         }
         Some(&buf[at..])

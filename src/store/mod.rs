@@ -168,10 +168,9 @@ fn append_in_place(dir: &Path, rel: &str, bytes: &[u8]) -> Option<Result<(), Msg
     let target = file::resolve_links(&dir.join(rel)).ok()?;
     let length = std::fs::metadata(&target).ok().filter(|m| m.is_file())?.len();
     let start = usize::try_from(length).ok().filter(|l| *l > 0 && *l < bytes.len())?;
-    // A file that cannot be written in place (read-only, say) is replaced, as any other.
-    std::fs::OpenOptions::new().write(true).open(&target).ok()?;
-    // Read 1 MB at a time: the file is compared, not kept.
-    let mut on_disk = std::fs::File::open(&target).ok()?;
+    // A file that cannot be written in place (read-only, say) is replaced, as any other. Read
+    // 1 MB at a time: the file is compared, not kept.
+    let mut on_disk = std::fs::OpenOptions::new().read(true).write(true).open(&target).ok()?;
     let mut block = vec![0u8; 1 << 20];
     let mut at = 0;
     while at < start {
