@@ -58,6 +58,19 @@ pub struct Reopen {
     pub reason: String,
 }
 
+/// An empty row: the room a row of the file is read into (see `records::load`).
+impl Default for Reopen {
+    fn default() -> Self {
+        let date = Date::default();
+        Reopen {
+            line: 0,
+            month: Month::of(date),
+            date,
+            reason: String::new(),
+        }
+    }
+}
+
 /// Reads one close file; the month comes from the file name and must agree with `month`.
 pub fn load(file: &str, text: &str, out: &mut Vec<Finding>) -> Option<Close> {
     let mut doc = Doc::new(file, text);

@@ -85,6 +85,27 @@ pub struct Contract {
     pub note: Option<String>,
 }
 
+/// An empty row: the room a row of the file is read into (see `records::load`).
+impl Default for Contract {
+    fn default() -> Self {
+        Contract {
+            line: 0,
+            id: String::new(),
+            name: String::new(),
+            kind: StaffKind::School,
+            role: String::new(),
+            signed_on: Date::default(),
+            starts: Date::default(),
+            ends: Date::default(),
+            qualified_on: None,
+            background_on: None,
+            rate: None,
+            unit: None,
+            note: None,
+        }
+    }
+}
+
 impl RecordFile for Contracts {
     type Row = Contract;
     const FILE: &'static str = FILE;

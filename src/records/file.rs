@@ -17,7 +17,7 @@ use crate::findings::Finding;
 /// A CSV file of the records, described by the enum of its columns.
 pub trait RecordFile: Columns {
     /// One row, typed.
-    type Row: Send + Sync + 'static;
+    type Row: Send + Sync + Default + 'static;
     /// Where the file is, relative to the records directory.
     const FILE: &'static str;
     /// A missing file is an error; a file that is not required is made, with its header, when a

@@ -19,7 +19,7 @@ columns! {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Leave {
     pub line: usize,
     pub pupil_id: String,

@@ -124,6 +124,13 @@ impl Entry {
     }
 }
 
+/// An empty row: the room a row of the file is read into (see `records::load`).
+impl Default for Entry {
+    fn default() -> Self {
+        Entry::new(Date::default(), Kind::Expense, Money::ZERO)
+    }
+}
+
 impl RecordFile for Ledger {
     type Row = Entry;
     const FILE: &'static str = FILE;

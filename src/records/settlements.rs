@@ -50,7 +50,7 @@ pub struct Settlement {
     pub csv_file: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FamilyRow {
     pub line: usize,
     pub pupil_id: String,

@@ -21,7 +21,7 @@ columns! {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Survey {
     pub line: usize,
     pub contract_id: String,

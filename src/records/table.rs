@@ -122,6 +122,14 @@ impl<'r> Values<'r> {
             Values::Split(f) => f.len(),
         }
     }
+
+    /// The bytes of all the values, untrimmed.
+    fn bytes(self) -> usize {
+        match self {
+            Values::Record(r) => r.as_slice().len(),
+            Values::Split(f) => f.iter().map(|v| v.len()).sum(),
+        }
+    }
 }
 
 /// `str::trim`, without going over the value when it starts and ends with ASCII that is not a
@@ -427,18 +435,18 @@ fn unreadable_csv(file: &str, line: usize, e: &csv::Error) -> Finding {
 
 /// Whether a row is to be read at all: not blank, and no value overlong (a finding).
 fn row_is_readable(file: &str, cells: &Cells<'_>, out: &mut Vec<Finding>) -> bool {
-    // A value has at least as many bytes as characters: count only long ones.
-    let mut blank = true;
-    let mut long = None;
-    for f in cells.iter() {
-        blank &= f.is_empty();
-        if long.is_none() && f.len() > MAX_FIELD_CHARS && f.chars().count() > MAX_FIELD_CHARS {
-            long = Some(f);
-        }
-    }
-    if blank {
+    if cells.iter().all(str::is_empty) {
         return false;
     }
+    // A value has at least as many bytes as characters: only a row of more bytes than the limit
+    // can hold a long value, and only long values are counted.
+    let long = (cells.values.bytes() > MAX_FIELD_CHARS)
+        .then(|| {
+            cells
+                .iter()
+                .find(|f| f.len() > MAX_FIELD_CHARS && f.chars().count() > MAX_FIELD_CHARS)
+        })
+        .flatten();
     if let Some(long) = long {
         let n = long.chars().count();
         out.push(parse_error(
@@ -811,6 +819,13 @@ mod tests {
         let (t, f) = parse("x.csv", &text, Layout::default(), COLS);
         assert_eq!(t.unwrap().rows.len(), 2);
         assert_eq!((f[0].rule, f[0].line), (ids::FORMAT_PARSE, 3));
+        // A long row of values within the limit, and a value of more bytes than the limit but
+        // fewer characters, read.
+        let half = "x".repeat(MAX_FIELD_CHARS / 2 + 1);
+        let text = format!("a,b\n1,{half}{half}\n{half},{half}\n3,{}\n", "王".repeat(MAX_FIELD_CHARS));
+        let (t, f) = parse("x.csv", &text, Layout::default(), COLS);
+        assert_eq!(t.unwrap().rows.len(), 2);
+        assert_eq!((f.len(), f[0].line), (1, 2));
     }
 
     #[test]
