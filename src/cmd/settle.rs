@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 
+use rayon::prelude::*;
+
 use super::write::{Lines, Write, ledger_row_errors};
 use super::{Env, Failure, Outcome};
 use crate::domain::settle::{Outcome as Settled, settle_figures, term_rows};
@@ -160,7 +162,7 @@ pub(super) fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run
                 (o, shown)
             })
         });
-        let bad = ledger_row_errors(&w, &Lines::of(rows.iter().copied()));
+        let bad = ledger_row_errors(&w, &Lines::of(rows.par_iter().copied()));
         (bad, figures.join())
     });
     if !bad.is_empty() {
@@ -174,6 +176,7 @@ pub(super) fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run
     console::print(&shown);
     if dry_run {
         console::println(env.lang.pick("（试算，未写入任何文件）", "(dry run: nothing written)"));
+        w.end();
         return Ok(ExitCode::SUCCESS);
     }
     // Only a settlement written keeps the digest of its rows.

@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
+use rayon::prelude::*;
+
 use super::{Env, Failure, Outcome};
 use crate::findings::{Finding, Msg};
 use crate::output::console;
@@ -515,12 +517,17 @@ impl<'e> Write<'e> {
         for line in lines {
             console::println(&self.env.say(line));
         }
-        // The command ends here: the lock goes, and the records before and after the write are
-        // left to the operating system instead of being freed row by row.
+        self.end();
+        Ok(ExitCode::SUCCESS)
+    }
+
+    /// The command ends here: the lock goes, and the records before and after the write are
+    /// left to the operating system instead of being freed row by row (a district's took a
+    /// core 10 ms).
+    pub(crate) fn end(self) {
         let Write { lock, before, after, .. } = self;
         drop(lock);
         std::mem::forget((before, after));
-        Ok(ExitCode::SUCCESS)
     }
 }
 
@@ -553,8 +560,9 @@ pub(crate) fn ledger_row_errors(w: &Write, lines: &Lines) -> Vec<Finding> {
 pub(crate) struct Lines(Vec<usize>);
 
 impl Lines {
-    pub(crate) fn of<'a>(rows: impl IntoIterator<Item = &'a crate::records::Entry>) -> Lines {
-        let mut lines: Vec<usize> = rows.into_iter().map(|e| e.line).collect();
+    /// On both cores (a district's month is 311,000 rows of a million), in the rows' order.
+    pub(crate) fn of<'a>(rows: impl ParallelIterator<Item = &'a crate::records::Entry>) -> Lines {
+        let mut lines: Vec<usize> = rows.map(|e| e.line).collect();
         // Rows in the ledger's order are in order already.
         if !lines.is_sorted() {
             lines.sort_unstable();

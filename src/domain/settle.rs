@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use super::calendar::{applications, is_payout, term_of};
 use super::digest::digest;
 use super::leave::by_pupil;
@@ -68,15 +70,19 @@ impl Outcome {
 
 /// The rows a settlement of `term` on `on` covers: the term's rows, less its payouts.
 pub fn term_rows<'a>(plan: &Plan, term: &Term, on: Date, entries: &'a [Entry]) -> Vec<&'a Entry> {
-    covered_rows(entries.iter().map(|e| (e, term_of(plan, e))), term, on)
+    // On both cores, in the rows' order: a district's million rows' terms, one after another,
+    // were a tenth of a settlement with the other core waiting.
+    entries.par_iter().filter(|e| covers(e, term_of(plan, e), term, on)).collect()
 }
 
 /// [`term_rows`], given each ledger row with its term (as `check` has them already).
 pub fn covered_rows<'a, 'p>(rows: impl IntoIterator<Item = (&'a Entry, Option<&'p Term>)>, term: &Term, on: Date) -> Vec<&'a Entry> {
-    rows.into_iter()
-        .filter(|(e, t)| t.is_some_and(|t| t.id == term.id) && !is_payout(e, term, on))
-        .map(|(e, _)| e)
-        .collect()
+    rows.into_iter().filter(|(e, t)| covers(e, *t, term, on)).map(|(e, _)| e).collect()
+}
+
+/// Whether a settlement of `term` on `on` covers a row of term `of`.
+fn covers(e: &Entry, of: Option<&Term>, term: &Term, on: Date) -> bool {
+    of.is_some_and(|t| t.id == term.id) && !is_payout(e, term, on)
 }
 
 /// P, G and C of a settlement's rows: fees less refunds, grants, and pay and expenses less

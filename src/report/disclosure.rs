@@ -130,23 +130,46 @@ pub struct RefundItem {
 
 /// The disclosure's context: figures of the month, spending itemised, names masked unless `no_mask`.
 pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: Lang, no_mask: bool) -> Context<Disclosure> {
-    let t = MonthTotals::of(month, &records.entries);
-    context_with(records, month, t, closed_on, lang, no_mask)
+    context_with(
+        records,
+        month,
+        || MonthTotals::of(month, &records.entries),
+        closed_on,
+        lang,
+        no_mask,
+    )
+    .1
 }
 
-/// [`context`], given the month's totals over the rows of `records` (a close has just worked
-/// them out: the digest of a district's month is a tenth of `ledger close`).
+/// [`context`], and the month's totals over the rows of `records`, worked out by `totals` on a
+/// thread of its own meanwhile (a district month's digest is about as much work as the rest of
+/// the disclosure; a close keeps the totals for its file).
 pub fn context_with(
     records: &Records,
     month: Month,
-    t: MonthTotals,
+    totals: impl FnOnce() -> MonthTotals + Send,
     closed_on: Option<Date>,
     lang: Lang,
     no_mask: bool,
-) -> Context<Disclosure> {
+) -> (MonthTotals, Context<Disclosure>) {
+    std::thread::scope(|s| {
+        let totals = s.spawn(totals);
+        let without = without_totals(records, month, closed_on, lang, no_mask);
+        let t = totals.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (t.clone(), without(t))
+    })
+}
+
+/// Everything of the disclosure but the month's totals, and what puts them in.
+fn without_totals(
+    records: &Records,
+    month: Month,
+    closed_on: Option<Date>,
+    lang: Lang,
+    no_mask: bool,
+) -> impl FnOnce(MonthTotals) -> Context<Disclosure> {
     let close = records.close(month);
     let opening = close.map_or_else(|| opening(records, month), |c| c.opening.v);
-    let closing = t.closing(opening);
     let closed_on = closed_on.or(close.map(|c| c.closed_on.v));
     let days = month.days();
     let rows: Vec<_> = records.entries.iter().filter(|e| days.contains(&e.date)).collect();
@@ -223,41 +246,46 @@ pub fn context_with(
     let waivers = plan.map_or_else(Waived::default, |p| {
         waived(p, &records.pupils, &records.leave, month.first_day(), month.last_day())
     });
-    let data = Disclosure {
-        heading: Heading::of(records, lang, !no_mask),
-        month: month.to_string(),
-        closed: close.is_some() || closed_on.is_some(),
-        closed_on: closed_on.map(|d| d.to_string()),
-        opening: opening.to_string(),
-        fees: t.fees.to_string(),
-        grants: t.grants.to_string(),
-        refunds: t.refunds.to_string(),
-        pay: t.pay.to_string(),
-        expenses: t.expenses.to_string(),
-        spent: (t.pay + t.expenses).to_string(),
-        closing: closing.to_string(),
-        rows: t.rows,
-        digest: t.digest,
-        families: families.len(),
-        by_category: by_category
-            .into_iter()
-            .map(|(category, v)| CategoryAmount {
-                category,
-                amount: v.to_string(),
-            })
-            .collect(),
-        spending,
-        refund_items: refunds,
-        grant_items: grants,
-        standard: Standard::of(records, lang),
-        waived_pupils: waivers.pupils,
-        waived: waivers.total.to_string(),
-        months: figures(&ms),
-    };
-    Context {
-        data,
-        chart: chart(&ms, lang),
-        t: words_for(records, lang, LABELS, SCHOOL),
+    let heading = Heading::of(records, lang, !no_mask);
+    let by_category = by_category
+        .into_iter()
+        .map(|(category, v)| CategoryAmount {
+            category,
+            amount: v.to_string(),
+        })
+        .collect();
+    let standard = Standard::of(records, lang);
+    let chart = chart(&ms, lang);
+    let words = words_for(records, lang, LABELS, SCHOOL);
+    let families = families.len();
+    move |t| Context {
+        data: Disclosure {
+            heading,
+            month: month.to_string(),
+            closed: close.is_some() || closed_on.is_some(),
+            closed_on: closed_on.map(|d| d.to_string()),
+            opening: opening.to_string(),
+            fees: t.fees.to_string(),
+            grants: t.grants.to_string(),
+            refunds: t.refunds.to_string(),
+            pay: t.pay.to_string(),
+            expenses: t.expenses.to_string(),
+            spent: (t.pay + t.expenses).to_string(),
+            closing: t.closing(opening).to_string(),
+            rows: t.rows,
+            digest: t.digest,
+            families,
+            by_category,
+            spending,
+            refund_items: refunds,
+            grant_items: grants,
+            standard,
+            waived_pupils: waivers.pupils,
+            waived: waivers.total.to_string(),
+            months: figures(&ms),
+        },
+        chart,
+        t: words,
     }
 }
 

@@ -1,5 +1,7 @@
 //! `care ledger close --month M`: closes a month and writes its public disclosure (三(三)).
 
+use rayon::prelude::*;
+
 use crate::cmd::write::{Lines, Write, ledger_row_errors, ledger_row_errors_and};
 use crate::cmd::{Env, Failure, Outcome};
 use crate::domain::close::MonthTotals;
@@ -69,7 +71,7 @@ pub(crate) fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
     }
     if let Some(open) = r
         .entries
-        .iter()
+        .par_iter()
         .map(|e| Month::of(e.date))
         .filter(|m| *m < month && r.close(*m).is_none())
         .min()
@@ -80,7 +82,7 @@ pub(crate) fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
         ));
     }
     let days = month.days();
-    let lines = Lines::of(r.entries.iter().filter(|e| days.contains(&e.date)));
+    let lines = Lines::of(r.entries.par_iter().filter(|e| days.contains(&e.date)));
     // The refunds due on the day of the close come from the context the rules are checked with,
     // when that day is today.
     // The month's totals and digest, and its disclosure, are worked out on another core while
@@ -89,8 +91,7 @@ pub(crate) fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
     // no row, and the opening balance it writes is the one they give.
     let ((bad, refunds), worked_out) = std::thread::scope(|s| {
         let worked_out = s.spawn(|| {
-            let t = MonthTotals::of(month, &r.entries);
-            let ctx = disclosure::context_with(r, month, t.clone(), Some(on), env.report_lang(), false);
+            let (t, ctx) = disclosure::context_with(r, month, || MonthTotals::of(month, &r.entries), Some(on), env.report_lang(), false);
             let md = report::render_template(Some(&env.dir), "disclosure.md.tera", &ctx);
             (t, md)
         });
