@@ -53,8 +53,6 @@ pub fn months(records: &Records, from: Month, to: Month) -> Vec<MonthMoney> {
         })
         .collect();
     let mut before = Money::ZERO;
-    // What each month's rows add to the balance.
-    let mut moved = vec![Money::ZERO; out.len()];
     let start = from.first_day();
     let mut months = MonthOfRuns::default();
     for e in &records.entries {
@@ -75,10 +73,19 @@ pub fn months(records: &Records, from: Month, to: Month) -> Vec<MonthMoney> {
             Kind::Expense => mm.expenses += e.amount,
             Kind::Grant => mm.grants += e.amount,
         }
-        moved[i] += e.signed();
     }
     let mut balance = before;
-    for (mm, moved) in out.iter_mut().zip(moved) {
+    for mm in &mut out {
+        // What the month's rows add to the balance, by the sign of each kind of row.
+        let moved = [
+            (Kind::Fee, mm.fees),
+            (Kind::Refund, mm.refunds),
+            (Kind::Pay, mm.pay),
+            (Kind::Expense, mm.expenses),
+            (Kind::Grant, mm.grants),
+        ]
+        .into_iter()
+        .fold(Money::ZERO, |sum, (kind, v)| if kind.sign() > 0 { sum + v } else { sum - v });
         balance += moved;
         mm.balance = balance;
     }
