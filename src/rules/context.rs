@@ -3,6 +3,7 @@
 //! policy.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -16,32 +17,25 @@ use crate::records::{Contract, Date, Entry, Month, Pupil, Records, Short};
 pub struct Context<'a> {
     pub records: &'a Records,
     pub today: Date,
-    /// The place in `records.pupils` of each pupil id (its first row). The ids are kept in
-    /// the map as [`Short`]s, so that a ledger row's id is compared with a key without
-    /// reading the roster's text far away in memory (a million rows' lookups missed the cache
-    /// on it); the map is looked up by `&str` as well.
-    pub pupils: FastMap<Short, usize>,
-    /// The place of the next row of the same pupil id, by place: with [`Context::pupils`], the
-    /// rows of a pupil, one application per term.
-    next_row: Vec<Option<usize>>,
-    /// The term of each roster row, by place ([`Plan::term_of_pupil`]).
-    pub pupil_terms: Vec<Option<&'a Term>>,
-    /// Pupil ids with a row whose `term` names no term of the plan: which terms the pupil
-    /// applied for is not known.
-    misnamed: FastSet<&'a str>,
+    /// The roster's rows by pupil and term ([`Roster`]): when the context is built, or, for a
+    /// check that may not need them (as [`Context::facts`]), when a rule first asks.
+    roster: OnceLock<Roster<'a>>,
     pub contracts: FastMap<&'a str, &'a Contract>,
     /// What the context works out for each ledger row ([`RowFacts`]): when it is built, or, for
     /// a check that may not need them (a change to closes/ or settlements/ alone), when a rule
     /// first asks.
-    facts: std::sync::OnceLock<RowFacts<'a>>,
-    /// Indexes of the ledger rows dated in each month.
-    pub by_month: HashMap<Month, Vec<Place>>,
+    facts: OnceLock<RowFacts<'a>>,
+    /// Indexes of the ledger rows dated in each month: when the context is built, or (as
+    /// [`Context::facts`]) when a rule first asks.
+    by_month: OnceLock<HashMap<Month, Vec<Place>>>,
+    /// The months that have ledger rows, in order.
+    months: Vec<Month>,
     /// The first and last month of each term.
     term_months: Vec<(Month, Month)>,
     /// What each family paid for each period, once a rule has asked ([`super::fees::net_paid`]).
-    pub(super) net_paid: std::sync::OnceLock<super::fees::NetSums<'a>>,
+    pub(super) net_paid: OnceLock<super::fees::NetSums<'a>>,
     /// The refunds due, once a rule or a command has asked ([`super::fees::refunds_due`]).
-    pub(super) refunds_due: std::sync::OnceLock<Vec<super::fees::Due<'a>>>,
+    pub(super) refunds_due: OnceLock<Vec<super::fees::Due<'a>>>,
     /// The files of closes/ and settlements/ a change wrote, when it wrote nothing else that
     /// rules read: the rules that go by file look only at those ([`Context::in_question`]).
     changed_files: Option<Vec<String>>,
@@ -69,7 +63,7 @@ pub struct Row<'a> {
 /// A place in a list of rows, in four bytes. No list of the records reaches four thousand
 /// million rows (a ledger row alone takes 112 bytes in memory).
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub struct Place(u32);
+pub(super) struct Place(u32);
 
 impl Place {
     const NONE: Place = Place(u32::MAX);
@@ -211,11 +205,37 @@ fn rows_by_month(entries: &[Entry]) -> HashMap<Month, Vec<Place>> {
     by_month
 }
 
+/// The months of the rows, each once, in order (what [`rows_by_month`]'s keys are, without
+/// listing the rows).
+fn months_of(entries: &[Entry]) -> Vec<Month> {
+    let mut months = MonthOfRuns::default();
+    let mut seen: Vec<Month> = Vec::new();
+    let mut last = None;
+    for e in entries {
+        let m = months.of(e.date);
+        if last != Some(m) && !seen.contains(&m) {
+            seen.push(m);
+        }
+        last = Some(m);
+    }
+    seen.sort_unstable();
+    seen
+}
+
 /// The roster rows by pupil and term.
 struct Roster<'a> {
+    /// The place in `records.pupils` of each pupil id (its first row). The ids are kept in
+    /// the map as [`Short`]s, so that a ledger row's id is compared with a key without
+    /// reading the roster's text far away in memory (a million rows' lookups missed the cache
+    /// on it); the map is looked up by `&str` as well.
     first: FastMap<Short, usize>,
+    /// The place of the next row of the same pupil id, by place: with `first`, the rows of a
+    /// pupil, one application per term.
     next_row: Vec<Option<usize>>,
+    /// The term of each roster row, by place ([`Plan::term_of_pupil`]).
     terms: Vec<Option<&'a Term>>,
+    /// Pupil ids with a row whose `term` names no term of the plan: which terms the pupil
+    /// applied for is not known.
     misnamed: FastSet<&'a str>,
 }
 
@@ -261,9 +281,15 @@ impl<'a> Context<'a> {
         // row's pupil on both (a hash lookup a row, a district's million of them, was a hundred
         // milliseconds on one core while the other had finished).
         let ((periods, by_month), (roster, contracts)) = rayon::join(
-            || (rows_now.then(|| row_periods(records)), rows_by_month(&records.entries)),
             || {
-                let roster = Roster::of(records);
+                let by_month = match rows_now {
+                    true => Ok(rows_by_month(&records.entries)),
+                    false => Err(months_of(&records.entries)),
+                };
+                (rows_now.then(|| row_periods(records)), by_month)
+            },
+            || {
+                let roster = rows_now.then(|| Roster::of(records));
                 let mut contracts = FastMap::with_capacity_and_hasher(records.contracts.len(), Default::default());
                 for c in &records.contracts {
                     contracts.entry(c.id.as_str()).or_insert(c);
@@ -271,6 +297,14 @@ impl<'a> Context<'a> {
                 (roster, contracts)
             },
         );
+        let (by_month, months) = match by_month {
+            Ok(by_month) => {
+                let mut months: Vec<Month> = by_month.keys().copied().collect();
+                months.sort_unstable();
+                (OnceLock::from(by_month), months)
+            }
+            Err(months) => (OnceLock::new(), months),
+        };
         let term_months = records
             .plan
             .iter()
@@ -280,12 +314,10 @@ impl<'a> Context<'a> {
         let cx = Context {
             records,
             today,
-            pupils: roster.first,
-            next_row: roster.next_row,
-            pupil_terms: roster.terms,
-            misnamed: roster.misnamed,
+            roster: roster.map_or_else(OnceLock::new, OnceLock::from),
             contracts,
-            facts: std::sync::OnceLock::new(),
+            facts: OnceLock::new(),
+            months,
             by_month,
             term_months,
             net_paid: Default::default(),
@@ -313,6 +345,7 @@ impl<'a> Context<'a> {
             entry_known: Vec::new(),
             entry_pupils: Vec::new(),
         };
+        let pupils = self.pupils();
         (facts.entry_known, facts.entry_pupils) = self
             .records
             .entries
@@ -320,7 +353,7 @@ impl<'a> Context<'a> {
             .zip(facts.entry_named.par_iter())
             .with_min_len(1 << 14)
             .map(|(e, &n)| {
-                let first = e.pupil_id.as_ref().and_then(|id| self.pupils.get(id).copied());
+                let first = e.pupil_id.as_ref().and_then(|id| pupils.get(id).copied());
                 let pupil = first.and_then(|first| self.row_for_term(first, facts.named_at(n).term));
                 (Place::of(first), Place::of(pupil))
             })
@@ -370,32 +403,43 @@ impl<'a> Context<'a> {
             .filter(move |item| only.is_none_or(|files| files.iter().any(|f| f == file(item))))
     }
 
+    /// The roster's rows by pupil and term, worked out now if they were not yet.
+    fn roster(&self) -> &Roster<'a> {
+        self.roster.get_or_init(|| Roster::of(self.records))
+    }
+
+    /// The place in `records.pupils` of each pupil id: its first row.
+    pub fn pupils(&self) -> &FastMap<Short, usize> {
+        &self.roster().first
+    }
+
     /// The places of the rows of the pupil whose first row is at `first`, in file order.
     pub fn rows_of(&self, first: usize) -> impl Iterator<Item = usize> + '_ {
-        std::iter::successors(Some(first), |&i| self.next_row.get(i).copied().flatten())
+        let next = &self.roster().next_row;
+        std::iter::successors(Some(first), |&i| next.get(i).copied().flatten())
     }
 
     /// The pupil's row for a term: among the rows of the pupil whose first row is at `first`.
     fn row_for_term(&self, first: usize, term: Option<&Term>) -> Option<usize> {
         let term = term?;
         self.rows_of(first)
-            .find(|&i| self.pupil_terms[i].is_some_and(|t| std::ptr::eq(t, term)))
+            .find(|&i| self.term_of_pupil(i).is_some_and(|t| std::ptr::eq(t, term)))
     }
 
     /// The term of the roster row at a place.
     pub fn term_of_pupil(&self, place: usize) -> Option<&'a Term> {
-        self.pupil_terms.get(place).copied().flatten()
+        self.roster().terms.get(place).copied().flatten()
     }
 
     /// A row of the pupil may be missing or unknown to the rules: it could not be read, or it
     /// names a term the plan does not have. What would follow from that is not reported.
     pub fn pupil_unread(&self, id: &str) -> bool {
-        self.records.unread_pupils.covers(id) || self.misnamed.contains(id)
+        self.records.unread_pupils.covers(id) || self.roster().misnamed.contains(id)
     }
 
     /// Some roster row could not be read or names a term the plan does not have.
     pub fn roster_incomplete(&self) -> bool {
-        self.records.unread_pupils.any() || !self.misnamed.is_empty()
+        self.records.unread_pupils.any() || !self.roster().misnamed.is_empty()
     }
 
     pub fn plan(&self) -> Option<&'a Plan> {
@@ -436,8 +480,18 @@ impl<'a> Context<'a> {
         &self.records.pupils[place]
     }
 
+    /// The months that have ledger rows, in order.
+    pub fn months(&self) -> &[Month] {
+        &self.months
+    }
+
+    /// Indexes of the ledger rows dated in each month, worked out now if they were not yet.
+    fn by_month(&self) -> &HashMap<Month, Vec<Place>> {
+        self.by_month.get_or_init(|| rows_by_month(&self.records.entries))
+    }
+
     pub fn month_entries(&self, m: Month) -> impl Iterator<Item = &'a Entry> + '_ {
-        self.by_month
+        self.by_month()
             .get(&m)
             .into_iter()
             .flatten()
@@ -617,7 +671,12 @@ mod tests {
             cx.rows().any(|row| row.pupil.is_some_and(|p| p > 3)),
             "the renewal is a row of its own"
         );
-        for (m, rows) in &cx.by_month {
+        let mut months: Vec<Month> = r.entries.iter().map(|e| Month::of(e.date)).collect();
+        months.sort_unstable();
+        months.dedup();
+        assert_eq!(cx.months(), months);
+        assert_eq!(cx.by_month().len(), months.len());
+        for (m, rows) in cx.by_month() {
             let plain: Vec<usize> = (0..r.entries.len()).filter(|&i| Month::of(r.entries[i].date) == *m).collect();
             assert_eq!(
                 rows.iter().map(|p| p.get()).collect::<Vec<_>>(),

@@ -15,7 +15,7 @@ rule! {
 impl Rule for MonthNotClosed {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let Some(p) = cx.plan() else { return };
-        for m in months_to_close(Some(p), cx.by_month.keys().copied()) {
+        for m in months_to_close(Some(p), cx.months().iter().copied()) {
             let due = close_by(&p.deadlines, m);
             if !close_overdue(&p.deadlines, m, cx.today) || cx.records.close(m).is_some() || cx.records.close_unread(m) {
                 continue;
@@ -94,8 +94,8 @@ impl Rule for CloseOrder {
         let closes = &cx.records.closes;
         for (i, c) in closes.iter().enumerate() {
             if let Some(open) = cx
-                .by_month
-                .keys()
+                .months()
+                .iter()
                 .filter(|m| **m < c.month && cx.records.close(**m).is_none() && !cx.records.close_unread(**m))
                 .min()
             {

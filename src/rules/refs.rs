@@ -30,7 +30,7 @@ impl Rule for UnknownPupil {
             }
         }
         for l in &cx.records.leave {
-            let msg = if !cx.pupils.contains_key(l.pupil_id.as_str()) {
+            let msg = if !cx.pupils().contains_key(l.pupil_id.as_str()) {
                 if cx.records.unread_pupils.covers(&l.pupil_id) {
                     continue;
                 }
@@ -56,7 +56,7 @@ impl Rule for UnknownPupil {
         }
         for s in &cx.records.settlements {
             for row in &s.rows {
-                if !cx.pupils.contains_key(row.pupil_id.as_str()) && !cx.pupil_unread(&row.pupil_id) {
+                if !cx.pupils().contains_key(row.pupil_id.as_str()) && !cx.pupil_unread(&row.pupil_id) {
                     out.push(self.finding(
                         &s.csv_file,
                         row.line,
