@@ -277,16 +277,19 @@ impl<'a> Context<'a> {
     }
 
     fn build(records: &'a Records, today: Date, rows_now: bool) -> Self {
-        // The rows' periods, terms and months on one core, the id maps on the other; then each
+        // The rows' periods and terms, the rows by month and the id maps, taken by the two cores
+        // as they come free (the first two on one core left the other waiting 10 ms); then each
         // row's pupil on both (a hash lookup a row, a district's million of them, was a hundred
         // milliseconds on one core while the other had finished).
         let ((periods, by_month), (roster, contracts)) = rayon::join(
             || {
-                let by_month = match rows_now {
-                    true => Ok(rows_by_month(&records.entries)),
-                    false => Err(months_of(&records.entries)),
-                };
-                (rows_now.then(|| row_periods(records)), by_month)
+                rayon::join(
+                    || rows_now.then(|| row_periods(records)),
+                    || match rows_now {
+                        true => Ok(rows_by_month(&records.entries)),
+                        false => Err(months_of(&records.entries)),
+                    },
+                )
             },
             || {
                 let roster = rows_now.then(|| Roster::of(records));
