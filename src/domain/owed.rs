@@ -190,12 +190,10 @@ impl<'p> Owing<'p> {
             service,
         }
     }
-}
 
-impl<'p> Owing<'p> {
     /// What the service days from `from` to `to` come to for a family in care `care`, away on
-    /// the days of `away`: [`Owing::fraction_by_day`], worked out once for all the families in
-    /// care the whole period without counted leave.
+    /// the days of `away`: [`fraction_by_day`], worked out once for all the families in care
+    /// the whole period without counted leave.
     fn days_fraction(
         &mut self,
         rule: RefundRule,
@@ -204,34 +202,26 @@ impl<'p> Owing<'p> {
         (from, to): (Date, Date),
         away: &[(Date, Date)],
     ) -> (Fraction, u32, u32) {
-        if !(away.is_empty() && care.is_some_and(|(a, b)| a <= from && to <= b)) {
-            return self.fraction_by_day(rule, term, care, (from, to), away);
-        }
+        let whole = away.is_empty() && care.is_some_and(|(a, b)| a <= from && to <= b);
         let key = (term.id.as_str(), from, to);
-        if let Some(&whole) = self.whole.get(&key) {
-            return whole;
+        if whole && let Some(&known) = self.whole.get(&key) {
+            return known;
         }
-        let whole = self.fraction_by_day(rule, term, care, (from, to), away);
-        self.whole.insert(key, whole);
-        whole
+        let f = fraction_by_day(rule, self.service_days(term, from, to), care, away);
+        if whole {
+            self.whole.insert(key, f);
+        }
+        f
     }
+}
 
-    /// What the period's service days come to, looking at each: attended when in care and not
-    /// away.
-    fn fraction_by_day(
-        &mut self,
-        rule: RefundRule,
-        term: &'p Term,
-        care: Option<(Date, Date)>,
-        (from, to): (Date, Date),
-        away: &[(Date, Date)],
-    ) -> (Fraction, u32, u32) {
-        let days = self.service_days(term, from, to).iter().map(|&d| {
-            let attends = care.is_some_and(|(a, b)| a <= d && d <= b) && !is_away(away, d);
-            (d, true, attends)
-        });
-        fraction(rule, days)
-    }
+/// What service days come to, looking at each: attended when in care and not away.
+fn fraction_by_day(rule: RefundRule, days: &[Date], care: Option<(Date, Date)>, away: &[(Date, Date)]) -> (Fraction, u32, u32) {
+    let days = days.iter().map(|&d| {
+        let attends = care.is_some_and(|(a, b)| a <= d && d <= b) && !is_away(away, d);
+        (d, true, attends)
+    });
+    fraction(rule, days)
 }
 
 /// The periods a family owes for in a term: each of its months (basis monthly, the days of the
@@ -366,7 +356,7 @@ mod tests {
                 let (from, len) = ([7, 37, 0][from], [29, 65][len]);
                 let period = (day(from).max(term.starts), day(from + len).min(term.ends));
                 let once = owing.days_fraction(rule, term, care, period, &away);
-                let by_day = Owing::new(&plan).fraction_by_day(rule, term, care, period, &away);
+                let by_day = fraction_by_day(rule, Owing::new(&plan).service_days(term, period.0, period.1), care, &away);
                 proptest::prop_assert_eq!(once, by_day);
             }
         }

@@ -130,30 +130,21 @@ pub struct RefundItem {
 
 /// The disclosure's context: figures of the month, spending itemised, names masked unless `no_mask`.
 pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: Lang, no_mask: bool) -> Context<Disclosure> {
-    context_with(
-        records,
-        month,
-        || MonthTotals::of(month, &records.entries),
-        closed_on,
-        lang,
-        no_mask,
-    )
-    .1
+    context_and_totals(records, month, closed_on, lang, no_mask).1
 }
 
-/// [`context`], and the month's totals over the rows of `records`, worked out by `totals` on a
-/// thread of its own meanwhile (a district month's digest is about as much work as the rest of
-/// the disclosure; a close keeps the totals for its file).
-pub fn context_with(
+/// The month's totals over the rows of `records`, worked out on a thread of their own, and
+/// [`context`] meanwhile (a district month's digest is about as much work as the rest of the
+/// disclosure; a close keeps the totals for its file).
+pub fn context_and_totals(
     records: &Records,
     month: Month,
-    totals: impl FnOnce() -> MonthTotals + Send,
     closed_on: Option<Date>,
     lang: Lang,
     no_mask: bool,
 ) -> (MonthTotals, Context<Disclosure>) {
     std::thread::scope(|s| {
-        let totals = s.spawn(totals);
+        let totals = s.spawn(|| MonthTotals::of(month, &records.entries));
         let without = without_totals(records, month, closed_on, lang, no_mask);
         let t = totals.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
         (t.clone(), without(t))

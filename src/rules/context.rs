@@ -281,13 +281,18 @@ impl<'a> Context<'a> {
         // as they come free (the first two on one core left the other waiting 10 ms); then each
         // row's pupil on both (a hash lookup a row, a district's million of them, was a hundred
         // milliseconds on one core while the other had finished).
-        let ((periods, by_month), (roster, contracts)) = rayon::join(
+        let ((periods, (by_month, months)), (roster, contracts)) = rayon::join(
             || {
                 rayon::join(
                     || rows_now.then(|| row_periods(records)),
                     || match rows_now {
-                        true => Ok(rows_by_month(&records.entries)),
-                        false => Err(months_of(&records.entries)),
+                        true => {
+                            let by_month = rows_by_month(&records.entries);
+                            let mut months: Vec<Month> = by_month.keys().copied().collect();
+                            months.sort_unstable();
+                            (Some(by_month), months)
+                        }
+                        false => (None, months_of(&records.entries)),
                     },
                 )
             },
@@ -300,14 +305,6 @@ impl<'a> Context<'a> {
                 (roster, contracts)
             },
         );
-        let (by_month, months) = match by_month {
-            Ok(by_month) => {
-                let mut months: Vec<Month> = by_month.keys().copied().collect();
-                months.sort_unstable();
-                (OnceLock::from(by_month), months)
-            }
-            Err(months) => (OnceLock::new(), months),
-        };
         let term_months = records
             .plan
             .iter()
@@ -321,7 +318,7 @@ impl<'a> Context<'a> {
             contracts,
             facts: OnceLock::new(),
             months,
-            by_month,
+            by_month: by_month.map_or_else(OnceLock::new, OnceLock::from),
             term_months,
             net_paid: Default::default(),
             refunds_due: Default::default(),

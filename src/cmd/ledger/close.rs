@@ -4,7 +4,6 @@ use rayon::prelude::*;
 
 use crate::cmd::write::{Lines, Write, ledger_row_errors, ledger_row_errors_and};
 use crate::cmd::{Env, Failure, Outcome};
-use crate::domain::close::MonthTotals;
 use crate::findings::Msg;
 use crate::records::closes::{self, path};
 use crate::records::{Date, Month};
@@ -91,7 +90,7 @@ pub(crate) fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
     // no row, and the opening balance it writes is the one they give.
     let ((bad, refunds), worked_out) = std::thread::scope(|s| {
         let worked_out = s.spawn(|| {
-            let (t, ctx) = disclosure::context_with(r, month, || MonthTotals::of(month, &r.entries), Some(on), env.report_lang(), false);
+            let (t, ctx) = disclosure::context_and_totals(r, month, Some(on), env.report_lang(), false);
             let md = report::render_template(Some(&env.dir), "disclosure.md.tera", &ctx);
             (t, md)
         });
