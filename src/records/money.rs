@@ -37,8 +37,10 @@ impl Money {
     fn parse_within(s: &str, int_digits: usize) -> Result<Money, Msg> {
         let t = s.trim();
         let digits = t.strip_prefix('-').unwrap_or(t);
-        let (int, frac) = match digits.split_once('.') {
-            Some((i, f)) => (i, Some(f)),
+        // Looked for as a byte: `split_once('.')` compared each match through a call (2% of a
+        // check's samples went to reading amounts' points).
+        let (int, frac) = match digits.bytes().position(|b| b == b'.') {
+            Some(i) => (&digits[..i], Some(&digits[i + 1..])),
             None => (digits, None),
         };
         let ok = !int.is_empty()

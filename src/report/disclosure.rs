@@ -164,10 +164,11 @@ fn without_totals(
     let closed_on = closed_on.or(close.map(|c| c.closed_on.v));
     let days = month.days();
     let rows: Vec<_> = records.entries.iter().filter(|e| days.contains(&e.date)).collect();
-    let families: FastSet<&str> = rows
+    // Ids as the rows hold them: compared and hashed without reading them as text again.
+    let families: FastSet<&Short> = rows
         .iter()
         .filter(|e| e.kind == Kind::Fee)
-        .filter_map(|e| e.pupil_id.as_deref())
+        .filter_map(|e| e.pupil_id.as_ref())
         .collect();
     let mut by_category: BTreeMap<String, Money> = BTreeMap::new();
     let mut spending = Vec::new();

@@ -111,8 +111,8 @@ impl Rule for FeeWithoutAgreement {
             let (Some(_), Some(term)) = (row.known, row.term) else {
                 continue;
             };
-            let id = e.pupil_id.as_deref().unwrap_or_default();
             let Some(p) = row.pupil.map(|i| cx.pupil(i)) else {
+                let id = e.pupil_id.as_deref().unwrap_or_default();
                 if !cx.pupil_unread(id) {
                     out.push(self.finding(
                         ledger::FILE,

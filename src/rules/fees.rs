@@ -141,10 +141,10 @@ fn sum_net_paid<'a>(cx: &Context<'a>) -> NetSums<'a> {
         if !matches!(e.kind, Kind::Fee | Kind::Refund) {
             continue;
         }
-        let Some(id) = e.pupil_id.as_deref() else { continue };
+        let Some(id) = e.pupil_id.as_ref() else { continue };
         let pupil = match row.pupil {
             Some(place) => Who::Known(place),
-            None => Who::Unknown(id),
+            None => Who::Unknown(id.as_str()),
         };
         let key = match (f.basis, row.period) {
             (Basis::Monthly, Some(Period::Month(m))) => Key::Month(m),

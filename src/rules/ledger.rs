@@ -51,7 +51,7 @@ impl Rule for Period {
         let mut by_term_id: HashMap<(&str, &str), Money> = HashMap::new();
         for row in cx.rows().filter(|r| matches!(r.entry.kind, Kind::Fee | Kind::Refund)) {
             let e = row.entry;
-            let Some(text) = e.period.as_deref() else { continue };
+            let Some(text) = e.period.as_ref() else { continue };
             let msg = match row.period {
                 None => Msg::new(
                     format!("period“{text}”既不是月份也不是学期 id"),
