@@ -360,11 +360,11 @@ impl<'e> Write<'e> {
     }
 
     /// [`Write::before_findings`], and what `also` works out from the context of the records
-    /// before the change (with today's date), built for the rules anyway.
-    pub(crate) fn before_findings_and<T>(
+    /// before the change (with today's date), built for the rules anyway, beside them.
+    pub(crate) fn before_findings_and<T: Send>(
         &self,
         wanted: impl Fn(&Meta) -> bool,
-        also: impl FnOnce(&crate::rules::Context) -> T,
+        also: impl FnOnce(&crate::rules::Context) -> T + Send,
     ) -> (Vec<Finding>, T) {
         // Once `before` has become the records after the change, the records before it are read
         // again from the files, which the change has not touched yet (the lock is held).
@@ -577,7 +577,11 @@ impl Lines {
 
 /// [`ledger_row_errors`], and what `also` works out from the context of the records before the
 /// change (see [`Write::before_findings_and`]).
-pub(crate) fn ledger_row_errors_and<T>(w: &Write, lines: &Lines, also: impl FnOnce(&crate::rules::Context) -> T) -> (Vec<Finding>, T) {
+pub(crate) fn ledger_row_errors_and<T: Send>(
+    w: &Write,
+    lines: &Lines,
+    also: impl FnOnce(&crate::rules::Context) -> T + Send,
+) -> (Vec<Finding>, T) {
     // A rule that reads no ledger row finds nothing on one.
     let about_rows = |m: &Meta| !m.id.starts_with("disclosure/") && !m.id.starts_with("settlement/");
     let (found, t) = w.before_findings_and(|m| m.reads.meets(Inputs::LEDGER) && about_rows(m), also);

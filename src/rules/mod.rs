@@ -187,9 +187,9 @@ pub fn check(records: &Records, today: Date) -> Vec<Finding> {
     check_and(records, today, |_| ()).0
 }
 
-/// [`check`], and what `also` works out from the same context once the rules are done (a
-/// district's figures that rules also need, such as the refunds due).
-pub fn check_and<T>(records: &Records, today: Date, also: impl FnOnce(&Context) -> T) -> (Vec<Finding>, T) {
+/// [`check`], and what `also` works out from the same context beside the rules (a district's
+/// figures that rules also need, such as the refunds due).
+pub fn check_and<T: Send>(records: &Records, today: Date, also: impl FnOnce(&Context) -> T + Send) -> (Vec<Finding>, T) {
     let (by_rule, more) = check_each_and(records, today, |_| true, also);
     (merge(by_rule.into_iter().map(|(_, f)| f)), more)
 }
@@ -237,20 +237,20 @@ pub fn merge(by_rule: impl IntoIterator<Item = Vec<Finding>>) -> Vec<Finding> {
 
 /// The findings of each rule that `wanted` picks, by the rule's id, in the order of the registry,
 /// and what `also` works out from the same context once they are done.
-pub fn check_each_and<T>(
+pub fn check_each_and<T: Send>(
     records: &Records,
     today: Date,
     wanted: impl Fn(&Meta) -> bool,
-    also: impl FnOnce(&Context) -> T,
+    also: impl FnOnce(&Context) -> T + Send,
 ) -> (Vec<(&'static str, Vec<Finding>)>, T) {
     check_each_in(&Context::new(records, today), wanted, also)
 }
 
 /// [`check_each_and`] in a context already built.
-fn check_each_in<T>(
+fn check_each_in<T: Send>(
     cx: &Context,
     wanted: impl Fn(&Meta) -> bool,
-    also: impl FnOnce(&Context) -> T,
+    also: impl FnOnce(&Context) -> T + Send,
 ) -> (Vec<(&'static str, Vec<Finding>)>, T) {
     let mut order: Vec<usize> = (0..REGISTRY.len()).filter(|&i| wanted(REGISTRY[i].meta())).collect();
     order.sort_by_key(|&i| {
@@ -260,7 +260,9 @@ fn check_each_in<T>(
             .unwrap_or(SLOW_FIRST.len())
     });
     // Two workers take the rules in that order; each rule's findings keep its place in the
-    // registry, so the result is the same as one rule after another.
+    // registry, so the result is the same as one rule after another. The second works out
+    // `also` first: work that must end before the command can (a close's disclosure, rendered
+    // on a core of its own) is not left to run alone once the rules are done.
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
         let mut done: Vec<(usize, Vec<Finding>)> = Vec::new();
@@ -273,10 +275,12 @@ fn check_each_in<T>(
         }
         done
     };
-    let (mut by_rule, theirs) = rayon::join(work, work);
+    let (mut by_rule, (theirs, more)) = rayon::join(work, || {
+        let more = also(cx);
+        (work(), more)
+    });
     by_rule.extend(theirs);
     by_rule.sort_by_key(|(i, _)| *i);
-    let more = also(cx);
     (by_rule.into_iter().map(|(i, f)| (REGISTRY[i].meta().id, f)).collect(), more)
 }
 

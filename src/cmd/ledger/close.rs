@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 
-use crate::cmd::write::{Lines, Write, ledger_row_errors, ledger_row_errors_and};
+use crate::cmd::write::{Lines, Write, ledger_row_errors_and};
 use crate::cmd::{Env, Failure, Outcome};
 use crate::findings::Msg;
 use crate::records::closes::{self, path};
@@ -88,19 +88,20 @@ pub(crate) fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
     // the rules look at the rows; they are used only when the rules find no error. The
     // disclosure is rendered from the records before the close, closed on `on`: a close changes
     // no row, and the opening balance it writes is the one they give.
-    let ((bad, refunds), worked_out) = std::thread::scope(|s| {
-        let worked_out = s.spawn(|| {
-            let (t, ctx) = disclosure::context_and_totals(r, month, Some(on), env.report_lang(), false);
-            let md = report::render_template(Some(&env.dir), "disclosure.md.tera", &ctx);
-            (t, md)
-        });
-        let found = if on == env.today {
-            ledger_row_errors_and(&w, &lines, |cx| refuse_refunds_due(cx, month))
-        } else {
-            (ledger_row_errors(&w, &lines), refuse_refunds_due(&Context::new(r, on), month))
-        };
-        (found, worked_out.join())
-    });
+    let disclose = || {
+        let (t, ctx) = disclosure::context_and_totals(r, month, Some(on), env.report_lang(), false);
+        let md = report::render_template(Some(&env.dir), "disclosure.md.tera", &ctx);
+        (t, md)
+    };
+    let (bad, (worked_out, refunds)) = if on == env.today {
+        ledger_row_errors_and(&w, &lines, |cx| {
+            let worked_out = disclose();
+            (worked_out, refuse_refunds_due(cx, month))
+        })
+    } else {
+        let (bad, worked_out) = ledger_row_errors_and(&w, &lines, |_| disclose());
+        (bad, (worked_out, refuse_refunds_due(&Context::new(r, on), month)))
+    };
     refunds?;
     if !r.ledger_complete {
         return Err(refuse(
@@ -116,7 +117,7 @@ pub(crate) fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
         )));
     }
     let opening = disclosure::opening(r, month);
-    let (t, md) = worked_out.unwrap_or_else(|e| std::panic::resume_unwind(e));
+    let (t, md) = worked_out;
     let md = md.map_err(Failure::Refused)?;
     let closing = t.closing(opening);
     let file = path(month);
