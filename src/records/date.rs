@@ -7,10 +7,24 @@ use crate::findings::Msg;
 
 pub type Date = NaiveDate;
 
+thread_local! {
+    /// The text of the last date this thread read in the common form, and the date.
+    static LAST_DATE: std::cell::Cell<Option<([u8; 10], Date)>> = const { std::cell::Cell::new(None) };
+}
+
 pub fn parse_date(s: &str) -> Result<Date, Msg> {
     let t = s.trim();
     // The common case without chrono's format parser: every row of every file has dates.
     let b = t.as_bytes();
+    if let Ok(text) = <[u8; 10]>::try_from(b) {
+        // Rows come mostly in date order: the date of the row before is the likeliest, and
+        // comparing ten bytes is cheaper than making a date again (2% of a district's check).
+        if let Some((last, date)) = LAST_DATE.get()
+            && text == last
+        {
+            return Ok(date);
+        }
+    }
     if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
         let number = |at: std::ops::Range<usize>| {
             b[at]
@@ -20,6 +34,9 @@ pub fn parse_date(s: &str) -> Result<Date, Msg> {
         if let (Some(y), Some(m), Some(d)) = (number(0..4), number(5..7), number(8..10))
             && let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d)
         {
+            if let Ok(text) = <[u8; 10]>::try_from(b) {
+                LAST_DATE.set(Some((text, date)));
+            }
             return Ok(date);
         }
     }
@@ -211,6 +228,43 @@ impl fmt::Display for Month {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The date of the row before is taken again only for the same text: every text, read
+    /// after any other, reads as it does alone.
+    #[test]
+    fn a_date_reads_the_same_after_any_other() {
+        let texts = [
+            "2026-09-01",
+            "2026-09-01",
+            "2026-09-02",
+            "2026-02-30",
+            "2026-09-02",
+            " 2026-09-02",
+            "2026-9-2",
+            "2026/09/02",
+            "2026-09-02",
+            "2024-02-29",
+            "2023-02-29",
+            "0000-01-01",
+            "9999-12-31",
+            "",
+            "\0\0\0\0\0\0\0\0\0\0",
+            "2026-09-0１",
+            "2026-13-01",
+        ];
+        let alone = |t: &str| {
+            let t = t.trim();
+            let shaped = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
+            NaiveDate::parse_from_str(t, "%Y-%m-%d").ok().filter(|_| shaped)
+        };
+        for a in texts {
+            for b in texts {
+                assert_eq!(parse_date(a).ok(), alone(a), "{a:?}");
+                assert_eq!(parse_date(b).ok(), alone(b), "{b:?} after {a:?}");
+                assert_eq!(parse_date(b).ok(), alone(b), "{b:?} again");
+            }
+        }
+    }
 
     #[test]
     fn months_of_dates_in_runs_are_their_months() {

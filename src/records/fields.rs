@@ -146,10 +146,12 @@ impl<'a, C: Columns> Fields<'a, C> {
     }
 
     fn parse<T>(&mut self, col: C, r: Result<T, Msg>) -> Option<T> {
-        let col = self.name(col);
         match r {
             Ok(v) => Some(v),
             Err(m) => {
+                // The column's name only for the message (looked up for every value, it was 1%
+                // of a district's check).
+                let col = self.name(col);
                 self.problems.push(m.prefixed(&format!("{col}：",), &format!("{col}: ")));
                 None
             }
