@@ -356,14 +356,16 @@ impl<'e> Write<'e> {
         if all_kept {
             return self.kept_findings(&wanted);
         }
-        self.before_findings_and(wanted, |_| ()).0
+        self.before_findings_and(wanted, || (), |_| ()).0
     }
 
     /// [`Write::before_findings`], and what `also` works out from the context of the records
-    /// before the change (with today's date), built for the rules anyway, beside them.
+    /// before the change (with today's date), built for the rules anyway, beside them, with
+    /// `ahead` done on the other core first ([`crate::rules::check_each_and`]).
     pub(crate) fn before_findings_and<T: Send>(
         &self,
         wanted: impl Fn(&Meta) -> bool,
+        ahead: impl FnOnce() + Send,
         also: impl FnOnce(&crate::rules::Context) -> T + Send,
     ) -> (Vec<Finding>, T) {
         // Once `before` has become the records after the change, the records before it are read
@@ -377,7 +379,7 @@ impl<'e> Write<'e> {
         };
         let (more, t) = {
             let done = self.before_findings.borrow();
-            crate::rules::check_each_and(before, self.env.today, |m| wanted(m) && !done.contains_key(m.id), also)
+            crate::rules::check_each_and(before, self.env.today, |m| wanted(m) && !done.contains_key(m.id), ahead, also)
         };
         self.before_findings.borrow_mut().extend(more);
         (self.kept_findings(&wanted), t)
@@ -552,7 +554,7 @@ fn no_column(t: &table::Table, col: impl Columns) -> Failure {
 /// leaving out those about a month or term waiting to be closed or settled: closing and
 /// settling put those right.
 pub(crate) fn ledger_row_errors(w: &Write, lines: &Lines) -> Vec<Finding> {
-    ledger_row_errors_and(w, lines, |_| ()).0
+    ledger_row_errors_and(w, lines, || (), |_| ()).0
 }
 
 /// The lines of some ledger rows, in order: a million of them are put in order once instead of
@@ -575,16 +577,17 @@ impl Lines {
     }
 }
 
-/// [`ledger_row_errors`], and what `also` works out from the context of the records before the
-/// change (see [`Write::before_findings_and`]).
+/// [`ledger_row_errors`], and what `ahead` and `also` work out beside the rules (see
+/// [`Write::before_findings_and`]).
 pub(crate) fn ledger_row_errors_and<T: Send>(
     w: &Write,
     lines: &Lines,
+    ahead: impl FnOnce() + Send,
     also: impl FnOnce(&crate::rules::Context) -> T + Send,
 ) -> (Vec<Finding>, T) {
     // A rule that reads no ledger row finds nothing on one.
     let about_rows = |m: &Meta| !m.id.starts_with("disclosure/") && !m.id.starts_with("settlement/");
-    let (found, t) = w.before_findings_and(|m| m.reads.meets(Inputs::LEDGER) && about_rows(m), also);
+    let (found, t) = w.before_findings_and(|m| m.reads.meets(Inputs::LEDGER) && about_rows(m), ahead, also);
     let on_rows = found
         .into_iter()
         .filter(|f| f.is_error() && f.file == crate::records::ledger::FILE && lines.contains(f.line))

@@ -128,27 +128,29 @@ pub struct RefundItem {
     pub amount: String,
 }
 
-/// The disclosure's context: figures of the month, spending itemised, names masked unless `no_mask`.
+/// The disclosure's context: figures of the month, spending itemised, names masked unless
+/// `no_mask`. The month's totals are worked out on a thread of their own meanwhile (a district
+/// month's digest is about as much work as the rest of the disclosure).
 pub fn context(records: &Records, month: Month, closed_on: Option<Date>, lang: Lang, no_mask: bool) -> Context<Disclosure> {
-    context_and_totals(records, month, closed_on, lang, no_mask).1
+    std::thread::scope(|s| {
+        let totals = s.spawn(|| MonthTotals::of(month, &records.entries));
+        context_given(records, month, closed_on, lang, no_mask, || {
+            totals.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+        })
+    })
 }
 
-/// The month's totals over the rows of `records`, worked out on a thread of their own, and
-/// [`context`] meanwhile (a district month's digest is about as much work as the rest of the
-/// disclosure; a close keeps the totals for its file).
-pub fn context_and_totals(
+/// The disclosure, its month's totals asked of `totals` once the rest is worked out (a close
+/// has them worked out on the other core).
+pub fn context_given(
     records: &Records,
     month: Month,
     closed_on: Option<Date>,
     lang: Lang,
     no_mask: bool,
-) -> (MonthTotals, Context<Disclosure>) {
-    std::thread::scope(|s| {
-        let totals = s.spawn(|| MonthTotals::of(month, &records.entries));
-        let without = without_totals(records, month, closed_on, lang, no_mask);
-        let t = totals.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (t.clone(), without(t))
-    })
+    totals: impl FnOnce() -> MonthTotals,
+) -> Context<Disclosure> {
+    without_totals(records, month, closed_on, lang, no_mask)(totals())
 }
 
 /// Everything of the disclosure but the month's totals, and what puts them in.

@@ -190,7 +190,7 @@ pub fn check(records: &Records, today: Date) -> Vec<Finding> {
 /// [`check`], and what `also` works out from the same context beside the rules (a district's
 /// figures that rules also need, such as the refunds due).
 pub fn check_and<T: Send>(records: &Records, today: Date, also: impl FnOnce(&Context) -> T + Send) -> (Vec<Finding>, T) {
-    let (by_rule, more) = check_each_and(records, today, |_| true, also);
+    let (by_rule, more) = check_each_and(records, today, |_| true, || (), also);
     (merge(by_rule.into_iter().map(|(_, f)| f)), more)
 }
 
@@ -224,7 +224,7 @@ pub fn check_changed_knowing(
         Context::new(records, today)
     };
     let cx = cx.knowing(totals);
-    merge(check_each_in(&cx, wanted, |_| ()).0.into_iter().map(|(_, f)| f))
+    merge(check_each_in(&cx, wanted, || (), |_| ()).0.into_iter().map(|(_, f)| f))
 }
 
 /// The findings of several rules as one list, sorted by file and line, each once.
@@ -236,20 +236,23 @@ pub fn merge(by_rule: impl IntoIterator<Item = Vec<Finding>>) -> Vec<Finding> {
 }
 
 /// The findings of each rule that `wanted` picks, by the rule's id, in the order of the registry,
-/// and what `also` works out from the same context once they are done.
+/// and what `also` works out from the same context beside them; `ahead` is done on the other
+/// core before its first rule (see [`check_each_in`]).
 pub fn check_each_and<T: Send>(
     records: &Records,
     today: Date,
     wanted: impl Fn(&Meta) -> bool,
+    ahead: impl FnOnce() + Send,
     also: impl FnOnce(&Context) -> T + Send,
 ) -> (Vec<(&'static str, Vec<Finding>)>, T) {
-    check_each_in(&Context::new(records, today), wanted, also)
+    check_each_in(&Context::new(records, today), wanted, ahead, also)
 }
 
 /// [`check_each_and`] in a context already built.
 fn check_each_in<T: Send>(
     cx: &Context,
     wanted: impl Fn(&Meta) -> bool,
+    ahead: impl FnOnce() + Send,
     also: impl FnOnce(&Context) -> T + Send,
 ) -> (Vec<(&'static str, Vec<Finding>)>, T) {
     let mut order: Vec<usize> = (0..REGISTRY.len()).filter(|&i| wanted(REGISTRY[i].meta())).collect();
@@ -260,9 +263,10 @@ fn check_each_in<T: Send>(
             .unwrap_or(SLOW_FIRST.len())
     });
     // Two workers take the rules in that order; each rule's findings keep its place in the
-    // registry, so the result is the same as one rule after another. The second works out
-    // `also` first: work that must end before the command can (a close's disclosure, rendered
-    // on a core of its own) is not left to run alone once the rules are done.
+    // registry, so the result is the same as one rule after another. Work that must end before
+    // the command can is done first, so that it is not left to run alone once the rules are
+    // done: the first worker does `ahead` (a close's month digest), the second `also` (the rest
+    // of its disclosure, which then takes the digest, and its rendering).
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
         let mut done: Vec<(usize, Vec<Finding>)> = Vec::new();
@@ -275,7 +279,11 @@ fn check_each_in<T: Send>(
         }
         done
     };
-    let (mut by_rule, (theirs, more)) = rayon::join(work, || {
+    let first = || {
+        ahead();
+        work()
+    };
+    let (mut by_rule, (theirs, more)) = rayon::join(first, || {
         let more = also(cx);
         (work(), more)
     });

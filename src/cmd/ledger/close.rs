@@ -1,11 +1,13 @@
 //! `care ledger close --month M`: closes a month and writes its public disclosure (三(三)).
 
+use std::sync::OnceLock;
+
 use rayon::prelude::*;
 
 use crate::cmd::write::{Lines, Write, ledger_row_errors_and};
 use crate::cmd::{Env, Failure, Outcome};
 use crate::findings::Msg;
-use crate::records::closes::{self, path};
+use crate::records::closes::{self, MonthTotals, path};
 use crate::records::{Date, Month};
 use crate::report::{self, disclosure};
 use crate::rules::Context;
@@ -84,23 +86,28 @@ pub(crate) fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
     let lines = Lines::of(r.entries.par_iter().filter(|e| days.contains(&e.date)));
     // The refunds due on the day of the close come from the context the rules are checked with,
     // when that day is today.
-    // The month's totals and digest, and its disclosure, are worked out on another core while
-    // the rules look at the rows; they are used only when the rules find no error. The
+    // The month's totals and digest, and its disclosure, are worked out beside the rules (the
+    // digest on one core before its share of the rules, the rest of the disclosure and its
+    // rendering on the other before its); they are used only when the rules find no error. The
     // disclosure is rendered from the records before the close, closed on `on`: a close changes
     // no row, and the opening balance it writes is the one they give.
+    let totals: OnceLock<MonthTotals> = OnceLock::new();
+    let month_totals = || totals.get_or_init(|| MonthTotals::of(month, &r.entries)).clone();
     let disclose = || {
-        let (t, ctx) = disclosure::context_and_totals(r, month, Some(on), env.report_lang(), false);
-        let md = report::render_template(Some(&env.dir), "disclosure.md.tera", &ctx);
-        (t, md)
+        let ctx = disclosure::context_given(r, month, Some(on), env.report_lang(), false, month_totals);
+        report::render_template(Some(&env.dir), "disclosure.md.tera", &ctx)
     };
-    let (bad, (worked_out, refunds)) = if on == env.today {
-        ledger_row_errors_and(&w, &lines, |cx| {
-            let worked_out = disclose();
-            (worked_out, refuse_refunds_due(cx, month))
+    let ahead = || {
+        month_totals();
+    };
+    let (bad, (md, refunds)) = if on == env.today {
+        ledger_row_errors_and(&w, &lines, ahead, |cx| {
+            let md = disclose();
+            (md, refuse_refunds_due(cx, month))
         })
     } else {
-        let (bad, worked_out) = ledger_row_errors_and(&w, &lines, |_| disclose());
-        (bad, (worked_out, refuse_refunds_due(&Context::new(r, on), month)))
+        let (bad, md) = ledger_row_errors_and(&w, &lines, ahead, |_| disclose());
+        (bad, (md, refuse_refunds_due(&Context::new(r, on), month)))
     };
     refunds?;
     if !r.ledger_complete {
@@ -117,7 +124,7 @@ pub(crate) fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
         )));
     }
     let opening = disclosure::opening(r, month);
-    let (t, md) = worked_out;
+    let t = month_totals();
     let md = md.map_err(Failure::Refused)?;
     let closing = t.closing(opening);
     let file = path(month);
