@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use rayon::prelude::*;
 
-use super::write::{Lines, Write, ledger_row_errors};
+use super::write::{Lines, Write, ledger_row_errors_and};
 use super::{Env, Failure, Outcome};
 use crate::domain::settle::{Outcome as Settled, settle_figures, term_rows};
 use crate::findings::{Lang, Msg};
@@ -153,18 +153,15 @@ pub(super) fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run
     }
     let rows = term_rows(plan, t, on, &r.entries);
     let basis = plan.fees.as_ref().map(|f| f.refund_basis).unwrap_or_default();
-    // The figures and their table are worked out on another core while the rules look at the
-    // rows; they are shown only when the rules find no error.
-    let (bad, figures) = std::thread::scope(|s| {
-        let figures = s.spawn(|| {
-            settle_figures(plan, t, basis, on, &rows, &r.pupils, &r.leave).map(|o| {
-                let shown = table(r, &o, env.lang);
-                (o, shown)
-            })
-        });
-        let bad = ledger_row_errors(&w, &Lines::of(rows.par_iter().copied()));
-        (bad, figures.join())
-    });
+    // The figures and their table are worked out beside the rules, on one core before its
+    // share of them; they are shown only when the rules find no error.
+    let figures = || {
+        settle_figures(plan, t, basis, on, &rows, &r.pupils, &r.leave).map(|o| {
+            let shown = table(r, &o, env.lang);
+            (o, shown)
+        })
+    };
+    let (bad, figures) = ledger_row_errors_and(&w, &Lines::of(rows.par_iter().copied()), || (), |_| figures());
     if !bad.is_empty() {
         let m = crate::store::refusal(&bad);
         return Err(refuse(
@@ -172,7 +169,7 @@ pub(super) fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run
             format!("term {term} has rows with errors and cannot be settled: {}", m.en),
         ));
     }
-    let (o, shown) = figures.unwrap_or_else(|e| std::panic::resume_unwind(e)).map_err(Failure::Refused)?;
+    let (o, shown) = figures.map_err(Failure::Refused)?;
     console::print(&shown);
     if dry_run {
         console::println(env.lang.pick("（试算，未写入任何文件）", "(dry run: nothing written)"));

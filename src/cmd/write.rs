@@ -550,13 +550,6 @@ fn no_column(t: &table::Table, col: impl Columns) -> Failure {
     ))
 }
 
-/// The errors on the given ledger rows (their lines) that are about the rows themselves,
-/// leaving out those about a month or term waiting to be closed or settled: closing and
-/// settling put those right.
-pub(crate) fn ledger_row_errors(w: &Write, lines: &Lines) -> Vec<Finding> {
-    ledger_row_errors_and(w, lines, || (), |_| ()).0
-}
-
 /// The lines of some ledger rows, in order: a million of them are put in order once instead of
 /// hashed one by one, and the few findings are looked up in them.
 pub(crate) struct Lines(Vec<usize>);
@@ -577,7 +570,9 @@ impl Lines {
     }
 }
 
-/// [`ledger_row_errors`], and what `ahead` and `also` work out beside the rules (see
+/// The errors on the given ledger rows (their lines) that are about the rows themselves,
+/// leaving out those about a month or term waiting to be closed or settled (closing and
+/// settling put those right); and what `ahead` and `also` work out beside the rules (see
 /// [`Write::before_findings_and`]).
 pub(crate) fn ledger_row_errors_and<T: Send>(
     w: &Write,
