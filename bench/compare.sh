@@ -17,6 +17,7 @@
 # Installs Debian's ledger, hledger and time (for /usr/bin/time -v) with apt-get when missing.
 # Uses its own target directory (CARGO_TARGET_DIR, default target/) and a scratch dir in /tmp.
 set -euo pipefail
+export LC_NUMERIC=C
 cd "$(dirname "$0")/.."
 
 pupils=50000 contracts=500 rows=1000000 runs=5 hledger=yes against=
@@ -57,18 +58,21 @@ sync
 "$care" -C "$work/records" --today 2026-12-05 check > /dev/null
 
 # run KEY COMMAND...: runs it once, adding its wall time (s) and peak memory (KB) to the lists
-# of KEY in $work.
+# of KEY in $work. The wall time is bash's clock around the run, to the microsecond: time's own
+# is in hundredths, which made a ratio of two times near 0.2 s move in steps of 5%.
 run() {
-  local key=$1; shift
+  local key=$1 start end; shift
+  start=$EPOCHREALTIME
   /usr/bin/time -v -o "$work/time" "$@" > /dev/null 2> "$work/err" || {
     echo "$key failed:" >&2; cat "$work/err" >&2; exit 1; }
-  awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$work/time" >> "$work/$key.t"
+  end=$EPOCHREALTIME
+  awk -v a="$start" -v b="$end" 'BEGIN {printf "%.6f\n", b - a}' >> "$work/$key.t"
   awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time" >> "$work/$key.m"
 }
 median() { sort -n "$1" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # report KEY NAME: the median wall time and peak memory of KEY's runs.
 report() {
-  printf '%-34s %9.2f s %9d MB\n' "$2" "$(median "$work/$1.t")" "$(( $(median "$work/$1.m") / 1024 ))"
+  printf '%-34s %9.3f s %9d MB\n' "$2" "$(median "$work/$1.t")" "$(( $(median "$work/$1.m") / 1024 ))"
 }
 
 echo
@@ -135,14 +139,14 @@ for k in sorted shuffled ledger-add enroll leave-add close settle; do
     close) name="care ledger close --month" ;;
     settle) name="care settle --dry-run" ;;
   esac
-  printf '%-34s %9.2f s %9d MB   %.2f\n' "$name" "$(median "$work/new-$k.t")" "$(( $(median "$work/new-$k.m") / 1024 ))" \
+  printf '%-34s %9.3f s %9d MB   %.2f\n' "$name" "$(median "$work/new-$k.t")" "$(( $(median "$work/new-$k.m") / 1024 ))" \
     "$(awk -v a="$(median "$work/new-$k.t")" -v c="$check" 'BEGIN {print a / c}')"
 done
 if [ -n "$against" ]; then
   echo
   printf '%-34s %11s %12s %s\n' "--against $(basename "$against")" "wall" "peak memory" "  times this build's"
   for k in sorted shuffled ledger-add enroll leave-add close settle; do
-    printf '%-34s %9.2f s %9d MB   %.2f\n' "$k" "$(median "$work/old-$k.t")" "$(( $(median "$work/old-$k.m") / 1024 ))" \
+    printf '%-34s %9.3f s %9d MB   %.2f\n' "$k" "$(median "$work/old-$k.t")" "$(( $(median "$work/old-$k.m") / 1024 ))" \
       "$(awk -v a="$(median "$work/old-$k.t")" -v c="$(median "$work/new-$k.t")" 'BEGIN {print a / c}')"
   done
 fi
