@@ -136,7 +136,16 @@ impl<'e> Write<'e> {
     /// appending them one at a time copied the whole ledger for each).
     pub(crate) fn append_all<D: RecordFile>(&mut self, rows: &[D::Row]) -> Result<Vec<usize>, Failure> {
         let file = D::FILE;
-        let mut bytes = match self.bytes(file)? {
+        let (changed, earlier) = (self.change.files.contains_key(file), self.change.appended_to.get(file).copied());
+        let read = self.bytes(file)?;
+        // Where the file on disk ends in the bytes the rows are added to: all of them when read
+        // from disk now, or where this change said it ends before.
+        let on_disk = match (changed, &read) {
+            (false, Some(b)) => Some(b.len()),
+            (false, None) => None,
+            (true, _) => earlier,
+        };
+        let mut bytes = match read {
             Some(b) => b,
             None if !D::REQUIRED => format!("{}\n", csv_line(&D::header())).into_bytes(),
             None => return Err(refused(Msg::new(format!("缺少文件 {file}"), format!("{file} is missing")))),
@@ -156,8 +165,10 @@ impl<'e> Write<'e> {
             bytes = append_line(bytes, &csv_line(&D::to_fields(row, &t.headers)), t.layout);
             counted += count_lines(&bytes[end..]);
         }
-        if !rows.is_empty() {
-            self.change.put(file, bytes);
+        match on_disk {
+            _ if rows.is_empty() => {}
+            Some(len) => self.change.put_appended(file, bytes, len),
+            None => self.change.put(file, bytes),
         }
         Ok(lines)
     }

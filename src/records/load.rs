@@ -580,7 +580,11 @@ fn pieces(body: &str, line_offset: usize) -> Vec<(&str, usize)> {
 /// counts as its header line: every row of it is added.
 pub(super) fn appended<D: RecordFile>(src: &Source, file: &str) -> Option<Vec<D::Row>> {
     let new = src.read_borrowed(file).ok()??;
-    let old = match prefix_on_disk(&src.dir.join(file), &new) {
+    let on_disk = match src.length_appended_to(file) {
+        Some(len) if len <= new.len() => Ok(Some(len)),
+        _ => prefix_on_disk(&src.dir.join(file), &new),
+    };
+    let old = match on_disk {
         Ok(Some(len)) => &new[..len],
         Ok(None) => return None,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => &new[..memchr::memchr(b'\n', &new)? + 1],

@@ -372,7 +372,7 @@ pub fn header(file: &str, text: &str, layout: Layout, columns: &[Column]) -> (Op
 /// The csv reader counts a CRLF row end late: the row after it gets the previous line's number;
 /// and it ends a row at a CR alone (Excel for the old Mac OS) without counting a line at all.
 pub fn normalized(text: &str) -> Cow<'_, str> {
-    if text.contains('\r') {
+    if super::text::has_byte(text.as_bytes(), b'\r') {
         let lf = text.replace("\r\n", "\n");
         Cow::Owned(if lf.contains('\r') { lf.replace('\r', "\n") } else { lf })
     } else {

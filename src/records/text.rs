@@ -43,7 +43,11 @@ impl Layout {
 /// The line ends of a text, as (CRLF, CR alone): CRLF when it has one; CR when its first line
 /// ends with a CR alone.
 fn line_ends(text: &str) -> (bool, bool) {
-    let crlf = text.contains("\r\n");
+    // Most files have no carriage return at all: one look for the byte says so.
+    if !has_byte(text.as_bytes(), b'\r') {
+        return (false, false);
+    }
+    let crlf = memchr::memmem::find(text.as_bytes(), b"\r\n").is_some();
     let cr = !crlf && text.find(['\r', '\n']).is_some_and(|i| text.as_bytes()[i] == b'\r');
     (crlf, cr)
 }
@@ -64,7 +68,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Msg> {
             "the file is UTF-16; save it as UTF-8 (a CSV file may also be GB18030)",
         ));
     }
-    if bytes.contains(&0) {
+    if has_byte(bytes, 0) {
         return Err(Msg::new(
             "文件含有二进制内容（NUL 字节），不是文本文件；请从 git 恢复或重新导出",
             "the file holds binary data (NUL bytes), not text; restore it from git or export it again",
@@ -102,7 +106,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Msg> {
 
 /// [`decode`] without copying UTF-8 text. On failure, the bytes come back with the error.
 pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, (Msg, Vec<u8>)> {
-    let plain = !bytes.starts_with(b"\xFF\xFE") && !bytes.starts_with(b"\xFE\xFF") && !bytes.contains(&0);
+    let plain = !bytes.starts_with(b"\xFF\xFE") && !bytes.starts_with(b"\xFE\xFF") && !has_byte(&bytes, 0);
     let bytes = if plain {
         match String::from_utf8(bytes) {
             Ok(mut text) => {
@@ -135,7 +139,7 @@ pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, (Msg, Vec<u8>)> {
 /// The text of a file's bytes without copying it, when it is UTF-8 (with or without a BOM):
 /// what [`decode`] gives, borrowed. `None` for any other file.
 pub fn as_utf8(bytes: &[u8]) -> Option<Decoded<&str>> {
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") || bytes.contains(&0) {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") || has_byte(bytes, 0) {
         return None;
     }
     let (body, bom) = match bytes.strip_prefix(BOM) {
@@ -204,6 +208,13 @@ pub fn plain_utf8_in_halves(body: &[u8]) -> Option<(&str, &str)> {
 /// checks a large file up to four times.
 pub fn utf8(bytes: &[u8]) -> Option<&str> {
     simdutf8::basic::from_utf8(bytes).ok()
+}
+
+/// Whether the bytes hold `b`: `memchr`'s vector search (the standard library's `contains` goes a
+/// word at a time, and a write looked over a 55 MB ledger for NUL bytes and carriage returns
+/// several times: 6% of `ledger add`'s samples).
+pub fn has_byte(bytes: &[u8], b: u8) -> bool {
+    memchr::memchr(b, bytes).is_some()
 }
 
 /// Whether the bytes hold no `\r`, `"` or NUL.

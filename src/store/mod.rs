@@ -27,6 +27,8 @@ pub(crate) struct Change {
     /// `None` removes the file. Shared with the sources the records after the change are read
     /// from, so that a large file's new bytes are not copied for each.
     pub files: BTreeMap<String, Option<Arc<Vec<u8>>>>,
+    /// Files whose new bytes are the file on disk, this long when read, with lines added.
+    pub appended_to: BTreeMap<String, usize>,
 }
 
 impl Change {
@@ -35,10 +37,18 @@ impl Change {
     }
 
     pub(crate) fn put(&mut self, rel: &str, bytes: Vec<u8>) {
+        self.appended_to.remove(rel);
         self.files.insert(rel.to_owned(), Some(Arc::new(bytes)));
     }
 
+    /// [`Change::put`] of the file on disk, `len` bytes when read, with lines added.
+    pub(crate) fn put_appended(&mut self, rel: &str, bytes: Vec<u8>, len: usize) {
+        self.put(rel, bytes);
+        self.appended_to.insert(rel.to_owned(), len);
+    }
+
     pub(crate) fn remove(&mut self, rel: &str) {
+        self.appended_to.remove(rel);
         self.files.insert(rel.to_owned(), None);
     }
 
@@ -58,6 +68,9 @@ impl Change {
                 Some(bytes) => s.with_shared(k, Arc::clone(bytes)),
                 None => s.without(k),
             };
+            if let Some(&len) = self.appended_to.get(k) {
+                s = s.appended_to(k, len);
+            }
         }
         s
     }
