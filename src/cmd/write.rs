@@ -136,14 +136,12 @@ impl<'e> Write<'e> {
     /// appending them one at a time copied the whole ledger for each).
     pub(crate) fn append_all<D: RecordFile>(&mut self, rows: &[D::Row]) -> Result<Vec<usize>, Failure> {
         let file = D::FILE;
-        let (changed, earlier) = (self.change.files.contains_key(file), self.change.appended_to.get(file).copied());
         let read = self.bytes(file)?;
-        // Where the file on disk ends in the bytes the rows are added to: all of them when read
-        // from disk now, or where this change said it ends before.
-        let on_disk = match (changed, &read) {
-            (false, Some(b)) => Some(b.len()),
-            (false, None) => None,
-            (true, _) => earlier,
+        // Where the file on disk ends in the bytes the rows are added to: where this change said
+        // it ends, or all of them when read from disk now.
+        let on_disk = match self.change.files.contains_key(file) {
+            true => self.change.appended_to.get(file).copied(),
+            false => read.as_ref().map(Vec::len),
         };
         let mut bytes = match read {
             Some(b) => b,

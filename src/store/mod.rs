@@ -349,6 +349,31 @@ mod tests {
     /// Rows added to the end of a file are written after its bytes, in the same file; a change
     /// to any byte before them writes the file whole beside it and renames it over.
     #[cfg(unix)]
+    /// Where the file on disk ends is told to the records after the change only while the
+    /// change holds that file with lines added; any other content put there, or its removal,
+    /// forgets it.
+    #[test]
+    fn the_end_on_disk_is_told_only_for_lines_added() {
+        let dir = Path::new("/records");
+        let mut c = Change::new();
+        c.put_appended("ledger.csv", b"a\n1\n2\n".to_vec(), 4);
+        c.put("roster.csv", b"x\n".to_vec());
+        let s = c.source(dir);
+        assert_eq!(s.length_appended_to("ledger.csv"), Some(4));
+        assert_eq!(s.length_appended_to("roster.csv"), None);
+        c.put("ledger.csv", b"b\n".to_vec());
+        assert_eq!(c.source(dir).length_appended_to("ledger.csv"), None);
+        c.put_appended("ledger.csv", b"a\n1\n".to_vec(), 2);
+        c.remove("ledger.csv");
+        assert_eq!(c.source(dir).length_appended_to("ledger.csv"), None);
+        let told = Source::new(dir).appended_to("leave.csv", 3);
+        assert_eq!(
+            told.clone().with("leave.csv", b"y\n".to_vec()).length_appended_to("leave.csv"),
+            None
+        );
+        assert_eq!(told.without("leave.csv").length_appended_to("leave.csv"), None);
+    }
+
     #[test]
     fn bytes_added_to_the_end_are_appended_in_place() {
         let d = tempfile::tempdir().expect("a test folder");

@@ -92,9 +92,9 @@ pub(crate) fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
     // disclosure is rendered from the records before the close, closed on `on`: a close changes
     // no row, and the opening balance it writes is the one they give.
     let totals: OnceLock<MonthTotals> = OnceLock::new();
-    let month_totals = || totals.get_or_init(|| MonthTotals::of(month, &r.entries)).clone();
+    let month_totals = || totals.get_or_init(|| MonthTotals::of(month, &r.entries));
     let disclose = || {
-        let ctx = disclosure::context_given(r, month, Some(on), env.report_lang(), false, month_totals);
+        let ctx = disclosure::context_given(r, month, Some(on), env.report_lang(), false, || month_totals().clone());
         report::render_template(Some(&env.dir), "disclosure.md.tera", &ctx)
     };
     let ahead = || {
@@ -124,7 +124,7 @@ pub(crate) fn run(env: &Env, month: &str, on: Option<Date>) -> Outcome {
         )));
     }
     let opening = disclosure::opening(r, month);
-    let t = month_totals();
+    let t = month_totals().clone();
     let md = md.map_err(Failure::Refused)?;
     let closing = t.closing(opening);
     let file = path(month);
