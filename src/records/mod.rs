@@ -76,9 +76,43 @@ fn read_with_room(path: &Path) -> io::Result<Vec<u8>> {
     use std::io::Read;
     let mut f = std::fs::File::open(path)?;
     let size = usize::try_from(f.metadata()?.len()).unwrap_or(0);
-    let mut bytes = Vec::with_capacity(size.saturating_add(4096));
+    let room = size.saturating_add(4096);
+    if size >= READ_IN_HALVES
+        && let Some(mut bytes) = read_in_halves(&f, size, room)
+    {
+        // Lines added since the size was looked up are read as well.
+        io::Seek::seek(&mut f, io::SeekFrom::Start(size as u64))?;
+        f.read_to_end(&mut bytes)?;
+        return Ok(bytes);
+    }
+    let mut bytes = Vec::with_capacity(room);
     f.read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+/// Files at least this large are read a half on each core (see [`read_in_halves`]).
+const READ_IN_HALVES: usize = 8 << 20;
+
+/// The first `size` bytes of `f`, in a vector with room for `room`, read a half on each core:
+/// most of reading a large file is the kernel handing out the vector's memory a page at a time
+/// as it is copied into (a write to a district's ledger read its 55 MB on one core in 30 ms
+/// while the other waited). `None` when the file is shorter.
+fn read_in_halves(f: &std::fs::File, size: usize, room: usize) -> Option<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    // Zeroed memory comes fresh from the system, untouched until it is read into.
+    let mut bytes = vec![0u8; room];
+    bytes.truncate(size);
+    let (first, second) = bytes.split_at_mut(size / 2);
+    let at = first.len() as u64;
+    let (a, b) = rayon::join(|| f.read_exact_at(first, 0), || f.read_exact_at(second, at));
+    a.and(b).ok()?;
+    Some(bytes)
+}
+
+/// Elsewhere, a file is read from its start (a read at an offset moves the file's one position).
+#[cfg(not(unix))]
+fn read_in_halves(_: &std::fs::File, _: usize, _: usize) -> Option<Vec<u8>> {
+    None
 }
 
 /// Where the records' bytes come from: the directory, with some files replaced in memory.
@@ -600,6 +634,47 @@ mod tests {
 
     fn same(a: &Records, b: &Records) {
         assert_eq!(format!("{a:?}"), format!("{b:?}"));
+    }
+
+    #[test]
+    fn rows_added_to_a_file_that_is_not_plain_are_found_as_by_reading_it() {
+        // Line ends CRLF, a quoted memo, a byte-order mark: the file is looked over whole, not
+        // in halves.
+        let plain = std::fs::read_to_string(Path::new(FIXTURE).join(ledger::FILE)).unwrap();
+        for (ledger, tail) in [
+            (plain.replace('\n', "\r\n"), "2026-09-16,expense,10.00,,,materials,,,,\r\n"),
+            (
+                format!("{plain}2026-09-15,expense,1.00,,,materials,,,,\"a, b\"\n"),
+                "2026-09-16,expense,10.00,,,materials,,,,\n",
+            ),
+            (format!("\u{feff}{plain}"), "2026-09-16,expense,10.00,,,materials,,,,\n"),
+        ] {
+            let d = dir();
+            std::fs::write(d.path().join(ledger::FILE), &ledger).unwrap();
+            let before = Records::load(d.path());
+            let src = Source::new(d.path()).with(ledger::FILE, format!("{ledger}{tail}").into_bytes());
+            let told = src.clone().appended_to(ledger::FILE, ledger.len());
+            for s in [&src, &told] {
+                let mut r = before.clone();
+                let rows = r.appended_rows(s, &[ledger::FILE]).expect("a clean row is appended");
+                assert_eq!(rows.file(), ledger::FILE);
+                r.append(rows);
+                same(&r, &Records::load_from(&src));
+            }
+        }
+    }
+
+    #[test]
+    fn a_large_file_reads_as_it_is() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("big.csv");
+        let bytes: Vec<u8> = (0..READ_IN_HALVES + 12_345).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        let read = read_with_room(&path).unwrap();
+        assert!(read == bytes, "the bytes as written");
+        assert!(read.capacity() >= bytes.len() + 4096, "room for a line added");
+        std::fs::write(&path, &bytes[..READ_IN_HALVES - 1]).unwrap();
+        assert!(read_with_room(&path).unwrap() == bytes[..READ_IN_HALVES - 1]);
     }
 
     #[test]

@@ -192,12 +192,33 @@ pub fn plain_utf8_halves(bytes: &[u8]) -> Option<(&str, &str, bool)> {
 /// (or not at all, when its second half has none) and checked a half on each core. Checking
 /// it on one core kept the other one waiting.
 pub fn plain_utf8_in_halves(body: &[u8]) -> Option<(&str, &str)> {
+    let ((first, ()), (second, ())) = checked_in_halves(body, |_| ())?;
+    Some((first, second))
+}
+
+/// [`plain_utf8_halves`], and how many line ends the bytes hold, counted as the halves are
+/// checked (a write that adds rows to a large file wants both: one pass over it, not two).
+pub fn plain_utf8_halves_and_lines(bytes: &[u8]) -> Option<(&str, &str, bool, usize)> {
+    let (body, bom) = match bytes.strip_prefix(BOM) {
+        Some(rest) => (rest, true),
+        None => (bytes, false),
+    };
+    let ((first, a), (second, b)) = checked_in_halves(body, count_lines)?;
+    Some((first, second, bom, a + b))
+}
+
+/// A half of a text as checked, and what was worked out from it beside.
+type Half<'a, T> = (&'a str, T);
+
+/// The halves of [`plain_utf8_in_halves`], each checked and given to `also` on its own core.
+fn checked_in_halves<T: Send>(body: &[u8], also: impl Fn(&[u8]) -> T + Sync) -> Option<(Half<'_, T>, Half<'_, T>)> {
     let mid = body.len() / 2;
     let cut = memchr::memchr(b'\n', &body[mid..]).map_or(body.len(), |at| mid + at + 1);
     let (first, second) = body.split_at(cut);
-    fn check(part: &[u8]) -> Option<&str> {
-        if is_plain(part) { utf8(part) } else { None }
-    }
+    let check = |part| {
+        let text = if is_plain(part) { utf8(part) } else { None }?;
+        Some((text, also(part)))
+    };
     let (first, second) = rayon::join(|| check(first), || check(second));
     Some((first?, second?))
 }

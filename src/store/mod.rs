@@ -181,18 +181,10 @@ fn append_in_place(dir: &Path, rel: &str, bytes: &[u8]) -> Option<Result<(), Msg
     let target = file::resolve_links(&dir.join(rel)).ok()?;
     let length = std::fs::metadata(&target).ok().filter(|m| m.is_file())?.len();
     let start = usize::try_from(length).ok().filter(|l| *l > 0 && *l < bytes.len())?;
-    // A file that cannot be written in place (read-only, say) is replaced, as any other. Read
-    // 1 MB at a time: the file is compared, not kept.
-    let mut on_disk = std::fs::OpenOptions::new().read(true).write(true).open(&target).ok()?;
-    let mut block = vec![0u8; 1 << 20];
-    let mut at = 0;
-    while at < start {
-        let n = (start - at).min(block.len());
-        std::io::Read::read_exact(&mut on_disk, &mut block[..n]).ok()?;
-        if block[..n] != bytes[at..at + n] {
-            return None;
-        }
-        at += n;
+    // A file that cannot be written in place (read-only, say) is replaced, as any other.
+    let on_disk = std::fs::OpenOptions::new().read(true).write(true).open(&target).ok()?;
+    if !file::starts_with(&on_disk, &bytes[..start]) {
+        return None;
     }
     Some(append_after(dir, rel, &target, length, &bytes[start..]))
 }
