@@ -34,24 +34,20 @@ pub(super) fn table(r: &Records, o: &Settled, lang: Lang) -> String {
     if days {
         headers.push(pick("托管天数", "care days"));
     }
-    let mut rows: Vec<Vec<String>> = o
-        .families
-        .iter()
-        .map(|f| {
-            let name = r.pupil(&f.pupil_id).map(|p| p.name.clone()).unwrap_or_default();
-            let mut row = vec![
-                f.pupil_id.clone(),
-                name,
-                f.paid.to_string(),
-                f.share.to_string(),
-                f.refund.to_string(),
-            ];
-            if days {
-                row.push(f.days.to_string());
-            }
-            row
-        })
-        .collect();
+    let family = |f: &crate::domain::settle::Family| {
+        let name = r.pupil(&f.pupil_id).map(|p| p.name.clone()).unwrap_or_default();
+        let mut row = vec![
+            f.pupil_id.clone(),
+            name,
+            f.paid.to_string(),
+            f.share.to_string(),
+            f.refund.to_string(),
+        ];
+        if days {
+            row.push(f.days.to_string());
+        }
+        row
+    };
     let shares: Money = o.families.iter().map(|f| f.share).sum();
     let refunds: Money = o.families.iter().map(|f| f.refund).sum();
     let mut total = vec![
@@ -64,7 +60,7 @@ pub(super) fn table(r: &Records, o: &Settled, lang: Lang) -> String {
     if days {
         total.push(o.families.iter().map(|f| f.days).sum::<u32>().to_string());
     }
-    rows.push(total);
+
     let grants = |zh: bool| {
         if o.grants.is_zero() {
             String::new()
@@ -107,7 +103,9 @@ pub(super) fn table(r: &Records, o: &Settled, lang: Lang) -> String {
             retained(false)
         ),
     };
-    format!("{}\n{}\n", clean(&summary), table::render(&headers, &rows, &[2, 3, 4, 5]))
+    let rows = || o.families.iter().map(family).chain(std::iter::once(total.clone()));
+    let drawn = table::render_made(&headers, o.families.len() + 1, rows, &[2, 3, 4, 5]);
+    format!("{}\n{}\n", clean(&summary), drawn)
 }
 
 pub(super) fn run(env: &Env, term: &str, on: Option<Date>, record: bool, dry_run: bool) -> Outcome {
