@@ -1,5 +1,6 @@
 //! `care settle --term T`: settles a term (SPEC §6) and, with --record, pays the families out.
 
+use std::borrow::Cow;
 use std::process::ExitCode;
 
 use rayon::prelude::*;
@@ -21,6 +22,21 @@ fn refuse(zh: String, en: String) -> Failure {
 }
 
 /// The settlement as a table: one row per family and the totals.
+/// A family's row of [`table`]: its id, name, paid, share, refund and, by `days`, care days.
+fn family_row<'a>(f: &'a crate::domain::settle::Family, name: &'a str, days: bool) -> Vec<Cow<'a, str>> {
+    let mut row = vec![
+        Cow::Borrowed(f.pupil_id.as_str()),
+        Cow::Borrowed(name),
+        Cow::Owned(f.paid.to_string()),
+        Cow::Owned(f.share.to_string()),
+        Cow::Owned(f.refund.to_string()),
+    ];
+    if days {
+        row.push(Cow::Owned(f.days.to_string()));
+    }
+    row
+}
+
 pub(super) fn table(r: &Records, o: &Settled, lang: Lang) -> String {
     let pick = |zh, en| lang.pick(zh, en);
     let days = o.families.iter().any(|f| f.days > 0);
@@ -34,20 +50,12 @@ pub(super) fn table(r: &Records, o: &Settled, lang: Lang) -> String {
     if days {
         headers.push(pick("托管天数", "care days"));
     }
-    let family = |f: &crate::domain::settle::Family| {
-        let name = r.pupil(&f.pupil_id).map(|p| p.name.clone()).unwrap_or_default();
-        let mut row = vec![
-            f.pupil_id.clone(),
-            name,
-            f.paid.to_string(),
-            f.share.to_string(),
-            f.refund.to_string(),
-        ];
-        if days {
-            row.push(f.days.to_string());
-        }
-        row
-    };
+    // Each row is made twice (see table::render_made): the names are looked up once.
+    let names: Vec<&str> = o
+        .families
+        .iter()
+        .map(|f| r.pupil(&f.pupil_id).map_or("", |p| p.name.as_str()))
+        .collect();
     let shares: Money = o.families.iter().map(|f| f.share).sum();
     let refunds: Money = o.families.iter().map(|f| f.refund).sum();
     let mut total = vec![
@@ -103,7 +111,14 @@ pub(super) fn table(r: &Records, o: &Settled, lang: Lang) -> String {
             retained(false)
         ),
     };
-    let rows = || o.families.iter().map(family).chain(std::iter::once(total.clone()));
+    let total: Vec<Cow<str>> = total.iter().map(|t| Cow::Borrowed(t.as_str())).collect();
+    let rows = || {
+        o.families
+            .iter()
+            .zip(&names)
+            .map(|(f, name)| family_row(f, name, days))
+            .chain(std::iter::once(total.clone()))
+    };
     let drawn = table::render_made(&headers, o.families.len() + 1, rows, &[2, 3, 4, 5]);
     format!("{}\n{}\n", clean(&summary), drawn)
 }

@@ -20,18 +20,19 @@ pub(crate) fn render(headers: &[&str], rows: &[Vec<String>], right: &[usize]) ->
 /// [`render`] of `count` rows that `rows` makes, each time it is called, without holding them
 /// all: a large table's rows are made twice (to measure the columns, then to draw them). A
 /// settlement's 50,000 families as rows of text took 18 MB at its peak.
-pub(crate) fn render_made<I: Iterator<Item = Vec<String>>>(
-    headers: &[&str],
-    count: usize,
-    rows: impl Fn() -> I,
-    right: &[usize],
-) -> String {
+pub(crate) fn render_made<I, R, S>(headers: &[&str], count: usize, rows: impl Fn() -> I, right: &[usize]) -> String
+where
+    I: Iterator<Item = R>,
+    R: AsRef<[S]>,
+    S: AsRef<str>,
+{
     if count > LARGE
         && let Some(t) = drawn(headers, &rows, right)
     {
         return t;
     }
-    comfy(headers, &rows().collect::<Vec<_>>(), right)
+    let rows: Vec<Vec<String>> = rows().map(|r| r.as_ref().iter().map(|v| v.as_ref().to_owned()).collect()).collect();
+    comfy(headers, &rows, right)
 }
 
 /// Tables of more rows than this are drawn by [`drawn`]: comfy-table keeps each cell as a vector
@@ -61,10 +62,11 @@ fn comfy(headers: &[&str], rows: &[Vec<String>], right: &[usize]) -> String {
 /// two passes over the rows `rows` gives: the same borders (`UTF8_FULL_CONDENSED`), a space
 /// either side of each cell, columns as wide as their widest value in display width (a Chinese
 /// character counts two), and at least one.
-fn drawn<I, R>(headers: &[&str], rows: impl Fn() -> I, right: &[usize]) -> Option<String>
+fn drawn<I, R, S>(headers: &[&str], rows: impl Fn() -> I, right: &[usize]) -> Option<String>
 where
     I: Iterator<Item = R>,
-    R: AsRef<[String]>,
+    R: AsRef<[S]>,
+    S: AsRef<str>,
 {
     use unicode_width::UnicodeWidthStr;
     let head: Vec<Cow<str>> = headers.iter().map(|h| clean(h)).collect();
@@ -78,7 +80,7 @@ where
             return None;
         }
         for (w, v) in widths.iter_mut().zip(row) {
-            *w = (*w).max(clean(v).width());
+            *w = (*w).max(clean(v.as_ref()).width());
         }
         count += 1;
     }
@@ -119,7 +121,7 @@ where
     out.push('\n');
     border(&mut out, ['╞', '═', '╪', '╡']);
     for row in rows() {
-        line(&mut out, &mut row.as_ref().iter().map(|v| clean(v)), right);
+        line(&mut out, &mut row.as_ref().iter().map(|v| clean(v.as_ref())), right);
     }
     out.push('\n');
     border(&mut out, ['└', '─', '┴', '┘']);
