@@ -631,25 +631,11 @@ fn plain_head<'a>(file: &str, new: &'a [u8], old: usize, columns: &[table::Colum
     (head.header.is_some() && head.rows_start <= old_text).then(|| (head, lines - text::count_lines(tail.as_bytes()), Cow::Borrowed(tail)))
 }
 
-/// The length of the file at `path` when `new` starts with its bytes, else `None`: compared a
-/// megabyte at a time, so that a large file is not held twice.
+/// The length of the file at `path` when `new` starts with its bytes, else `None`.
 fn prefix_on_disk(path: &std::path::Path, new: &[u8]) -> std::io::Result<Option<usize>> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(path)?;
-    let mut buf = vec![0u8; (1 << 20).min(new.len() + 1)];
-    let mut at = 0;
-    loop {
-        let n = match f.read(&mut buf) {
-            Ok(0) => return Ok(Some(at)),
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        match new.get(at..at + n) {
-            Some(same) if same == &buf[..n] => at += n,
-            _ => return Ok(None),
-        }
-    }
+    let f = std::fs::File::open(path)?;
+    let len = usize::try_from(f.metadata()?.len()).unwrap_or(usize::MAX);
+    Ok(new.get(..len).filter(|old| super::starts_with(&f, old)).map(<[u8]>::len))
 }
 
 /// The rows of a table read whole, in order; the findings on those that cannot be read.

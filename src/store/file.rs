@@ -122,64 +122,9 @@ pub(crate) fn exists(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok()
 }
 
-/// Whether the file, read from its start, begins with `bytes`. Read 1 MB at a time (the file
-/// is compared, not kept), a half on each core where a file can be read at an offset: a
-/// district's 55 MB ledger took one core 17 ms at the end of every row added.
-pub(crate) fn starts_with(f: &std::fs::File, bytes: &[u8]) -> bool {
-    #[cfg(unix)]
-    {
-        let (first, second) = bytes.split_at(bytes.len() / 2);
-        let (a, b) = rayon::join(|| same_at(f, first, 0), || same_at(f, second, first.len() as u64));
-        a && b
-    }
-    #[cfg(not(unix))]
-    {
-        let mut f = f;
-        let mut block = vec![0u8; (1 << 20).min(bytes.len())];
-        bytes.chunks(block.len().max(1)).all(|want| {
-            let got = &mut block[..want.len()];
-            std::io::Read::read_exact(&mut f, got).is_ok() && got == want
-        })
-    }
-}
-
-/// Whether the file holds `bytes` at offset `at`.
-#[cfg(unix)]
-fn same_at(f: &std::fs::File, bytes: &[u8], at: u64) -> bool {
-    use std::os::unix::fs::FileExt;
-    let mut block = vec![0u8; (1 << 20).min(bytes.len())];
-    let mut offset = at;
-    bytes.chunks(block.len().max(1)).all(|want| {
-        let got = &mut block[..want.len()];
-        let same = f.read_exact_at(got, offset).is_ok() && got == want;
-        offset += want.len() as u64;
-        same
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_file_starts_with_the_bytes_it_holds_first() {
-        let d = tempfile::tempdir().unwrap();
-        let path = d.path().join("ledger.csv");
-        let bytes: Vec<u8> = (0..3_000_001u32).map(|i| (i % 253) as u8).collect();
-        fs::write(&path, &bytes).unwrap();
-        let f = fs::File::open(&path).unwrap();
-        for len in [0, 1, 1 << 20, (1 << 20) + 1, bytes.len() - 1, bytes.len()] {
-            assert!(starts_with(&f, &bytes[..len]), "{len} bytes");
-        }
-        let mut other = bytes.clone();
-        for at in [0, 1_000_000, 2_999_999] {
-            other[at] ^= 1;
-            assert!(!starts_with(&f, &other), "changed at {at}");
-            other[at] ^= 1;
-        }
-        other.push(0);
-        assert!(!starts_with(&f, &other), "longer than the file");
-    }
 
     #[test]
     fn temporary_names() {

@@ -183,7 +183,7 @@ fn append_in_place(dir: &Path, rel: &str, bytes: &[u8]) -> Option<Result<(), Msg
     let start = usize::try_from(length).ok().filter(|l| *l > 0 && *l < bytes.len())?;
     // A file that cannot be written in place (read-only, say) is replaced, as any other.
     let on_disk = std::fs::OpenOptions::new().read(true).write(true).open(&target).ok()?;
-    if !file::starts_with(&on_disk, &bytes[..start]) {
+    if !crate::records::starts_with(&on_disk, &bytes[..start]) {
         return None;
     }
     Some(append_after(dir, rel, &target, length, &bytes[start..]))
