@@ -15,7 +15,7 @@ use crate::output::console;
 use crate::records::closes::MonthTotals;
 use crate::records::file::RecordFile;
 use crate::records::table::{self, Column, Columns, csv_line};
-use crate::records::text::{self, as_utf8, count_lines, decode};
+use crate::records::text::{as_utf8, count_lines, decode};
 use crate::records::{Appended, Records, Source, ledger};
 use crate::rules::{Inputs, Meta, REGISTRY};
 use crate::store::edit::{append_line, line_text, replace_line};
@@ -107,13 +107,11 @@ impl<'e> Write<'e> {
         })
     }
 
-    /// [`Write::header`] and how many line ends the file holds. A plain file (as care writes a
-    /// ledger) is checked and counted a half on each core, its header read from the first
-    /// half: adding a row to a district's 55 MB ledger looked over it four times on one core
-    /// (NUL bytes, UTF-8, carriage returns, line ends) while the other waited.
+    /// [`Write::header`] and how many line ends the file holds; of a plain file, on both cores
+    /// ([`crate::records::load::plain_head_and_lines`]).
     fn header_and_lines(&self, file: &str, bytes: &[u8], columns: &[Column]) -> Result<(table::Table, usize), Failure> {
-        if let Some((first, _, bom, lines)) = text::plain_utf8_halves_and_lines(bytes)
-            && let (Some(t), _) = table::header(file, first, text::Layout { bom, ..Default::default() }, columns)
+        if let Some((head, lines, _)) = crate::records::load::plain_head_and_lines(file, bytes, columns)
+            && let (Some(t), _) = table::finish(file, columns, head, Vec::new())
         {
             return Ok((t, lines));
         }
@@ -571,8 +569,7 @@ fn no_column(t: &table::Table, col: impl Columns) -> Failure {
     ))
 }
 
-/// The lines of some ledger rows, in order: a million of them are put in order once instead of
-/// hashed one by one, and the few findings are looked up in them.
+/// The lines of some ledger rows, a bit each: the few findings are looked up in them.
 pub(crate) struct Lines(Vec<u64>);
 
 impl Lines {

@@ -619,16 +619,23 @@ pub(super) fn appended<D: RecordFile>(src: &Source, file: &str) -> Option<Vec<D:
     (!stopped && found.is_empty() && problems.is_empty()).then_some(added)
 }
 
-/// For [`appended`], of a plain file (as care writes a ledger) whose header ends in the first
-/// `old` bytes and in the first half: the file read up to its header, the lines of those bytes
-/// and the text after them. Checked and counted a half on each core (one core went over a
-/// district's 55 MB ledger three times while the other waited).
-fn plain_head<'a>(file: &str, new: &'a [u8], old: usize, columns: &[table::Column]) -> Option<(table::Head, usize, Cow<'a, str>)> {
-    let (first, _, bom, lines) = text::plain_utf8_halves_and_lines(new)?;
+/// A plain file (as care writes a ledger) read up to its header from its first half, and how
+/// many line ends the whole file holds: checked and counted a half on each core (a write that
+/// adds a row to a district's 55 MB ledger went over it several times on one core while the
+/// other waited). `None` for a file that is not plain, or whose header is not in its first half.
+pub fn plain_head_and_lines(file: &str, bytes: &[u8], columns: &[table::Column]) -> Option<(table::Head, usize, bool)> {
+    let (first, _, bom, lines) = text::plain_utf8_halves_and_lines(bytes)?;
     let head = table::head(file, first, text::Layout { bom, ..Default::default() }, columns);
+    head.header.is_some().then_some((head, lines, bom))
+}
+
+/// For [`appended`], [`plain_head_and_lines`] of a file whose header ends in its first `old`
+/// bytes, the lines of those bytes and the text after them.
+fn plain_head<'a>(file: &str, new: &'a [u8], old: usize, columns: &[table::Column]) -> Option<(table::Head, usize, Cow<'a, str>)> {
+    let (head, lines, bom) = plain_head_and_lines(file, new, columns)?;
     let old_text = old.checked_sub(usize::from(bom) * 3)?;
     let tail = text::utf8(new.get(old..)?)?;
-    (head.header.is_some() && head.rows_start <= old_text).then(|| (head, lines - text::count_lines(tail.as_bytes()), Cow::Borrowed(tail)))
+    (head.rows_start <= old_text).then(|| (head, lines - text::count_lines(tail.as_bytes()), Cow::Borrowed(tail)))
 }
 
 /// The length of the file at `path` when `new` starts with its bytes, else `None`.
