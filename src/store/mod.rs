@@ -338,9 +338,6 @@ mod tests {
         std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(path).expect("the file"))
     }
 
-    /// Rows added to the end of a file are written after its bytes, in the same file; a change
-    /// to any byte before them writes the file whole beside it and renames it over.
-    #[cfg(unix)]
     /// Where the file on disk ends is told to the records after the change only while the
     /// change holds that file with lines added; any other content put there, or its removal,
     /// forgets it.
@@ -366,6 +363,9 @@ mod tests {
         assert_eq!(told.without("leave.csv").length_appended_to("leave.csv"), None);
     }
 
+    /// Rows added to the end of a file are written after its bytes, in the same file; a change
+    /// to any byte before them writes the file whole beside it and renames it over.
+    #[cfg(unix)]
     #[test]
     fn bytes_added_to_the_end_are_appended_in_place() {
         let d = tempfile::tempdir().expect("a test folder");
