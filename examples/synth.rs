@@ -464,19 +464,21 @@ pub(crate) fn generate(o: &Options, dir: &Path, journal: Option<&Path>) -> io::R
             Kind::Grant => ("", "", "财政补助", "", "", ""),
         };
         let text = |v: &str| (!v.is_empty()).then(|| v.into());
-        w.write(&Entry {
-            line: 0,
-            date: r.date,
-            kind: r.kind,
-            amount: Money::from_fen(i128::from(r.fen)),
-            pupil_id: text(pupil),
-            contract_id: text(contract),
-            category: text(category),
-            period: text(period),
-            collected_by: text(collector),
-            receipt: text(&receipt),
-            memo: text(memo),
-        })?;
+        w.write(
+            &Entry {
+                line: 0,
+                date: r.date,
+                kind: r.kind,
+                amount: Money::from_fen(i128::from(r.fen)),
+                pupil_id: text(pupil),
+                period: text(period),
+                collected_by: text(collector),
+                receipt: text(&receipt),
+                memo: text(memo),
+                apart: None,
+            }
+            .with_apart(text(contract), text(category)),
+        )?;
         if let Some(j) = journal_out.as_mut() {
             let (debit, credit) = match r.kind {
                 Kind::Fee => ("assets:cash".to_owned(), format!("income:fees:{pupil}")),

@@ -259,21 +259,25 @@ fn term_ledger(plan: &Plan, term: &Term, t: &TermPlan, roster: &[Pupil], contrac
         }
     }
     for (date, amount, cat, memo) in t.expenses {
-        ledger.push(Entry {
-            category: Some((*cat).into()),
-            memo: Some((*memo).into()),
-            ..Entry::new(d(date), Kind::Expense, money(amount))
-        });
+        ledger.push(
+            Entry {
+                memo: Some((*memo).into()),
+                ..Entry::new(d(date), Kind::Expense, money(amount))
+            }
+            .with_apart(None, Some((*cat).into())),
+        );
     }
     for (date, from, to) in t.pay {
         let days = service_days(plan, term, d(from), d(to));
         for (c, (_, _, _, rate, hours)) in contracts.iter().zip(STAFF) {
             let amount = (money(rate).decimal() * money(hours).decimal() * rust_decimal::Decimal::from(days)).round_dp(2);
-            ledger.push(Entry {
-                contract_id: Some(c.id.as_str().into()),
-                memo: Some(format!("{days} 个托管日").into()),
-                ..Entry::new(d(date), Kind::Pay, Money::from(amount))
-            });
+            ledger.push(
+                Entry {
+                    memo: Some(format!("{days} 个托管日").into()),
+                    ..Entry::new(d(date), Kind::Pay, Money::from(amount))
+                }
+                .with_apart(Some(c.id.as_str().into()), None),
+            );
         }
     }
     ledger.sort_by_key(|e| e.date);

@@ -270,7 +270,10 @@ fn money_in(records: &Records, year: i32) -> MoneyFigures<'_> {
         ..Default::default()
     };
     for e in rows.iter().filter(|e| e.kind == Kind::Expense) {
-        *money.by_category.entry(e.category.as_deref().unwrap_or_default()).or_default() += e.amount;
+        *money
+            .by_category
+            .entry(e.category().map(|s| s.as_str()).unwrap_or_default())
+            .or_default() += e.amount;
     }
     // Payouts of a settlement: refunds with the term's id, dated on or after it.
     let settled: Vec<(&Term, Date)> = records

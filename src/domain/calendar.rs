@@ -223,12 +223,11 @@ pub(crate) mod tests {
             kind: Kind::Fee,
             amount: Default::default(),
             pupil_id: None,
-            contract_id: None,
-            category: None,
             period: Some("2027-01".into()),
             collected_by: None,
             receipt: None,
             memo: None,
+            apart: None,
         };
         assert_eq!(term_of(&p, &e).unwrap().id, "2026-autumn");
         e.period = Some("2027-spring".into());

@@ -58,12 +58,11 @@ mod tests {
             kind,
             amount: Money::parse(amount).unwrap(),
             pupil_id: None,
-            contract_id: None,
-            category: None,
             period: None,
             collected_by: None,
             receipt: None,
             memo: None,
+            apart: None,
         }
     }
 

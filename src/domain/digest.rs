@@ -70,21 +70,29 @@ fn write_v1(e: &Entry, s: &mut Vec<u8>) {
         kind,
         amount,
         pupil_id,
-        contract_id,
-        category,
         period,
         collected_by,
         receipt,
         memo,
+        apart: _,
     } = e;
+    let (contract_id, category) = e.contract_and_category();
     push_date_bytes(*date, s);
     s.push(0x1f);
     s.extend_from_slice(kind.as_str().as_bytes());
     s.push(0x1f);
     amount.push_bytes_to(s);
-    for v in [pupil_id, contract_id, category, period, collected_by, receipt, memo] {
+    for v in [
+        pupil_id.as_ref(),
+        contract_id,
+        category,
+        period.as_ref(),
+        collected_by.as_ref(),
+        receipt.as_ref(),
+        memo.as_ref(),
+    ] {
         s.push(0x1f);
-        s.extend_from_slice(v.as_ref().map_or(&[][..], |v| v.as_bytes()));
+        s.extend_from_slice(v.map_or(&[][..], |v| v.as_bytes()));
     }
 }
 
@@ -226,13 +234,13 @@ mod tests {
             kind: Kind::Expense,
             amount: Money::parse(amount).unwrap(),
             pupil_id: None,
-            contract_id: None,
-            category: Some("materials".into()),
             period: None,
             collected_by: None,
             receipt: None,
             memo: memo.map(Into::into),
+            apart: None,
         }
+        .with_apart(None, Some("materials".into()))
     }
 
     #[test]
@@ -316,15 +324,15 @@ mod tests {
 
     #[test]
     fn version_1_is_the_form_written_so_far() {
-        let full = Entry {
+        let mut full = Entry {
             kind: Kind::Fee,
             pupil_id: Some("P0001".into()),
-            contract_id: Some("C001".into()),
             period: Some("2026-09".into()),
             collected_by: Some("周强".into()),
             receipt: Some("R1".into()),
             ..row("280", Some("备注"))
         };
+        full.set_contract_id(Some("C001".into()));
         assert_eq!(
             canonical(&full),
             "2026-09-03\u{1f}fee\u{1f}280.00\u{1f}P0001\u{1f}C001\u{1f}materials\u{1f}2026-09\u{1f}周强\u{1f}R1\u{1f}备注"

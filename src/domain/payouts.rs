@@ -62,12 +62,11 @@ mod tests {
             kind,
             amount: Money::parse(amount).unwrap(),
             pupil_id: pupil.map(Into::into),
-            contract_id: None,
-            category: None,
             period: Some(period.into()),
             collected_by: None,
             receipt: None,
             memo: None,
+            apart: None,
         }
     }
 

@@ -207,23 +207,27 @@ pub(crate) fn files() -> Result<BTreeMap<String, String>, Msg> {
             });
         }
     }
-    ledger.push(Entry {
-        category: Some("财政补助".into()),
-        receipt: Some("CZ2025-118".into()),
-        memo: Some("区财政课后服务专项补助（秋季学期）".into()),
-        ..Entry::new(d("2025-09-26"), Kind::Grant, money("4800.00"))
-    });
+    ledger.push(
+        Entry {
+            receipt: Some("CZ2025-118".into()),
+            memo: Some("区财政课后服务专项补助（秋季学期）".into()),
+            ..Entry::new(d("2025-09-26"), Kind::Grant, money("4800.00"))
+        }
+        .with_apart(None, Some("财政补助".into())),
+    );
     for (date, amount, cat, memo) in [
         ("2025-09-04", "286.00", "materials", "作业本、文具"),
         ("2025-09-20", "480.00", "insurance", "学生意外险 24 人"),
         ("2025-11-06", "365.50", "activities", "体育器材：跳绳、篮球"),
         ("2025-12-12", "218.00", "materials", "美术颜料、画纸"),
     ] {
-        ledger.push(Entry {
-            category: Some(cat.into()),
-            memo: Some(memo.into()),
-            ..Entry::new(d(date), Kind::Expense, money(amount))
-        });
+        ledger.push(
+            Entry {
+                memo: Some(memo.into()),
+                ..Entry::new(d(date), Kind::Expense, money(amount))
+            }
+            .with_apart(None, Some(cat.into())),
+        );
     }
     for (date, from, to) in [
         ("2025-09-30", "2025-09-01", "2025-09-30"),
@@ -235,11 +239,13 @@ pub(crate) fn files() -> Result<BTreeMap<String, String>, Msg> {
         let days = service_days(plan, term, d(from), d(to));
         for (id, _, _, _, rate, hours) in &staff {
             let amount = (money(rate).decimal() * money(hours).decimal() * rust_decimal::Decimal::from(days)).round_dp(2);
-            ledger.push(Entry {
-                contract_id: Some((*id).into()),
-                memo: Some(format!("{days} 个托管日").into()),
-                ..Entry::new(d(date), Kind::Pay, crate::records::Money::from(amount))
-            });
+            ledger.push(
+                Entry {
+                    memo: Some(format!("{days} 个托管日").into()),
+                    ..Entry::new(d(date), Kind::Pay, crate::records::Money::from(amount))
+                }
+                .with_apart(Some((*id).into()), None),
+            );
         }
     }
 

@@ -302,7 +302,7 @@ mod tests {
     fn fits_in_eleven_bytes_even_as_an_option() {
         assert_eq!(std::mem::size_of::<Short>(), 11);
         assert_eq!(std::mem::size_of::<Option<Short>>(), 11);
-        assert_eq!(std::mem::size_of::<crate::records::Entry>(), 112);
+        assert_eq!(std::mem::size_of::<crate::records::Entry>(), 96);
     }
 
     #[test]

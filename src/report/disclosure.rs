@@ -185,16 +185,16 @@ fn without_totals(
     for e in sorted {
         let item = match e.kind {
             Kind::Pay => {
-                let c = e.contract_id.as_deref().and_then(|id| records.contract(id));
+                let c = e.contract_id().map(|s| s.as_str()).and_then(|id| records.contract(id));
                 let who = c.map_or_else(
-                    || e.contract_id.as_deref().unwrap_or_default().to_owned(),
+                    || e.contract_id().map(|s| s.as_str()).unwrap_or_default().to_owned(),
                     |c| format!("{}{}{}{}", c.name, lang.pick("（", " ("), c.role, lang.pick("）", ")")),
                 );
                 *by_category.entry(lang.pick("劳务费", "staff pay").to_owned()).or_default() += e.amount;
                 who
             }
             Kind::Expense => {
-                let written = e.category.as_deref().unwrap_or_default();
+                let written = e.category().map(|s| s.as_str()).unwrap_or_default();
                 let cat = privacy.text(&label(records.plan.as_ref(), written, lang));
                 *by_category.entry(cat.clone()).or_default() += e.amount;
                 cat
@@ -213,7 +213,7 @@ fn without_totals(
             Kind::Grant => {
                 grants.push(GrantItem {
                     date: e.date.to_string(),
-                    source: free(&e.category).unwrap_or_default(),
+                    source: privacy.opt_text(e.category().map(|s| s.as_str())).unwrap_or_default(),
                     amount: e.amount.to_string(),
                     receipt: free(&e.receipt),
                     memo: free(&e.memo),

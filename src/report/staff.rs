@@ -105,10 +105,13 @@ pub fn context(records: &Records, term: Option<&Term>, lang: Lang) -> Context<St
         .map(|c| {
             let pay: Money = pay_rows
                 .iter()
-                .filter(|e| e.contract_id.as_deref() == Some(c.id.as_str()))
+                .filter(|e| e.contract_id().map(|s| s.as_str()) == Some(c.id.as_str()))
                 .map(|e| e.amount)
                 .sum();
-            let n = pay_rows.iter().filter(|e| e.contract_id.as_deref() == Some(c.id.as_str())).count();
+            let n = pay_rows
+                .iter()
+                .filter(|e| e.contract_id().map(|s| s.as_str()) == Some(c.id.as_str()))
+                .count();
             total += pay;
             let ok = checks_ok(c);
             let k = by_kind.entry(c.kind).or_default();

@@ -20,7 +20,7 @@ impl Rule for VenueCost {
             .filter(|w| !w.is_empty())
             .collect();
         for e in cx.records.entries.iter().filter(|e| e.kind == Kind::Expense) {
-            let Some(cat) = &e.category else { continue };
+            let Some(cat) = e.category() else { continue };
             let lower = cat.to_lowercase();
             if let Some(w) = words.iter().find(|w| lower.contains(w.as_str())) {
                 out.push(self.finding(

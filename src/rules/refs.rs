@@ -80,7 +80,7 @@ rule! {
 impl Rule for UnknownContract {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for e in &cx.records.entries {
-            if let Some(id) = &e.contract_id
+            if let Some(id) = e.contract_id()
                 && !cx.contracts.contains_key(id.as_str())
                 && !cx.records.unread_contracts.covers(id)
             {

@@ -94,7 +94,7 @@ rule! {
 impl Rule for PayOutsideContract {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for e in cx.records.entries.iter().filter(|e| e.kind == Kind::Pay) {
-            let Some(c) = e.contract_id.as_deref().and_then(|id| cx.contracts.get(id)) else {
+            let Some(c) = e.contract_id().map(|s| s.as_str()).and_then(|id| cx.contracts.get(id)) else {
                 continue;
             };
             let last = last_pay_day(c);

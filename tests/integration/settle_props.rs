@@ -23,13 +23,16 @@ fn entry(kind: Kind, fen: i64, pupil: Option<String>, day: u32) -> Entry {
         kind,
         amount: Money::from_fen(i128::from(fen)),
         pupil_id: pupil.map(Short::from),
-        contract_id: (kind == Kind::Pay).then(|| Short::new("C001")),
-        category: (kind == Kind::Expense).then(|| Short::new("materials")),
         period: matches!(kind, Kind::Fee | Kind::Refund).then(|| Short::new("2026-09")),
         collected_by: None,
         receipt: None,
         memo: None,
+        apart: None,
     }
+    .with_apart(
+        (kind == Kind::Pay).then(|| Short::new("C001")),
+        (kind == Kind::Expense).then(|| Short::new("materials")),
+    )
 }
 
 fn pupil(i: usize, start_day: u32, end_day: Option<u32>) -> Pupil {

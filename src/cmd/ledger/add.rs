@@ -58,13 +58,13 @@ pub(crate) fn run(env: &Env, a: LedgerAddArgs) -> Outcome {
         kind,
         amount: a.amount,
         pupil_id: clean(a.pupil),
-        contract_id: clean(a.contract),
-        category: clean(a.category),
         period: clean(a.period),
         collected_by: clean(a.collected_by),
         receipt: clean(a.receipt),
         memo: clean(a.memo),
-    };
+        apart: None,
+    }
+    .with_apart(clean(a.contract), clean(a.category));
     // A row about a pupil is checked on that pupil's rows where the rules allow it.
     let mut w = match entry.pupil_id {
         Some(_) => Write::begin_by_pupil(env)?,
@@ -75,8 +75,8 @@ pub(crate) fn run(env: &Env, a: LedgerAddArgs) -> Outcome {
     let who = entry
         .pupil_id
         .as_deref()
-        .or(entry.contract_id.as_deref())
-        .or(entry.category.as_deref())
+        .or(entry.contract_id().map(|s| s.as_str()))
+        .or(entry.category().map(|s| s.as_str()))
         .unwrap_or("");
     let label = kind.label();
     w.finish(

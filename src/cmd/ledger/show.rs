@@ -44,8 +44,8 @@ pub(crate) fn run(env: &Env, month: Option<&str>, term: Option<&str>) -> Outcome
             let who = e
                 .pupil_id
                 .as_deref()
-                .or(e.contract_id.as_deref())
-                .or(e.category.as_deref())
+                .or(e.contract_id().map(|s| s.as_str()))
+                .or(e.category().map(|s| s.as_str()))
                 .unwrap_or_default()
                 .to_owned();
             vec![
