@@ -1,9 +1,8 @@
 //! format/*: files that cannot be read, columns, ids, amounts.
 
-use std::collections::HashMap;
-
 use super::{Context, Declared, Rule};
 use crate::findings::{Finding, Msg};
+use crate::records::fast_hash::FastMap;
 use crate::records::{contracts, leave, ledger, plan, roster};
 
 /// Loading finds these; the rule hands them on.
@@ -63,7 +62,7 @@ impl Rule for DuplicateId {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let r = cx.records;
         // The roster's key is (pupil_id, term): one application per term (SPEC §3).
-        let mut first: HashMap<(&str, Option<&str>), usize> = HashMap::with_capacity(r.pupils.len());
+        let mut first: FastMap<(&str, Option<&str>), usize> = FastMap::with_capacity_and_hasher(r.pupils.len(), Default::default());
         for (i, p) in r.pupils.iter().enumerate() {
             if cx.plan().is_some_and(|plan| plan.names_no_term(p)) {
                 continue;
@@ -93,7 +92,7 @@ impl Rule for DuplicateId {
             }
         }
         let mut report = |file: &str, items: Vec<(&str, usize)>, what: (&str, &str)| {
-            let mut first: HashMap<&str, usize> = HashMap::with_capacity(items.len());
+            let mut first: FastMap<&str, usize> = FastMap::with_capacity_and_hasher(items.len(), Default::default());
             for (id, line) in items {
                 if let Some(&was) = first.get(id) {
                     out.push(self.finding(
@@ -123,7 +122,7 @@ impl Rule for DuplicateId {
         }
         // A pupil is away once on a day: two leaves that share a day are one entered twice, or
         // one of them is wrong.
-        let mut seen: HashMap<&str, Vec<&crate::records::Leave>> = HashMap::new();
+        let mut seen: FastMap<&str, Vec<&crate::records::Leave>> = FastMap::default();
         for l in &r.leave {
             let earlier = seen.entry(l.pupil_id.as_str()).or_default();
             if let Some(o) = earlier.iter().find(|o| o.overlaps(l.from, l.to)) {
