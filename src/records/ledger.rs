@@ -147,11 +147,6 @@ impl Entry {
         self.set_apart(contract_id, category);
     }
 
-    pub fn set_category(&mut self, category: Option<Short>) {
-        let contract_id = self.contract_id().cloned();
-        self.set_apart(contract_id, category);
-    }
-
     fn set_apart(&mut self, contract_id: Option<Short>, category: Option<Short>) {
         self.apart = (contract_id.is_some() || category.is_some()).then(|| Box::new(Apart { contract_id, category }));
     }
@@ -273,5 +268,61 @@ impl Kept for Ledger {
             r.ledger_complete = l.complete();
             r.entries = l.items;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::date::parse_date;
+    use crate::records::file::RecordFile;
+    use crate::records::{Records, Source};
+
+    fn row(kind: Kind) -> Entry {
+        Entry::new(parse_date("2026-09-01").unwrap(), kind, Money::parse("12.50").unwrap())
+    }
+
+    #[test]
+    fn a_row_with_neither_contract_nor_category_holds_no_box() {
+        assert_eq!(row(Kind::Fee).with_apart(None, None), row(Kind::Fee));
+        assert!(row(Kind::Fee).with_apart(None, None).apart.is_none());
+        let mut pay = row(Kind::Fee).with_apart(Some("C1".into()), None);
+        assert_eq!(pay.contract_id().map(|c| c.as_str()), Some("C1"));
+        pay.set_contract_id(None);
+        assert_eq!(pay, row(Kind::Fee));
+        assert!(pay.apart.is_none());
+    }
+
+    #[test]
+    fn contracts_and_categories_are_read_back_as_written() {
+        let rows = [
+            Entry {
+                memo: Some("9 个托管日".into()),
+                ..row(Kind::Pay).with_apart(Some("C001".into()), None)
+            },
+            row(Kind::Expense).with_apart(None, Some("materials".into())),
+            row(Kind::Grant).with_apart(Some("C2".into()), Some("财政补助".into())),
+        ];
+        let text = Ledger::text(&rows);
+        let r = Records::load_from(&Source::new(std::path::Path::new("/nonexistent")).with(FILE, text.into_bytes()));
+        let read: Vec<(Option<&str>, Option<&str>, Option<&str>)> = r
+            .entries
+            .iter()
+            .map(|e| {
+                (
+                    e.contract_id().map(|s| s.as_str()),
+                    e.category().map(|s| s.as_str()),
+                    e.memo.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (Some("C001"), None, Some("9 个托管日")),
+                (None, Some("materials"), None),
+                (Some("C2"), Some("财政补助"), None),
+            ]
+        );
     }
 }

@@ -5,7 +5,8 @@
 //! a quarter of a gigabyte of memory that the machine had to fault in. A `Short` takes 11 bytes
 //! in the row, as does an `Option<Short>`: text of up to 10 bytes is held in them, and longer
 //! text (a memo, a four-character name, a term id) is kept once for the whole run in [`KEPT`]
-//! and named by its place there. Seven of them make a ledger row 112 bytes instead of 144.
+//! and named by its place there. With them a ledger row is 112 bytes instead of 144, and 96
+//! with the two that most rows leave empty kept apart (see `ledger::Apart`).
 
 use std::borrow::Borrow;
 use std::cmp::Ordering;
