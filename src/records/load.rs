@@ -124,7 +124,7 @@ pub(super) fn load_csv<D: RecordFile>(src: &Source, file: &str, out: &mut Vec<Fi
 }
 
 /// The bytes read from a large file at a time: the rows are read a block at a time, so that the
-/// file's text is never held whole (for a district's ledger, 55 MB that the rows' 112 MB were
+/// file's text is never held whole (for a district's ledger, 55 MB that the rows' 96 MB were
 /// built beside).
 const BLOCK: usize = 8 << 20;
 
@@ -420,7 +420,7 @@ impl<T: Send + Default> Gathered<T> {
 
     /// Reads pieces of a file's rows on both cores, each piece straight into its own stretch of
     /// the rows gathered so far. The stretches are first filled with empty rows, by both cores:
-    /// the kernel hands out a large file's rows' memory (a district ledger's 112 MB) as each
+    /// the kernel hands out a large file's rows' memory (a district ledger's 96 MB) as each
     /// page is first written, and that costs about as much as reading the rows. Written by one
     /// core, or copied from a buffer of the other's onto the rows, it kept one core busy and the
     /// other waiting half the time.

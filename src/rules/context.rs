@@ -61,7 +61,7 @@ pub struct Row<'a> {
 }
 
 /// A place in a list of rows, in four bytes. No list of the records reaches four thousand
-/// million rows (a ledger row alone takes 112 bytes in memory).
+/// million rows (a ledger row alone takes 96 bytes in memory).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) struct Place(u32);
 
