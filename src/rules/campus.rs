@@ -19,7 +19,7 @@ impl Rule for VenueCost {
             .map(|w| w.to_lowercase())
             .filter(|w| !w.is_empty())
             .collect();
-        for e in cx.records.entries.iter().filter(|e| e.kind == Kind::Expense) {
+        for e in cx.entries_with_contract_or_category().filter(|e| e.kind == Kind::Expense) {
             let Some(cat) = e.category() else { continue };
             let lower = cat.to_lowercase();
             if let Some(w) = words.iter().find(|w| lower.contains(w.as_str())) {

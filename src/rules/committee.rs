@@ -23,8 +23,11 @@ impl Rule for Missing {
         let Some(p) = committee_model(cx).filter(|p| !p.unread.committee) else {
             return;
         };
+        if p.committee.is_some() {
+            return;
+        }
         let fees = cx.records.entries.iter().filter(|e| e.kind == Kind::Fee).count();
-        if p.committee.is_none() && fees > 0 {
+        if fees > 0 {
             out.push(self.finding(
                 plan::FILE,
                 1,

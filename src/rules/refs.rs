@@ -79,7 +79,7 @@ rule! {
 
 impl Rule for UnknownContract {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        for e in &cx.records.entries {
+        for e in cx.entries_with_contract_or_category() {
             if let Some(id) = e.contract_id()
                 && !cx.contracts.contains_key(id.as_str())
                 && !cx.records.unread_contracts.covers(id)

@@ -93,7 +93,7 @@ rule! {
 
 impl Rule for PayOutsideContract {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        for e in cx.records.entries.iter().filter(|e| e.kind == Kind::Pay) {
+        for e in cx.entries_with_contract_or_category().filter(|e| e.kind == Kind::Pay) {
             let Some(c) = e.contract_id().map(|s| s.as_str()).and_then(|id| cx.contracts.get(id)) else {
                 continue;
             };
