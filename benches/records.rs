@@ -4,6 +4,8 @@
 //! `cargo bench` runs them; `cargo bench -- load` one of them. The district-sized figures of
 //! docs/performance.md come from the `care` binary on the full-size repo (bench/commands.sh).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::PathBuf;
 use std::sync::OnceLock;
 

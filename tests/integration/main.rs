@@ -2,6 +2,9 @@
 //! `care` (or the library) over one area. A new area is a new file in this folder and one `mod`
 //! line below; `cargo test --test integration AREA::` runs one area.
 
+// Tests unwrap what they set up themselves: a failure is the test's.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 mod check;
