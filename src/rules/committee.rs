@@ -20,10 +20,8 @@ rule! {
 
 impl Rule for Missing {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(p) = committee_model(cx).filter(|p| !p.unread.committee) else {
-            return;
-        };
-        if p.committee.is_some() {
+        // Without a committee only: counting a district's fees takes a pass over every row.
+        if committee_model(cx).is_none_or(|p| p.unread.committee || p.committee.is_some()) {
             return;
         }
         let fees = cx.records.entries.iter().filter(|e| e.kind == Kind::Fee).count();
@@ -115,7 +113,7 @@ impl Rule for Collector {
 
 #[cfg(test)]
 mod tests {
-    use super::super::context::fixture::{at, clean};
+    use super::super::context::fixture::{LEDGER, at, clean};
     use super::*;
 
     #[test]
@@ -126,6 +124,9 @@ mod tests {
             "[committee_]\nestablished_on = 2026-06-20\n",
         );
         assert_eq!(f.fired(Missing::ID), at("plan.toml", 1));
+        let header = LEDGER.lines().next().unwrap_or_default();
+        let no_fees = f.set("ledger.csv", &format!("{header}\n"));
+        assert!(no_fees.fired(Missing::ID).is_empty(), "no committee is needed before a fee");
     }
 
     #[test]

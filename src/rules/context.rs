@@ -550,11 +550,12 @@ impl<'a> Context<'a> {
     }
 
     pub fn month_entries(&self, m: Month) -> impl Iterator<Item = &'a Entry> + '_ {
-        self.by_month()
-            .get(&m)
-            .into_iter()
-            .flatten()
-            .filter_map(|i| i.get().and_then(|i| self.records.entries.get(i)))
+        self.entries_at(self.by_month().get(&m).map_or(&[][..], Vec::as_slice))
+    }
+
+    /// The ledger rows at `places`, in their order.
+    fn entries_at<'s>(&'s self, places: &'s [Place]) -> impl Iterator<Item = &'a Entry> + 's {
+        places.iter().filter_map(|i| i.get().and_then(|i| self.records.entries.get(i)))
     }
 
     /// The rows that hold a contract or a category, in file order: pay, expense and grant rows,
@@ -562,10 +563,7 @@ impl<'a> Context<'a> {
     /// (each pass over a district's million rows was 10 to 18 ms of a check, most of it reading
     /// them from memory).
     pub fn entries_with_contract_or_category(&self) -> impl Iterator<Item = &'a Entry> + '_ {
-        self.with_apart
-            .get_or_init(|| places_with_apart(&self.records.entries))
-            .iter()
-            .filter_map(|i| i.get().and_then(|i| self.records.entries.get(i)))
+        self.entries_at(self.with_apart.get_or_init(|| places_with_apart(&self.records.entries)))
     }
 
     /// Whether a term of the plan has days in month `m`.
