@@ -2,9 +2,11 @@
 //! They apply under model `committee` only: under model `school` the school's finance office
 //! takes the fees (`school/collector`).
 
+use super::context::Row;
+use super::each_row::EachRow;
 use super::{Context, Declared, Rule};
 use crate::findings::{Finding, Msg};
-use crate::records::plan::{Model, Plan};
+use crate::records::plan::{Committee, Model, Plan};
 use crate::records::{Kind, Short, ledger, plan};
 
 /// The plan, when the committee runs the money.
@@ -44,28 +46,37 @@ rule! {
     "fees come only after the committee exists and has decided the standard: check the fee's date and established_on, decided_on in plan.toml",
 }
 
-impl Rule for FeeBeforeCommittee {
-    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(p) = committee_model(cx) else { return };
-        for e in cx.records.entries.iter().filter(|e| e.kind == Kind::Fee) {
-            let msg = if let Some(c) = p.committee.as_ref().filter(|c| e.date < c.established_on.v) {
-                Msg::new(
-                    format!("收费日期 {} 早于家委会成立的 {}", e.date, c.established_on.v),
-                    format!(
-                        "a fee dated {}, before the committee was established on {}",
-                        e.date, c.established_on.v
-                    ),
-                )
-            } else if let Some(f) = p.fees.as_ref().filter(|f| e.date < f.decided_on.v) {
-                Msg::new(
-                    format!("收费日期 {} 早于收费标准商定的 {}", e.date, f.decided_on.v),
-                    format!("a fee dated {}, before the fee standard was decided on {}", e.date, f.decided_on.v),
-                )
-            } else {
-                continue;
-            };
-            out.push(self.finding(ledger::FILE, e.line, msg));
+by_row!(FeeBeforeCommittee);
+
+impl EachRow for FeeBeforeCommittee {
+    type Before<'c> = &'c Plan;
+
+    fn before<'c>(&'c self, cx: &'c Context<'_>, _: &mut Vec<Finding>) -> Option<&'c Plan> {
+        committee_model(cx)
+    }
+
+    fn row(&self, _: &Context<'_>, p: &&Plan, row: &Row<'_>, out: &mut Vec<Finding>) {
+        let e = row.entry;
+        if e.kind != Kind::Fee {
+            return;
         }
+        let msg = if let Some(c) = p.committee.as_ref().filter(|c| e.date < c.established_on.v) {
+            Msg::new(
+                format!("收费日期 {} 早于家委会成立的 {}", e.date, c.established_on.v),
+                format!(
+                    "a fee dated {}, before the committee was established on {}",
+                    e.date, c.established_on.v
+                ),
+            )
+        } else if let Some(f) = p.fees.as_ref().filter(|f| e.date < f.decided_on.v) {
+            Msg::new(
+                format!("收费日期 {} 早于收费标准商定的 {}", e.date, f.decided_on.v),
+                format!("a fee dated {}, before the fee standard was decided on {}", e.date, f.decided_on.v),
+            )
+        } else {
+            return;
+        };
+        out.push(self.finding(ledger::FILE, e.line, msg));
     }
 }
 
@@ -75,39 +86,44 @@ rule! {
     "fees are collected by committee members: name the member in collected_by, or add the person to [committee] members",
 }
 
-impl Rule for Collector {
-    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(c) = committee_model(cx)
+by_row!(Collector);
+
+impl EachRow for Collector {
+    /// The committee, and its members as a row holds its text: a district's 600,000 fees'
+    /// collectors compared without reading each as text again (an unlisted name is then asked
+    /// in full).
+    type Before<'c> = (&'c Committee, Vec<Short>);
+
+    fn before<'c>(&'c self, cx: &'c Context<'_>, _: &mut Vec<Finding>) -> Option<Self::Before<'c>> {
+        let c = committee_model(cx)
             .filter(|p| !p.unread.committee)
-            .and_then(|p| p.committee.as_ref())
-        else {
-            return;
-        };
-        // The members as a row holds its text: a district's 600,000 fees' collectors compared
-        // without reading each as text again (an unlisted name is then asked in full).
-        let members: Vec<Short> = [&c.chair, &c.treasurer]
+            .and_then(|p| p.committee.as_ref())?;
+        let members = [&c.chair, &c.treasurer]
             .into_iter()
             .chain(&c.members)
             .filter(|m| !m.is_empty())
             .map(|m| Short::new(m))
             .collect();
-        for e in cx.records.entries.iter().filter(|e| e.kind == Kind::Fee) {
-            if e.collected_by.as_ref().is_some_and(|who| members.contains(who)) {
-                continue;
-            }
-            let msg = match e.collected_by.as_deref() {
-                None => Msg::new(
-                    "这笔收费没有填写收款人 collected_by",
-                    "this fee does not say who collected it (collected_by)",
-                ),
-                Some(who) if !c.is_member(who) => Msg::new(
-                    format!("收款人“{who}”不是家委会成员"),
-                    format!("the fee was collected by “{who}”, who is not a committee member"),
-                ),
-                Some(_) => continue,
-            };
-            out.push(self.finding(ledger::FILE, e.line, msg));
+        Some((c, members))
+    }
+
+    fn row(&self, _: &Context<'_>, (c, members): &Self::Before<'_>, row: &Row<'_>, out: &mut Vec<Finding>) {
+        let e = row.entry;
+        if e.kind != Kind::Fee || e.collected_by.as_ref().is_some_and(|who| members.contains(who)) {
+            return;
         }
+        let msg = match e.collected_by.as_deref() {
+            None => Msg::new(
+                "这笔收费没有填写收款人 collected_by",
+                "this fee does not say who collected it (collected_by)",
+            ),
+            Some(who) if !c.is_member(who) => Msg::new(
+                format!("收款人“{who}”不是家委会成员"),
+                format!("the fee was collected by “{who}”, who is not a committee member"),
+            ),
+            Some(_) => return,
+        };
+        out.push(self.finding(ledger::FILE, e.line, msg));
     }
 }
 

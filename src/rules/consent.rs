@@ -1,5 +1,7 @@
 //! consent/*: voluntary participation on a signed written application and an agreement (一(一), 二(四)).
 
+use super::context::Row;
+use super::each_row::EachRow;
 use super::{Context, Declared, Rule};
 use crate::domain::calendar::{Period, in_care_during};
 use crate::findings::{Finding, Msg};
@@ -100,55 +102,61 @@ rule! {
     "take fees only from families with a signed agreement, for periods of care: check the date, the period and the pupil's agreed_on, starts and ends",
 }
 
-impl Rule for FeeWithoutAgreement {
-    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        if cx.plan().is_none() {
+by_row!(FeeWithoutAgreement);
+
+impl EachRow for FeeWithoutAgreement {
+    type Before<'c> = ();
+
+    fn before<'c>(&'c self, cx: &'c Context<'_>, _: &mut Vec<Finding>) -> Option<()> {
+        cx.plan().map(|_| ())
+    }
+
+    fn row(&self, cx: &Context<'_>, _: &(), row: &Row<'_>, out: &mut Vec<Finding>) {
+        if row.entry.kind != Kind::Fee {
             return;
         }
-        for row in cx.rows().filter(|r| r.entry.kind == Kind::Fee) {
-            let e = row.entry;
-            // A pupil the roster lacks is ref/unknown-pupil; a row without a term, ledger/no-term.
-            let (Some(_), Some(term)) = (row.known, row.term) else {
-                continue;
-            };
-            let Some(p) = row.pupil.map(|i| cx.pupil(i)) else {
-                let id = e.pupil_id.as_deref().unwrap_or_default();
-                if !cx.pupil_unread(id) {
-                    out.push(self.finding(
-                        ledger::FILE,
-                        e.line,
-                        Msg::new(
-                            format!("向 {id} 收取学期 {} 的费用，但这个家庭没有申请并签订该学期的托管协议", term.id),
-                            format!("a fee from {id}, who did not apply and agree for term {}", term.id),
-                        ),
-                    ));
-                }
-                continue;
-            };
-            let msg = match p.agreed_on {
-                None => Some(Msg::new(
-                    format!("向 {} 收费，但还没有签托管协议", p.id),
-                    format!("a fee from {} but no care agreement has been signed", p.id),
-                )),
-                Some(a) if e.date < a => Some(Msg::new(
-                    format!("向 {} 收费的日期 {} 早于签协议的 {a}", p.id, e.date),
-                    format!("a fee from {} on {}, before the agreement of {a}", p.id, e.date),
-                )),
-                Some(_) => row.days.filter(|(from, to)| !in_care_during(term, p, *from, *to)).map(|_| {
-                    let name = match row.period {
-                        Some(Period::Month(m)) => m.to_string(),
-                        Some(Period::Term(t)) => t.id.clone(),
-                        None => String::new(),
-                    };
+        let e = row.entry;
+        // A pupil the roster lacks is ref/unknown-pupil; a row without a term, ledger/no-term.
+        let (Some(_), Some(term)) = (row.known, row.term) else {
+            return;
+        };
+        let Some(p) = row.pupil.map(|i| cx.pupil(i)) else {
+            let id = e.pupil_id.as_deref().unwrap_or_default();
+            if !cx.pupil_unread(id) {
+                out.push(self.finding(
+                    ledger::FILE,
+                    e.line,
                     Msg::new(
-                        format!("向 {} 收取 {name} 的费用，但那时不在托管期内", p.id),
-                        format!("a fee from {} for {name}, a period outside the pupil's care", p.id),
-                    )
-                }),
-            };
-            if let Some(m) = msg {
-                out.push(self.finding(ledger::FILE, e.line, m));
+                        format!("向 {id} 收取学期 {} 的费用，但这个家庭没有申请并签订该学期的托管协议", term.id),
+                        format!("a fee from {id}, who did not apply and agree for term {}", term.id),
+                    ),
+                ));
             }
+            return;
+        };
+        let msg = match p.agreed_on {
+            None => Some(Msg::new(
+                format!("向 {} 收费，但还没有签托管协议", p.id),
+                format!("a fee from {} but no care agreement has been signed", p.id),
+            )),
+            Some(a) if e.date < a => Some(Msg::new(
+                format!("向 {} 收费的日期 {} 早于签协议的 {a}", p.id, e.date),
+                format!("a fee from {} on {}, before the agreement of {a}", p.id, e.date),
+            )),
+            Some(_) => row.days.filter(|(from, to)| !in_care_during(term, p, *from, *to)).map(|_| {
+                let name = match row.period {
+                    Some(Period::Month(m)) => m.to_string(),
+                    Some(Period::Term(t)) => t.id.clone(),
+                    None => String::new(),
+                };
+                Msg::new(
+                    format!("向 {} 收取 {name} 的费用，但那时不在托管期内", p.id),
+                    format!("a fee from {} for {name}, a period outside the pupil's care", p.id),
+                )
+            }),
+        };
+        if let Some(m) = msg {
+            out.push(self.finding(ledger::FILE, e.line, m));
         }
     }
 }

@@ -515,12 +515,27 @@ impl<'a> Context<'a> {
 
     /// The ledger rows with what their period names, its days, their term and their pupil.
     pub fn rows(&self) -> impl Iterator<Item = Row<'a>> + '_ {
+        self.rows_in(0..self.records.entries.len())
+    }
+
+    /// [`Context::rows`] at the places `range` of `records.entries` (none beyond its end).
+    pub fn rows_in(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = Row<'a>> + '_ {
         let facts = self.facts();
-        self.records
-            .entries
+        fn at(list: &[Place], range: std::ops::Range<usize>) -> &[Place] {
+            list.get(range).unwrap_or_default()
+        }
+        let (named, known, pupils) = (
+            at(&facts.entry_named, range.clone()),
+            at(&facts.entry_known, range.clone()),
+            at(&facts.entry_pupils, range.clone()),
+        );
+        let entries: &'a [Entry] = &self.records.entries;
+        entries
+            .get(range.clone())
+            .unwrap_or_default()
             .iter()
-            .zip(&facts.entry_named)
-            .zip(facts.entry_known.iter().zip(&facts.entry_pupils))
+            .zip(named)
+            .zip(known.iter().zip(pupils))
             .map(|((entry, &n), (known, pupil))| {
                 let named = facts.named_at(n);
                 Row {

@@ -1,5 +1,7 @@
 //! disclosure/*: every month's money is closed and disclosed to parents (三(三), 三(四): 每月公开).
 
+use rayon::prelude::*;
+
 use super::{Context, Declared, Rule};
 use crate::domain::deadlines::{close_by, close_overdue, months_to_close};
 use crate::domain::digest::agrees;
@@ -50,8 +52,11 @@ impl Rule for ClosedMonthChanged {
         if !cx.records.ledger_complete {
             return;
         }
-        for c in cx.in_question(self.meta(), &cx.records.closes, |c| &c.file) {
-            let now = cx.month_totals(c.month);
+        // Each month's digest on a core of its own as the cores come free: the digests of a
+        // district's two closed months took 135 ms on one core while the other finished the rest.
+        let closes: Vec<_> = cx.in_question(self.meta(), &cx.records.closes, |c| &c.file).collect();
+        let totals: Vec<_> = closes.par_iter().map(|c| cx.month_totals(c.month)).collect();
+        for (c, now) in closes.into_iter().zip(totals) {
             let moved = now.changes_from(c);
             let msg = if !agrees(&c.digest.v, &now.digest, || cx.month_entries(c.month)) {
                 if moved.is_empty() {

@@ -1,13 +1,15 @@
 //! fees/*: the fee standard is published before fees are taken, nobody pays more, and families
 //! get back what they are owed for leave and withdrawal (四(一), 一(三), 三(三)).
 
+use super::context::Row;
+use super::each_row::EachRow;
 use super::per_pupil::{PerPupil, Who};
 use super::{Context, Declared, Rule};
 use crate::domain::calendar::{Period, in_care_during, is_payout};
 use crate::domain::leave::by_pupil;
 use crate::domain::owed::{Owed, Owing, standard};
 use crate::findings::{Finding, Msg};
-use crate::records::plan::{Basis, FILE as PLAN, Term};
+use crate::records::plan::{Basis, FILE as PLAN, Plan, Term};
 use crate::records::{Date, Kind, Money, ledger};
 
 rule! {
@@ -16,45 +18,48 @@ rule! {
     "post the fee standard to parents before taking fees: set [fees] published_on, and date no fee before it",
 }
 
-impl Rule for Unpublished {
-    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(p) = cx.plan().filter(|p| !p.unread.fees) else {
-            return;
-        };
+by_row!(Unpublished);
+
+impl EachRow for Unpublished {
+    /// The day the standard was published.
+    type Before<'c> = Date;
+
+    fn before<'c>(&'c self, cx: &'c Context<'_>, out: &mut Vec<Finding>) -> Option<Date> {
+        let p = cx.plan().filter(|p| !p.unread.fees)?;
         let fees = || cx.records.entries.iter().filter(|e| e.kind == Kind::Fee);
-        if fees().next().is_none() {
-            return;
-        }
-        match p.fees.as_ref().and_then(|f| f.published_on.as_ref().map(|d| (f, d))) {
-            None => {
-                let line = p.fees.as_ref().map_or(1, |f| f.line);
-                out.push(self.finding(
-                    PLAN,
-                    line,
-                    Msg::new(
-                        format!("账上有 {} 笔收费，但收费标准没有公示日期 published_on", fees().count()),
-                        format!(
-                            "the ledger has {} fees but the fee standard has no published_on date",
-                            fees().count()
-                        ),
+        fees().next()?;
+        let published = p.fees.as_ref().and_then(|f| f.published_on.as_ref());
+        if published.is_none() {
+            let line = p.fees.as_ref().map_or(1, |f| f.line);
+            out.push(self.finding(
+                PLAN,
+                line,
+                Msg::new(
+                    format!("账上有 {} 笔收费，但收费标准没有公示日期 published_on", fees().count()),
+                    format!(
+                        "the ledger has {} fees but the fee standard has no published_on date",
+                        fees().count()
                     ),
-                ));
-            }
-            Some((_, published)) => {
-                for e in fees().filter(|e| e.date < published.v) {
-                    out.push(self.finding(
-                        ledger::FILE,
-                        e.line,
-                        Msg::new(
-                            format!("收费日期 {} 早于收费标准公示的 {}", e.date, published.v),
-                            format!(
-                                "a fee dated {}, before the fee standard was posted to parents on {}",
-                                e.date, published.v
-                            ),
-                        ),
-                    ));
-                }
-            }
+                ),
+            ));
+        }
+        published.map(|d| d.v)
+    }
+
+    fn row(&self, _: &Context<'_>, published: &Date, row: &Row<'_>, out: &mut Vec<Finding>) {
+        let e = row.entry;
+        if e.kind == Kind::Fee && e.date < *published {
+            out.push(self.finding(
+                ledger::FILE,
+                e.line,
+                Msg::new(
+                    format!("收费日期 {} 早于收费标准公示的 {}", e.date, published),
+                    format!(
+                        "a fee dated {}, before the fee standard was posted to parents on {}",
+                        e.date, published
+                    ),
+                ),
+            ));
         }
     }
 }
@@ -316,31 +321,39 @@ rule! {
     "fees are not taken ahead across terms: take a later term's fee once that term has begun; return one taken ahead with a refund row and record it again in its term",
 }
 
-impl Rule for PrepaidAcrossTerms {
-    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(p) = cx.plan() else { return };
-        for row in cx.rows().filter(|r| r.entry.kind == Kind::Fee) {
-            let e = row.entry;
-            let (Some(now), Some(later)) = (p.term_on(e.date), row.term) else {
-                continue;
-            };
-            if later.starts > now.ends {
-                let period = e.period.as_deref().unwrap_or_default();
-                out.push(self.finding(
-                    ledger::FILE,
-                    e.line,
-                    Msg::new(
-                        format!(
-                            "{} 在学期 {} 内收取了学期 {} 的费用（period {period}）：不得跨学期预收",
-                            e.date, now.id, later.id
-                        ),
-                        format!(
-                            "a fee dated {} in term {} for {period} of term {}: fees are not taken ahead across terms",
-                            e.date, now.id, later.id
-                        ),
+by_row!(PrepaidAcrossTerms);
+
+impl EachRow for PrepaidAcrossTerms {
+    type Before<'c> = &'c Plan;
+
+    fn before<'c>(&'c self, cx: &'c Context<'_>, _: &mut Vec<Finding>) -> Option<&'c Plan> {
+        cx.plan()
+    }
+
+    fn row(&self, _: &Context<'_>, p: &&Plan, row: &Row<'_>, out: &mut Vec<Finding>) {
+        let e = row.entry;
+        if e.kind != Kind::Fee {
+            return;
+        }
+        let (Some(now), Some(later)) = (p.term_on(e.date), row.term) else {
+            return;
+        };
+        if later.starts > now.ends {
+            let period = e.period.as_deref().unwrap_or_default();
+            out.push(self.finding(
+                ledger::FILE,
+                e.line,
+                Msg::new(
+                    format!(
+                        "{} 在学期 {} 内收取了学期 {} 的费用（period {period}）：不得跨学期预收",
+                        e.date, now.id, later.id
                     ),
-                ));
-            }
+                    format!(
+                        "a fee dated {} in term {} for {period} of term {}: fees are not taken ahead across terms",
+                        e.date, now.id, later.id
+                    ),
+                ),
+            ));
         }
     }
 }

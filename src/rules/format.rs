@@ -1,9 +1,11 @@
 //! format/*: files that cannot be read, columns, ids, amounts.
 
+use super::context::Row;
+use super::each_row::EachRow;
 use super::{Context, Declared, Rule};
 use crate::findings::{Finding, Msg};
 use crate::records::fast_hash::FastMap;
-use crate::records::{contracts, leave, ledger, plan, roster};
+use crate::records::{Money, contracts, leave, ledger, plan, roster};
 
 /// Loading finds these; the rule hands them on.
 fn from_loading(cx: &Context, id: &str, out: &mut Vec<Finding>) {
@@ -152,29 +154,44 @@ rule! {
     "write money as a positive amount with at most two decimals (fen); the direction comes from kind, so a refund is a refund row, not a negative fee",
 }
 
-impl Rule for Amount {
-    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        // Normalising only lowers the scale: one written with two places or fewer is fine.
-        let too_fine = |m: crate::records::Money| m.decimal().scale() > 2 && m.decimals() > 2;
-        for e in &cx.records.entries {
-            let a = e.amount;
-            if !a.is_positive() {
-                out.push(self.finding(
-                    ledger::FILE,
-                    e.line,
-                    Msg::new(format!("金额 {a} 必须大于零"), format!("the amount {a} must be more than zero")),
-                ));
-            } else if too_fine(a) {
-                out.push(self.finding(
-                    ledger::FILE,
-                    e.line,
-                    Msg::new(
-                        format!("金额 {a} 超过两位小数"),
-                        format!("the amount {a} has more than two decimals"),
-                    ),
-                ));
-            }
+/// More than two decimals. Normalising only lowers the scale: an amount written with two places
+/// or fewer is fine.
+fn too_fine(m: Money) -> bool {
+    m.decimal().scale() > 2 && m.decimals() > 2
+}
+
+by_row!(Amount);
+
+impl EachRow for Amount {
+    type Before<'c> = ();
+
+    fn before<'c>(&'c self, _: &'c Context<'_>, _: &mut Vec<Finding>) -> Option<()> {
+        Some(())
+    }
+
+    fn row(&self, _: &Context<'_>, _: &(), row: &Row<'_>, out: &mut Vec<Finding>) {
+        let e = row.entry;
+        let a = e.amount;
+        if !a.is_positive() {
+            out.push(self.finding(
+                ledger::FILE,
+                e.line,
+                Msg::new(format!("金额 {a} 必须大于零"), format!("the amount {a} must be more than zero")),
+            ));
+        } else if too_fine(a) {
+            out.push(self.finding(
+                ledger::FILE,
+                e.line,
+                Msg::new(
+                    format!("金额 {a} 超过两位小数"),
+                    format!("the amount {a} has more than two decimals"),
+                ),
+            ));
         }
+    }
+
+    /// A contract's rate and the fee standard.
+    fn after(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for c in &cx.records.contracts {
             if let Some(rate) = c.rate.filter(|r| too_fine(*r) || r.is_negative()) {
                 out.push(self.finding(

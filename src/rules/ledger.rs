@@ -1,5 +1,7 @@
 //! ledger/*: every row belongs to a term, and periods name a month or a term.
 
+use super::context::Row;
+use super::each_row::EachRow;
 use super::{Context, Declared, Rule};
 use crate::domain::calendar::Period as P;
 use std::collections::HashMap;
@@ -14,23 +16,27 @@ rule! {
     "every row belongs to a term: check the date and period, or add the term to plan.toml",
 }
 
-impl Rule for NoTerm {
-    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+by_row!(NoTerm);
+
+impl EachRow for NoTerm {
+    type Before<'c> = ();
+
+    fn before<'c>(&'c self, cx: &'c Context<'_>, _: &mut Vec<Finding>) -> Option<()> {
         // Without a plan, or with a term that could not be read, a row's term is unknown.
-        if cx.plan().is_none_or(|p| p.unread.terms) {
-            return;
-        }
-        for (e, t) in cx.entries() {
-            if t.is_none() {
-                out.push(self.finding(
-                    ledger::FILE,
-                    e.line,
-                    Msg::new(
-                        format!("{} 的这笔收支不属于任何学期", e.date),
-                        format!("this row of {} belongs to no term", e.date),
-                    ),
-                ));
-            }
+        cx.plan().filter(|p| !p.unread.terms).map(|_| ())
+    }
+
+    fn row(&self, _: &Context<'_>, _: &(), row: &Row<'_>, out: &mut Vec<Finding>) {
+        if row.term.is_none() {
+            let e = row.entry;
+            out.push(self.finding(
+                ledger::FILE,
+                e.line,
+                Msg::new(
+                    format!("{} 的这笔收支不属于任何学期", e.date),
+                    format!("this row of {} belongs to no term", e.date),
+                ),
+            ));
         }
     }
 }

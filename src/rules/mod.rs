@@ -44,6 +44,21 @@ macro_rules! rule {
     };
 }
 
+/// The [`Rule`] of a rule that judges each ledger row on its own (`impl EachRow for Name`).
+macro_rules! by_row {
+    ($name:ident) => {
+        impl $crate::rules::Rule for $name {
+            fn check(&self, cx: &$crate::rules::Context, out: &mut Vec<$crate::findings::Finding>) {
+                $crate::rules::each_row::alone(self, cx, out)
+            }
+
+            fn each_row(&self) -> Option<&dyn $crate::rules::each_row::ByRow> {
+                Some(self)
+            }
+        }
+    };
+}
+
 pub mod by_pupil;
 pub mod campus;
 pub mod committee;
@@ -52,6 +67,7 @@ pub mod content;
 mod context;
 pub mod demand;
 pub mod disclosure;
+mod each_row;
 pub mod fees;
 pub mod format;
 mod inputs;
@@ -121,6 +137,12 @@ pub trait Declared {
 
 pub trait Rule: Declared + Sync {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>);
+
+    /// The rule as one that judges each ledger row on its own ([`each_row::EachRow`]), which a
+    /// check runs over the rows together with the others.
+    fn each_row(&self) -> Option<&dyn each_row::ByRow> {
+        None
+    }
 }
 
 /// Every rule, one line each, in the order of SPEC §7 and docs/rules/README.md.
@@ -181,16 +203,9 @@ const SLOW_FIRST: &[&str] = &[
     disclosure::ClosedMonthChanged::ID,
     settlement::Stale::ID,
     fees::OverStandard::ID,
-    consent::FeeWithoutAgreement::ID,
     fees::RefundDue::ID,
     ledger::Period::ID,
     campus::VenueCost::ID,
-    committee::Collector::ID,
-    fees::PrepaidAcrossTerms::ID,
-    format::Amount::ID,
-    committee::FeeBeforeCommittee::ID,
-    fees::Unpublished::ID,
-    refs::UnknownPupil::ID,
     demand::NoApplicants::ID,
     format::DuplicateId::ID,
 ];
@@ -268,6 +283,19 @@ fn check_each_in<T: Send>(
     ahead: impl FnOnce() + Send,
     also: impl FnOnce(&Context) -> T + Send,
 ) -> (Vec<(&'static str, Vec<Finding>)>, T) {
+    let sizes = (each_row::PART, each_row::STRETCH);
+    check_each_sized(cx, wanted, ahead, also, sizes)
+}
+
+/// [`check_each_in`], the rules that judge each row on its own given the rows in parts of
+/// `part` rows, each a stretch of `stretch` rows at a time ([`each_row`]).
+fn check_each_sized<T: Send>(
+    cx: &Context,
+    wanted: impl Fn(&Meta) -> bool,
+    ahead: impl FnOnce() + Send,
+    also: impl FnOnce(&Context) -> T + Send,
+    (part, stretch): (usize, usize),
+) -> (Vec<(&'static str, Vec<Finding>)>, T) {
     let mut order: Vec<usize> = (0..REGISTRY.len()).filter(|&i| wanted(REGISTRY[i].meta())).collect();
     order.sort_by_key(|&i| {
         SLOW_FIRST
@@ -275,20 +303,50 @@ fn check_each_in<T: Send>(
             .position(|id| *id == REGISTRY[i].meta().id)
             .unwrap_or(SLOW_FIRST.len())
     });
-    // Two workers take the rules in that order; each rule's findings keep its place in the
+    // The rules that judge each row on its own go over the rows together, a part of the rows at
+    // a time; the parts are taken after the slow rules, as rules are.
+    let mut row_rules: Vec<(usize, Vec<Finding>)> = Vec::new();
+    let mut ready = Vec::new();
+    let mut ready_for = Vec::new();
+    order.retain(|&i| {
+        let Some(rule) = REGISTRY[i].each_row() else { return true };
+        let mut out = Vec::new();
+        if let Some(r) = rule.ready(cx, &mut out) {
+            ready.push(r);
+            ready_for.push(row_rules.len());
+        }
+        row_rules.push((i, out));
+        false
+    });
+    let parts = match ready.is_empty() {
+        true => Vec::new(),
+        false => each_row::parts(cx.records.entries.len(), part),
+    };
+    let slow = order.iter().take_while(|&&i| SLOW_FIRST.contains(&REGISTRY[i].meta().id)).count();
+    let jobs: Vec<Job> = (order[..slow].iter().map(|&i| Job::Rule(i)))
+        .chain((0..parts.len()).map(Job::Part))
+        .chain(order[slow..].iter().map(|&i| Job::Rule(i)))
+        .collect();
+    // Two workers take the jobs in that order; each rule's findings keep its place in the
     // registry, so the result is the same as one rule after another. Work that must end before
     // the command can is done first, so that it is not left to run alone once the rules are
     // done: the first worker does `ahead` (a close's month digest), the second `also` (the rest
     // of its disclosure, which then takes the digest, and its rendering).
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
-        let mut done: Vec<(usize, Vec<Finding>)> = Vec::new();
+        let mut done: Vec<(Job, Vec<Vec<Finding>>)> = Vec::new();
         loop {
             let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(&i) = order.get(k) else { break };
-            let mut out = Vec::new();
-            REGISTRY[i].check(cx, &mut out);
-            done.push((i, out));
+            let Some(&job) = jobs.get(k) else { break };
+            let found = match job {
+                Job::Rule(i) => {
+                    let mut out = Vec::new();
+                    REGISTRY[i].check(cx, &mut out);
+                    vec![out]
+                }
+                Job::Part(p) => each_row::stretches(cx, &ready, parts[p].clone(), stretch),
+            };
+            done.push((job, found));
         }
         done
     };
@@ -296,18 +354,87 @@ fn check_each_in<T: Send>(
         ahead();
         work()
     };
-    let (mut by_rule, (theirs, more)) = rayon::join(first, || {
+    let (mut done, (theirs, more)) = rayon::join(first, || {
         let more = also(cx);
         (work(), more)
     });
-    by_rule.extend(theirs);
+    done.extend(theirs);
+    // Parts in the order of the rows.
+    done.sort_by_key(|(job, _)| *job);
+    let mut by_rule: Vec<(usize, Vec<Finding>)> = Vec::new();
+    for (job, found) in done {
+        match job {
+            Job::Rule(i) => by_rule.extend(found.into_iter().map(|f| (i, f))),
+            Job::Part(_) => {
+                for (&r, f) in ready_for.iter().zip(found) {
+                    if let Some((_, out)) = row_rules.get_mut(r) {
+                        out.extend(f);
+                    }
+                }
+            }
+        }
+    }
+    for (i, out) in &mut row_rules {
+        if let Some(rule) = REGISTRY[*i].each_row() {
+            rule.after(cx, out);
+        }
+    }
+    by_rule.extend(row_rules);
     by_rule.sort_by_key(|(i, _)| *i);
     (by_rule.into_iter().map(|(i, f)| (REGISTRY[i].meta().id, f)).collect(), more)
+}
+
+/// What a worker of [`check_each_in`] does at a time: a rule by its place in the registry, or
+/// the rules that judge each row on its own over a part of the rows.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Job {
+    Rule(usize),
+    Part(usize),
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rules that judge each row on its own find over the rows together, in parts and
+    /// stretches of any size, what each finds on its own: the same findings in the same order.
+    #[test]
+    fn rules_over_the_rows_together_find_what_each_finds_alone() {
+        use context::fixture::clean;
+        let f = clean()
+            .replace("plan.toml", "published_on = 2026-08-18", "published_on = 2026-09-02")
+            .replace("plan.toml", "established_on = 2026-06-20", "established_on = 2026-09-03")
+            .append("ledger.csv", "2026-09-20,fee,-5.00,P0001,,,2026-09,周强,,")
+            .append("ledger.csv", "2026-09-20,fee,5.001,P0001,,,2026-09,周强,,")
+            .append("ledger.csv", "2026-09-21,fee,5.00,P9999,,,2026-09,周强,,")
+            .append("ledger.csv", "2026-09-21,fee,5.00,P0002,,,2026-09,某人,,")
+            .append("ledger.csv", "2026-09-22,fee,5.00,P0002,,,2026-09,,,")
+            .append("ledger.csv", "2025-09-22,fee,5.00,P0002,,,2025-09,周强,,")
+            .replace("contracts.csv", ",60.00,hour,", ",60.005,hour,");
+        let records = f.records();
+        let today = crate::records::date::parse_date("2026-09-25").unwrap();
+        let cx = Context::new(&records, today);
+        let alone: Vec<(&str, Vec<Finding>)> = REGISTRY
+            .iter()
+            .map(|r| {
+                let mut out = Vec::new();
+                r.check(&cx, &mut out);
+                (r.meta().id, out)
+            })
+            .collect();
+        let fired_by_row = alone
+            .iter()
+            .filter(|(id, out)| find(id).is_some_and(|r| r.each_row().is_some()) && !out.is_empty())
+            .count();
+        assert!(fired_by_row >= 6, "the records make most of the rules by row fire: {fired_by_row}");
+        let rows = records.entries.len();
+        for part in [1, 2, 3, rows - 1, rows, each_row::PART] {
+            for stretch in [1, 2, 5, each_row::STRETCH] {
+                let (together, ()) = check_each_sized(&cx, |_| true, || (), |_| (), (part, stretch));
+                assert_eq!(together, alone, "parts of {part} rows, stretches of {stretch}");
+            }
+        }
+    }
 
     /// Each rule's own tests show where it fires; none of them fires on the clean fixture.
     #[test]

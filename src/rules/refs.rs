@@ -1,5 +1,7 @@
 //! ref/*: rows that name a pupil or contract that does not exist.
 
+use super::context::Row;
+use super::each_row::EachRow;
 use super::{Context, Declared, Rule};
 use crate::domain::leave::in_care_on_a_service_day;
 use crate::findings::{Finding, Msg};
@@ -11,24 +13,34 @@ rule! {
     "check the pupil id (and a leave's dates) for a typo; enrol a new pupil first with care enroll",
 }
 
-impl Rule for UnknownPupil {
-    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        for row in cx.rows() {
-            let e = row.entry;
-            if let Some(id) = &e.pupil_id
-                && row.known.is_none()
-                && !cx.pupil_unread(id)
-            {
-                out.push(self.finding(
-                    ledger::FILE,
-                    e.line,
-                    Msg::new(
-                        format!("学生编号 {id} 不在 roster.csv 中"),
-                        format!("pupil {id} is not in roster.csv"),
-                    ),
-                ));
-            }
+by_row!(UnknownPupil);
+
+impl EachRow for UnknownPupil {
+    type Before<'c> = ();
+
+    fn before<'c>(&'c self, _: &'c Context<'_>, _: &mut Vec<Finding>) -> Option<()> {
+        Some(())
+    }
+
+    fn row(&self, cx: &Context<'_>, _: &(), row: &Row<'_>, out: &mut Vec<Finding>) {
+        let e = row.entry;
+        if let Some(id) = &e.pupil_id
+            && row.known.is_none()
+            && !cx.pupil_unread(id)
+        {
+            out.push(self.finding(
+                ledger::FILE,
+                e.line,
+                Msg::new(
+                    format!("学生编号 {id} 不在 roster.csv 中"),
+                    format!("pupil {id} is not in roster.csv"),
+                ),
+            ));
         }
+    }
+
+    /// Leave and settlement rows that name a pupil the roster lacks.
+    fn after(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for l in &cx.records.leave {
             let msg = if !cx.pupils().contains_key(l.pupil_id.as_str()) {
                 if cx.records.unread_pupils.covers(&l.pupil_id) {

@@ -1,9 +1,11 @@
 //! school/*: under model `school` the school itself takes the fees, through its finance office
 //! (教基厅函〔2023〕26号: fees may not be collected through a parents' committee or a third party).
 
-use super::{Context, Declared, Rule};
+use super::context::Row;
+use super::each_row::EachRow;
+use super::{Context, Declared};
 use crate::findings::{Finding, Msg};
-use crate::records::plan::Model;
+use crate::records::plan::{Model, School};
 use crate::records::{Kind, ledger};
 
 rule! {
@@ -12,25 +14,32 @@ rule! {
     "the school's fees are taken by its finance office: name the finance clerk in collected_by, or add the person to [school] finance in plan.toml",
 }
 
-impl Rule for Collector {
-    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(school) = cx.plan().filter(|p| p.policy.model == Model::School).map(|p| &p.school) else {
+by_row!(Collector);
+
+impl EachRow for Collector {
+    type Before<'c> = &'c School;
+
+    fn before<'c>(&'c self, cx: &'c Context<'_>, _: &mut Vec<Finding>) -> Option<&'c School> {
+        cx.plan().filter(|p| p.policy.model == Model::School).map(|p| &p.school)
+    }
+
+    fn row(&self, _: &Context<'_>, school: &&School, row: &Row<'_>, out: &mut Vec<Finding>) {
+        let e = row.entry;
+        if e.kind != Kind::Fee {
             return;
-        };
-        for e in cx.records.entries.iter().filter(|e| e.kind == Kind::Fee) {
-            let msg = match e.collected_by.as_deref() {
-                None => Msg::new(
-                    "这笔收费没有填写收款人 collected_by（应为学校财务人员）",
-                    "this fee does not say who took it (collected_by; someone of the school's finance office)",
-                ),
-                Some(who) if !school.is_finance(who) => Msg::new(
-                    format!("收款人“{who}”不是学校财务人员（[school] finance）"),
-                    format!("the fee was taken by “{who}”, who is not in the school's finance office ([school] finance)"),
-                ),
-                Some(_) => continue,
-            };
-            out.push(self.finding(ledger::FILE, e.line, msg));
         }
+        let msg = match e.collected_by.as_deref() {
+            None => Msg::new(
+                "这笔收费没有填写收款人 collected_by（应为学校财务人员）",
+                "this fee does not say who took it (collected_by; someone of the school's finance office)",
+            ),
+            Some(who) if !school.is_finance(who) => Msg::new(
+                format!("收款人“{who}”不是学校财务人员（[school] finance）"),
+                format!("the fee was taken by “{who}”, who is not in the school's finance office ([school] finance)"),
+            ),
+            Some(_) => return,
+        };
+        out.push(self.finding(ledger::FILE, e.line, msg));
     }
 }
 
