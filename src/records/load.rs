@@ -102,8 +102,8 @@ pub(super) fn load_csv<D: RecordFile>(src: &Source, file: &str, out: &mut Vec<Fi
     // `plain_utf8_halves`) when its header is in the first.
     if bytes.len() >= 4 << 20 {
         let mut read = Reading::<D::Row>::new();
-        if let Some((first, second, bom)) = text::plain_utf8_halves(&bytes)
-            && read.plain_part::<D>(file, first, second, bom, bytes.len())
+        if let Some((first, second, bom)) = text::plain_utf8_halves_with(&bytes, cut)
+            && read.plain_part::<D>(file, first, second, bom, bytes.len()).is_some()
         {
             return read.finish::<D>(file, out);
         }
@@ -117,7 +117,8 @@ pub(super) fn load_csv<D: RecordFile>(src: &Source, file: &str, out: &mut Vec<Fi
         // One row a line at most: the vector never grows (growing it holds the old and the new
         // copy at once, for a large ledger the largest allocation of all).
         read.gathered.items.reserve(text::count_lines(body.as_bytes()) + 1);
-        read.gathered.read_pieces::<D>(file, t, *missing, pieces(body, head.line_offset));
+        read.gathered
+            .read_pieces::<D>(file, t, *missing, pieces(body, head.line_offset), false);
     }
     read.head = Some(head);
     read.finish::<D>(file, out)
@@ -141,18 +142,19 @@ fn streamed<D: RecordFile>(src: &Source, file: &str, block: usize) -> Option<Rea
     }
     let mut read = Reading::<D::Row>::new();
     blocks(f, block, |part| {
-        let lines = text::count_lines(part);
-        if read.head.is_none() {
-            let Some((first, second, bom)) = text::plain_utf8_halves(part) else {
+        let lines = if read.head.is_none() {
+            let Some((first, second, bom)) = text::plain_utf8_halves_with(part, cut) else {
                 return Next::Failed;
             };
-            if !read.plain_part::<D>(file, first, second, bom, size) {
-                return Next::Failed;
+            match read.plain_part::<D>(file, first, second, bom, size) {
+                Some(lines) => lines,
+                None => return Next::Failed,
             }
         } else {
-            let Some((first, second)) = text::plain_utf8_in_halves(part) else {
+            let Some((first, second)) = text::plain_utf8_in_halves_with(part, cut) else {
                 return Next::Failed;
             };
+            let lines = lines_of(&first.1) + lines_of(&second.1);
             // The room reserved from the first block's rate falls short when later lines are
             // shorter still: reserve once more, at the rate so far, for the rest.
             let g = &mut read.gathered;
@@ -160,7 +162,8 @@ fn streamed<D: RecordFile>(src: &Source, file: &str, block: usize) -> Option<Rea
                 g.room_at_rate(read.lines, read.bytes, size.saturating_sub(read.bytes).max(part.len()));
             }
             read.more_plain::<D>(file, first, second);
-        }
+            lines
+        };
         read.lines += lines;
         read.bytes += part.len();
         Next::More
@@ -344,32 +347,45 @@ impl<T: Send + Default> Reading<T> {
     }
 
     /// Reads the start of a plain file (the whole of it, or its first block) in two halves
-    /// cut at a line end; `false` when its header is not in the first half.
-    fn plain_part<D: RecordFile<Row = T>>(&mut self, file: &str, first: &str, second: &str, bom: bool, size: usize) -> bool {
+    /// cut at a line end, each cut into pieces ([`cut`]); the lines it holds, or `None` when its
+    /// header is not in the first half's first piece.
+    fn plain_part<D: RecordFile<Row = T>>(
+        &mut self,
+        file: &str,
+        (first, first_cuts): text::Half<'_, Vec<Cut>>,
+        (second, second_cuts): text::Half<'_, Vec<Cut>>,
+        bom: bool,
+        size: usize,
+    ) -> Option<usize> {
         let layout = text::Layout { bom, ..Default::default() };
         let head = table::head(file, first, layout, D::COLUMNS);
-        let Some((t, _, missing)) = &head.header else {
-            return false;
-        };
+        let (t, _, missing) = head.header.as_ref()?;
         let body = &first[head.rows_start..];
-        let body_lines = text::count_lines(body.as_bytes());
-        let part_lines = body_lines + text::count_lines(second.as_bytes());
-        self.gathered.room_at_rate(part_lines, body.len() + second.len(), size);
-        let mut parts = pieces(body, head.line_offset);
-        parts.extend(pieces(second, head.line_offset + body_lines));
-        self.gathered.read_pieces::<D>(file, t, *missing, parts);
+        let body_cuts = after(first, &first_cuts, head.rows_start)?;
+        let (body_lines, second_lines) = (lines_of(&body_cuts), lines_of(&second_cuts));
+        self.gathered
+            .room_at_rate(body_lines + second_lines, body.len() + second.len(), size);
+        let mut parts = placed(body, &body_cuts, head.line_offset);
+        parts.extend(placed(second, &second_cuts, head.line_offset + body_lines));
+        self.gathered.read_pieces::<D>(file, t, *missing, parts, true);
+        let head_lines = text::count_lines(first.as_bytes().get(..head.rows_start).unwrap_or_default());
         self.head = Some(head);
-        true
+        Some(head_lines + body_lines + second_lines)
     }
 
-    /// Reads a block after the first, in two halves cut at a line end.
-    fn more_plain<D: RecordFile<Row = T>>(&mut self, file: &str, first: &str, second: &str) {
+    /// Reads a block after the first, in two halves cut at a line end and into pieces.
+    fn more_plain<D: RecordFile<Row = T>>(
+        &mut self,
+        file: &str,
+        (first, first_cuts): text::Half<'_, Vec<Cut>>,
+        (second, second_cuts): text::Half<'_, Vec<Cut>>,
+    ) {
         let Some((t, _, missing)) = self.head.as_ref().and_then(|h| h.header.as_ref()) else {
             return;
         };
-        let mut parts = pieces(first, self.lines);
-        parts.extend(pieces(second, self.lines + text::count_lines(first.as_bytes())));
-        self.gathered.read_pieces::<D>(file, t, *missing, parts);
+        let mut parts = placed(first, &first_cuts, self.lines);
+        parts.extend(placed(second, &second_cuts, self.lines + lines_of(&first_cuts)));
+        self.gathered.read_pieces::<D>(file, t, *missing, parts, true);
     }
 
     /// The rows read, with the findings on the file's header and its rows added to `out`.
@@ -424,30 +440,23 @@ impl<T: Send + Default> Gathered<T> {
     /// page is first written, and that costs about as much as reading the rows. Written by one
     /// core, or copied from a buffer of the other's onto the rows, it kept one core busy and the
     /// other waiting half the time.
-    fn read_pieces<D: RecordFile<Row = T>>(&mut self, file: &str, t: &table::Table, missing: bool, parts: Vec<(&str, usize)>) {
+    fn read_pieces<D: RecordFile<Row = T>>(&mut self, file: &str, t: &table::Table, missing: bool, parts: Vec<Part<'_>>, plain: bool) {
         if self.stopped {
             return;
         }
-        // One row a line at most, and the text after a piece's last line end. A piece's lines are
-        // where the next one starts (counted when the pieces were cut); any room is safe, since
-        // rows that do not fit are kept aside and room not used is taken back.
+        // One row a line at most, and the text after a piece's last line end (its lines counted
+        // when the pieces were cut); any room is safe, since rows that do not fit are kept
+        // aside and room not used is taken back.
         let rooms: Vec<usize> = parts
             .iter()
-            .enumerate()
-            .map(|(i, (p, offset))| {
-                let lines = match parts.get(i + 1) {
-                    Some((_, next)) => next.saturating_sub(*offset),
-                    None => text::count_lines(p.as_bytes()),
-                };
-                lines + usize::from(!p.is_empty() && !p.ends_with('\n'))
-            })
+            .map(|p| p.lines + usize::from(!p.text.is_empty() && !p.text.ends_with('\n')))
             .collect();
         let base = self.items.len();
         let total: usize = rooms.iter().sum();
         self.items.par_extend((0..total).into_par_iter().map(|_| T::default()));
         let mut rest = &mut self.items[base..];
         let mut jobs = Vec::with_capacity(parts.len());
-        for (&part, &room) in parts.iter().zip(&rooms) {
+        for (part, &room) in parts.into_iter().zip(&rooms) {
             let (mine, more) = std::mem::take(&mut rest).split_at_mut(room);
             rest = more;
             jobs.push((part, mine));
@@ -455,7 +464,7 @@ impl<T: Send + Default> Gathered<T> {
         let read: Vec<Piece<T>> = jobs
             .into_par_iter()
             .with_max_len(1)
-            .map(|((part, offset), slots)| read_piece::<D>(file, t, missing, part, offset, slots))
+            .map(|(part, slots)| read_piece::<D>(file, t, missing, part.text, part.before, plain, slots))
             .collect();
         self.put_together(base, read, &rooms);
     }
@@ -506,16 +515,19 @@ impl<T: Send + Default> Gathered<T> {
 
 /// Reads the rows of `part` (text after line `offset` of the file) into `slots` in order, and
 /// those that do not fit into the piece's `more`.
+/// `plain`: the text is known to be without quotes and carriage returns.
+#[allow(clippy::too_many_arguments)]
 fn read_piece<D: RecordFile>(
     file: &str,
     t: &table::Table,
     missing: bool,
     part: &str,
     offset: usize,
+    plain: bool,
     slots: &mut [D::Row],
 ) -> Piece<D::Row> {
     let (mut count, mut more, mut unread, mut rows_out) = (0, Vec::new(), Vec::new(), Vec::new());
-    let (found, stopped) = table::rows(file, t, missing, part, offset, |t, cells| {
+    let each = |t: &table::Table, cells: &table::Cells<'_>| {
         let f = Fields::<D>::of_cells(t, cells);
         let key = D::KEY.map(|c| f.text(c));
         match D::read(f, &mut rows_out) {
@@ -528,7 +540,11 @@ fn read_piece<D: RecordFile>(
             },
             None => unread.extend(key.map(str::to_owned)),
         }
-    });
+    };
+    let (found, stopped) = match plain {
+        true => (table::plain_rows(file, t, missing, part, offset, each), false),
+        false => table::rows(file, t, missing, part, offset, each),
+    };
     Piece {
         count,
         more,
@@ -550,33 +566,94 @@ struct Piece<T> {
     stopped: bool,
 }
 
-/// A file's rows cut at row boundaries into pieces to read on two cores (one piece for a small
-/// file), each with the number of lines before it.
-fn pieces(body: &str, line_offset: usize) -> Vec<(&str, usize)> {
-    // A block's last piece is read by one core while the other has none left: pieces of 1 MB
-    // left a core idle up to 5 ms at the end of each of a district ledger's seven blocks;
-    // pieces of 256 KB made its check about 2% faster (512 KB no faster than 1 MB).
-    const PIECE: usize = 1 << 18;
-    let n = body.len() / PIECE;
-    // A quoted value may hold a line end: such files are read in one piece.
-    if n < 2 || memchr::memchr(b'"', body.as_bytes()).is_some() {
-        return vec![(body, line_offset)];
-    }
-    let bytes = body.as_bytes();
-    let mut v = Vec::with_capacity(n);
-    let (mut start, mut lines) = (0, line_offset);
+/// A piece of a file's rows to read on a core: its text, the lines of the file before it and
+/// the line ends in it.
+struct Part<'a> {
+    text: &'a str,
+    before: usize,
+    lines: usize,
+}
+
+/// Where a piece of text ends (after a line end, or at the text's end) and the line ends in it.
+type Cut = (usize, usize);
+
+/// A piece's bytes: a block's last piece is read by one core while the other has none left;
+/// pieces of 1 MB left a core idle up to 5 ms at the end of each of a district ledger's seven
+/// blocks, pieces of 256 KB made its check about 2% faster (512 KB no faster than 1 MB).
+const PIECE: usize = 1 << 18;
+
+/// Text cut at line ends into pieces of about [`PIECE`] bytes (one for less than two), with the
+/// line ends of each counted: for the halves of a block, on the core that checks the half, in
+/// the same pass (counting them after, on one core, kept the other one waiting).
+fn cut(bytes: &[u8]) -> Vec<Cut> {
+    cut_in(bytes, PIECE)
+}
+
+/// [`cut`] into pieces of about `piece` bytes.
+fn cut_in(bytes: &[u8], piece: usize) -> Vec<Cut> {
+    let n = bytes.len() / piece.max(1);
+    let mut cuts = Vec::with_capacity(n.max(1));
+    let mut start = 0;
     for k in 1..n {
-        let from = (k * body.len() / n).max(start);
-        let Some(cut) = memchr::memchr(b'\n', &bytes[from..]) else {
+        let from = (k * bytes.len() / n).max(start);
+        let Some(at) = memchr::memchr(b'\n', &bytes[from..]) else {
             break;
         };
-        let cut = from + cut + 1;
-        v.push((&body[start..cut], lines));
-        lines += text::count_lines(&bytes[start..cut]);
-        start = cut;
+        let end = from + at + 1;
+        cuts.push((end, text::count_lines(&bytes[start..end])));
+        start = end;
     }
-    v.push((&body[start..], lines));
-    v
+    cuts.push((bytes.len(), text::count_lines(&bytes[start..])));
+    cuts
+}
+
+/// The line ends of pieces.
+fn lines_of(cuts: &[Cut]) -> usize {
+    cuts.iter().map(|&(_, lines)| lines).sum()
+}
+
+/// The cuts of the text from `start` on, which must be at a line start (a header's end) within
+/// the first piece; `None` when it is not in the first piece.
+fn after(text: &str, cuts: &[Cut], start: usize) -> Option<Vec<Cut>> {
+    let (&(first_end, first_lines), rest) = cuts.split_first()?;
+    let skipped = text::count_lines(text.as_bytes().get(..start)?);
+    let first = (first_end.checked_sub(start)?, first_lines.checked_sub(skipped)?);
+    Some(
+        std::iter::once(first)
+            .chain(rest.iter().map(|&(end, lines)| (end - start, lines)))
+            .collect(),
+    )
+}
+
+/// The pieces of `text` at `cuts`, after `before` lines of the file.
+fn placed<'a>(text: &'a str, cuts: &[Cut], mut before: usize) -> Vec<Part<'a>> {
+    let mut start = 0;
+    cuts.iter()
+        .map(|&(end, lines)| {
+            let part = Part {
+                text: text.get(start..end).unwrap_or_default(),
+                before,
+                lines,
+            };
+            (start, before) = (end, before + lines);
+            part
+        })
+        .collect()
+}
+
+/// A file's rows cut at row boundaries into pieces to read on two cores (one piece for a small
+/// file), each with the number of lines before it.
+fn pieces(body: &str, line_offset: usize) -> Vec<Part<'_>> {
+    // A quoted value may hold a line end: such files are read in one piece.
+    if memchr::memchr(b'"', body.as_bytes()).is_some() {
+        let lines = text::count_lines(body.as_bytes());
+        return vec![Part {
+            text: body,
+            before: line_offset,
+            lines,
+        }];
+    }
+    placed(body, &cut(body.as_bytes()), line_offset)
 }
 
 /// The rows after the end of the file on disk in the file as `src` has it, when the new file is
@@ -732,6 +809,43 @@ mod tests {
     }
 
     proptest! {
+        /// Pieces put back together are the text, each but the last ends a line (or is empty), and each is
+        /// placed after the lines of those before it; from a start within the first piece on,
+        /// the same of the rest of the text.
+        #[test]
+        fn pieces_cut_at_line_ends_make_up_the_text(
+            lines in proptest::collection::vec("[a-z张,]{0,12}", 0..40),
+            piece in 1usize..64,
+            before in 0usize..5,
+            skip in 0usize..3,
+        ) {
+            let text = lines.join("\n");
+            let check = |text: &str, cuts: &[Cut]| -> Result<(), TestCaseError> {
+                let parts = placed(text, cuts, before);
+                let joined: String = parts.iter().map(|p| p.text).collect();
+                prop_assert_eq!(&joined, text);
+                let mut line = before;
+                for (k, p) in parts.iter().enumerate() {
+                    prop_assert_eq!(p.before, line);
+                    prop_assert_eq!(p.lines, text::count_lines(p.text.as_bytes()));
+                    prop_assert!(k + 1 == parts.len() || p.text.is_empty() || p.text.ends_with('\n'));
+                    line += p.lines;
+                }
+                prop_assert_eq!(lines_of(cuts), text::count_lines(text.as_bytes()));
+                Ok(())
+            };
+            let cuts = cut_in(text.as_bytes(), piece);
+            check(&text, &cuts)?;
+            // A header of `skip` lines, when they end within the first piece.
+            let start = text.match_indices('\n').map(|(i, _)| i + 1).nth(skip.wrapping_sub(1)).filter(|_| skip > 0).unwrap_or(0);
+            match after(&text, &cuts, start) {
+                Some(rest) => check(&text[start..], &rest)?,
+                None => prop_assert!(start > cuts[0].0),
+            }
+        }
+    }
+
+    proptest! {
         /// Cut into pieces at any line ends and read on both cores, rows read as they do one
         /// after another: the same rows in the same order, lines and findings, with rows that do
         /// not read, empty lines, and rows ended by a lone carriage return (more rows than line
@@ -751,14 +865,14 @@ mod tests {
             at.sort_unstable();
             at.dedup();
             let (mut parts, mut start, mut line) = (Vec::new(), 0, head.line_offset);
-            for a in at {
-                parts.push((&body[start..a], line));
-                line += text::count_lines(&body.as_bytes()[start..a]);
-                start = a;
+            for end in at.into_iter().chain([body.len()]) {
+                let lines = text::count_lines(&body.as_bytes()[start..end]);
+                parts.push(Part { text: &body[start..end], before: line, lines });
+                line += lines;
+                start = end;
             }
-            parts.push((&body[start..], line));
             let mut g = Reading::<crate::records::Entry>::new().gathered;
-            g.read_pieces::<Ledger>("ledger.csv", t, *missing, parts);
+            g.read_pieces::<Ledger>("ledger.csv", t, *missing, parts, false);
             let (items, unread, rows_out, found, stopped) = read_plainly(t, *missing, body, head.line_offset);
             prop_assert_eq!(g.items, items);
             prop_assert_eq!(g.unread, unread.into_iter().collect::<HashSet<_>>());

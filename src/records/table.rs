@@ -481,6 +481,19 @@ pub fn rows(
     }
 }
 
+/// [`rows`] of text already known to be without quotes and carriage returns
+/// ([`super::text::is_plain`]), not looked over for them again.
+pub fn plain_rows(
+    file: &str,
+    t: &Table,
+    missing: bool,
+    body: &str,
+    line_offset: usize,
+    each: impl FnMut(&Table, &Cells<'_>),
+) -> Vec<Finding> {
+    split_rows(file, t, missing, body, line_offset, each)
+}
+
 /// [`rows`] of text without quotes or carriage returns.
 fn split_rows(
     file: &str,

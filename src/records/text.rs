@@ -207,8 +207,23 @@ pub fn plain_utf8_halves_and_lines(bytes: &[u8]) -> Option<(&str, &str, bool, us
     Some((first, second, bom, a + b))
 }
 
+/// [`plain_utf8_halves`], each half also given to `also` on the core that checks it.
+pub fn plain_utf8_halves_with<T: Send>(bytes: &[u8], also: impl Fn(&[u8]) -> T + Sync) -> Option<(Half<'_, T>, Half<'_, T>, bool)> {
+    let (body, bom) = match bytes.strip_prefix(BOM) {
+        Some(rest) => (rest, true),
+        None => (bytes, false),
+    };
+    let (first, second) = checked_in_halves(body, also)?;
+    Some((first, second, bom))
+}
+
+/// [`plain_utf8_in_halves`], each half also given to `also` on the core that checks it.
+pub fn plain_utf8_in_halves_with<T: Send>(body: &[u8], also: impl Fn(&[u8]) -> T + Sync) -> Option<(Half<'_, T>, Half<'_, T>)> {
+    checked_in_halves(body, also)
+}
+
 /// A half of a text as checked, and what was worked out from it beside.
-type Half<'a, T> = (&'a str, T);
+pub type Half<'a, T> = (&'a str, T);
 
 /// The halves of [`plain_utf8_in_halves`], each checked and given to `also` on its own core.
 fn checked_in_halves<T: Send>(body: &[u8], also: impl Fn(&[u8]) -> T + Sync) -> Option<(Half<'_, T>, Half<'_, T>)> {
