@@ -368,9 +368,8 @@ impl<T: Send + Default> Reading<T> {
         let mut parts = placed(body, &body_cuts, head.line_offset);
         parts.extend(placed(second, &second_cuts, head.line_offset + body_lines));
         self.gathered.read_pieces::<D>(file, t, *missing, parts, true);
-        let head_lines = text::count_lines(first.as_bytes().get(..head.rows_start).unwrap_or_default());
         self.head = Some(head);
-        Some(head_lines + body_lines + second_lines)
+        Some(lines_of(&first_cuts) + second_lines)
     }
 
     /// Reads a block after the first, in two halves cut at a line end and into pieces.

@@ -475,7 +475,7 @@ pub fn rows(
     // Without quotes and carriage returns, CSV is lines cut at commas: the csv reader (and its
     // check that each record is UTF-8, which `body` already is) is not needed.
     if super::text::is_plain(body.as_bytes()) {
-        (split_rows(file, t, missing, body, line_offset, each), false)
+        (plain_rows(file, t, missing, body, line_offset, each), false)
     } else {
         csv_rows(file, t, missing, body, line_offset, each)
     }

@@ -180,11 +180,7 @@ pub fn encode(text: &str, layout: Layout) -> Vec<u8> {
 /// care writes is), checked as [`plain_utf8_in_halves`]: its two halves and whether it had a
 /// byte-order mark. `None` for anything else, which [`decode_owned`] reads.
 pub fn plain_utf8_halves(bytes: &[u8]) -> Option<(&str, &str, bool)> {
-    let (body, bom) = match bytes.strip_prefix(BOM) {
-        Some(rest) => (rest, true),
-        None => (bytes, false),
-    };
-    let (first, second) = plain_utf8_in_halves(body)?;
+    let ((first, ()), (second, ()), bom) = plain_utf8_halves_with(bytes, |_| ())?;
     Some((first, second, bom))
 }
 
@@ -192,18 +188,14 @@ pub fn plain_utf8_halves(bytes: &[u8]) -> Option<(&str, &str, bool)> {
 /// (or not at all, when its second half has none) and checked a half on each core. Checking
 /// it on one core kept the other one waiting.
 pub fn plain_utf8_in_halves(body: &[u8]) -> Option<(&str, &str)> {
-    let ((first, ()), (second, ())) = checked_in_halves(body, |_| ())?;
+    let ((first, ()), (second, ())) = plain_utf8_in_halves_with(body, |_| ())?;
     Some((first, second))
 }
 
 /// [`plain_utf8_halves`], and how many line ends the bytes hold, counted as the halves are
 /// checked (a write that adds rows to a large file wants both: one pass over it, not two).
 pub fn plain_utf8_halves_and_lines(bytes: &[u8]) -> Option<(&str, &str, bool, usize)> {
-    let (body, bom) = match bytes.strip_prefix(BOM) {
-        Some(rest) => (rest, true),
-        None => (bytes, false),
-    };
-    let ((first, a), (second, b)) = checked_in_halves(body, count_lines)?;
+    let ((first, a), (second, b), bom) = plain_utf8_halves_with(bytes, count_lines)?;
     Some((first, second, bom, a + b))
 }
 
@@ -213,20 +205,15 @@ pub fn plain_utf8_halves_with<T: Send>(bytes: &[u8], also: impl Fn(&[u8]) -> T +
         Some(rest) => (rest, true),
         None => (bytes, false),
     };
-    let (first, second) = checked_in_halves(body, also)?;
+    let (first, second) = plain_utf8_in_halves_with(body, also)?;
     Some((first, second, bom))
-}
-
-/// [`plain_utf8_in_halves`], each half also given to `also` on the core that checks it.
-pub fn plain_utf8_in_halves_with<T: Send>(body: &[u8], also: impl Fn(&[u8]) -> T + Sync) -> Option<(Half<'_, T>, Half<'_, T>)> {
-    checked_in_halves(body, also)
 }
 
 /// A half of a text as checked, and what was worked out from it beside.
 pub type Half<'a, T> = (&'a str, T);
 
-/// The halves of [`plain_utf8_in_halves`], each checked and given to `also` on its own core.
-fn checked_in_halves<T: Send>(body: &[u8], also: impl Fn(&[u8]) -> T + Sync) -> Option<(Half<'_, T>, Half<'_, T>)> {
+/// [`plain_utf8_in_halves`], each half also given to `also` on the core that checks it.
+pub fn plain_utf8_in_halves_with<T: Send>(body: &[u8], also: impl Fn(&[u8]) -> T + Sync) -> Option<(Half<'_, T>, Half<'_, T>)> {
     let mid = body.len() / 2;
     let cut = memchr::memchr(b'\n', &body[mid..]).map_or(body.len(), |at| mid + at + 1);
     let (first, second) = body.split_at(cut);

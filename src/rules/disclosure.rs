@@ -52,8 +52,8 @@ impl Rule for ClosedMonthChanged {
         if !cx.records.ledger_complete {
             return;
         }
-        // Each month's digest on a core of its own as the cores come free: the digests of a
-        // district's two closed months took 135 ms on one core while the other finished the rest.
+        // The months' digests as tasks that the other core takes once it has run out of rules
+        // (a district's two closed months take 130 ms, the longest rule of a check).
         let closes: Vec<_> = cx.in_question(self.meta(), &cx.records.closes, |c| &c.file).collect();
         let totals: Vec<_> = closes.par_iter().map(|c| cx.month_totals(c.month)).collect();
         for (c, now) in closes.into_iter().zip(totals) {

@@ -4,7 +4,7 @@
 //! them took 8 ms reading them whatever it did with them, and nine rules each made one. A rule
 //! whose findings about the rows each come from one row alone ([`EachRow`]) is instead given
 //! the rows a stretch at a time, every such rule the same stretch while it is in the cache
-//! ([`stretches`]), so that the rows are read from memory once for all of them. On their own
+//! ([`Together::stretches`]), so that the rows are read from memory once for all of them. On their own
 //! (a test, a write's check of one rule) they go over the rows as any rule does ([`alone`]).
 
 use std::ops::Range;
@@ -95,23 +95,76 @@ pub(super) fn parts(rows: usize, part: usize) -> Vec<Range<usize>> {
     (0..rows.div_ceil(part)).map(|k| k * part..rows.min((k + 1) * part)).collect()
 }
 
-/// The findings of each of `ready` about the rows at `range`, in the order of `ready`: every
-/// rule over a stretch of `stretch` rows before the next stretch.
-pub(super) fn stretches(cx: &Context<'_>, ready: &[Box<dyn Ready + '_>], range: Range<usize>, stretch: usize) -> Vec<Vec<Finding>> {
-    let mut found: Vec<Vec<Finding>> = ready.iter().map(|_| Vec::new()).collect();
-    let stretch = stretch.max(1);
-    let mut rows: Vec<Row<'_>> = Vec::with_capacity(stretch.min(range.len()));
-    let mut from = range.start;
-    while from < range.end {
-        let to = range.end.min(from + stretch);
-        rows.clear();
-        rows.extend(cx.rows_in(from..to));
-        for (rule, out) in ready.iter().zip(&mut found) {
-            rule.rows(cx, &rows, out);
-        }
-        from = to;
+/// The rules by row of a check, readied, and their findings so far: those of
+/// [`EachRow::before`], then those about the parts of the rows in the order they are added.
+pub(super) struct Together<'c> {
+    /// Each rule by its place in the registry, with its findings.
+    rules: Vec<(usize, Vec<Finding>)>,
+    /// The rules that look at rows, each with its place in `rules`.
+    ready: Vec<(usize, Box<dyn Ready + 'c>)>,
+}
+
+impl<'c> Together<'c> {
+    /// Takes the rules by row out of `order` (places in the registry) and readies them.
+    pub(super) fn take(cx: &'c Context<'_>, order: &mut Vec<usize>) -> Self {
+        let mut t = Together {
+            rules: Vec::new(),
+            ready: Vec::new(),
+        };
+        order.retain(|&i| {
+            let Some(rule) = super::REGISTRY[i].each_row() else { return true };
+            let mut out = Vec::new();
+            if let Some(r) = rule.ready(cx, &mut out) {
+                t.ready.push((t.rules.len(), r));
+            }
+            t.rules.push((i, out));
+            false
+        });
+        t
     }
-    found
+
+    /// No rule looks at rows.
+    pub(super) fn is_empty(&self) -> bool {
+        self.ready.is_empty()
+    }
+
+    /// The findings of each rule that looks at rows about the rows at `range`, in the order of
+    /// the rules: every rule over a stretch of `stretch` rows before the next stretch.
+    pub(super) fn stretches(&self, cx: &Context<'_>, range: Range<usize>, stretch: usize) -> Vec<Vec<Finding>> {
+        let mut found: Vec<Vec<Finding>> = self.ready.iter().map(|_| Vec::new()).collect();
+        let stretch = stretch.max(1);
+        let mut rows: Vec<Row<'_>> = Vec::with_capacity(stretch.min(range.len()));
+        let mut from = range.start;
+        while from < range.end {
+            let to = range.end.min(from + stretch);
+            rows.clear();
+            rows.extend(cx.rows_in(from..to));
+            for ((_, rule), out) in self.ready.iter().zip(&mut found) {
+                rule.rows(cx, &rows, out);
+            }
+            from = to;
+        }
+        found
+    }
+
+    /// Adds the findings of [`Together::stretches`] about the next part of the rows.
+    pub(super) fn add(&mut self, found: Vec<Vec<Finding>>) {
+        for ((r, _), f) in self.ready.iter().zip(found) {
+            if let Some((_, out)) = self.rules.get_mut(*r) {
+                out.extend(f);
+            }
+        }
+    }
+
+    /// Each rule's findings, by its place in the registry, with those of [`EachRow::after`].
+    pub(super) fn finish(mut self, cx: &Context<'_>) -> Vec<(usize, Vec<Finding>)> {
+        for (i, out) in &mut self.rules {
+            if let Some(rule) = super::REGISTRY[*i].each_row() {
+                rule.after(cx, out);
+            }
+        }
+        self.rules
+    }
 }
 
 #[cfg(test)]

@@ -305,20 +305,8 @@ fn check_each_sized<T: Send>(
     });
     // The rules that judge each row on its own go over the rows together, a part of the rows at
     // a time; the parts are taken after the slow rules, as rules are.
-    let mut row_rules: Vec<(usize, Vec<Finding>)> = Vec::new();
-    let mut ready = Vec::new();
-    let mut ready_for = Vec::new();
-    order.retain(|&i| {
-        let Some(rule) = REGISTRY[i].each_row() else { return true };
-        let mut out = Vec::new();
-        if let Some(r) = rule.ready(cx, &mut out) {
-            ready.push(r);
-            ready_for.push(row_rules.len());
-        }
-        row_rules.push((i, out));
-        false
-    });
-    let parts = match ready.is_empty() {
+    let mut by_row = each_row::Together::take(cx, &mut order);
+    let parts = match by_row.is_empty() {
         true => Vec::new(),
         false => each_row::parts(cx.records.entries.len(), part),
     };
@@ -344,7 +332,7 @@ fn check_each_sized<T: Send>(
                     REGISTRY[i].check(cx, &mut out);
                     vec![out]
                 }
-                Job::Part(p) => each_row::stretches(cx, &ready, parts[p].clone(), stretch),
+                Job::Part(p) => by_row.stretches(cx, parts[p].clone(), stretch),
             };
             done.push((job, found));
         }
@@ -365,21 +353,10 @@ fn check_each_sized<T: Send>(
     for (job, found) in done {
         match job {
             Job::Rule(i) => by_rule.extend(found.into_iter().map(|f| (i, f))),
-            Job::Part(_) => {
-                for (&r, f) in ready_for.iter().zip(found) {
-                    if let Some((_, out)) = row_rules.get_mut(r) {
-                        out.extend(f);
-                    }
-                }
-            }
+            Job::Part(_) => by_row.add(found),
         }
     }
-    for (i, out) in &mut row_rules {
-        if let Some(rule) = REGISTRY[*i].each_row() {
-            rule.after(cx, out);
-        }
-    }
-    by_rule.extend(row_rules);
+    by_rule.extend(by_row.finish(cx));
     by_rule.sort_by_key(|(i, _)| *i);
     (by_rule.into_iter().map(|(i, f)| (REGISTRY[i].meta().id, f)).collect(), more)
 }
